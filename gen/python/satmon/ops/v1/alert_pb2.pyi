@@ -1,0 +1,53 @@
+import datetime
+
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from satmon.telemetry.v1 import telemetry_pb2 as _telemetry_pb2
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class AlertState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ALERT_STATE_UNSPECIFIED: _ClassVar[AlertState]
+    ALERT_STATE_OPEN: _ClassVar[AlertState]
+    ALERT_STATE_ACKNOWLEDGED: _ClassVar[AlertState]
+    ALERT_STATE_RESOLVED: _ClassVar[AlertState]
+ALERT_STATE_UNSPECIFIED: AlertState
+ALERT_STATE_OPEN: AlertState
+ALERT_STATE_ACKNOWLEDGED: AlertState
+ALERT_STATE_RESOLVED: AlertState
+
+class Alert(_message.Message):
+    __slots__ = ("alert_id", "satellite_id", "subsystem", "model_name", "start_time", "end_time", "peak_score", "window_count", "state", "acknowledged_by", "comment", "acknowledge_time", "resolve_time")
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    PEAK_SCORE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGED_BY_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    RESOLVE_TIME_FIELD_NUMBER: _ClassVar[int]
+    alert_id: str
+    satellite_id: str
+    subsystem: _telemetry_pb2.Subsystem
+    model_name: str
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    peak_score: float
+    window_count: int
+    state: AlertState
+    acknowledged_by: str
+    comment: str
+    acknowledge_time: _timestamp_pb2.Timestamp
+    resolve_time: _timestamp_pb2.Timestamp
+    def __init__(self, alert_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., peak_score: _Optional[float] = ..., window_count: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., acknowledged_by: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

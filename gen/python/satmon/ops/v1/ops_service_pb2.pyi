@@ -1,0 +1,286 @@
+import datetime
+
+from google.api import annotations_pb2 as _annotations_pb2
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from satmon.detection.v1 import events_pb2 as _events_pb2
+from satmon.detection.v1 import job_pb2 as _job_pb2
+from satmon.ops.v1 import alert_pb2 as _alert_pb2
+from satmon.telemetry.v1 import telemetry_pb2 as _telemetry_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class TrendPoint(_message.Message):
+    __slots__ = ("time", "value")
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    time: _timestamp_pb2.Timestamp
+    value: float
+    def __init__(self, time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., value: _Optional[float] = ...) -> None: ...
+
+class TrendSeries(_message.Message):
+    __slots__ = ("metric", "feature_index", "points")
+    METRIC_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    POINTS_FIELD_NUMBER: _ClassVar[int]
+    metric: str
+    feature_index: int
+    points: _containers.RepeatedCompositeFieldContainer[TrendPoint]
+    def __init__(self, metric: _Optional[str] = ..., feature_index: _Optional[int] = ..., points: _Optional[_Iterable[_Union[TrendPoint, _Mapping]]] = ...) -> None: ...
+
+class TrendQuery(_message.Message):
+    __slots__ = ("satellite_id", "subsystem", "feature_indices", "start_time", "end_time", "step_seconds")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_INDICES_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    subsystem: _telemetry_pb2.Subsystem
+    feature_indices: _containers.RepeatedScalarFieldContainer[int]
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    step_seconds: int
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
+
+class QueryRawTrendRequest(_message.Message):
+    __slots__ = ("query",)
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    query: TrendQuery
+    def __init__(self, query: _Optional[_Union[TrendQuery, _Mapping]] = ...) -> None: ...
+
+class QueryRawTrendResponse(_message.Message):
+    __slots__ = ("series",)
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    series: _containers.RepeatedCompositeFieldContainer[TrendSeries]
+    def __init__(self, series: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ...) -> None: ...
+
+class QueryPredictionTrendRequest(_message.Message):
+    __slots__ = ("query",)
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    query: TrendQuery
+    def __init__(self, query: _Optional[_Union[TrendQuery, _Mapping]] = ...) -> None: ...
+
+class QueryPredictionTrendResponse(_message.Message):
+    __slots__ = ("series",)
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    series: _containers.RepeatedCompositeFieldContainer[TrendSeries]
+    def __init__(self, series: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ...) -> None: ...
+
+class CompareTrendsRequest(_message.Message):
+    __slots__ = ("query",)
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    query: TrendQuery
+    def __init__(self, query: _Optional[_Union[TrendQuery, _Mapping]] = ...) -> None: ...
+
+class CompareTrendsResponse(_message.Message):
+    __slots__ = ("raw", "prediction", "anomaly_score")
+    RAW_FIELD_NUMBER: _ClassVar[int]
+    PREDICTION_FIELD_NUMBER: _ClassVar[int]
+    ANOMALY_SCORE_FIELD_NUMBER: _ClassVar[int]
+    raw: _containers.RepeatedCompositeFieldContainer[TrendSeries]
+    prediction: _containers.RepeatedCompositeFieldContainer[TrendSeries]
+    anomaly_score: TrendSeries
+    def __init__(self, raw: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ..., prediction: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ..., anomaly_score: _Optional[_Union[TrendSeries, _Mapping]] = ...) -> None: ...
+
+class ListMetricsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListMetricsResponse(_message.Message):
+    __slots__ = ("metrics",)
+    METRICS_FIELD_NUMBER: _ClassVar[int]
+    metrics: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, metrics: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListSatellitesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class SatelliteSummary(_message.Message):
+    __slots__ = ("satellite_id", "last_seen_time", "battery_soc_percent", "obc_temperature_c", "solar_power_w", "latitude_deg", "longitude_deg", "anomalous_subsystems")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEEN_TIME_FIELD_NUMBER: _ClassVar[int]
+    BATTERY_SOC_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    OBC_TEMPERATURE_C_FIELD_NUMBER: _ClassVar[int]
+    SOLAR_POWER_W_FIELD_NUMBER: _ClassVar[int]
+    LATITUDE_DEG_FIELD_NUMBER: _ClassVar[int]
+    LONGITUDE_DEG_FIELD_NUMBER: _ClassVar[int]
+    ANOMALOUS_SUBSYSTEMS_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    last_seen_time: _timestamp_pb2.Timestamp
+    battery_soc_percent: float
+    obc_temperature_c: float
+    solar_power_w: float
+    latitude_deg: float
+    longitude_deg: float
+    anomalous_subsystems: _containers.RepeatedScalarFieldContainer[_telemetry_pb2.Subsystem]
+    def __init__(self, satellite_id: _Optional[str] = ..., last_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., battery_soc_percent: _Optional[float] = ..., obc_temperature_c: _Optional[float] = ..., solar_power_w: _Optional[float] = ..., latitude_deg: _Optional[float] = ..., longitude_deg: _Optional[float] = ..., anomalous_subsystems: _Optional[_Iterable[_Union[_telemetry_pb2.Subsystem, str]]] = ...) -> None: ...
+
+class ListSatellitesResponse(_message.Message):
+    __slots__ = ("satellites",)
+    SATELLITES_FIELD_NUMBER: _ClassVar[int]
+    satellites: _containers.RepeatedCompositeFieldContainer[SatelliteSummary]
+    def __init__(self, satellites: _Optional[_Iterable[_Union[SatelliteSummary, _Mapping]]] = ...) -> None: ...
+
+class ListJobsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "satellite_id", "state", "source")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    satellite_id: str
+    state: _job_pb2.JobState
+    source: _job_pb2.JobSource
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_job_pb2.JobState, str]] = ..., source: _Optional[_Union[_job_pb2.JobSource, str]] = ...) -> None: ...
+
+class ListJobsResponse(_message.Message):
+    __slots__ = ("jobs", "next_page_token")
+    JOBS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    jobs: _containers.RepeatedCompositeFieldContainer[_job_pb2.InferenceJob]
+    next_page_token: str
+    def __init__(self, jobs: _Optional[_Iterable[_Union[_job_pb2.InferenceJob, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetJobStatsRequest(_message.Message):
+    __slots__ = ("start_time", "end_time")
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    def __init__(self, start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SubsystemStats(_message.Message):
+    __slots__ = ("subsystem", "inference_count", "anomaly_rate", "mean_score")
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    INFERENCE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    ANOMALY_RATE_FIELD_NUMBER: _ClassVar[int]
+    MEAN_SCORE_FIELD_NUMBER: _ClassVar[int]
+    subsystem: _telemetry_pb2.Subsystem
+    inference_count: int
+    anomaly_rate: float
+    mean_score: float
+    def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., inference_count: _Optional[int] = ..., anomaly_rate: _Optional[float] = ..., mean_score: _Optional[float] = ...) -> None: ...
+
+class GetJobStatsResponse(_message.Message):
+    __slots__ = ("total_jobs", "completed_jobs", "failed_jobs", "processing_jobs", "success_rate", "jobs_per_hour", "subsystem_stats")
+    TOTAL_JOBS_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_JOBS_FIELD_NUMBER: _ClassVar[int]
+    FAILED_JOBS_FIELD_NUMBER: _ClassVar[int]
+    PROCESSING_JOBS_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_RATE_FIELD_NUMBER: _ClassVar[int]
+    JOBS_PER_HOUR_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_STATS_FIELD_NUMBER: _ClassVar[int]
+    total_jobs: int
+    completed_jobs: int
+    failed_jobs: int
+    processing_jobs: int
+    success_rate: float
+    jobs_per_hour: float
+    subsystem_stats: _containers.RepeatedCompositeFieldContainer[SubsystemStats]
+    def __init__(self, total_jobs: _Optional[int] = ..., completed_jobs: _Optional[int] = ..., failed_jobs: _Optional[int] = ..., processing_jobs: _Optional[int] = ..., success_rate: _Optional[float] = ..., jobs_per_hour: _Optional[float] = ..., subsystem_stats: _Optional[_Iterable[_Union[SubsystemStats, _Mapping]]] = ...) -> None: ...
+
+class SearchResultsRequest(_message.Message):
+    __slots__ = ("satellite_id", "subsystem", "model_name", "start_time", "end_time", "anomalies_only", "page_size", "page_token")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    ANOMALIES_ONLY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    subsystem: _telemetry_pb2.Subsystem
+    model_name: str
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    anomalies_only: bool
+    page_size: int
+    page_token: str
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anomalies_only: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class SearchResultsResponse(_message.Message):
+    __slots__ = ("results", "next_page_token")
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[_job_pb2.SubsystemInference]
+    next_page_token: str
+    def __init__(self, results: _Optional[_Iterable[_Union[_job_pb2.SubsystemInference, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListAlertsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "satellite_id", "state")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    satellite_id: str
+    state: _alert_pb2.AlertState
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ...) -> None: ...
+
+class ListAlertsResponse(_message.Message):
+    __slots__ = ("alerts", "next_page_token")
+    ALERTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    alerts: _containers.RepeatedCompositeFieldContainer[_alert_pb2.Alert]
+    next_page_token: str
+    def __init__(self, alerts: _Optional[_Iterable[_Union[_alert_pb2.Alert, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class AcknowledgeAlertRequest(_message.Message):
+    __slots__ = ("alert_id", "operator_name", "comment")
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    alert_id: str
+    operator_name: str
+    comment: str
+    def __init__(self, alert_id: _Optional[str] = ..., operator_name: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class AcknowledgeAlertResponse(_message.Message):
+    __slots__ = ("alert",)
+    ALERT_FIELD_NUMBER: _ClassVar[int]
+    alert: _alert_pb2.Alert
+    def __init__(self, alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ...) -> None: ...
+
+class ResolveAlertRequest(_message.Message):
+    __slots__ = ("alert_id", "operator_name", "comment")
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    alert_id: str
+    operator_name: str
+    comment: str
+    def __init__(self, alert_id: _Optional[str] = ..., operator_name: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class ResolveAlertResponse(_message.Message):
+    __slots__ = ("alert",)
+    ALERT_FIELD_NUMBER: _ClassVar[int]
+    alert: _alert_pb2.Alert
+    def __init__(self, alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ...) -> None: ...
+
+class StreamEventsRequest(_message.Message):
+    __slots__ = ("satellite_id",)
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    def __init__(self, satellite_id: _Optional[str] = ...) -> None: ...
+
+class StreamEventsResponse(_message.Message):
+    __slots__ = ("result", "alert", "stats")
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    ALERT_FIELD_NUMBER: _ClassVar[int]
+    STATS_FIELD_NUMBER: _ClassVar[int]
+    result: _events_pb2.InferenceResult
+    alert: _alert_pb2.Alert
+    stats: GetJobStatsResponse
+    def __init__(self, result: _Optional[_Union[_events_pb2.InferenceResult, _Mapping]] = ..., alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ..., stats: _Optional[_Union[GetJobStatsResponse, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,45 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from satmon.telemetry.v1 import telemetry_pb2 as _telemetry_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class TelemetryRecord(_message.Message):
+    __slots__ = ("satellite_id", "sample_time", "loop_index", "record_index", "sequence", "frames", "housekeeping")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_TIME_FIELD_NUMBER: _ClassVar[int]
+    LOOP_INDEX_FIELD_NUMBER: _ClassVar[int]
+    RECORD_INDEX_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    FRAMES_FIELD_NUMBER: _ClassVar[int]
+    HOUSEKEEPING_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    sample_time: _timestamp_pb2.Timestamp
+    loop_index: int
+    record_index: int
+    sequence: int
+    frames: _containers.RepeatedCompositeFieldContainer[_telemetry_pb2.SubsystemFrame]
+    housekeeping: _telemetry_pb2.Housekeeping
+    def __init__(self, satellite_id: _Optional[str] = ..., sample_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., loop_index: _Optional[int] = ..., record_index: _Optional[int] = ..., sequence: _Optional[int] = ..., frames: _Optional[_Iterable[_Union[_telemetry_pb2.SubsystemFrame, _Mapping]]] = ..., housekeeping: _Optional[_Union[_telemetry_pb2.Housekeeping, _Mapping]] = ...) -> None: ...
+
+class SubsystemSample(_message.Message):
+    __slots__ = ("satellite_id", "sample_time", "sequence", "record_index", "frame", "housekeeping")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SAMPLE_TIME_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_INDEX_FIELD_NUMBER: _ClassVar[int]
+    FRAME_FIELD_NUMBER: _ClassVar[int]
+    HOUSEKEEPING_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    sample_time: _timestamp_pb2.Timestamp
+    sequence: int
+    record_index: int
+    frame: _telemetry_pb2.SubsystemFrame
+    housekeeping: _telemetry_pb2.Housekeeping
+    def __init__(self, satellite_id: _Optional[str] = ..., sample_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sequence: _Optional[int] = ..., record_index: _Optional[int] = ..., frame: _Optional[_Union[_telemetry_pb2.SubsystemFrame, _Mapping]] = ..., housekeeping: _Optional[_Union[_telemetry_pb2.Housekeeping, _Mapping]] = ...) -> None: ...

@@ -1,0 +1,1 @@
+"""A CPU inference server speaking Triton's gRPC protocol over triton-repository/."""

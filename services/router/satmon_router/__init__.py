@@ -1,0 +1,1 @@
+"""Router: raw telemetry topic -> one topic per subsystem, keyed by satellite id."""

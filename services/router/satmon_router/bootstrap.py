@@ -1,0 +1,34 @@
+"""Wires the router: settings, Kafka clients, fleet registry, consume loop and gRPC API."""
+
+from __future__ import annotations
+
+from satmon.telemetry.v1 import routing_service_pb2, routing_service_pb2_grpc
+from satmon_core.config import Settings
+from satmon_core.fleet_registry import FleetRegistry
+from satmon_core.grpc_server import Registration, ServiceProcess
+from satmon_core.kafka import BatchLoop, make_consumer, make_producer
+from satmon_router.entrypoints.grpc_api import RoutingServicer
+from satmon_router.entrypoints.kafka_loop import RouterCounters, RouterHandler
+
+__all__ = ["build"]
+
+GROUP = "satmon-router"
+
+
+def build(settings: Settings) -> ServiceProcess:
+    counters = RouterCounters()
+    producer = make_producer(settings.kafka_bootstrap)
+    handler = RouterHandler(settings, producer, FleetRegistry(settings.pg_dsn), counters)
+
+    def consume(stopping) -> None:
+        loop = BatchLoop("router", make_consumer(settings.kafka_bootstrap, GROUP, [settings.raw_topic]),
+                         handler, producer, settings.dead_letter_topic)
+        loop.stopping = stopping
+        loop.run()
+
+    servicer = RoutingServicer(make_producer(settings.kafka_bootstrap), settings.raw_topic, counters)
+    return ServiceProcess(
+        name="router", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
+        registrations=[Registration(routing_service_pb2_grpc.add_RoutingServiceServicer_to_server, servicer,
+                                    routing_service_pb2.DESCRIPTOR.services_by_name["RoutingService"].full_name)],
+        loops=[consume], on_stop=[lambda: producer.flush(10)])

@@ -1,0 +1,16 @@
+"""Splitting a telemetry record into per-subsystem samples."""
+
+from __future__ import annotations
+
+from satmon.telemetry.v1 import events_pb2
+from satmon_core.topics import SUBSYSTEMS
+
+__all__ = ["split_record"]
+
+
+def split_record(record: events_pb2.TelemetryRecord) -> list[tuple[str, events_pb2.SubsystemSample]]:
+    """(subsystem name, sample) for each frame; every sample carries the housekeeping for rule checks."""
+    return [(SUBSYSTEMS[frame.subsystem], events_pb2.SubsystemSample(
+                satellite_id=record.satellite_id, sample_time=record.sample_time, sequence=record.sequence,
+                record_index=record.record_index, frame=frame, housekeeping=record.housekeeping))
+            for frame in record.frames]

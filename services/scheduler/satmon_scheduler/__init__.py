@@ -1,0 +1,1 @@
+"""Scheduler: sliding windows per (satellite, subsystem), rule triggers, and manual jobs, sent through Celery."""

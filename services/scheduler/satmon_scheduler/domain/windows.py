@@ -1,0 +1,71 @@
+"""Sliding windows per (satellite, subsystem).
+
+Windows are aligned to the satellite's sequence numbers: with size 30 and
+stride 10 a window closes at sequences 29, 39, 49, ... so the same input cuts
+the same windows after a restart, and job ids derived from them are stable.
+Duplicate samples (same sequence and time) are ignored; a sample older than
+the newest one held starts a new stream (a replay restarted).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+__all__ = ["Row", "WindowSpec", "WindowBuffer", "ClosedWindow"]
+
+
+@dataclass(frozen=True)
+class Row:
+    sequence: int
+    time_ns: int
+    features: tuple[float, ...]
+    partition: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    size: int = 30
+    stride: int = 10
+
+
+@dataclass(frozen=True)
+class ClosedWindow:
+    rows: tuple[Row, ...]
+
+    @property
+    def start_sequence(self) -> int:
+        return self.rows[0].sequence
+
+    @property
+    def start_time_ns(self) -> int:
+        return self.rows[0].time_ns
+
+
+class WindowBuffer:
+    def __init__(self, spec: WindowSpec) -> None:
+        self.spec = spec
+        self.rows: deque[Row] = deque(maxlen=spec.size)
+
+    def add(self, row: Row) -> ClosedWindow | None:
+        if self.rows:
+            newest = self.rows[-1]
+            if row.sequence == newest.sequence and row.time_ns == newest.time_ns:
+                return None  # redelivered
+            if row.time_ns <= newest.time_ns:
+                if any(r.sequence == row.sequence and r.time_ns == row.time_ns for r in self.rows):
+                    return None  # redelivered, older
+                self.rows.clear()  # a new replay of this stream
+        self.rows.append(row)
+        if len(self.rows) == self.spec.size and (row.sequence + 1 - self.spec.size) % self.spec.stride == 0:
+            return ClosedWindow(tuple(self.rows))
+        return None
+
+    def latest(self, up_to_sequence: int) -> tuple[Row, ...]:
+        """The newest rows up to a sequence (for rule jobs), at most one window's worth."""
+        rows = [r for r in self.rows if r.sequence <= up_to_sequence]
+        return tuple(rows[-self.spec.size:])
+
+    def oldest_offset(self) -> int | None:
+        return self.rows[0].offset if self.rows else None

@@ -1,0 +1,85 @@
+"""The replay loop: N satellites, paced at rate x speedup, into the raw topic."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from confluent_kafka import Producer
+
+from satmon_core.tracing import kafka_headers, tracer
+from satmon_simulator.domain.fleet import FleetData, assign_channels, satellite_id
+from satmon_simulator.domain.housekeeping import HousekeepingModel, Override
+from satmon_simulator.records import build_record
+
+__all__ = ["ReplayPlan", "replay"]
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    satellites: int
+    rate_hz: float
+    duration_s: float
+    speedup: float
+    loops: int
+    start_row: int = 0
+    overrides: dict[str, tuple[Override, ...]] = field(default_factory=dict)
+
+    def steps(self, shortest: int) -> int:
+        by_duration = int(self.duration_s * self.rate_hz)
+        by_loops = max(self.loops, 1) * shortest - self.start_row
+        return max(0, min(by_duration, by_loops))
+
+
+def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[[int], None] = lambda n: None,
+           stop: threading.Event | None = None) -> int:
+    """Produces plan.steps records per satellite; returns the number produced. Stops cleanly on SIGINT/SIGTERM."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+    assignment = assign_channels(plan.satellites)
+    fleet = FleetData(assignment)
+    sats = list(assignment)
+    models = {sat: HousekeepingModel(i + 1, plan.overrides.get(sat, ())) for i, sat in enumerate(sats)}
+    shortest = fleet.shortest()
+    steps = plan.steps(shortest)
+    period_ns = int(1e9 / plan.rate_hz)
+    # Faster-than-real-time replays are placed in the past so they end near "now".
+    base_ns = time.time_ns() - (steps * period_ns if plan.speedup > 1 else 0)
+    wall_start = time.monotonic()
+    produced = 0
+    span_tracer = tracer("satmon.simulator")
+    for step in range(steps):
+        if stop.is_set():
+            break
+        due = wall_start + step / (plan.rate_hz * plan.speedup)
+        delay = due - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        row = plan.start_row + step
+        for sat in sats:
+            hk = models[sat].step(step / plan.rate_hz)
+            record = build_record(sat, base_ns + step * period_ns, step, row, row // shortest,
+                                  fleet.rows(sat, row), hk)
+            with span_tracer.start_as_current_span("telemetry.produce", attributes={
+                    "satmon.satellite_id": sat, "satmon.sequence": step}):
+                headers = kafka_headers({"satmon-produced-ns": str(time.time_ns())})
+                while True:
+                    try:
+                        producer.produce(topic, key=sat.encode(), value=record.SerializeToString(), headers=headers)
+                        break
+                    except BufferError:
+                        producer.poll(0.05)
+            produced += 1
+        producer.poll(0)
+        progress(len(sats))
+    producer.flush(60)
+    return produced
+
+
+def satellites(count: int) -> list[str]:
+    return [satellite_id(k) for k in range(1, count + 1)]

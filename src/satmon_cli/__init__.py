@@ -1,0 +1,1 @@
+"""The `satmon` command line: local stack, simulator, training, evaluation."""

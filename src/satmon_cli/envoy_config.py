@@ -1,0 +1,75 @@
+"""Renders envoy/envoy.tmpl.yaml into a runnable config, with the descriptor set it needs."""
+
+from __future__ import annotations
+
+import mimetypes
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from string import Template
+
+from satmon_cli.stack.layout import HOST, port
+from satmon_core.paths import repo_root
+
+__all__ = ["render_envoy_config", "UPSTREAMS"]
+
+# Envoy cluster name -> the stack component serving it.
+UPSTREAMS = {"router": "router", "scheduler": "scheduler", "worker": "worker", "ops_api": "ops-api"}
+
+
+def _cluster(name: str, upstream_port: int) -> str:
+    return f"""    - name: {name}
+      type: STATIC
+      connect_timeout: 1s
+      typed_extension_protocol_options:
+        envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+          "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+          explicit_http_config: {{ http2_protocol_options: {{}} }}
+      load_assignment:
+        cluster_name: {name}
+        endpoints:
+          - lb_endpoints:
+              - endpoint: {{ address: {{ socket_address: {{ address: {HOST}, port_value: {upstream_port} }} }} }}
+"""
+
+
+def _static_routes(dist: Path) -> str:
+    """One direct_response route per built dashboard file; '/' serves index.html."""
+    if not (dist / "index.html").exists():
+        return ""
+    routes = []
+    for path in sorted(p for p in dist.rglob("*") if p.is_file()):
+        url = "/" + path.relative_to(dist).as_posix()
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        matches = ['{ path: "/" }', f'{{ path: "{url}" }}'] if url == "/index.html" else [f'{{ path: "{url}" }}']
+        for match in matches:
+            routes.append(f"""                        - match: {match}
+                          direct_response: {{ status: 200, body: {{ filename: "{path}" }} }}
+                          response_headers_to_add: [{{ header: {{ key: content-type, value: "{content_type}" }} }}]""")
+    return "\n".join(routes)
+
+
+def build_descriptor_set(out_file: Path) -> None:
+    """The FileDescriptorSet the transcoder loads: proto/ plus googleapis, imports included."""
+    buf = shutil.which("buf") or str(Path(sys.executable).parent / "buf")
+    subprocess.run([buf, "build", "-o", str(out_file), "--as-file-descriptor-set"], cwd=repo_root(),
+                   check=True, capture_output=True)
+
+
+def render_envoy_config(out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = out_dir / "satmon.pb"
+    build_descriptor_set(descriptor)
+    template = Template((repo_root() / "envoy" / "envoy.tmpl.yaml").read_text())
+    rendered = template.substitute(
+        ENVOY_BIND=HOST,
+        ENVOY_PORT=port("envoy"),
+        ENVOY_ADMIN_PORT=port("envoy-admin"),
+        DESCRIPTOR_SET=descriptor,
+        CLUSTERS="".join(_cluster(name, port(component)) for name, component in UPSTREAMS.items()),
+        STATIC_ROUTES=_static_routes(repo_root() / "web" / "dist"),
+    )
+    config = out_dir / "envoy.yaml"
+    config.write_text(rendered)
+    return config

@@ -1,0 +1,88 @@
+"""`satmon`: run, inspect and test the satellite telemetry monitoring stack."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="satmon",
+        description="Satellite telemetry monitoring: start the local stack, replay SMAP telemetry, "
+                    "train and evaluate the detection models.",
+        epilog="Run `satmon COMMAND --help` for a command's options.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("up", help="start every component (or the named ones), wait for health, print endpoints")
+    p.add_argument("components", nargs="*", help="only these components (default: all)")
+    p = sub.add_parser("down", help="stop everything `satmon up` started, by PID; data is kept")
+    p.add_argument("components", nargs="*", help="only these components (default: all)")
+    sub.add_parser("status", help="components up/down, Kafka consumer lag, RabbitMQ queue depth, job counts")
+    sub.add_parser("env", help="print the SATMON_* variables that point a client at the local stack")
+    sub.add_parser("gen", help="regenerate Python and TypeScript code from proto/")
+
+    p = sub.add_parser("simulate", help="replay SMAP telemetry from N satellites into the raw topic")
+    p.add_argument("--satellites", type=int, default=5, help="number of satellites, SAT-001.. (default 5)")
+    p.add_argument("--rate", type=float, default=1.0, help="records per satellite per second (default 1)")
+    p.add_argument("--duration", type=float, default=60.0, help="simulated seconds to replay (default 60)")
+    p.add_argument("--speedup", type=float, default=1.0, help="replay this many times faster than real time")
+    p.add_argument("--loops", type=int, default=1, help="stop after this many passes over the data (default 1)")
+    p.add_argument("--start-row", type=int, default=0, help="first row of the SMAP test arrays to replay")
+    p.add_argument("--trigger", action="append", default=[], metavar="SAT:RULE@SECOND",
+                   help="force a rule condition, e.g. SAT-002:low_battery@40 (low_battery, cold_obc, hot_obc, thruster)")
+
+    p = sub.add_parser("train", help="train one ONNX model per SMAP channel into triton-repository/")
+    p.add_argument("--channels", nargs="*", help="only these channels (default: all labelled channels)")
+    p.add_argument("--out", type=Path, help="model repository (default: triton-repository/)")
+    p.add_argument("--jobs", type=int, default=2, help="channels trained in parallel (default 2)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--epochs", type=int, default=60)
+
+    p = sub.add_parser("eval", help="score the committed models on every SMAP test array")
+    p.add_argument("--json", action="store_true", help="print the full report as JSON")
+    p.add_argument("--channels", nargs="*", help="only these channels")
+    p.add_argument("--repository", type=Path, help="model repository (default: triton-repository/)")
+
+    p = sub.add_parser("retention", help="delete old jobs: completed after 30 days, failed after 7")
+    p.add_argument("--completed-days", type=int, default=30)
+    p.add_argument("--failed-days", type=int, default=7)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command in ("up", "down", "status", "env"):
+        from satmon_cli import stack_cmd
+
+        return getattr(stack_cmd, args.command)(args)
+    if args.command == "gen":
+        from satmon_cli.codegen import generate_all
+
+        generate_all()
+        print("regenerated gen/python and web/src/gen")
+        return 0
+    if args.command == "train":
+        from satmon_cli.models_cmd import train
+
+        return train(args.channels, args.out, args.jobs, args.seed, args.epochs)
+    if args.command == "eval":
+        from satmon_cli.models_cmd import evaluate
+
+        return evaluate(args.repository, args.channels, args.json)
+    if args.command == "simulate":
+        from satmon_cli.simulate_cmd import simulate
+
+        return simulate(args)
+    if args.command == "retention":
+        from satmon_cli.stack_cmd import retention
+
+        return retention(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

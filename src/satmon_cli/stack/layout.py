@@ -1,0 +1,98 @@
+"""Ports, credentials and the environment the local stack's services share.
+
+Ports sit away from the usual defaults so a system PostgreSQL or RabbitMQ on
+the same machine does not collide with ours; each can be moved with
+SATMON_PORT_<NAME>, for example SATMON_PORT_POSTGRES=25432.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from satmon_core.paths import data_dir, state_dir
+
+__all__ = ["PORTS", "port", "Credentials", "load_or_create_credentials", "service_env", "HOST"]
+
+HOST = "127.0.0.1"
+
+PORTS: dict[str, int] = {
+    "postgres": 15432,
+    "victoria-metrics": 18428,
+    "epmd": 14369,
+    "rabbitmq": 15673,
+    "rabbitmq-dist": 25673,
+    "kafka": 19092,
+    "inference-server": 18001,
+    "inference-server-metrics": 18002,
+    "router": 50051,
+    "scheduler": 50052,
+    "worker": 50053,
+    "writer": 50054,
+    "ops-api": 50055,
+    "envoy": 8080,
+    "envoy-admin": 9901,
+}
+
+# Prometheus metrics of our own services: the gRPC port + 1000.
+METRICS_OFFSET = 1000
+
+
+def port(name: str) -> int:
+    override = os.environ.get(f"SATMON_PORT_{name.upper().replace('-', '_')}")
+    return int(override) if override else PORTS[name]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    pg_admin_password: str
+    pg_app_password: str
+    rabbitmq_password: str
+
+    PG_ADMIN = "satmon_admin"
+    PG_APP = "satmon"
+    PG_DATABASE = "satmon"
+    RABBITMQ_USER = "satmon"
+    RABBITMQ_VHOST = "satmon"
+
+
+def load_or_create_credentials() -> Credentials:
+    """Random passwords generated on the first `satmon up`, kept in .satmon/ (mode 600)."""
+    path = state_dir() / "credentials.env"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        values = {k: secrets.token_urlsafe(18) for k in ("PG_ADMIN_PASSWORD", "PG_APP_PASSWORD", "RABBITMQ_PASSWORD")}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.writelines(f"{k}={v}\n" for k, v in values.items())
+    values = dict(line.strip().split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return Credentials(values["PG_ADMIN_PASSWORD"], values["PG_APP_PASSWORD"], values["RABBITMQ_PASSWORD"])
+
+
+def service_env(creds: Credentials | None = None) -> dict[str, str]:
+    """The SATMON_* variables that point a service or a test at the local stack."""
+    creds = creds or load_or_create_credentials()
+    return {
+        "SATMON_KAFKA_BOOTSTRAP": f"{HOST}:{port('kafka')}",
+        "SATMON_AMQP_URL": (f"amqp://{Credentials.RABBITMQ_USER}:{creds.rabbitmq_password}"
+                            f"@{HOST}:{port('rabbitmq')}/{Credentials.RABBITMQ_VHOST}"),
+        "SATMON_PG_DSN": (f"postgresql://{Credentials.PG_APP}:{creds.pg_app_password}"
+                          f"@{HOST}:{port('postgres')}/{Credentials.PG_DATABASE}"),
+        "SATMON_VM_URL": f"http://{HOST}:{port('victoria-metrics')}",
+        "SATMON_TRITON_URL": f"{HOST}:{port('inference-server')}",
+        "SATMON_DATA_DIR": str(data_dir()),
+    }
+
+
+def run_dir() -> Path:
+    path = state_dir() / "run"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_dir() -> Path:
+    path = state_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

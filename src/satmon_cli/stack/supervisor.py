@@ -1,0 +1,115 @@
+"""`satmon up`, `down` and `status` over the components in `components`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from satmon_cli.stack import procs
+from satmon_cli.stack.components import COMPONENTS, Component
+from satmon_cli.stack.layout import log_dir, port
+
+__all__ = ["StackError", "up", "down", "component_states", "ComponentState"]
+
+
+class StackError(Exception):
+    """A component is missing, its port is taken, or it failed to start. One line, naming it."""
+
+
+@dataclass(frozen=True)
+class ComponentState:
+    name: str
+    pid: int | None
+    healthy: bool
+    endpoint: str
+
+
+def _selected(names: Iterable[str] | None) -> list[Component]:
+    if not names:
+        return list(COMPONENTS)
+    wanted = set(names)
+    unknown = wanted - {c.name for c in COMPONENTS}
+    if unknown:
+        raise StackError(f"unknown component(s): {', '.join(sorted(unknown))}")
+    return [c for c in COMPONENTS if c.name in wanted]
+
+
+def preflight(components: list[Component]) -> None:
+    """Every executable present, before anything starts."""
+    missing = [what for c in components for what, path in c.executables() if not path]
+    if missing:
+        raise StackError(f"missing: {', '.join(missing)} (run ./scripts/install.sh)")
+
+
+def _healthy(component: Component) -> bool:
+    try:
+        return bool(component.ready())
+    except Exception:  # noqa: BLE001 - any probe failure means not healthy
+        return False
+
+
+def _log_tail(name: str, lines: int = 5) -> str:
+    path = log_dir() / f"{name}.log"
+    if not path.exists():
+        return ""
+    tail = path.read_text(errors="replace").strip().splitlines()[-lines:]
+    return " | ".join(line.strip()[:200] for line in tail)
+
+
+def _start(component: Component, say) -> None:
+    for port_name in component.ports:
+        if not procs.port_is_free(port(port_name)):
+            raise StackError(f"port {port(port_name)} ({component.name}) is taken by another process")
+    component.prepare()
+    pid = procs.spawn(component.name, component.argv(), env=component.env(), user=component.user)
+    ok = procs.wait_until(component.ready, component.start_timeout, alive=lambda: procs.is_alive(pid))
+    if not ok:
+        reason = "exited" if not procs.is_alive(pid) else f"not healthy after {component.start_timeout:.0f}s"
+        raise StackError(f"{component.name} failed to start ({reason}); log: {_log_tail(component.name)}")
+    component.configure()
+    say(f"  {component.name:<17} started  {component.endpoint()}")
+
+
+def up(names: Iterable[str] | None = None, say=print) -> list[ComponentState]:
+    """Starts what is not running, in dependency order. On failure stops what this call started."""
+    components = _selected(names)
+    preflight(components)
+    started: list[Component] = []
+    try:
+        for component in components:
+            if procs.pid_of(component.name) is not None:
+                if not procs.wait_until(component.ready, 10):
+                    raise StackError(f"{component.name} is running (pid {procs.pid_of(component.name)}) "
+                                     "but not healthy; run `satmon down` and retry")
+                component.configure()
+                say(f"  {component.name:<17} running  {component.endpoint()}")
+                continue
+            started.append(component)
+            _start(component, say)
+    except BaseException:
+        for component in reversed(started):
+            procs.stop(component.name, component.stop_signal)
+        raise
+    return component_states(components)
+
+
+def down(names: Iterable[str] | None = None, say=print) -> None:
+    """Stops every component of ours, by PID, newest first. Data directories are kept."""
+    for component in reversed(_selected(names)):
+        if procs.stop(component.name, component.stop_signal):
+            say(f"  {component.name:<17} stopped")
+
+
+def component_states(components: Iterable[Component] | None = None) -> list[ComponentState]:
+    states = []
+    for component in components or COMPONENTS:
+        pid = procs.pid_of(component.name)
+        states.append(ComponentState(component.name, pid, pid is not None and _healthy(component),
+                                     component.endpoint()))
+    return states
+
+
+def fail(message: str) -> None:
+    print(f"satmon: {message}", file=sys.stderr)
+    sys.exit(1)

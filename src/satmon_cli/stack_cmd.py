@@ -1,0 +1,111 @@
+"""`satmon up | down | status | env | retention`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from satmon_cli.stack.layout import service_env
+
+__all__ = ["up", "down", "status", "env", "retention", "CONSUMER_GROUPS"]
+
+
+def _consumer_groups() -> dict[str, list[str]]:
+    from satmon_core.config import load_settings
+    from satmon_core.topics import SUBSYSTEMS
+
+    s = load_settings(service_env())
+    return {
+        "satmon-router": [s.raw_topic],
+        "satmon-scheduler": [s.subsystem_topic(n) for n in SUBSYSTEMS.values()],
+        "satmon-writer-telemetry": [s.raw_topic],
+        "satmon-writer-results": [s.results_topic],
+    }
+
+
+CONSUMER_GROUPS = _consumer_groups
+
+
+def up(args: argparse.Namespace) -> int:
+    from satmon_cli.stack.supervisor import StackError
+    from satmon_cli.stack.supervisor import up as start
+
+    print("satmon up")
+    try:
+        states = start(args.components)
+    except StackError as exc:
+        print(f"satmon: {exc}", file=sys.stderr)
+        return 1
+    unhealthy = [s.name for s in states if not s.healthy]
+    if unhealthy:
+        print(f"satmon: not healthy: {', '.join(unhealthy)}", file=sys.stderr)
+        return 1
+    print("all components healthy; `satmon status` to inspect, `satmon down` to stop")
+    return 0
+
+
+def down(args: argparse.Namespace) -> int:
+    from satmon_cli.stack.supervisor import StackError
+    from satmon_cli.stack.supervisor import down as stop
+
+    print("satmon down")
+    try:
+        stop(args.components)
+    except StackError as exc:
+        print(f"satmon: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    from satmon_cli.stack.components import rabbitmqctl
+    from satmon_cli.stack.supervisor import component_states
+
+    states = component_states()
+    print(f"{'component':<18} {'state':<6} {'pid':>7}  endpoint")
+    for s in states:
+        state = "up" if s.healthy else ("sick" if s.pid else "down")
+        print(f"{s.name:<18} {state:<6} {s.pid or '-':>7}  {s.endpoint}")
+    up_names = {s.name for s in states if s.healthy}
+    env = service_env()
+    if "kafka" in up_names:
+        from satmon_core.kafka import consumer_lag
+
+        print("\nkafka consumer lag")
+        for group, topics in CONSUMER_GROUPS().items():
+            try:
+                print(f"  {group:<26} {consumer_lag(env['SATMON_KAFKA_BOOTSTRAP'], group, topics)}")
+            except Exception as exc:  # noqa: BLE001 - status must print what it can
+                print(f"  {group:<26} unknown ({exc})")
+    if "rabbitmq" in up_names:
+        print("\nrabbitmq queue depth")
+        result = rabbitmqctl("list_queues", "-p", "satmon", "name", "messages", "--quiet", "--no-table-headers")
+        for line in result.stdout.strip().splitlines() or ["(no queues)"]:
+            print(f"  {line}")
+    if "postgres" in up_names:
+        import psycopg
+
+        print("\ninference jobs")
+        with psycopg.connect(env["SATMON_PG_DSN"]) as conn:
+            rows = conn.execute("SELECT status, count(*) FROM inference_jobs GROUP BY status ORDER BY status").fetchall()
+        for state, count in rows or [("(none)", 0)]:
+            print(f"  {state:<12} {count}")
+    return 0 if all(s.healthy for s in states) else 3
+
+
+def env(args: argparse.Namespace) -> int:
+    for key, value in service_env().items():
+        print(f"export {key}='{value}'")
+    return 0
+
+
+def retention(args: argparse.Namespace) -> int:
+    import psycopg
+
+    from satmon_core.retention import delete_expired_jobs
+
+    with psycopg.connect(service_env()["SATMON_PG_DSN"]) as conn:
+        completed, failed = delete_expired_jobs(conn, args.completed_days, args.failed_days)
+    print(f"deleted {completed} completed jobs older than {args.completed_days} days "
+          f"and {failed} failed jobs older than {args.failed_days} days")
+    return 0

@@ -1,0 +1,1 @@
+"""Shared plumbing for every satmon service: config, paths, tracing, Kafka, gRPC serving."""

@@ -1,0 +1,106 @@
+"""One way to run a satmon process: gRPC server with health and reflection,
+Prometheus metrics, background loops, and a graceful stop on SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from concurrent import futures
+from dataclasses import dataclass, field
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from satmon_core.metrics import serve_metrics
+
+__all__ = ["Registration", "ServiceProcess", "check_health", "bind_host"]
+
+log = logging.getLogger(__name__)
+
+
+def bind_host() -> str:
+    """127.0.0.1 unless SATMON_BIND_HOST says otherwise (compose sets 0.0.0.0)."""
+    return os.environ.get("SATMON_BIND_HOST", "127.0.0.1")
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A servicer, the generated add_..._to_server function, and its full service name."""
+
+    add_to_server: Callable[[object, grpc.Server], None]
+    servicer: object
+    full_name: str
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    grpc_port: int
+    metrics_port: int
+    registrations: Sequence[Registration] = ()
+    loops: Sequence[Callable[[threading.Event], None]] = ()
+    on_stop: Sequence[Callable[[], None]] = ()
+    interceptors: Sequence[grpc.ServerInterceptor] = ()
+    max_workers: int = 16
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        """Serves until SIGTERM/SIGINT or until a background loop dies (then exits non-zero)."""
+        logging.basicConfig(level=os.environ.get("SATMON_LOG_LEVEL", "INFO"),
+                            format='{"time":"%(asctime)s","level":"%(levelname)s","service":"' + self.name
+                            + '","logger":"%(name)s","message":"%(message)s"}')
+        serve_metrics(self.metrics_port, bind_host())
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=self.max_workers),
+                             interceptors=list(self.interceptors))
+        health_servicer = health.HealthServicer(experimental_non_blocking=True)
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+        for reg in self.registrations:
+            reg.add_to_server(reg.servicer, server)
+        names = [reg.full_name for reg in self.registrations]
+        reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+        server.add_insecure_port(f"{bind_host()}:{self.grpc_port}")
+        server.start()
+
+        failed = threading.Event()
+        threads = []
+        for loop in self.loops:
+            thread = threading.Thread(target=self._guard, args=(loop, failed), name=getattr(loop, "__name__", "loop"),
+                                      daemon=True)
+            thread.start()
+            threads.append(thread)
+        for service_name in ["", *names]:
+            health_servicer.set(service_name, health_pb2.HealthCheckResponse.SERVING)
+        log.info("serving on %s:%d", bind_host(), self.grpc_port)
+
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: self.stopping.set())
+        while not self.stopping.wait(0.5):
+            if failed.is_set():
+                break
+        health_servicer.enter_graceful_shutdown()
+        self.stopping.set()
+        for thread in threads:
+            thread.join(timeout=20)
+        for hook in self.on_stop:
+            hook()
+        server.stop(grace=5).wait()
+        if failed.is_set():
+            raise SystemExit(1)
+
+    def _guard(self, loop: Callable[[threading.Event], None], failed: threading.Event) -> None:
+        try:
+            loop(self.stopping)
+        except Exception:
+            log.exception("background loop %s died", getattr(loop, "__name__", loop))
+            failed.set()
+
+
+def check_health(target: str, service: str = "", timeout: float = 2.0) -> bool:
+    with grpc.insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        response = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+        return response.status == health_pb2.HealthCheckResponse.SERVING

@@ -1,0 +1,184 @@
+"""Kafka plumbing: client settings, topic creation, and the consume-process-store loop.
+
+The loop follows confluent-kafka's examples/consumer.py with
+enable.auto.offset.store off: offsets are stored only after a batch was
+processed (or dead-lettered), so a crash replays unfinished work and the
+idempotent sinks absorb the repeats.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from satmon_core import metrics
+from satmon_core.errors import TransientError
+
+__all__ = ["consumer_config", "make_consumer", "make_producer", "ensure_topics", "DeadLetter", "BatchLoop",
+           "consumer_lag"]
+
+log = logging.getLogger(__name__)
+
+
+def consumer_config(bootstrap: str, group: str, **overrides: object) -> dict[str, object]:
+    config: dict[str, object] = {
+        "bootstrap.servers": bootstrap,
+        "group.id": group,
+        "enable.auto.commit": True,
+        "enable.auto.offset.store": False,
+        "auto.offset.reset": "earliest",
+        # Tansu's group coordinator: near 6 s keeps joins short (20 s+ otherwise).
+        "session.timeout.ms": 6000,
+        "heartbeat.interval.ms": 1000,
+        "auto.commit.interval.ms": 500,
+    }
+    config.update(overrides)
+    return config
+
+
+def make_consumer(bootstrap: str, group: str, topics: Sequence[str], **overrides: object) -> Consumer:
+    consumer = Consumer(consumer_config(bootstrap, group, **overrides))
+    consumer.subscribe(list(topics))
+    return consumer
+
+
+def make_producer(bootstrap: str, **overrides: object) -> Producer:
+    config: dict[str, object] = {
+        "bootstrap.servers": bootstrap,
+        "acks": "all",
+        "linger.ms": 5,
+        "batch.num.messages": 2000,
+        "queue.buffering.max.messages": 500000,
+    }
+    config.update(overrides)
+    return Producer(config)
+
+
+def ensure_topics(bootstrap: str, topics: dict[str, int], timeout: float = 15) -> None:
+    """Creates missing topics with their partition counts; existing topics are left alone."""
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    existing = set(admin.list_topics(timeout=timeout).topics)
+    wanted = [NewTopic(name, num_partitions=parts, replication_factor=1)
+              for name, parts in topics.items() if name not in existing]
+    if not wanted:
+        return
+    for name, future in admin.create_topics(wanted, operation_timeout=timeout).items():
+        try:
+            future.result(timeout=timeout)
+        except KafkaException as exc:
+            if exc.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
+                raise
+
+
+def consumer_lag(bootstrap: str, group: str, topics: Sequence[str], timeout: float = 5) -> int:
+    """Messages in the topics not yet committed by the group."""
+    from confluent_kafka import TopicPartition
+
+    consumer = Consumer(consumer_config(bootstrap, group))
+    try:
+        metadata = consumer.list_topics(timeout=timeout)
+        partitions = [TopicPartition(t, p) for t in topics if t in metadata.topics for p in metadata.topics[t].partitions]
+        committed = consumer.committed(partitions, timeout=timeout)
+        lag = 0
+        for tp in committed:
+            low, high = consumer.get_watermark_offsets(tp, timeout=timeout, cached=False)
+            lag += high - (tp.offset if tp.offset >= 0 else low)
+        return lag
+    finally:
+        consumer.close()
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A message the handler rejected, with a short reason code and detail."""
+
+    message: Message
+    reason: str
+    detail: str = ""
+
+
+BatchHandler = Callable[[list[Message]], list[DeadLetter]]
+
+
+class BatchLoop:
+    """Polls batches, hands them to a handler, dead-letters rejects, then stores offsets.
+
+    A TransientError from the handler retries the same batch with capped
+    exponential backoff; offsets are not stored until it succeeds.
+    """
+
+    def __init__(self, service: str, consumer: Consumer, handler: BatchHandler, producer: Producer,
+                 dead_letter_topic: str, batch_size: int = 500, poll_timeout: float = 0.2,
+                 max_backoff: float = 10.0,
+                 store: Callable[[Consumer, list[Message]], None] | None = None) -> None:
+        self.service = service
+        self.consumer = consumer
+        self.handler = handler
+        self.producer = producer
+        self.dead_letter_topic = dead_letter_topic
+        self.batch_size = batch_size
+        self.poll_timeout = poll_timeout
+        self.max_backoff = max_backoff
+        self.stopping = threading.Event()
+        # Default: every processed message's offset. The scheduler stores less (windows it still holds).
+        self.store = store or (lambda consumer, msgs: [consumer.store_offsets(message=m) for m in msgs])
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                self.run_once()
+        finally:
+            self.consumer.close()
+
+    def run_once(self) -> int:
+        messages = self.consumer.consume(self.batch_size, self.poll_timeout)
+        good = []
+        for msg in messages:
+            if msg.error():
+                if msg.error().code() != KafkaError._PARTITION_EOF:
+                    log.warning("consume error: %s", msg.error())
+                continue
+            good.append(msg)
+        if not good:
+            return 0
+        with metrics.BATCH_SECONDS.labels(self.service).time():
+            rejects = self._handle_with_retry(good)
+        for reject in rejects:
+            self._dead_letter(reject)
+        if rejects:
+            self.producer.flush(30)
+        for msg in good:
+            metrics.MESSAGES_CONSUMED.labels(self.service, msg.topic()).inc()
+        self.store(self.consumer, good)
+        return len(good)
+
+    def _handle_with_retry(self, messages: list[Message]) -> list[DeadLetter]:
+        delay = 0.2
+        while True:
+            try:
+                return self.handler(messages)
+            except TransientError as exc:
+                if self.stopping.is_set():
+                    raise
+                metrics.RETRIES.labels(self.service, type(exc.__cause__ or exc).__name__).inc()
+                log.warning("transient failure, retrying in %.1fs: %s", delay, exc)
+                time.sleep(delay)
+                delay = min(delay * 2, self.max_backoff)
+
+    def _dead_letter(self, reject: DeadLetter) -> None:
+        msg = reject.message
+        headers = list(msg.headers() or []) + [
+            ("satmon-dlq-reason", reject.reason.encode()),
+            ("satmon-dlq-detail", reject.detail[:500].encode()),
+            ("satmon-dlq-source-topic", msg.topic().encode()),
+            ("satmon-dlq-source-offset", f"{msg.partition()}:{msg.offset()}".encode()),
+            ("satmon-dlq-service", self.service.encode()),
+        ]
+        self.producer.produce(self.dead_letter_topic, value=msg.value(), key=msg.key(), headers=headers)
+        metrics.DEAD_LETTERS.labels(self.service, reject.reason).inc()

@@ -1,0 +1,26 @@
+"""Every Prometheus instrument satmon exposes, created in one place."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+__all__ = ["serve_metrics", "MESSAGES_CONSUMED", "MESSAGES_PRODUCED", "DEAD_LETTERS", "RETRIES",
+           "WINDOWS_SCHEDULED", "RULE_TRIGGERS", "INFERENCE_SECONDS", "SINK_WRITES", "BATCH_SECONDS",
+           "OPEN_WINDOWS"]
+
+MESSAGES_CONSUMED = Counter("satmon_messages_consumed_total", "Kafka messages consumed", ["service", "topic"])
+MESSAGES_PRODUCED = Counter("satmon_messages_produced_total", "Kafka messages produced", ["service", "topic"])
+DEAD_LETTERS = Counter("satmon_dead_letters_total", "Records sent to the dead-letter topic", ["service", "reason"])
+RETRIES = Counter("satmon_transient_retries_total", "Transient failures retried", ["service", "operation"])
+WINDOWS_SCHEDULED = Counter("satmon_windows_scheduled_total", "Sliding windows sent for inference", ["subsystem"])
+RULE_TRIGGERS = Counter("satmon_rule_triggers_total", "Housekeeping rules that fired", ["rule"])
+INFERENCE_SECONDS = Histogram("satmon_inference_seconds", "Inference server round trip per request", ["model"],
+                              buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+SINK_WRITES = Counter("satmon_sink_writes_total", "Rows or samples written", ["sink"])
+BATCH_SECONDS = Histogram("satmon_batch_seconds", "Time to process one consumed batch", ["service"])
+OPEN_WINDOWS = Gauge("satmon_open_windows", "Sliding windows held by the scheduler")
+
+
+def serve_metrics(port: int, host: str = "127.0.0.1") -> None:
+    if port:
+        start_http_server(port, addr=host)

@@ -1,0 +1,38 @@
+"""Kafka topic layout.
+
+    satmon.telemetry.raw            TelemetryRecord, key = satellite id
+    satmon.telemetry.<subsystem>    SubsystemSample, key = satellite id (7 topics: acs, data, eps, fsw, ps, ss, tcs)
+    satmon.inference.results        InferenceResult, key = satellite id
+    satmon.deadletter               the original bytes, reason in headers
+
+Keying by satellite id keeps each satellite's records in order within one
+partition; adding satellites adds keys, not topics, so thousands of satellites
+share the same nine topics and scale by partition count.
+"""
+
+from __future__ import annotations
+
+from satmon.telemetry.v1 import telemetry_pb2
+
+__all__ = ["SUBSYSTEMS", "subsystem_name", "all_topics", "PARTITIONS"]
+
+# Enum value -> short lower-case name used in topics, labels and tables.
+SUBSYSTEMS: dict[int, str] = {
+    value.number: value.name.removeprefix("SUBSYSTEM_").lower()
+    for value in telemetry_pb2.Subsystem.DESCRIPTOR.values
+    if value.number != 0
+}
+SUBSYSTEM_BY_NAME: dict[str, int] = {name: number for number, name in SUBSYSTEMS.items()}
+
+PARTITIONS = 6
+
+
+def subsystem_name(value: int) -> str:
+    return SUBSYSTEMS[value]
+
+
+def all_topics(prefix: str = "satmon.") -> dict[str, int]:
+    topics = {f"{prefix}telemetry.raw": PARTITIONS, f"{prefix}inference.results": PARTITIONS,
+              f"{prefix}deadletter": 1}
+    topics.update({f"{prefix}telemetry.{name}": PARTITIONS for name in SUBSYSTEMS.values()})
+    return topics

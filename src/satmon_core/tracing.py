@@ -1,0 +1,68 @@
+"""OpenTelemetry set up once per process, and W3C context in Kafka and Celery headers.
+
+The exporter follows the standard variables: OTEL_TRACES_EXPORTER (otlp,
+console or none) and OTEL_EXPORTER_OTLP_ENDPOINT. With neither set, spans are
+created (so context still propagates) but not exported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from opentelemetry import context, propagate, trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+
+__all__ = ["setup_tracing", "tracer", "kafka_headers", "context_from_kafka", "carrier", "context_from_carrier"]
+
+_configured = False
+
+
+def setup_tracing(service_name: str, extra_processors: Iterable[SpanProcessor] = ()) -> TracerProvider:
+    """Installs the global tracer provider and gRPC instrumentation. Safe to call twice."""
+    global _configured
+    if _configured:
+        return trace.get_tracer_provider()  # type: ignore[return-value]
+    provider = TracerProvider(resource=Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME", service_name)}))
+    exporter_name = os.environ.get("OTEL_TRACES_EXPORTER") or ("otlp" if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") else "none")
+    if exporter_name == "otlp":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    elif exporter_name == "console":
+        provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
+    for processor in extra_processors:
+        provider.add_span_processor(processor)
+    trace.set_tracer_provider(provider)
+    from opentelemetry.instrumentation.grpc import GrpcInstrumentorClient, GrpcInstrumentorServer
+
+    GrpcInstrumentorServer().instrument()
+    GrpcInstrumentorClient().instrument()
+    _configured = True
+    return provider
+
+
+def tracer(name: str) -> trace.Tracer:
+    return trace.get_tracer(name)
+
+
+def carrier() -> dict[str, str]:
+    """The current context as W3C headers (traceparent, tracestate)."""
+    headers: dict[str, str] = {}
+    propagate.inject(headers)
+    return headers
+
+
+def context_from_carrier(headers: dict[str, str] | None) -> context.Context:
+    return propagate.extract(headers or {})
+
+
+def kafka_headers(extra: dict[str, str] | None = None) -> list[tuple[str, bytes]]:
+    values = {**carrier(), **(extra or {})}
+    return [(k, v.encode()) for k, v in values.items()]
+
+
+def context_from_kafka(headers: list[tuple[str, bytes]] | None) -> context.Context:
+    return propagate.extract({k: v.decode(errors="replace") for k, v in (headers or []) if v is not None})

@@ -1,0 +1,1 @@
+"""Detection domain: SMAP data access, windows, scoring rules and evaluation. numpy only."""

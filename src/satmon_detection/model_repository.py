@@ -1,0 +1,77 @@
+"""Writing and reading triton-repository/SMAP_<chan>/: config.pbtxt and 1/model.onnx.
+
+The per-channel threshold lives in the config's `parameters` map, so the
+worker reads it through the inference server's ModelConfig RPC and Triton
+serves the same file unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["model_name", "channel_of", "render_config", "INPUT_NAME", "RECONSTRUCTION_NAME", "SCORE_NAME",
+           "MAX_BATCH_SIZE", "threshold_from_config"]
+
+INPUT_NAME = "window"
+RECONSTRUCTION_NAME = "reconstruction"
+SCORE_NAME = "score"
+MAX_BATCH_SIZE = 64
+PREFERRED_BATCH_SIZES = (8, 32, 64)
+QUEUE_DELAY_US = 2000
+
+
+def model_name(channel: str) -> str:
+    return f"SMAP_{channel}"
+
+
+def channel_of(name: str) -> str:
+    return name.removeprefix("SMAP_")
+
+
+def render_config(name: str, window: int, features: int, threshold: float, extra: dict[str, str]) -> str:
+    params = {"threshold": f"{threshold:.9g}", **extra}
+    param_text = "".join(f'parameters {{\n  key: "{k}"\n  value {{ string_value: "{v}" }}\n}}\n'
+                         for k, v in params.items())
+    return f'''name: "{name}"
+platform: "onnxruntime_onnx"
+max_batch_size: {MAX_BATCH_SIZE}
+input [
+  {{
+    name: "{INPUT_NAME}"
+    data_type: TYPE_FP32
+    dims: [ {window}, {features} ]
+  }}
+]
+output [
+  {{
+    name: "{RECONSTRUCTION_NAME}"
+    data_type: TYPE_FP32
+    dims: [ {window}, {features} ]
+  }},
+  {{
+    name: "{SCORE_NAME}"
+    data_type: TYPE_FP32
+    dims: [ {window} ]
+  }}
+]
+dynamic_batching {{
+  preferred_batch_size: [ {", ".join(str(s) for s in PREFERRED_BATCH_SIZES)} ]
+  max_queue_delay_microseconds: {QUEUE_DELAY_US}
+}}
+instance_group [
+  {{
+    count: 1
+    kind: KIND_AUTO
+  }}
+]
+version_policy: {{ latest: {{ num_versions: 1 }} }}
+{param_text}'''
+
+
+def threshold_from_config(config) -> float:
+    """The threshold from a ModelConfig message (tritonclient's model_config_pb2)."""
+    return float(config.parameters["threshold"].string_value)
+
+
+def repository_dir(root: Path, channel: str) -> Path:
+    return root / model_name(channel)
