@@ -17,7 +17,7 @@ from grpc_reflection.v1alpha import reflection
 
 from satmon_core.metrics import serve_metrics
 
-__all__ = ["Registration", "ServiceProcess", "check_health", "bind_host"]
+__all__ = ["Registration", "ServiceProcess", "check_health", "bind_host", "start_grpc_server", "setup_logging"]
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 def bind_host() -> str:
     """127.0.0.1 unless SATMON_BIND_HOST says otherwise (compose sets 0.0.0.0)."""
     return os.environ.get("SATMON_BIND_HOST", "127.0.0.1")
+
+
+def setup_logging(service: str) -> None:
+    """JSON lines on stdout, one shape for every service."""
+    logging.basicConfig(level=os.environ.get("SATMON_LOG_LEVEL", "INFO"),
+                        format='{"time":"%(asctime)s","level":"%(levelname)s","service":"' + service
+                        + '","logger":"%(name)s","message":"%(message)s"}')
 
 
 @dataclass(frozen=True)
@@ -50,20 +57,11 @@ class ServiceProcess:
 
     def run(self) -> None:
         """Serves until SIGTERM/SIGINT or until a background loop dies (then exits non-zero)."""
-        logging.basicConfig(level=os.environ.get("SATMON_LOG_LEVEL", "INFO"),
-                            format='{"time":"%(asctime)s","level":"%(levelname)s","service":"' + self.name
-                            + '","logger":"%(name)s","message":"%(message)s"}')
+        setup_logging(self.name)
         serve_metrics(self.metrics_port, bind_host())
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=self.max_workers),
-                             interceptors=list(self.interceptors))
-        health_servicer = health.HealthServicer(experimental_non_blocking=True)
-        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-        for reg in self.registrations:
-            reg.add_to_server(reg.servicer, server)
+        server, health_servicer = start_grpc_server(self.grpc_port, self.registrations, self.interceptors,
+                                                    self.max_workers)
         names = [reg.full_name for reg in self.registrations]
-        reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
-        server.add_insecure_port(f"{bind_host()}:{self.grpc_port}")
-        server.start()
 
         failed = threading.Event()
         threads = []
@@ -97,6 +95,24 @@ class ServiceProcess:
         except Exception:
             log.exception("background loop %s died", getattr(loop, "__name__", loop))
             failed.set()
+
+
+def start_grpc_server(port: int, registrations: Sequence[Registration],
+                      interceptors: Sequence[grpc.ServerInterceptor] = (), max_workers: int = 16,
+                      ) -> tuple[grpc.Server, health.HealthServicer]:
+    """Starts a server with health (NOT_SERVING until the caller says otherwise) and reflection."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers), interceptors=list(interceptors))
+    health_servicer = health.HealthServicer(experimental_non_blocking=True)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for reg in registrations:
+        reg.add_to_server(reg.servicer, server)
+    names = [reg.full_name for reg in registrations]
+    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    for name in ["", *names]:
+        health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    server.add_insecure_port(f"{bind_host()}:{port}")
+    server.start()
+    return server, health_servicer
 
 
 def check_health(target: str, service: str = "", timeout: float = 2.0) -> bool:

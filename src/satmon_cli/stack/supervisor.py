@@ -86,7 +86,12 @@ def up(names: Iterable[str] | None = None, say=print) -> list[ComponentState]:
                 say(f"  {component.name:<17} running  {component.endpoint()}")
                 continue
             started.append(component)
-            _start(component, say)
+            try:
+                _start(component, say)
+            except StackError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one clear line naming the component
+                raise StackError(f"{component.name} failed to start: {type(exc).__name__}: {exc}") from exc
     except BaseException:
         for component in reversed(started):
             procs.stop(component.name, component.stop_signal)

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-__all__ = ["Row", "WindowSpec", "WindowBuffer", "ClosedWindow"]
+__all__ = ["Row", "WindowSpec", "WindowBuffer", "ClosedWindow", "HISTORY_WINDOWS"]
+
+HISTORY_WINDOWS = 3
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,9 @@ class ClosedWindow:
 class WindowBuffer:
     def __init__(self, spec: WindowSpec) -> None:
         self.spec = spec
-        self.rows: deque[Row] = deque(maxlen=spec.size)
+        # Extra history lets a rule job take the 30 rows ending at its trigger even when this
+        # subsystem's topic is a little ahead of the one that carried the trigger.
+        self.rows: deque[Row] = deque(maxlen=spec.size * HISTORY_WINDOWS)
 
     def add(self, row: Row) -> ClosedWindow | None:
         if self.rows:
@@ -58,8 +62,8 @@ class WindowBuffer:
                     return None  # redelivered, older
                 self.rows.clear()  # a new replay of this stream
         self.rows.append(row)
-        if len(self.rows) == self.spec.size and (row.sequence + 1 - self.spec.size) % self.spec.stride == 0:
-            return ClosedWindow(tuple(self.rows))
+        if len(self.rows) >= self.spec.size and (row.sequence + 1 - self.spec.size) % self.spec.stride == 0:
+            return ClosedWindow(tuple(self.rows)[-self.spec.size:])
         return None
 
     def latest(self, up_to_sequence: int) -> tuple[Row, ...]:
@@ -68,4 +72,7 @@ class WindowBuffer:
         return tuple(rows[-self.spec.size:])
 
     def oldest_offset(self) -> int | None:
-        return self.rows[0].offset if self.rows else None
+        """Offset of the oldest row a restart needs to rebuild the next window."""
+        if not self.rows:
+            return None
+        return self.rows[-self.spec.size].offset if len(self.rows) >= self.spec.size else self.rows[0].offset

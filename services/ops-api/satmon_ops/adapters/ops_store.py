@@ -1,0 +1,171 @@
+"""PostgreSQL reads for the ops API: statistics, results search, alerts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from satmon.detection.v1 import job_pb2
+from satmon.ops.v1 import alert_pb2, ops_service_pb2 as pb
+from satmon_core.job_store import STATE_NAMES, decode_page_token, encode_page_token
+from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
+
+__all__ = ["OpsStore", "alert_to_proto", "AlertNotFound", "AlertResolved"]
+
+ALERT_STATES = {"open": alert_pb2.ALERT_STATE_OPEN, "acknowledged": alert_pb2.ALERT_STATE_ACKNOWLEDGED,
+                "resolved": alert_pb2.ALERT_STATE_RESOLVED}
+ALERT_STATE_NAMES = {v: k for k, v in ALERT_STATES.items()}
+
+
+class AlertNotFound(LookupError):
+    pass
+
+
+class AlertResolved(Exception):
+    pass
+
+
+def _ts(dt: datetime | None):
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    ts = Timestamp()
+    if dt is not None:
+        ts.FromDatetime(dt.astimezone(timezone.utc))
+    return ts
+
+
+def alert_to_proto(row: dict) -> alert_pb2.Alert:
+    alert = alert_pb2.Alert(
+        alert_id=str(row["alert_id"]), satellite_id=row["satellite_id"],
+        subsystem=SUBSYSTEM_BY_NAME.get(row["subsystem"], 0), model_name=row["model_name"],
+        start_time=_ts(row["start_time"]), end_time=_ts(row["end_time"]), peak_score=row["peak_score"],
+        window_count=row["window_count"], state=ALERT_STATES[row["state"]],
+        acknowledged_by=row["acknowledged_by"] or "", comment=row["comment"] or "")
+    if row["acknowledged_at"]:
+        alert.acknowledge_time.CopyFrom(_ts(row["acknowledged_at"]))
+    if row["resolved_at"]:
+        alert.resolve_time.CopyFrom(_ts(row["resolved_at"]))
+    return alert
+
+
+class OpsStore:
+    def __init__(self, dsn: str) -> None:
+        self.pool = ConnectionPool(dsn, min_size=1, max_size=8, open=True,
+                                   kwargs={"connect_timeout": 5, "options": "-c statement_timeout=5000"})
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def job_stats(self, start: datetime, end: datetime) -> pb.GetJobStatsResponse:
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            totals = cur.execute(
+                "SELECT count(*) AS total, count(*) FILTER (WHERE status = 'completed') AS completed, "
+                "count(*) FILTER (WHERE status = 'failed') AS failed, "
+                "count(*) FILTER (WHERE status IN ('pending', 'processing')) AS processing "
+                "FROM inference_jobs WHERE created_at >= %s AND created_at < %s", (start, end)).fetchone()
+            per = cur.execute(
+                "SELECT si.subsystem, count(*) AS n, avg(si.anomaly_detected::int) AS rate, avg(si.anomaly_score) AS mean "
+                "FROM subsystem_inferences si WHERE si.created_at >= %s AND si.created_at < %s "
+                "GROUP BY si.subsystem ORDER BY si.subsystem", (start, end)).fetchall()
+        finished = totals["completed"] + totals["failed"]
+        hours = max((end - start).total_seconds() / 3600.0, 1e-9)
+        return pb.GetJobStatsResponse(
+            total_jobs=totals["total"], completed_jobs=totals["completed"], failed_jobs=totals["failed"],
+            processing_jobs=totals["processing"], success_rate=totals["completed"] / finished if finished else 0.0,
+            jobs_per_hour=totals["total"] / hours,
+            subsystem_stats=[pb.SubsystemStats(subsystem=SUBSYSTEM_BY_NAME.get(r["subsystem"], 0),
+                                               inference_count=r["n"], anomaly_rate=float(r["rate"] or 0),
+                                               mean_score=float(r["mean"] or 0)) for r in per])
+
+    def search_results(self, request, size: int) -> tuple[list[job_pb2.SubsystemInference], str]:
+        clauses, params = [], []
+        if request.satellite_id:
+            clauses.append("j.satellite_id = %s")
+            params.append(request.satellite_id)
+        if request.subsystem:
+            clauses.append("si.subsystem = %s")
+            params.append(SUBSYSTEMS[request.subsystem])
+        if request.model_name:
+            clauses.append("si.model_name = %s")
+            params.append(request.model_name)
+        if request.HasField("start_time"):
+            clauses.append("si.window_end_time >= %s")
+            params.append(request.start_time.ToDatetime(tzinfo=timezone.utc))
+        if request.HasField("end_time"):
+            clauses.append("si.window_start_time < %s")
+            params.append(request.end_time.ToDatetime(tzinfo=timezone.utc))
+        if request.anomalies_only:
+            clauses.append("si.anomaly_detected")
+        if request.page_token:
+            created, key = decode_page_token(request.page_token)
+            clauses.append("(si.created_at, si.id) < (%s, %s)")
+            params += [created, int(key)]
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(f"SELECT si.* FROM subsystem_inferences si JOIN inference_jobs j USING (job_id) {where} "
+                               "ORDER BY si.created_at DESC, si.id DESC LIMIT %s", [*params, size + 1]).fetchall()
+        results = [job_pb2.SubsystemInference(
+            subsystem=SUBSYSTEM_BY_NAME.get(r["subsystem"], 0), model_name=r["model_name"],
+            state=job_pb2.JOB_STATE_COMPLETED if r["status"] == "completed" else job_pb2.JOB_STATE_FAILED,
+            anomaly_detected=r["anomaly_detected"], anomaly_score=r["anomaly_score"] or 0.0,
+            inference_time_ms=r["inference_time_ms"] or 0.0, window_start_time=_ts(r["window_start_time"]),
+            window_end_time=_ts(r["window_end_time"])) for r in rows[:size]]
+        token = encode_page_token(rows[size - 1]["created_at"], str(rows[size - 1]["id"])) if len(rows) > size else ""
+        return results, token
+
+    def list_alerts(self, size: int, token: str, satellite_id: str, state: int) -> tuple[list[alert_pb2.Alert], str]:
+        clauses, params = [], []
+        if satellite_id:
+            clauses.append("satellite_id = %s")
+            params.append(satellite_id)
+        if state:
+            clauses.append("state = %s")
+            params.append(ALERT_STATE_NAMES[state])
+        if token:
+            created, key = decode_page_token(token)
+            clauses.append("(created_at, alert_id) < (%s, %s)")
+            params += [created, int(key)]
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(f"SELECT * FROM alerts {where} ORDER BY created_at DESC, alert_id DESC LIMIT %s",
+                               [*params, size + 1]).fetchall()
+        token = encode_page_token(rows[size - 1]["created_at"], str(rows[size - 1]["alert_id"])) if len(rows) > size else ""
+        return [alert_to_proto(r) for r in rows[:size]], token
+
+    def alerts_changed_since(self, since: datetime) -> list[alert_pb2.Alert]:
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute("SELECT * FROM alerts WHERE updated_at > %s ORDER BY updated_at LIMIT 500",
+                               (since,)).fetchall()
+        return [alert_to_proto(r) for r in rows], (rows[-1]["updated_at"] if rows else since)
+
+    def open_alert_subsystems(self) -> dict[str, list[int]]:
+        with self.pool.connection() as conn:
+            rows = conn.execute("SELECT DISTINCT satellite_id, subsystem FROM alerts WHERE state <> 'resolved'").fetchall()
+        out: dict[str, list[int]] = {}
+        for sat, subsystem in rows:
+            out.setdefault(sat, []).append(SUBSYSTEM_BY_NAME.get(subsystem, 0))
+        return out
+
+    def transition(self, alert_id: str, state: str, operator: str, comment: str) -> alert_pb2.Alert:
+        try:
+            key = int(alert_id)
+        except ValueError:
+            raise AlertNotFound(alert_id) from None
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            current = cur.execute("SELECT state FROM alerts WHERE alert_id = %s FOR UPDATE", (key,)).fetchone()
+            if current is None:
+                raise AlertNotFound(alert_id)
+            if current["state"] == "resolved":
+                raise AlertResolved(alert_id)
+            if state == "acknowledged":
+                row = cur.execute("UPDATE alerts SET state = 'acknowledged', acknowledged_by = %s, comment = %s, "
+                                  "acknowledged_at = now(), updated_at = now() WHERE alert_id = %s RETURNING *",
+                                  (operator, comment, key)).fetchone()
+            else:
+                row = cur.execute("UPDATE alerts SET state = 'resolved', comment = coalesce(nullif(%s, ''), comment), "
+                                  "acknowledged_by = coalesce(acknowledged_by, %s), resolved_at = now(), "
+                                  "updated_at = now() WHERE alert_id = %s RETURNING *",
+                                  (comment, operator, key)).fetchone()
+        return alert_to_proto(row)

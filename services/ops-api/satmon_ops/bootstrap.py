@@ -1,0 +1,26 @@
+"""Wires the ops API."""
+
+from __future__ import annotations
+
+from satmon.ops.v1 import ops_service_pb2, ops_service_pb2_grpc
+from satmon_core.config import Settings
+from satmon_core.grpc_server import Registration, ServiceProcess
+from satmon_core.job_store import JobStore
+from satmon_core.victoria import VictoriaMetrics
+from satmon_ops.adapters.events import EventHub
+from satmon_ops.adapters.ops_store import OpsStore
+from satmon_ops.entrypoints.grpc_api import OpsServicer
+
+__all__ = ["build"]
+
+
+def build(settings: Settings) -> ServiceProcess:
+    store = OpsStore(settings.pg_dsn)
+    jobs = JobStore(settings.pg_dsn)
+    hub = EventHub(settings.kafka_bootstrap, settings.results_topic, store)
+    servicer = OpsServicer(VictoriaMetrics(settings.vm_url), store, jobs, hub)
+    name = ops_service_pb2.DESCRIPTOR.services_by_name["OpsService"].full_name
+    return ServiceProcess(
+        name="ops-api", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
+        registrations=[Registration(ops_service_pb2_grpc.add_OpsServiceServicer_to_server, servicer, name)],
+        loops=[hub.run_results, hub.run_alerts], on_stop=[store.close, jobs.close], max_workers=64)

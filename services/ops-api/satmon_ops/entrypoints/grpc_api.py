@@ -1,0 +1,201 @@
+"""OpsService: thin methods over the trend planner, VictoriaMetrics and the ops store."""
+
+from __future__ import annotations
+
+import queue
+import time
+from datetime import datetime, timedelta, timezone
+
+import grpc
+
+from satmon.ops.v1 import ops_service_pb2 as pb, ops_service_pb2_grpc
+from satmon_core.errors import TransientError
+from satmon_core.grpc_errors import abort_invalid, abort_with
+from satmon_core.job_store import JobStore
+from satmon_core.topics import SUBSYSTEMS
+from satmon_core.victoria import VictoriaMetrics
+from satmon_ops.adapters.events import EventHub
+from satmon_ops.adapters.ops_store import AlertNotFound, AlertResolved, OpsStore
+from satmon_ops.domain.trends import TrendError, feature_query, plan_range
+
+__all__ = ["OpsServicer"]
+
+FEATURES = 25
+
+
+def _page_size(context, value: int) -> int:
+    if value < 0:
+        abort_invalid(context, "page_size", "must not be negative")
+    return min(value or 50, 1000)
+
+
+def _seconds(ts) -> float | None:
+    return ts.ToNanoseconds() / 1e9 if ts.seconds or ts.nanos else None
+
+
+class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
+    def __init__(self, vm: VictoriaMetrics, store: OpsStore, jobs: JobStore, hub: EventHub) -> None:
+        self.vm = vm
+        self.store = store
+        self.jobs = jobs
+        self.hub = hub
+
+    # --- trends ----------------------------------------------------------------------------------
+
+    def _series(self, metric: str, query, context) -> list[pb.TrendSeries]:
+        if not query.satellite_id:
+            abort_invalid(context, "query.satellite_id", "is required")
+        if query.subsystem not in SUBSYSTEMS:
+            abort_invalid(context, "query.subsystem", "must be a known subsystem")
+        features = list(query.feature_indices) or list(range(FEATURES))
+        if any(f >= FEATURES for f in features):
+            abort_invalid(context, "query.feature_indices", f"indices run from 0 to {FEATURES - 1}")
+        try:
+            rng = plan_range(_seconds(query.start_time), _seconds(query.end_time), query.step_seconds, time.time())
+            raw = self.vm.query_range(feature_query(metric, query.satellite_id, SUBSYSTEMS[query.subsystem], features,
+                                                    rng.step_s), rng.start_s, rng.end_s, rng.step_s)
+        except TrendError as exc:
+            abort_invalid(context, exc.field, exc.description)
+        except TransientError as exc:
+            abort_with(context, grpc.StatusCode.UNAVAILABLE, "METRICS_STORE_UNAVAILABLE", str(exc))
+        series = []
+        for item in sorted(raw, key=lambda s: int(s["metric"].get("feature_index", 0))):
+            out = pb.TrendSeries(metric=metric, feature_index=int(item["metric"].get("feature_index", 0)))
+            for t, v in item["values"]:
+                point = out.points.add(value=float(v))
+                point.time.FromNanoseconds(int(float(t) * 1e9))
+            series.append(out)
+        return series
+
+    def QueryRawTrend(self, request, context):
+        return pb.QueryRawTrendResponse(series=self._series("smap_feature", request.query, context))
+
+    def QueryPredictionTrend(self, request, context):
+        return pb.QueryPredictionTrendResponse(series=self._series("smap_prediction", request.query, context))
+
+    def CompareTrends(self, request, context):
+        raw = self._series("smap_feature", request.query, context)
+        prediction = self._series("smap_prediction", request.query, context)
+        q = request.query
+        rng = plan_range(_seconds(q.start_time), _seconds(q.end_time), q.step_seconds, time.time())
+        selector = f'inference_anomaly_score{{satellite_id="{q.satellite_id}",subsystem="{SUBSYSTEMS[q.subsystem]}"}}'
+        expr = f"max(max_over_time({selector}[{int(rng.step_s)}s]))" if rng.step_s > 1 else f"max({selector})"
+        try:
+            scores = self.vm.query_range(expr, rng.start_s, rng.end_s, rng.step_s)
+        except TransientError as exc:
+            abort_with(context, grpc.StatusCode.UNAVAILABLE, "METRICS_STORE_UNAVAILABLE", str(exc))
+        score = pb.TrendSeries(metric="inference_anomaly_score")
+        for item in scores[:1]:
+            for t, v in item["values"]:
+                point = score.points.add(value=float(v))
+                point.time.FromNanoseconds(int(float(t) * 1e9))
+        return pb.CompareTrendsResponse(raw=raw, prediction=prediction, anomaly_score=score)
+
+    def ListMetrics(self, request, context):
+        try:
+            names = self.vm.label_values("__name__")
+        except TransientError as exc:
+            abort_with(context, grpc.StatusCode.UNAVAILABLE, "METRICS_STORE_UNAVAILABLE", str(exc))
+        return pb.ListMetricsResponse(metrics=sorted(n for n in names if n.startswith(("smap_", "satellite_", "inference_"))))
+
+    def ListSatellites(self, request, context):
+        try:
+            latest = {name: self.vm.query(f"last_over_time({name}[10m])") for name in
+                      ("satellite_battery_soc_percent", "satellite_temperature", "satellite_solar_power",
+                       "satellite_latitude", "satellite_longitude")}
+            seen = self.vm.query("tlast_over_time(satellite_battery_soc_percent[10m])")
+        except TransientError as exc:
+            abort_with(context, grpc.StatusCode.UNAVAILABLE, "METRICS_STORE_UNAVAILABLE", str(exc))
+        values: dict[str, dict[str, float]] = {}
+        for name, items in latest.items():
+            for item in items:
+                values.setdefault(item["metric"]["satellite_id"], {})[name] = float(item["value"][1])
+        last_seen = {i["metric"]["satellite_id"]: float(i["value"][1]) for i in seen}
+        anomalous = self.store.open_alert_subsystems()
+        out = []
+        for sat in sorted(values):
+            v = values[sat]
+            summary = pb.SatelliteSummary(
+                satellite_id=sat, battery_soc_percent=v.get("satellite_battery_soc_percent", 0.0),
+                obc_temperature_c=v.get("satellite_temperature", 0.0), solar_power_w=v.get("satellite_solar_power", 0.0),
+                latitude_deg=v.get("satellite_latitude", 0.0), longitude_deg=v.get("satellite_longitude", 0.0),
+                anomalous_subsystems=sorted(anomalous.get(sat, [])))
+            if sat in last_seen:
+                summary.last_seen_time.FromNanoseconds(int(last_seen[sat] * 1e9))
+            out.append(summary)
+        return pb.ListSatellitesResponse(satellites=out)
+
+    # --- jobs, stats, results ----------------------------------------------------------------------
+
+    def ListJobs(self, request, context):
+        size = _page_size(context, request.page_size)
+        try:
+            jobs, token = self.jobs.list_jobs(size, request.page_token, request.satellite_id, request.state,
+                                              request.source)
+        except (ValueError, TypeError):
+            abort_invalid(context, "page_token", "is not a token this service issued")
+        return pb.ListJobsResponse(jobs=jobs, next_page_token=token)
+
+    def GetJobStats(self, request, context):
+        end = request.end_time.ToDatetime(tzinfo=timezone.utc) if request.HasField("end_time") else datetime.now(timezone.utc)
+        start = request.start_time.ToDatetime(tzinfo=timezone.utc) if request.HasField("start_time") else end - timedelta(hours=24)
+        if end <= start:
+            abort_invalid(context, "end_time", "must be after start_time")
+        return self.store.job_stats(start, end)
+
+    def SearchResults(self, request, context):
+        size = _page_size(context, request.page_size)
+        if request.subsystem and request.subsystem not in SUBSYSTEMS:
+            abort_invalid(context, "subsystem", "must be a known subsystem")
+        try:
+            results, token = self.store.search_results(request, size)
+        except (ValueError, TypeError):
+            abort_invalid(context, "page_token", "is not a token this service issued")
+        return pb.SearchResultsResponse(results=results, next_page_token=token)
+
+    # --- alerts ------------------------------------------------------------------------------------
+
+    def ListAlerts(self, request, context):
+        size = _page_size(context, request.page_size)
+        try:
+            alerts, token = self.store.list_alerts(size, request.page_token, request.satellite_id, request.state)
+        except (ValueError, TypeError):
+            abort_invalid(context, "page_token", "is not a token this service issued")
+        return pb.ListAlertsResponse(alerts=alerts, next_page_token=token)
+
+    def _transition(self, request, state: str, context):
+        if not request.alert_id:
+            abort_invalid(context, "alert_id", "is required")
+        if not request.operator_name:
+            abort_invalid(context, "operator_name", "is required")
+        try:
+            return self.store.transition(request.alert_id, state, request.operator_name, request.comment)
+        except AlertNotFound:
+            abort_with(context, grpc.StatusCode.NOT_FOUND, "ALERT_NOT_FOUND", f"alert {request.alert_id} does not exist",
+                       {"alert_id": request.alert_id})
+        except AlertResolved:
+            abort_with(context, grpc.StatusCode.FAILED_PRECONDITION, "ALERT_RESOLVED",
+                       f"alert {request.alert_id} is already resolved", {"alert_id": request.alert_id})
+
+    def AcknowledgeAlert(self, request, context):
+        return pb.AcknowledgeAlertResponse(alert=self._transition(request, "acknowledged", context))
+
+    def ResolveAlert(self, request, context):
+        return pb.ResolveAlertResponse(alert=self._transition(request, "resolved", context))
+
+    # --- live stream -------------------------------------------------------------------------------
+
+    def StreamEvents(self, request, context):
+        q = self.hub.subscribe()
+        try:
+            while context.is_active():
+                try:
+                    event = q.get(timeout=1.0)
+                except queue.Empty:
+                    continue
+                sat = event.result.satellite_id or event.alert.satellite_id
+                if request.satellite_id and sat and sat != request.satellite_id:
+                    continue
+                yield event
+        finally:
+            self.hub.unsubscribe(q)

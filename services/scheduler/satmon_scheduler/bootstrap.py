@@ -1,0 +1,53 @@
+"""Wires the scheduler: window state, Celery sender, consume loop, SchedulingService."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from satmon.detection.v1 import scheduling_service_pb2, scheduling_service_pb2_grpc
+from satmon_core.celery_app import make_celery
+from satmon_core.config import Settings
+from satmon_core.grpc_server import Registration, ServiceProcess
+from satmon_core.job_store import JobStore
+from satmon_core.kafka import BatchLoop, make_consumer, make_producer
+from satmon_core.topics import SUBSYSTEMS
+from satmon_core.victoria import VictoriaMetrics
+from satmon_scheduler.adapters.task_queue import TaskQueue
+from satmon_scheduler.adapters.telemetry_source import TelemetrySource
+from satmon_scheduler.domain.scheduler import StreamScheduler
+from satmon_scheduler.domain.windows import WindowSpec
+from satmon_scheduler.entrypoints.grpc_api import SchedulingServicer
+from satmon_scheduler.entrypoints.kafka_loop import SchedulerHandler
+
+__all__ = ["build", "window_specs"]
+
+GROUP = "satmon-scheduler"
+
+
+def window_specs() -> dict[str, WindowSpec]:
+    """Per-subsystem window config; SATMON_WINDOW_SPECS='{"eps": {"size": 30, "stride": 5}}' overrides."""
+    overrides = json.loads(os.environ.get("SATMON_WINDOW_SPECS", "{}"))
+    return {name: WindowSpec(**overrides.get(name, {})) for name in SUBSYSTEMS.values()}
+
+
+def build(settings: Settings) -> ServiceProcess:
+    queue = TaskQueue(make_celery(settings.amqp_url))
+    handler = SchedulerHandler(settings, StreamScheduler(window_specs()), queue)
+    topics = [settings.subsystem_topic(n) for n in SUBSYSTEMS.values()]
+    store = JobStore(settings.pg_dsn)
+
+    def consume(stopping) -> None:
+        loop = BatchLoop("scheduler", make_consumer(settings.kafka_bootstrap, GROUP, topics), handler,
+                         make_producer(settings.kafka_bootstrap), settings.dead_letter_topic,
+                         batch_size=1000, store=handler.store_offsets)
+        loop.stopping = stopping
+        loop.run()
+
+    servicer = SchedulingServicer(store, queue, TelemetrySource(VictoriaMetrics(settings.vm_url)))
+    name = scheduling_service_pb2.DESCRIPTOR.services_by_name["SchedulingService"].full_name
+    return ServiceProcess(
+        name="scheduler", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
+        registrations=[Registration(scheduling_service_pb2_grpc.add_SchedulingServiceServicer_to_server, servicer,
+                                    name)],
+        loops=[consume], on_stop=[store.close])

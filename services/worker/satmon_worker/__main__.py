@@ -1,0 +1,37 @@
+"""`python -m satmon_worker`: the Celery worker, plus gRPC health and InferenceService beside it."""
+
+from __future__ import annotations
+
+import os
+
+from grpc_health.v1 import health_pb2
+
+from satmon_core.celery_app import QUEUE
+from satmon_core.config import load_settings
+from satmon_core.grpc_server import setup_logging, start_grpc_server
+from satmon_core.metrics import serve_metrics
+from satmon_core.tracing import setup_tracing
+from satmon_worker.bootstrap import build_celery, registrations
+
+
+def main() -> None:
+    setup_tracing("satmon-worker")
+    setup_logging("worker")
+    settings = load_settings()
+    app = build_celery(settings)
+    serve_metrics(settings.metrics_port)
+    server, health = start_grpc_server(settings.grpc_port, registrations(app))
+    for name in ("", "satmon.detection.v1.InferenceService"):
+        health.set(name, health_pb2.HealthCheckResponse.SERVING)
+    concurrency = os.environ.get("SATMON_WORKER_CONCURRENCY", "4")
+    try:
+        app.worker_main(["worker", "--pool=threads", f"--concurrency={concurrency}", "-Q", QUEUE,
+                         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                         "-n", f"worker-{os.getpid()}@%h"])
+    finally:
+        health.enter_graceful_shutdown()
+        server.stop(grace=5).wait()
+
+
+if __name__ == "__main__":
+    main()

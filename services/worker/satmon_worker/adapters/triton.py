@@ -1,0 +1,72 @@
+"""The Scorer port over tritonclient[grpc]: Triton in production, satmon-inference locally."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import tritonclient.grpc as triton
+from tritonclient.utils import InferenceServerException
+
+from satmon_core import metrics
+from satmon_core.errors import TransientError
+from satmon_detection import model_repository as repo
+from satmon_worker.domain.scoring import ModelScores
+from satmon_worker.errors import BadWindow, ModelUnavailable
+
+__all__ = ["TritonScorer"]
+
+DEADLINE_S = 10.0
+
+
+def _status(exc: InferenceServerException) -> str:
+    return str(exc.status() or "")
+
+
+class TritonScorer:
+    def __init__(self, url: str) -> None:
+        self.client = triton.InferenceServerClient(url)
+        self.models: dict[str, tuple[float, str, int]] = {}
+        self.lock = threading.Lock()
+
+    def _model(self, name: str) -> tuple[float, str, int]:
+        cached = self.models.get(name)
+        if cached:
+            return cached
+        try:
+            config = self.client.get_model_config(name, as_json=False, client_timeout=DEADLINE_S).config
+            metadata = self.client.get_model_metadata(name, client_timeout=DEADLINE_S)
+        except InferenceServerException as exc:
+            if "NOT_FOUND" in _status(exc) or "unknown model" in str(exc):
+                raise ModelUnavailable(f"model {name} is not served: {exc.message()}") from exc
+            raise TransientError(f"inference server: {exc}") from exc
+        entry = (repo.threshold_from_config(config), metadata.versions[-1], max(config.max_batch_size, 1))
+        with self.lock:
+            self.models[name] = entry
+        return entry
+
+    def score(self, model_name: str, windows: np.ndarray) -> ModelScores:
+        threshold, version, max_batch = self._model(model_name)
+        recon, scores = [], []
+        start = time.perf_counter()
+        for i in range(0, len(windows), max_batch):
+            chunk = np.ascontiguousarray(windows[i:i + max_batch], dtype=np.float32)
+            infer_input = triton.InferInput(repo.INPUT_NAME, list(chunk.shape), "FP32")
+            infer_input.set_data_from_numpy(chunk)
+            outputs = [triton.InferRequestedOutput(repo.RECONSTRUCTION_NAME), triton.InferRequestedOutput(repo.SCORE_NAME)]
+            t0 = time.perf_counter()
+            try:
+                response = self.client.infer(model_name, [infer_input], outputs=outputs, client_timeout=DEADLINE_S)
+            except InferenceServerException as exc:
+                status = _status(exc)
+                if "INVALID_ARGUMENT" in status:
+                    raise BadWindow(exc.message()) from exc
+                if "NOT_FOUND" in status:
+                    raise ModelUnavailable(exc.message()) from exc
+                raise TransientError(f"inference server: {exc}") from exc
+            metrics.INFERENCE_SECONDS.labels(model_name).observe(time.perf_counter() - t0)
+            recon.append(response.as_numpy(repo.RECONSTRUCTION_NAME))
+            scores.append(response.as_numpy(repo.SCORE_NAME))
+        elapsed_ms = (time.perf_counter() - start) * 1000.0
+        return ModelScores(np.concatenate(recon), np.concatenate(scores), threshold, version, elapsed_ms)

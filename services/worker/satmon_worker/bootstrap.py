@@ -1,0 +1,39 @@
+"""Wires the worker: Celery app, Triton scorer, job store, result publisher, gRPC API."""
+
+from __future__ import annotations
+
+import functools
+
+from celery import Celery
+
+from satmon.detection.v1 import inference_service_pb2, inference_service_pb2_grpc
+from satmon_core.celery_app import make_celery
+from satmon_core.config import Settings
+from satmon_core.grpc_server import Registration
+from satmon_core.job_store import JobStore
+from satmon_core.kafka import make_producer
+from satmon_worker.adapters.results import ResultPublisher
+from satmon_worker.adapters.triton import TritonScorer
+from satmon_worker.entrypoints.grpc_api import InferenceServicer
+from satmon_worker.entrypoints.tasks import register_tasks
+
+__all__ = ["build_celery", "registrations"]
+
+
+def build_celery(settings: Settings) -> Celery:
+    app = make_celery(settings.amqp_url)
+
+    @functools.cache
+    def dependencies():
+        return (TritonScorer(settings.triton_url), JobStore(settings.pg_dsn),
+                ResultPublisher(make_producer(settings.kafka_bootstrap), settings.results_topic))
+
+    register_tasks(app, dependencies)
+    app.satmon_dependencies = dependencies  # type: ignore[attr-defined]
+    return app
+
+
+def registrations(app: Celery) -> list[Registration]:
+    servicer = InferenceServicer(lambda: app.satmon_dependencies()[0])
+    name = inference_service_pb2.DESCRIPTOR.services_by_name["InferenceService"].full_name
+    return [Registration(inference_service_pb2_grpc.add_InferenceServiceServicer_to_server, servicer, name)]

@@ -1,0 +1,114 @@
+"""Scoring inference tasks: windows -> results and job records, over a Scorer port."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Protocol
+
+import numpy as np
+
+from satmon.detection.v1 import events_pb2
+from satmon_core.job_store import SOURCE_NAMES, JobRecord, SubsystemRow
+from satmon_core.topics import SUBSYSTEMS
+from satmon_detection.scoring import summarise, window_is_anomalous
+from satmon_worker.errors import BadWindow, WorkerError
+
+__all__ = ["Scorer", "ModelScores", "score_tasks", "window_array"]
+
+
+@dataclass(frozen=True)
+class ModelScores:
+    reconstruction: np.ndarray  # (batch, T, F)
+    scores: np.ndarray          # (batch, T)
+    threshold: float
+    version: str
+    elapsed_ms: float
+
+
+class Scorer(Protocol):
+    def score(self, model_name: str, windows: np.ndarray) -> ModelScores: ...
+
+
+def window_array(window: events_pb2.Window) -> np.ndarray:
+    rows = len(window.sample_times)
+    if not rows or not window.feature_count or len(window.values) != rows * window.feature_count:
+        raise BadWindow(f"window has {len(window.values)} values for {rows} rows x {window.feature_count} features")
+    values = np.asarray(window.values, dtype=np.float32).reshape(rows, window.feature_count)
+    if not np.isfinite(values).all():
+        raise BadWindow("window contains NaN or infinite values")
+    return values
+
+
+def _dt(ts) -> datetime:
+    return ts.ToDatetime(tzinfo=timezone.utc)
+
+
+def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer
+                ) -> tuple[list[tuple[events_pb2.InferenceTask, list[events_pb2.InferenceResult]]], list[JobRecord]]:
+    """Scores every window, batching per model. Returns results per task and one JobRecord per task."""
+    by_model: dict[str, list[tuple[int, int, np.ndarray]]] = defaultdict(list)
+    errors: dict[int, str] = {}
+    for t_index, task in enumerate(tasks):
+        for w_index, window in enumerate(task.windows):
+            try:
+                by_model[window.model_name].append((t_index, w_index, window_array(window)))
+            except BadWindow as exc:
+                errors[t_index] = str(exc)
+    scored: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, float, str, float]] = {}
+    for model, items in by_model.items():
+        try:
+            result = scorer.score(model, np.stack([a for _, _, a in items]))
+        except WorkerError as exc:
+            for t_index, _, _ in items:
+                errors[t_index] = str(exc)
+            continue
+        per_window_ms = result.elapsed_ms / len(items)
+        for i, (t_index, w_index, _) in enumerate(items):
+            scored[(t_index, w_index)] = (result.reconstruction[i], result.scores[i], result.threshold,
+                                          result.version, per_window_ms)
+    now = time.time_ns()
+    outputs, records = [], []
+    for t_index, task in enumerate(tasks):
+        results, rows = [], {}
+        for w_index, window in enumerate(task.windows):
+            hit = scored.get((t_index, w_index))
+            if hit is None:
+                continue
+            reconstruction, scores, threshold, version, elapsed = hit
+            mean, peak = summarise(scores)
+            result = events_pb2.InferenceResult(
+                job_id=task.job_id, satellite_id=window.satellite_id, subsystem=window.subsystem,
+                model_name=window.model_name, model_version=version, start_sequence=window.start_sequence,
+                sample_times=window.sample_times, timestep_scores=scores.tolist(),
+                reconstruction=reconstruction.ravel().tolist(), feature_count=window.feature_count,
+                mean_score=mean, max_score=peak, threshold=threshold,
+                is_anomaly=bool(window_is_anomalous(scores, threshold)), inference_time_ms=elapsed,
+                source=task.source, trigger_reason=task.trigger_reason)
+            result.create_time.FromNanoseconds(now)
+            results.append(result)
+            rows.setdefault(SUBSYSTEMS[window.subsystem], []).append(result)
+        outputs.append((task, results))
+        failed = t_index in errors
+        subsystem_rows = tuple(_aggregate(name, rs) for name, rs in sorted(rows.items()))
+        satellite = task.windows[0].satellite_id if task.windows else ""
+        records.append(JobRecord(job_id=task.job_id, satellite_id=satellite, source=SOURCE_NAMES[task.source],
+                                 trigger_reason=task.trigger_reason, status="failed" if failed else "completed",
+                                 error_message=errors.get(t_index, ""), rows=subsystem_rows))
+    return outputs, records
+
+
+def _aggregate(subsystem: str, results: list[events_pb2.InferenceResult]) -> SubsystemRow:
+    """One row per (job, subsystem): a manual job over a long range may score many windows of it."""
+    first, last = results[0], results[-1]
+    return SubsystemRow(
+        subsystem=subsystem, model_name=first.model_name, model_version=first.model_version, status="completed",
+        anomaly_detected=any(r.is_anomaly for r in results),
+        anomaly_score=float(np.mean([r.mean_score for r in results])),
+        max_score=max(r.max_score for r in results), threshold=first.threshold,
+        inference_time_ms=float(sum(r.inference_time_ms for r in results)),
+        window_start_time=_dt(first.sample_times[0]), window_end_time=_dt(last.sample_times[-1]),
+        start_sequence=first.start_sequence)

@@ -1,0 +1,1 @@
+"""Writer: raw telemetry and inference results into VictoriaMetrics and PostgreSQL."""

@@ -1,0 +1,36 @@
+"""Wires the writer: two consumer groups, VictoriaMetrics, the alert store."""
+
+from __future__ import annotations
+
+from satmon_core.config import Settings
+from satmon_core.grpc_server import ServiceProcess
+from satmon_core.kafka import BatchLoop, make_consumer, make_producer
+from satmon_core.victoria import VictoriaMetrics
+from satmon_writer.adapters.alerts import AlertStore
+from satmon_writer.entrypoints.kafka_loops import ResultWriter, TelemetryWriter
+
+__all__ = ["build", "TELEMETRY_GROUP", "RESULTS_GROUP"]
+
+TELEMETRY_GROUP = "satmon-writer-telemetry"
+RESULTS_GROUP = "satmon-writer-results"
+
+
+def build(settings: Settings) -> ServiceProcess:
+    vm = VictoriaMetrics(settings.vm_url)
+    alerts = AlertStore(settings.pg_dsn)
+    producer = make_producer(settings.kafka_bootstrap)
+
+    def loop(service: str, group: str, topic: str, handler, batch_size: int):
+        def run(stopping) -> None:
+            batch_loop = BatchLoop(service, make_consumer(settings.kafka_bootstrap, group, [topic]), handler,
+                                   producer, settings.dead_letter_topic, batch_size=batch_size)
+            batch_loop.stopping = stopping
+            batch_loop.run()
+        run.__name__ = f"{service}-{group}"
+        return run
+
+    return ServiceProcess(
+        name="writer", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
+        loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, TelemetryWriter(vm), 1000),
+               loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500)],
+        on_stop=[alerts.close, lambda: producer.flush(10)])

@@ -1,0 +1,66 @@
+"""Turning records and results into VictoriaMetrics samples (Prometheus text lines).
+
+Metric names and labels are the ones operators already query; no unbounded
+labels (no job id, no sequence).
+"""
+
+from __future__ import annotations
+
+from satmon.detection.v1 import events_pb2, job_pb2
+from satmon.telemetry.v1 import events_pb2 as telemetry_events
+from satmon_core.topics import SUBSYSTEMS
+from satmon_detection.windows import STRIDE
+
+__all__ = ["record_lines", "result_lines", "HOUSEKEEPING_METRICS"]
+
+HOUSEKEEPING_METRICS = {
+    "satellite_temperature": lambda hk: hk.obc_temperature_c,
+    "satellite_battery_voltage": lambda hk: hk.battery_voltage_v,
+    "satellite_battery_soc_percent": lambda hk: hk.battery_soc_percent,
+    "satellite_solar_power": lambda hk: hk.solar_power_w,
+    "satellite_altitude": lambda hk: hk.position.altitude_km,
+    "satellite_velocity": lambda hk: hk.position.velocity_km_s,
+    "satellite_latitude": lambda hk: hk.position.latitude_deg,
+    "satellite_longitude": lambda hk: hk.position.longitude_deg,
+    "satellite_power_consumption": lambda hk: hk.power_consumption_w,
+}
+
+
+def record_lines(record: telemetry_events.TelemetryRecord) -> list[str]:
+    ts = record.sample_time.ToMilliseconds()
+    sat = record.satellite_id
+    lines = []
+    for frame in record.frames:
+        prefix = f'smap_feature{{satellite_id="{sat}",subsystem="{SUBSYSTEMS[frame.subsystem]}",feature_index="'
+        lines.extend(f'{prefix}{i}"}} {v!r} {ts}' for i, v in enumerate(frame.features))
+    hk = record.housekeeping
+    lines.extend(f'{name}{{satellite_id="{sat}"}} {getter(hk)!r} {ts}' for name, getter in HOUSEKEEPING_METRICS.items())
+    lines.append(f'satellite_thruster_active{{satellite_id="{sat}"}} {int(hk.thruster_active)} {ts}')
+    return lines
+
+
+def result_lines(result: events_pb2.InferenceResult) -> list[str]:
+    """Prediction and per-timestep score for the window's newest rows (one stride), so every record
+    time gets one predicted value; window summaries at the window's last record time."""
+    sat, subsystem, model = result.satellite_id, SUBSYSTEMS[result.subsystem], result.model_name
+    rows = len(result.sample_times)
+    features = result.feature_count
+    lines = []
+    base = f'satellite_id="{sat}",subsystem="{subsystem}"'
+    # Rule and manual jobs re-score rows the stream already covered: summaries only.
+    if result.source != job_pb2.JOB_SOURCE_STREAM:
+        first = rows
+    else:
+        first = 0 if result.start_sequence == 0 else max(0, rows - STRIDE)
+    for row in range(first, rows):
+        ts = result.sample_times[row].ToMilliseconds()
+        recon = result.reconstruction[row * features:(row + 1) * features]
+        lines.extend(f'smap_prediction{{{base},feature_index="{i}"}} {v!r} {ts}' for i, v in enumerate(recon))
+        lines.append(f'inference_anomaly_score{{{base},model="{model}"}} {result.timestep_scores[row]!r} {ts}')
+    end = result.sample_times[-1].ToMilliseconds()
+    labels = f'{{{base},model="{model}"}}'
+    lines += [f"inference_anomaly_score_mean{labels} {result.mean_score!r} {end}",
+              f"inference_anomaly_score_max{labels} {result.max_score!r} {end}",
+              f"inference_anomaly_detected{labels} {int(result.is_anomaly)} {end}",
+              f"inference_time_ms{labels} {result.inference_time_ms!r} {end}"]
+    return lines

@@ -1,0 +1,31 @@
+"""Validating inference results before they are written."""
+
+from __future__ import annotations
+
+import math
+
+from google.protobuf.message import DecodeError
+
+from satmon.detection.v1 import events_pb2
+from satmon_core.errors import InvalidRecordError
+from satmon_core.topics import SUBSYSTEMS
+
+__all__ = ["decode_result"]
+
+
+def decode_result(payload: bytes | None) -> events_pb2.InferenceResult:
+    result = events_pb2.InferenceResult()
+    try:
+        result.ParseFromString(payload or b"")
+    except DecodeError as exc:
+        raise InvalidRecordError("undecodable", str(exc)) from None
+    rows = len(result.sample_times)
+    if not result.job_id or not result.satellite_id or result.subsystem not in SUBSYSTEMS:
+        raise InvalidRecordError("missing_identity", "job_id, satellite_id and subsystem are required")
+    if rows == 0 or len(result.timestep_scores) != rows:
+        raise InvalidRecordError("shape_mismatch", f"{len(result.timestep_scores)} scores for {rows} rows")
+    if len(result.reconstruction) != rows * result.feature_count:
+        raise InvalidRecordError("shape_mismatch", "reconstruction size does not match rows x features")
+    if not all(math.isfinite(v) for v in result.timestep_scores) or not math.isfinite(result.max_score):
+        raise InvalidRecordError("non_finite_value", "scores contain NaN or infinity")
+    return result

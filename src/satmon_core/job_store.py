@@ -1,0 +1,197 @@
+"""PostgreSQL access for inference jobs and their per-subsystem results.
+
+Every write is idempotent: jobs upsert on job_id, subsystem rows insert with
+ON CONFLICT (job_id, subsystem) DO NOTHING, so a redelivered task or result
+never creates a second row.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from satmon.detection.v1 import job_pb2
+from satmon_core.topics import SUBSYSTEM_BY_NAME
+
+__all__ = ["JobStore", "SubsystemRow", "JobRecord", "SOURCE_NAMES", "STATE_NAMES", "encode_page_token",
+           "decode_page_token"]
+
+SOURCE_NAMES = {job_pb2.JOB_SOURCE_STREAM: "stream", job_pb2.JOB_SOURCE_RULE: "rule",
+                job_pb2.JOB_SOURCE_MANUAL: "manual"}
+STATE_NAMES = {job_pb2.JOB_STATE_PENDING: "pending", job_pb2.JOB_STATE_PROCESSING: "processing",
+               job_pb2.JOB_STATE_COMPLETED: "completed", job_pb2.JOB_STATE_FAILED: "failed"}
+_SOURCE_VALUES = {v: k for k, v in SOURCE_NAMES.items()}
+_STATE_VALUES = {v: k for k, v in STATE_NAMES.items()}
+
+
+@dataclass(frozen=True)
+class SubsystemRow:
+    subsystem: str
+    model_name: str
+    model_version: str
+    status: str
+    anomaly_detected: bool
+    anomaly_score: float | None
+    max_score: float | None
+    threshold: float | None
+    inference_time_ms: float | None
+    window_start_time: datetime | None
+    window_end_time: datetime | None
+    start_sequence: int | None
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    job_id: str
+    satellite_id: str
+    source: str
+    trigger_reason: str
+    status: str
+    error_message: str
+    rows: tuple[SubsystemRow, ...]
+
+
+def encode_page_token(created_at: datetime, key: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([created_at.isoformat(), key]).encode()).decode()
+
+
+def decode_page_token(token: str) -> tuple[datetime, str]:
+    """Raises ValueError for a token we did not issue."""
+    created, key = json.loads(base64.urlsafe_b64decode(token.encode()))
+    return datetime.fromisoformat(created), str(key)
+
+
+def _ts(dt: datetime | None):
+    from google.protobuf.timestamp_pb2 import Timestamp
+
+    if dt is None:
+        return None
+    ts = Timestamp()
+    ts.FromDatetime(dt.astimezone(timezone.utc))
+    return ts
+
+
+class JobStore:
+    def __init__(self, dsn: str, max_size: int = 8) -> None:
+        self.pool = ConnectionPool(dsn, min_size=1, max_size=max_size, open=True,
+                                   kwargs={"connect_timeout": 5, "options": "-c statement_timeout=10000"})
+
+    def close(self) -> None:
+        self.pool.close()
+
+    # --- writes -------------------------------------------------------------------------------------
+
+    def insert_pending(self, job_id: str, satellite_id: str, source: str, reason: str = "",
+                       metadata: dict[str, str] | None = None) -> None:
+        with self.pool.connection() as conn:
+            conn.execute("INSERT INTO inference_jobs (job_id, satellite_id, source, trigger_reason, status, metadata) "
+                         "VALUES (%s, %s, %s, %s, 'pending', %s) ON CONFLICT (job_id) DO NOTHING",
+                         (job_id, satellite_id, source, reason or None, json.dumps(metadata or {})))
+
+    def completed_jobs(self, job_ids: Sequence[str]) -> set[str]:
+        if not job_ids:
+            return set()
+        with self.pool.connection() as conn:
+            rows = conn.execute("SELECT job_id FROM inference_jobs WHERE job_id = ANY(%s) "
+                                "AND status IN ('completed', 'failed')", (list(job_ids),)).fetchall()
+        return {r[0] for r in rows}
+
+    def record(self, jobs: Iterable[JobRecord]) -> None:
+        """Upserts finished jobs and their subsystem rows in one transaction."""
+        jobs = list(jobs)
+        if not jobs:
+            return
+        with self.pool.connection() as conn, conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO inference_jobs (job_id, satellite_id, source, trigger_reason, status, completed_at, "
+                "error_message) VALUES (%s, %s, %s, %s, %s, now(), %s) "
+                "ON CONFLICT (job_id) DO UPDATE SET status = EXCLUDED.status, completed_at = EXCLUDED.completed_at, "
+                "error_message = EXCLUDED.error_message WHERE inference_jobs.status NOT IN ('completed', 'failed')",
+                [(j.job_id, j.satellite_id, j.source, j.trigger_reason or None, j.status, j.error_message or None)
+                 for j in jobs])
+            cur.executemany(
+                "INSERT INTO subsystem_inferences (job_id, subsystem, model_name, model_version, status, "
+                "anomaly_detected, anomaly_score, max_score, threshold, inference_time_ms, window_start_time, "
+                "window_end_time, start_sequence) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (job_id, subsystem) DO NOTHING",
+                [(j.job_id, r.subsystem, r.model_name, r.model_version, r.status, r.anomaly_detected, r.anomaly_score,
+                  r.max_score, r.threshold, r.inference_time_ms, r.window_start_time, r.window_end_time,
+                  r.start_sequence) for j in jobs for r in j.rows])
+
+    def mark_processing(self, job_ids: Sequence[str]) -> None:
+        with self.pool.connection() as conn:
+            conn.execute("UPDATE inference_jobs SET status = 'processing' WHERE job_id = ANY(%s) AND status = 'pending'",
+                         (list(job_ids),))
+
+    # --- reads --------------------------------------------------------------------------------------
+
+    def latest_model(self, satellite_id: str, subsystem: str) -> str | None:
+        """The model most recently used for a satellite's subsystem (its replayed SMAP channel)."""
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT si.model_name FROM subsystem_inferences si JOIN inference_jobs j USING (job_id) "
+                               "WHERE j.satellite_id = %s AND si.subsystem = %s ORDER BY si.created_at DESC LIMIT 1",
+                               (satellite_id, subsystem)).fetchone()
+        return row[0] if row else None
+
+    def get_job(self, job_id: str) -> job_pb2.InferenceJob | None:
+        jobs = self._jobs("WHERE j.job_id = %s", [job_id], limit=1)
+        return jobs[0] if jobs else None
+
+    def list_jobs(self, page_size: int, page_token: str = "", satellite_id: str = "", state: int = 0,
+                  source: int = 0) -> tuple[list[job_pb2.InferenceJob], str]:
+        clauses, params = [], []
+        if satellite_id:
+            clauses.append("j.satellite_id = %s")
+            params.append(satellite_id)
+        if state:
+            clauses.append("j.status = %s")
+            params.append(STATE_NAMES[state])
+        if source:
+            clauses.append("j.source = %s")
+            params.append(SOURCE_NAMES[source])
+        if page_token:
+            created, key = decode_page_token(page_token)
+            clauses.append("(j.created_at, j.job_id) < (%s, %s)")
+            params += [created, key]
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        jobs, last = self._jobs(where, params, limit=page_size + 1, with_cursor=True)
+        if len(jobs) > page_size:
+            return jobs[:page_size], encode_page_token(*last[page_size - 1])
+        return jobs, ""
+
+    def _jobs(self, where: str, params: list, limit: int, with_cursor: bool = False):
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            jobs = cur.execute(f"SELECT * FROM inference_jobs j {where} ORDER BY j.created_at DESC, j.job_id DESC "
+                               f"LIMIT %s", [*params, limit]).fetchall()
+            ids = [j["job_id"] for j in jobs]
+            rows = cur.execute("SELECT * FROM subsystem_inferences WHERE job_id = ANY(%s) ORDER BY subsystem",
+                               (ids,)).fetchall() if ids else []
+        by_job: dict[str, list[dict]] = {}
+        for row in rows:
+            by_job.setdefault(row["job_id"], []).append(row)
+        messages = [self._to_proto(j, by_job.get(j["job_id"], [])) for j in jobs]
+        if with_cursor:
+            return messages, [(j["created_at"], j["job_id"]) for j in jobs]
+        return messages
+
+    @staticmethod
+    def _to_proto(job: dict, rows: list[dict]) -> job_pb2.InferenceJob:
+        message = job_pb2.InferenceJob(
+            job_id=job["job_id"], satellite_id=job["satellite_id"], source=_SOURCE_VALUES[job["source"]],
+            trigger_reason=job["trigger_reason"] or "", state=_STATE_VALUES[job["status"]],
+            error_message=job["error_message"] or "", create_time=_ts(job["created_at"]),
+            complete_time=_ts(job["completed_at"]))
+        for row in rows:
+            message.subsystem_inferences.add(
+                subsystem=SUBSYSTEM_BY_NAME.get(row["subsystem"], 0), model_name=row["model_name"],
+                state=_STATE_VALUES[row["status"]], anomaly_detected=row["anomaly_detected"],
+                anomaly_score=row["anomaly_score"] or 0.0, inference_time_ms=row["inference_time_ms"] or 0.0,
+                window_start_time=_ts(row["window_start_time"]), window_end_time=_ts(row["window_end_time"]))
+        return message

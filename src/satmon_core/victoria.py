@@ -1,0 +1,69 @@
+"""VictoriaMetrics over HTTP: Prometheus text import for writes, PromQL for reads. Every call has a deadline."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from satmon_core.errors import TransientError
+
+__all__ = ["VictoriaMetrics", "QUERY_DEADLINE_S"]
+
+QUERY_DEADLINE_S = 5.0
+WRITE_DEADLINE_S = 15.0
+
+
+class VictoriaMetrics:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+
+    def import_lines(self, lines: list[str]) -> None:
+        """Writes Prometheus exposition lines with millisecond timestamps."""
+        if not lines:
+            return
+        body = ("\n".join(lines) + "\n").encode()
+        request = urllib.request.Request(f"{self.base_url}/api/v1/import/prometheus", data=body, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=WRITE_DEADLINE_S) as response:
+                if response.status not in (200, 204):
+                    raise TransientError(f"VictoriaMetrics import returned {response.status}")
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise TransientError(f"VictoriaMetrics import failed: {exc}") from exc
+
+    def _get(self, path: str, params: dict[str, str], timeout: float) -> dict:
+        url = f"{self.base_url}{path}?{urllib.parse.urlencode(params)}"
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            raise ValueError(f"VictoriaMetrics rejected the query: {exc.read()[:300]!r}") from exc
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise TransientError(f"VictoriaMetrics query failed: {exc}") from exc
+
+    def query_range(self, query: str, start_s: float, end_s: float, step_s: float,
+                    timeout: float = QUERY_DEADLINE_S) -> list[dict]:
+        data = self._get("/api/v1/query_range", {"query": query, "start": f"{start_s:.3f}", "end": f"{end_s:.3f}",
+                                                 "step": f"{step_s:g}s", "timeout": f"{timeout:g}s"}, timeout + 1)
+        return data["data"]["result"]
+
+    def query(self, query: str, time_s: float | None = None, timeout: float = QUERY_DEADLINE_S) -> list[dict]:
+        params = {"query": query, "timeout": f"{timeout:g}s"}
+        if time_s is not None:
+            params["time"] = f"{time_s:.3f}"
+        return self._get("/api/v1/query", params, timeout + 1)["data"]["result"]
+
+    def export(self, match: str, start_s: float, end_s: float, timeout: float = QUERY_DEADLINE_S) -> list[dict]:
+        """Raw samples (no step alignment): one JSON object per series."""
+        url = f"{self.base_url}/api/v1/export?" + urllib.parse.urlencode(
+            {"match[]": match, "start": f"{start_s:.3f}", "end": f"{end_s:.3f}"})
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                return [json.loads(line) for line in response.read().splitlines() if line.strip()]
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            raise TransientError(f"VictoriaMetrics export failed: {exc}") from exc
+
+    def label_values(self, label: str, match: str | None = None, timeout: float = QUERY_DEADLINE_S) -> list[str]:
+        params = {"match[]": match} if match else {}
+        return self._get(f"/api/v1/label/{label}/values", params, timeout)["data"]
