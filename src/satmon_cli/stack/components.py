@@ -42,6 +42,7 @@ class Component:
     stop_signal: int = signal.SIGTERM
     start_timeout: float = 60.0
     kind: str = "infrastructure"
+    metrics_port: Callable[[], int | None] = lambda: None
 
 
 def _tcp_open(p: int) -> bool:
@@ -335,6 +336,7 @@ def _service(name: str, module: str, start_timeout: float = 60) -> Component:
         ready=lambda: _grpc_healthy(name),
         start_timeout=start_timeout,
         kind="service",
+        metrics_port=lambda: port(name) + METRICS_OFFSET,
         endpoint=lambda: f"grpc://{HOST}:{port(name)} (metrics http://{HOST}:{port(name) + METRICS_OFFSET}/metrics)",
     )
 

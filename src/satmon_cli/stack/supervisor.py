@@ -58,9 +58,10 @@ def _log_tail(name: str, lines: int = 5) -> str:
 
 
 def _start(component: Component, say) -> None:
-    for port_name in component.ports:
-        if not procs.port_is_free(port(port_name)):
-            raise StackError(f"port {port(port_name)} ({component.name}) is taken by another process")
+    wanted = [port(name) for name in component.ports] + [p for p in [component.metrics_port()] if p]
+    for number in wanted:
+        if not procs.port_is_free(number):
+            raise StackError(f"port {number} ({component.name}) is taken by another process")
     component.prepare()
     pid = procs.spawn(component.name, component.argv(), env=component.env(), user=component.user)
     ok = procs.wait_until(component.ready, component.start_timeout, alive=lambda: procs.is_alive(pid))

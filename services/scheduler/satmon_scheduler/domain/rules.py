@@ -7,7 +7,8 @@
 
 A condition that stays true fires once; it must clear before it fires again.
 The first sample seen for a satellite only seeds the state (after a restart
-we cannot know whether the condition was already true).
+we cannot know whether the condition was already true); so does a sample
+older than the last one seen, which means the stream was replayed.
 """
 
 from __future__ import annotations
@@ -31,11 +32,12 @@ class RuleEngine:
 
     def evaluate(self, satellite_id: str, time_ns: int, housekeeping) -> list[str]:
         """Rules whose condition became true at this sample."""
-        if time_ns <= self.last_time.get(satellite_id, -1):
-            return []  # duplicate or older sample
+        last = self.last_time.get(satellite_id, -1)
+        if time_ns == last:
+            return []  # the same sample again
+        previous = self.state.get(satellite_id) if time_ns > last else None  # older: a replay, seed anew
         self.last_time[satellite_id] = time_ns
         current = {name: rule(housekeeping) for name, rule in RULES.items()}
-        previous = self.state.get(satellite_id)
         self.state[satellite_id] = current
         if previous is None:
             return []

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs whatever satmon is missing on Debian 12: the servers it runs (PostgreSQL,
+# RabbitMQ, VictoriaMetrics), the Python environment from the lock file, and the
+# web toolchain. Safe to run again: it only installs what is absent or changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'install: %s\n' "$*"; }
+
+apt_missing=()
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt_missing+=(postgresql-15)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || apt_missing+=(rabbitmq-server)
+command -v victoria-metrics >/dev/null || apt_missing+=(victoria-metrics)
+command -v npm >/dev/null || apt_missing+=(nodejs npm)
+command -v setpriv >/dev/null || apt_missing+=(util-linux)
+if [ "${SATMON_BROWSER_TESTS:-0}" = 1 ]; then command -v chromium >/dev/null || apt_missing+=(chromium); fi
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  say "system packages: ${apt_missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  # The packages' own services are not used (satmon runs its own instances on 127.0.0.1).
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${apt_missing[@]}"
+fi
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+[ -x .venv/bin/python ] || { say "creating .venv"; "$PYTHON" -m venv .venv; }
+stamp=.venv/.satmon-lock-$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  say "python dependencies from requirements.lock"
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
+  rm -f .venv/.satmon-lock-*; touch "$stamp"
+fi
+
+if [ -f web/package-lock.json ]; then
+  wstamp=web/node_modules/.satmon-lock-$(sha256sum web/package-lock.json | cut -c1-16)
+  if [ ! -f "$wstamp" ]; then
+    say "web dependencies (npm ci)"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$wstamp"
+  fi
+fi
+say "ok"

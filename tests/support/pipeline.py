@@ -1,0 +1,34 @@
+"""Helpers for end-to-end tests: replay, wait for counts, query the stores."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import psycopg
+
+from satmon_core.config import load_settings
+from satmon_core.fleet_registry import register_satellites
+from satmon_core.kafka import make_producer
+from satmon_simulator.replay import ReplayPlan, replay, satellites
+
+
+def run_replay(plan: ReplayPlan) -> int:
+    settings = load_settings()
+    with psycopg.connect(settings.pg_dsn) as conn:
+        register_satellites(conn, satellites(plan.satellites))
+    return replay(plan, make_producer(settings.kafka_bootstrap), settings.raw_topic)
+
+
+def wait_for(check: Callable[[], bool], timeout: float, interval: float = 0.5) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(interval)
+    return check()
+
+
+def scalar(sql: str, params: tuple = ()) -> int:
+    with psycopg.connect(load_settings().pg_dsn) as conn:
+        return conn.execute(sql, params).fetchone()[0]
