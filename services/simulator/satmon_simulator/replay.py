@@ -27,6 +27,7 @@ class ReplayPlan:
     loops: int
     start_row: int = 0
     overrides: dict[str, tuple[Override, ...]] = field(default_factory=dict)
+    base_time_ns: int | None = None  # sample time of the first record; default: see replay()
 
     def steps(self, shortest: int) -> int:
         by_duration = int(self.duration_s * self.rate_hz)
@@ -49,7 +50,7 @@ def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[
     steps = plan.steps(shortest)
     period_ns = int(1e9 / plan.rate_hz)
     # Faster-than-real-time replays are placed in the past so they end near "now".
-    base_ns = time.time_ns() - (steps * period_ns if plan.speedup > 1 else 0)
+    base_ns = plan.base_time_ns or time.time_ns() - (steps * period_ns if plan.speedup > 1 else 0)
     wall_start = time.monotonic()
     produced = 0
     span_tracer = tracer("satmon.simulator")
