@@ -18,9 +18,10 @@ __all__ = ["render_envoy_config", "UPSTREAMS"]
 UPSTREAMS = {"router": "router", "scheduler": "scheduler", "worker": "worker", "ops_api": "ops-api"}
 
 
-def _cluster(name: str, upstream_port: int) -> str:
+def _cluster(name: str, host: str, upstream_port: int) -> str:
+    kind = "STATIC" if host.replace(".", "").isdigit() else "STRICT_DNS"
     return f"""    - name: {name}
-      type: STATIC
+      type: {kind}
       connect_timeout: 1s
       typed_extension_protocol_options:
         envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
@@ -30,7 +31,7 @@ def _cluster(name: str, upstream_port: int) -> str:
         cluster_name: {name}
         endpoints:
           - lb_endpoints:
-              - endpoint: {{ address: {{ socket_address: {{ address: {HOST}, port_value: {upstream_port} }} }} }}
+              - endpoint: {{ address: {{ socket_address: {{ address: {host}, port_value: {upstream_port} }} }} }}
 """
 
 
@@ -57,18 +58,23 @@ def build_descriptor_set(out_file: Path) -> None:
                    check=True, capture_output=True)
 
 
-def render_envoy_config(out_dir: Path) -> Path:
+def render_envoy_config(out_dir: Path, bind: str = HOST, upstream_hosts: dict[str, str] | None = None,
+                        dist: Path | None = None) -> Path:
+    """Writes envoy.yaml and satmon.pb into out_dir. Locally every upstream is 127.0.0.1; compose
+    passes service names (resolved by DNS) and the dashboard's path inside the image."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    upstream_hosts = upstream_hosts or {}
     descriptor = out_dir / "satmon.pb"
     build_descriptor_set(descriptor)
     template = Template((repo_root() / "envoy" / "envoy.tmpl.yaml").read_text())
     rendered = template.substitute(
-        ENVOY_BIND=HOST,
+        ENVOY_BIND=bind,
         ENVOY_PORT=port("envoy"),
         ENVOY_ADMIN_PORT=port("envoy-admin"),
         DESCRIPTOR_SET=descriptor,
-        CLUSTERS="".join(_cluster(name, port(component)) for name, component in UPSTREAMS.items()),
-        STATIC_ROUTES=_static_routes(repo_root() / "web" / "dist"),
+        CLUSTERS="".join(_cluster(name, upstream_hosts.get(component, HOST), port(component))
+                         for name, component in UPSTREAMS.items()),
+        STATIC_ROUTES=_static_routes(dist or repo_root() / "web" / "dist"),
     )
     config = out_dir / "envoy.yaml"
     config.write_text(rendered)

@@ -47,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channels", nargs="*", help="only these channels")
     p.add_argument("--repository", type=Path, help="model repository (default: triton-repository/)")
 
+    sub.add_parser("init", help="apply database migrations and create Kafka topics (compose runs this once)")
+    p = sub.add_parser("envoy-config", help="render envoy/envoy.tmpl.yaml and the descriptor set into a folder")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--bind", default="127.0.0.1")
+    p.add_argument("--dist", type=Path, help="built dashboard to serve (default web/dist)")
+    p.add_argument("--upstreams-by-name", action="store_true",
+                   help="reach services by their compose names (router, scheduler, ...) instead of 127.0.0.1")
+
     p = sub.add_parser("retention", help="delete old jobs: completed after 30 days, failed after 7")
     p.add_argument("--completed-days", type=int, default=30)
     p.add_argument("--failed-days", type=int, default=7)
@@ -77,6 +85,23 @@ def main(argv: list[str] | None = None) -> int:
         from satmon_cli.simulate_cmd import simulate
 
         return simulate(args)
+    if args.command == "init":
+        from satmon_core.config import load_settings
+        from satmon_core.kafka import ensure_topics
+        from satmon_core.migrations import apply_migrations
+        from satmon_core.topics import all_topics
+
+        settings = load_settings()
+        applied = apply_migrations(settings.pg_dsn)
+        ensure_topics(settings.kafka_bootstrap, all_topics(settings.topic_prefix))
+        print(f"migrations applied: {', '.join(applied) or 'none pending'}; topics ready")
+        return 0
+    if args.command == "envoy-config":
+        from satmon_cli.envoy_config import UPSTREAMS, render_envoy_config
+
+        hosts = {c: c for c in UPSTREAMS.values()} if args.upstreams_by_name else None
+        print(render_envoy_config(args.out, bind=args.bind, upstream_hosts=hosts, dist=args.dist))
+        return 0
     if args.command == "retention":
         from satmon_cli.stack_cmd import retention
 

@@ -1,0 +1,39 @@
+"""Every committed model has a valid Triton configuration and an ONNX file with the declared I/O."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import onnx
+import pytest
+from google.protobuf import text_format
+from tritonclient.grpc import model_config_pb2
+
+from satmon_detection import model_repository as repo
+
+REPOSITORY = Path(__file__).resolve().parents[2] / "triton-repository"
+MODELS = sorted(p.parent for p in REPOSITORY.glob("*/config.pbtxt"))
+
+
+def test_one_model_per_smap_channel():
+    from satmon_detection.smap import channels
+
+    assert {p.name for p in MODELS} == {repo.model_name(c) for c in channels()}
+
+
+@pytest.mark.parametrize("model_dir", MODELS, ids=lambda p: p.name)
+def test_config_is_valid_triton_configuration(model_dir: Path):
+    config = model_config_pb2.ModelConfig()
+    text_format.Parse((model_dir / "config.pbtxt").read_text(), config)
+    assert config.name == model_dir.name
+    assert config.platform == "onnxruntime_onnx"
+    assert config.max_batch_size == repo.MAX_BATCH_SIZE
+    assert [(i.name, list(i.dims), i.data_type) for i in config.input] == [
+        (repo.INPUT_NAME, [30, 25], model_config_pb2.TYPE_FP32)]
+    assert [(o.name, list(o.dims)) for o in config.output] == [(repo.RECONSTRUCTION_NAME, [30, 25]),
+                                                              (repo.SCORE_NAME, [30])]
+    assert list(config.dynamic_batching.preferred_batch_size) and config.dynamic_batching.max_queue_delay_microseconds > 0
+    assert repo.threshold_from_config(config) > 0
+    model = onnx.load(str(model_dir / "1" / "model.onnx"))
+    assert [i.name for i in model.graph.input] == [repo.INPUT_NAME]
+    assert [o.name for o in model.graph.output] == [repo.RECONSTRUCTION_NAME, repo.SCORE_NAME]

@@ -1,0 +1,69 @@
+"""Malformed records land in the dead-letter topic with a reason, and the pipeline keeps going."""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+
+import pytest
+from confluent_kafka import Consumer
+
+from satmon_core.config import load_settings
+from satmon_core.kafka import consumer_config, make_producer
+from satmon_detection.windows import window_starts
+from satmon_simulator.domain.fleet import FleetData, assign_channels
+from satmon_simulator.domain.housekeeping import HousekeepingModel
+from satmon_simulator.records import build_record
+from satmon_simulator.replay import ReplayPlan
+from tests.support.counting import stream_rows
+from tests.support.pipeline import run_replay, wait_for
+
+pytestmark = pytest.mark.stack
+
+
+def _valid_record(sat: str = "SAT-001"):
+    fleet = FleetData(assign_channels(1))
+    return build_record(sat, time.time_ns(), 0, 0, 0, fleet.rows("SAT-001", 0), HousekeepingModel(1).step(0))
+
+
+def test_malformed_records_are_dead_lettered_and_the_pipeline_continues(stack):
+    settings = load_settings()
+    marker = uuid.uuid4().hex
+    wrong_length = _valid_record()
+    del wrong_length.frames[2].features[-1]
+    with_nan = _valid_record()
+    with_nan.frames[0].features[3] = math.nan
+    unknown = _valid_record(sat=f"SAT-UNKNOWN-{marker[:6]}")
+    bad = {"undecodable": b"\xff\x00not a protobuf" + marker.encode(),
+           "wrong_vector_length": wrong_length.SerializeToString(),
+           "non_finite_value": with_nan.SerializeToString(),
+           "unknown_satellite": unknown.SerializeToString()}
+    producer = make_producer(settings.kafka_bootstrap)
+    for reason, payload in bad.items():
+        producer.produce(settings.raw_topic, key=f"{marker}-{reason}".encode(), value=payload)
+    producer.flush(10)
+
+    consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"test-dlq-{marker}"))
+    consumer.subscribe([settings.dead_letter_topic])
+    found: dict[str, dict[str, bytes]] = {}
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and len(found) < len(bad):
+            for msg in consumer.consume(100, 1.0):
+                if msg.error() or not (msg.key() or b"").startswith(marker.encode()):
+                    continue
+                found[msg.key().decode().split("-", 1)[1]] = dict(msg.headers() or [])
+    finally:
+        consumer.close()
+    assert set(found) == set(bad)
+    for reason, headers in found.items():
+        assert headers["satmon-dlq-reason"].decode() == reason
+        assert headers["satmon-dlq-source-topic"].decode() == settings.raw_topic
+        assert headers["satmon-dlq-service"].decode() == "router"
+
+    # The pipeline still takes valid telemetry after the bad records.
+    base_ns = (int(time.time()) - 6 * 86400) * 1_000_000_000
+    run_replay(ReplayPlan(2, 1.0, 60, 60.0, 1, base_time_ns=base_ns))
+    expected = 2 * 7 * len(window_starts(60))
+    assert wait_for(lambda: stream_rows(base_ns, 60)[0] == expected, 90), stream_rows(base_ns, 60)
