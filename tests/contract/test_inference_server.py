@@ -1,0 +1,127 @@
+"""tritonclient, unchanged, against satmon's inference server: every RPC, and bad input."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tritonclient.grpc as triton
+from tritonclient.utils import InferenceServerException
+
+REPO = Path(__file__).resolve().parents[2]
+MODEL = "SMAP_A-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def client():
+    port, metrics = _free_port(), _free_port()
+    env = {**os.environ, "SATMON_GRPC_PORT": str(port), "SATMON_METRICS_PORT": str(metrics),
+           "SATMON_MODEL_REPOSITORY": str(REPO / "triton-repository"), "OTEL_TRACES_EXPORTER": "none"}
+    proc = subprocess.Popen([sys.executable, "-m", "satmon_inference"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    c = triton.InferenceServerClient(f"127.0.0.1:{port}")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if c.is_server_ready(client_timeout=1):
+                break
+        except InferenceServerException:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail(f"inference server did not start: {proc.stderr.read().decode()[-2000:]}")
+    yield c
+    proc.terminate()
+    proc.wait(10)
+
+
+def _window(batch: int = 2) -> np.ndarray:
+    from satmon_detection.smap import load_channel
+
+    _, test = load_channel("A-1")
+    return np.stack([test[i * 10:i * 10 + 30] for i in range(batch)]).astype(np.float32)
+
+
+def _infer(client, data: np.ndarray, dtype: str = "FP32", model: str = MODEL):
+    inp = triton.InferInput("window", list(data.shape), dtype)
+    inp.set_data_from_numpy(data)
+    return client.infer(model, [inp], client_timeout=10)
+
+
+def test_health_and_metadata(client):
+    assert client.is_server_live()
+    assert client.is_server_ready()
+    assert client.is_model_ready(MODEL)
+    assert not client.is_model_ready("SMAP_NOPE")
+    meta = client.get_server_metadata()
+    assert meta.name and meta.version
+    model = client.get_model_metadata(MODEL)
+    assert model.platform == "onnxruntime_onnx"
+    assert [(i.name, list(i.shape), i.datatype) for i in model.inputs] == [("window", [-1, 30, 25], "FP32")]
+    assert [o.name for o in model.outputs] == ["reconstruction", "score"]
+
+
+def test_model_config_and_repository_index(client):
+    config = client.get_model_config(MODEL).config
+    assert config.max_batch_size == 64 and config.dynamic_batching.max_queue_delay_microseconds > 0
+    assert float(config.parameters["threshold"].string_value) > 0
+    index = client.get_model_repository_index()
+    assert len(index.models) == 54 and all(m.state == "READY" for m in index.models)
+
+
+def test_infer_matches_onnxruntime_and_counts_statistics(client):
+    import onnxruntime as ort
+
+    data = _window(4)
+    response = _infer(client, data)
+    session = ort.InferenceSession(str(REPO / "triton-repository" / MODEL / "1" / "model.onnx"))
+    recon, score = session.run(["reconstruction", "score"], {"window": data})
+    np.testing.assert_allclose(response.as_numpy("reconstruction"), recon, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(response.as_numpy("score"), score, rtol=1e-5, atol=1e-6)
+    stats = client.get_inference_statistics(MODEL).model_stats[0]
+    assert stats.inference_count >= 4 and stats.inference_stats.success.count >= 1
+
+
+def _error(call) -> InferenceServerException:
+    with pytest.raises(InferenceServerException) as info:
+        call()
+    return info.value
+
+
+def test_bad_input_gets_triton_status_codes_and_the_server_keeps_serving(client):
+    unknown = _error(lambda: _infer(client, _window(1), model="SMAP_NOPE"))
+    assert unknown.status() == "StatusCode.NOT_FOUND" and "unknown model" in unknown.message()
+    shape = _error(lambda: _infer(client, _window(1)[:, :, :24].copy()))
+    assert shape.status() == "StatusCode.INVALID_ARGUMENT" and "unexpected shape" in shape.message()
+    dtype = _error(lambda: _infer(client, _window(1).astype(np.float64), dtype="FP64"))
+    assert dtype.status() == "StatusCode.INVALID_ARGUMENT" and "data-type" in dtype.message()
+    nan = _window(1)
+    nan[0, 3, 0] = np.nan
+    assert _error(lambda: _infer(client, nan)).status() == "StatusCode.INVALID_ARGUMENT"
+    too_big = _error(lambda: _infer(client, np.zeros((65, 30, 25), dtype=np.float32)))
+    assert too_big.status() == "StatusCode.INVALID_ARGUMENT"
+    assert client.is_server_live() and _infer(client, _window(1)).as_numpy("score").shape == (1, 30)
+
+
+def test_concurrent_requests_are_batched(client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = client.get_inference_statistics(MODEL).model_stats[0]
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda _: _infer(client, _window(1)), range(64)))
+    after = client.get_inference_statistics(MODEL).model_stats[0]
+    requests = after.inference_count - before.inference_count
+    executions = after.execution_count - before.execution_count
+    assert requests == 64 and executions < requests, (requests, executions)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+
+from satmon_core.errors import InvalidRecordError
+from satmon_core.validation import decode_record, validate_record
+from satmon_simulator.domain.fleet import FleetData, assign_channels
+from satmon_simulator.domain.housekeeping import HousekeepingModel, Override
+from satmon_simulator.records import build_record
+from satmon_writer.domain.samples import record_lines
+
+
+def record(sat="SAT-001"):
+    fleet = FleetData(assign_channels(1))
+    return build_record(sat, time.time_ns(), 0, 0, 0, fleet.rows("SAT-001", 0), HousekeepingModel(1).step(0))
+
+
+def test_channel_assignment_is_deterministic_per_family():
+    assignment = assign_channels(5)
+    assert assignment["SAT-001"] == {"acs": "A-1", "data": "D-1", "eps": "E-1", "fsw": "F-1", "ps": "P-1",
+                                     "ss": "S-1", "tcs": "T-1"}
+    assert assignment["SAT-002"]["acs"] == "A-2" and assignment["SAT-002"]["ss"] == "S-1"
+    assert sum(len(m) for m in assignment.values()) == 35
+
+
+def test_housekeeping_stays_in_physical_ranges_over_an_orbit():
+    model = HousekeepingModel(3)
+    states = [model.step(t) for t in range(0, 6000, 10)]
+    assert all(400 <= s.altitude_km <= 450 and 7.6 <= s.velocity_km_s <= 7.8 for s in states)
+    assert all(abs(s.latitude_deg) <= 51.7 and -180 <= s.longitude_deg <= 180 for s in states)
+    assert all(0 <= s.solar_power_w <= 100 and 3.0 <= s.battery_voltage_v <= 4.2 for s in states)
+    assert all(-50 <= s.obc_temperature_c <= 50 for s in states)
+    assert any(s.in_eclipse for s in states) and any(not s.in_eclipse for s in states)
+    assert any(s.thruster_active for s in states)
+
+
+def test_overrides_force_rule_conditions():
+    model = HousekeepingModel(1, (Override("low_battery", 10), Override("hot_obc", 20)))
+    states = {t: model.step(t) for t in range(30)}
+    assert states[10].battery_soc_percent < 30 and states[9].battery_soc_percent > 30
+    assert states[20].obc_temperature_c > 50
+
+
+@pytest.mark.parametrize("mutate,reason", [
+    (lambda r: r.frames[1].features.append(0.0), "wrong_vector_length"),
+    (lambda r: r.frames[0].features.__setitem__(0, math.nan), "non_finite_value"),
+    (lambda r: r.ClearField("satellite_id"), "missing_satellite_id"),
+    (lambda r: r.frames.pop(), "missing_subsystem"),
+])
+def test_invalid_records_are_named(mutate, reason):
+    r = record()
+    mutate(r)
+    with pytest.raises(InvalidRecordError) as info:
+        validate_record(r)
+    assert info.value.reason == reason
+
+
+def test_undecodable_bytes():
+    with pytest.raises(InvalidRecordError) as info:
+        decode_record(b"\xff\xff\xff")
+    assert info.value.reason == "undecodable"
+
+
+def test_record_lines_use_the_operators_metric_names():
+    lines = record_lines(record())
+    assert len(lines) == 7 * 25 + 10
+    assert lines[0].startswith('smap_feature{satellite_id="SAT-001",subsystem="acs",feature_index="0"} ')
+    names = {line.split("{")[0] for line in lines}
+    assert {"satellite_temperature", "satellite_battery_soc_percent", "satellite_velocity",
+            "satellite_power_consumption"} <= names

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from satmon.detection.v1 import job_pb2
+from satmon.telemetry.v1 import events_pb2, telemetry_pb2
+from satmon_detection.windows import sliding_windows, window_starts
+from satmon_scheduler.domain.rules import RuleEngine
+from satmon_scheduler.domain.scheduler import StreamScheduler
+from satmon_scheduler.domain.windows import Row, WindowBuffer, WindowSpec
+
+
+def row(seq: int, t: int | None = None) -> Row:
+    return Row(seq, (t if t is not None else seq) * 10**9, (float(seq),) * 25, 0, seq)
+
+
+def test_window_closes_at_30_then_every_stride():
+    buffer = WindowBuffer(WindowSpec(30, 10))
+    closed = [s for s in range(100) if buffer.add(row(s))]
+    assert closed == [29, 39, 49, 59, 69, 79, 89, 99]
+    assert list(window_starts(100)) == [c - 29 for c in closed]
+
+
+def test_duplicates_are_ignored_and_an_older_stream_restarts():
+    buffer = WindowBuffer(WindowSpec(30, 10))
+    for s in range(30):
+        buffer.add(row(s))
+    assert buffer.add(row(29)) is None and buffer.add(row(5)) is None
+    assert len(buffer.rows) == 30
+    buffer.add(row(0, t=-100))  # a replay placed earlier in time
+    assert len(buffer.rows) == 1
+
+
+def test_closed_window_holds_the_newest_30_rows():
+    buffer = WindowBuffer(WindowSpec(30, 10))
+    windows = [w for s in range(60) if (w := buffer.add(row(s)))]
+    assert [r.sequence for r in windows[-1].rows] == list(range(30, 60))
+
+
+def test_sliding_windows_shape():
+    values = np.arange(100 * 25, dtype=np.float32).reshape(100, 25)
+    windows = sliding_windows(values)
+    assert windows.shape == (8, 30, 25) and windows[1, 0, 0] == values[10, 0]
+
+
+def hk(soc=80.0, temp=20.0, thruster=False):
+    return SimpleNamespace(battery_soc_percent=soc, obc_temperature_c=temp, thruster_active=thruster)
+
+
+def test_rules_fire_on_rising_edges_only():
+    engine = RuleEngine()
+    assert engine.evaluate("S", 1, hk(soc=20)) == []          # first sample seeds
+    assert engine.evaluate("S", 2, hk(soc=20)) == []          # still low: no new edge
+    assert engine.evaluate("S", 3, hk(soc=50)) == []
+    assert engine.evaluate("S", 4, hk(soc=25)) == ["battery_soc<30"]
+    assert engine.evaluate("S", 4, hk(soc=25)) == []          # duplicate
+    assert engine.evaluate("S", 5, hk(soc=25, temp=51, thruster=True)) == ["obc_temp>50", "thruster_active"]
+    assert engine.evaluate("S", 6, hk(temp=-31)) == ["obc_temp<-30"]
+
+
+def _sample(sat: str, ss: int, seq: int, soc: float = 80.0) -> events_pb2.SubsystemSample:
+    ts = Timestamp()
+    ts.FromSeconds(1_700_000_000 + seq)
+    return events_pb2.SubsystemSample(
+        satellite_id=sat, sample_time=ts, sequence=seq,
+        frame=telemetry_pb2.SubsystemFrame(subsystem=ss, channel="X-1", features=[0.0] * 25),
+        housekeeping=telemetry_pb2.Housekeeping(battery_soc_percent=soc))
+
+
+def test_rule_job_waits_for_all_subsystems_and_scores_all_seven():
+    scheduler = StreamScheduler({})
+    now = Timestamp()
+    names = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+    tasks = []
+    for seq in range(40):
+        soc = 20.0 if seq == 35 else 80.0
+        for number, name in enumerate(names, start=1):
+            tasks += scheduler.add(name, _sample("SAT-1", number, seq, soc), 0, seq * 7 + number, now)
+    rule = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE]
+    stream = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_STREAM]
+    assert len(stream) == 2 * 7
+    assert len(rule) == 1 and rule[0].trigger_reason == "battery_soc<30"
+    assert len(rule[0].windows) == 7
+    assert all(len(w.sample_times) == 30 and w.start_sequence == 6 for w in rule[0].windows)
+
+
+def test_safe_offsets_hold_back_to_the_oldest_needed_row():
+    scheduler = StreamScheduler({})
+    now = Timestamp()
+    for seq in range(35):
+        scheduler.add("acs", _sample("SAT-1", 1, seq), 0, 1000 + seq, now)
+    assert scheduler.safe_offsets()[("acs", 0)] == 1000 + 5  # the newest 30 rows start at sequence 5
