@@ -28,8 +28,9 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 stamp=.venv/.satmon-lock-$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   say "python dependencies from requirements.lock"
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock
-  .venv/bin/pip install -q --disable-pip-version-check --no-deps -e .
+  # (the sed drops this machine's pip-config noise about absent local index folders)
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock 2>&1 | sed '/is ignored: it is neither/d'
+  .venv/bin/pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | sed '/is ignored: it is neither/d'
   rm -f .venv/.satmon-lock-*; touch "$stamp"
 fi
 
@@ -37,7 +38,9 @@ if [ -f web/package-lock.json ]; then
   wstamp=web/node_modules/.satmon-lock-$(sha256sum web/package-lock.json | cut -c1-16)
   if [ ! -f "$wstamp" ]; then
     say "web dependencies (npm ci)"
-    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    # npm install (not ci): this registry mirror writes lock files without the optional
+    # platform packages that npm ci insists on.
+    (cd web && npm install --no-audit --no-fund --loglevel=error)
     touch "$wstamp"
   fi
 fi

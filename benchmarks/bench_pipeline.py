@@ -1,0 +1,91 @@
+"""Sustained throughput and record-to-result latency of the whole local stack.
+
+    .venv/bin/satmon up
+    .venv/bin/python -m benchmarks.bench_pipeline --satellites 50 100 200 --seconds 60
+
+For each N, N satellites replay at 1 Hz in real time. A consumer on the results topic takes, for
+every scored stream window, the time from its newest record's sample time (the record that closed
+the window, produced at that moment) to the result's arrival: record-to-result latency. N keeps up
+when every expected window arrives and p99 latency stays under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+import uuid
+
+import numpy as np
+import psycopg
+from confluent_kafka import Consumer
+
+from satmon.detection.v1 import events_pb2, job_pb2
+from satmon_cli.stack.layout import service_env
+from satmon_core.config import load_settings
+from satmon_core.fleet_registry import register_satellites
+from satmon_core.kafka import consumer_config, make_producer
+from satmon_detection.windows import window_starts
+from satmon_simulator.replay import ReplayPlan, replay, satellites
+
+
+def run(n: int, seconds: int, settings) -> dict:
+    with psycopg.connect(settings.pg_dsn) as conn:
+        register_satellites(conn, satellites(n))
+    consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"bench-{uuid.uuid4().hex[:8]}",
+                                        **{"auto.offset.reset": "latest", "enable.auto.commit": False}))
+    consumer.subscribe([settings.results_topic])
+    while not consumer.assignment():  # join before producing so nothing is missed
+        consumer.poll(0.2)
+    # Start the replay's clock now: sample time == production time (speedup 1).
+    base_ns = time.time_ns()
+    plan = ReplayPlan(n, 1.0, seconds, 1.0, 1, base_time_ns=base_ns)
+    produced = [0]
+    started = time.monotonic()
+    producer_thread = threading.Thread(target=lambda: produced.__setitem__(0, replay(
+        plan, make_producer(settings.kafka_bootstrap), settings.raw_topic)))
+    producer_thread.start()
+    latencies, results = [], 0
+    expected = n * 7 * len(window_starts(seconds))
+    deadline = None
+    while True:
+        for msg in consumer.consume(500, 0.5):
+            if msg.error():
+                continue
+            result = events_pb2.InferenceResult.FromString(msg.value())
+            if result.source != job_pb2.JOB_SOURCE_STREAM or result.sample_times[0].ToNanoseconds() < base_ns:
+                continue
+            results += 1
+            latencies.append((time.time_ns() - result.sample_times[-1].ToNanoseconds()) / 1e9)
+        if not producer_thread.is_alive() and deadline is None:
+            deadline = time.monotonic() + 20  # drain
+        if results >= expected or (deadline and time.monotonic() > deadline):
+            break
+    wall = time.monotonic() - started
+    consumer.close()
+    producer_thread.join()
+    lat = np.array(latencies) if latencies else np.array([np.nan])
+    return {"satellites": n, "records": produced[0], "records_per_s": produced[0] / seconds,
+            "values_per_s": produced[0] * 7 * 25 / seconds, "windows": results, "expected_windows": expected,
+            "windows_per_s": results / seconds, "p50_s": float(np.percentile(lat, 50)),
+            "p99_s": float(np.percentile(lat, 99)), "wall_s": wall,
+            "keeps_up": results >= expected and float(np.percentile(lat, 99)) < 2.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--satellites", type=int, nargs="+", default=[50, 100, 200])
+    parser.add_argument("--seconds", type=int, default=60)
+    args = parser.parse_args()
+    settings = load_settings(service_env())
+    rows = [run(n, args.seconds, settings) for n in args.satellites]
+    print(f"command: python -m benchmarks.bench_pipeline {' '.join(sys.argv[1:])}")
+    print(f"{'N':>5} {'records/s':>10} {'values/s':>10} {'windows/s':>10} {'windows':>13} {'p50 s':>7} {'p99 s':>7} keeps up")
+    for r in rows:
+        print(f"{r['satellites']:>5} {r['records_per_s']:>10.0f} {r['values_per_s']:>10.0f} {r['windows_per_s']:>10.1f} "
+              f"{r['windows']:>6}/{r['expected_windows']:<6} {r['p50_s']:>7.2f} {r['p99_s']:>7.2f} {r['keeps_up']}")
+
+
+if __name__ == "__main__":
+    main()
