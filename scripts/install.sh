@@ -37,7 +37,7 @@ fi
 if [ -f web/package-lock.json ]; then
   wstamp=web/node_modules/.satmon-lock-$(sha256sum web/package-lock.json | cut -c1-16)
   if [ ! -f "$wstamp" ]; then
-    say "web dependencies (npm ci)"
+    say "web dependencies (npm install)"
     # npm install (not ci): this registry mirror writes lock files without the optional
     # platform packages that npm ci insists on.
     (cd web && npm install --no-audit --no-fund --loglevel=error)

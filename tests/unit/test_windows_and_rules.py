@@ -93,3 +93,11 @@ def test_safe_offsets_hold_back_to_the_oldest_needed_row():
     for seq in range(35):
         scheduler.add("acs", _sample("SAT-1", 1, seq), 0, 1000 + seq, now)
     assert scheduler.safe_offsets()[("acs", 0)] == 1000 + 5  # the newest 30 rows start at sequence 5
+
+
+def test_a_sequence_going_back_starts_a_new_stream_even_if_time_moves_on():
+    buffer = WindowBuffer(WindowSpec(30, 10))
+    for s in range(50):
+        buffer.add(row(s))
+    closed = [s for s in range(30) if buffer.add(row(s, t=1000 + s))]
+    assert closed == [29], "no window may mix the old stream's rows with the new one's"

@@ -86,7 +86,6 @@ def _pg_user() -> str | None:
 def _pg_prepare() -> None:
     data = _pg_dir() / "data"
     _owned_dir(_pg_dir(), _pg_user())
-    _owned_dir(_pg_dir() / "socket", _pg_user())
     if (data / "PG_VERSION").exists():
         return
     creds = load_or_create_credentials()
@@ -141,7 +140,7 @@ POSTGRES = Component(
     executables=lambda: [("postgresql-15 (postgres, initdb)", _pg_bin("postgres")), ("initdb", _pg_bin("initdb"))],
     prepare=_pg_prepare,
     argv=lambda: [_pg_bin("postgres"), "-D", str(_pg_dir() / "data"), "-c", f"listen_addresses={HOST}",
-                  "-c", f"port={port('postgres')}", "-c", f"unix_socket_directories={_pg_dir() / 'socket'}",
+                  "-c", f"port={port('postgres')}", "-c", "unix_socket_directories=",  # TCP only: deep state paths overflow the socket path limit
                   "-c", "max_connections=200", "-c", "synchronous_commit=on"],
     ready=_pg_ready,
     configure=_pg_configure,

@@ -3,8 +3,9 @@
 Windows are aligned to the satellite's sequence numbers: with size 30 and
 stride 10 a window closes at sequences 29, 39, 49, ... so the same input cuts
 the same windows after a restart, and job ids derived from them are stable.
-Duplicate samples (same sequence and time) are ignored; a sample older than
-the newest one held starts a new stream (a replay restarted).
+Duplicate samples (same sequence and time) are ignored; a sample whose
+sequence or time is behind the newest one held starts a new stream (the
+simulator or a satellite restarted, or a replay), so windows never mix streams.
 """
 
 from __future__ import annotations
@@ -55,12 +56,10 @@ class WindowBuffer:
     def add(self, row: Row) -> ClosedWindow | None:
         if self.rows:
             newest = self.rows[-1]
-            if row.sequence == newest.sequence and row.time_ns == newest.time_ns:
-                return None  # redelivered
-            if row.time_ns <= newest.time_ns:
+            if row.sequence <= newest.sequence or row.time_ns <= newest.time_ns:
                 if any(r.sequence == row.sequence and r.time_ns == row.time_ns for r in self.rows):
-                    return None  # redelivered, older
-                self.rows.clear()  # a new replay of this stream
+                    return None  # redelivered
+                self.rows.clear()  # sequence or time went back: the stream was restarted or replayed
         self.rows.append(row)
         if len(self.rows) >= self.spec.size and (row.sequence + 1 - self.spec.size) % self.spec.stride == 0:
             return ClosedWindow(tuple(self.rows)[-self.spec.size:])
