@@ -1,0 +1,69 @@
+import { useCallback, useEffect, useState } from "react";
+import { ops } from "../api";
+import { useEvents } from "../events";
+import { subsystemName, when } from "../format";
+import { AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
+import type { StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
+
+const STATE = { [AlertState.OPEN]: "open", [AlertState.ACKNOWLEDGED]: "acknowledged", [AlertState.RESOLVED]: "resolved" } as Record<number, string>;
+
+// Alerts arrive live over the event stream; operators acknowledge them with their name and a comment.
+export function Alerts() {
+  const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [operator, setOperator] = useState(localStorage.getItem("satmon.operator") ?? "");
+  const [comment, setComment] = useState("");
+  const [error, setError] = useState("");
+
+  useEffect(() => {
+    ops.listAlerts({ pageSize: 100 }).then((r) => setAlerts(r.alerts), (e) => setError(String(e)));
+  }, []);
+  useEvents(
+    useCallback((event: StreamEventsResponse) => {
+      if (event.event.case !== "alert") return;
+      const alert = event.event.value;
+      setAlerts((prev) => [alert, ...prev.filter((a) => a.alertId !== alert.alertId)].slice(0, 200));
+    }, []),
+  );
+
+  async function act(alert: Alert, verb: "acknowledge" | "resolve") {
+    localStorage.setItem("satmon.operator", operator);
+    try {
+      const request = { alertId: alert.alertId, operatorName: operator, comment };
+      const updated = verb === "acknowledge" ? (await ops.acknowledgeAlert(request)).alert : (await ops.resolveAlert(request)).alert;
+      if (updated) setAlerts((prev) => prev.map((a) => (a.alertId === updated.alertId ? updated : a)));
+      setError("");
+    } catch (e) {
+      setError(String(e));
+    }
+  }
+
+  return (
+    <section>
+      <h2>Alerts</h2>
+      <div className="controls">
+        <input value={operator} onChange={(e) => setOperator(e.target.value)} placeholder="operator name" aria-label="operator" />
+        <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder="comment" aria-label="comment" />
+      </div>
+      {error && <p className="error">{error}</p>}
+      <table data-testid="alerts">
+        <thead>
+          <tr><th>id</th><th>satellite</th><th>subsystem</th><th>start</th><th>end</th><th>peak</th><th>windows</th><th>state</th><th /></tr>
+        </thead>
+        <tbody>
+          {alerts.map((a) => (
+            <tr key={a.alertId} data-alert={a.alertId} className={STATE[a.state]}>
+              <td>{a.alertId}</td><td>{a.satelliteId}</td><td>{subsystemName(a.subsystem)}</td>
+              <td>{when(a.startTime)}</td><td>{when(a.endTime)}</td><td>{a.peakScore.toFixed(3)}</td>
+              <td>{a.windowCount}</td>
+              <td className="state">{STATE[a.state]}{a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ""}</td>
+              <td>
+                {a.state === AlertState.OPEN && <button onClick={() => act(a, "acknowledge")}>acknowledge</button>}
+                {a.state !== AlertState.RESOLVED && <button onClick={() => act(a, "resolve")}>resolve</button>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
