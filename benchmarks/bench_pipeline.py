@@ -50,7 +50,8 @@ def run(n: int, seconds: int, settings) -> dict:
     expected = n * 7 * len(window_starts(seconds))
     deadline = None
     while True:
-        for msg in consumer.consume(500, 0.5):
+        first = consumer.poll(0.2)
+        for msg in ([first, *consumer.consume(500, 0)] if first is not None else []):
             if msg.error():
                 continue
             result = events_pb2.InferenceResult.FromString(msg.value())

@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SATMON_DATA_DIR=${SATMON_DATA_DIR:-$(cd .. && pwd)/shared/data/smap}
-./scripts/install.sh
+SATMON_BROWSER_TESTS=1 ./scripts/install.sh   # the browser tests need Debian's chromium too
+(cd web && npm run build --silent)            # the dashboard Envoy serves to the browser tests
 exec .venv/bin/python -m pytest -p no:cacheprovider "$@"

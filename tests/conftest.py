@@ -68,3 +68,15 @@ def stack(otlp_sink):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def tokens(stack) -> dict[str, str]:
+    """An operator and a viewer token, issued the way operators get them."""
+    out = {}
+    for role in ("operator", "viewer"):
+        result = subprocess.run([sys.executable, "-m", "satmon_cli.main", "token", "create", "--name", f"test-{role}",
+                                 "--role", role], env=os.environ.copy(), capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        out[role] = result.stdout.strip()
+    return out

@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--upstreams-by-name", action="store_true",
                    help="reach services by their compose names (router, scheduler, ...) instead of 127.0.0.1")
 
+    p = sub.add_parser("token", help="issue, list or revoke operators' bearer tokens")
+    p.add_argument("action", choices=["create", "list", "revoke"])
+    p.add_argument("--name", help="who the token is for (create), or whose tokens to revoke")
+    p.add_argument("--role", choices=["viewer", "operator"], default="viewer")
+
     p = sub.add_parser("retention", help="delete old jobs: completed after 30 days, failed after 7")
     p.add_argument("--completed-days", type=int, default=30)
     p.add_argument("--failed-days", type=int, default=7)
@@ -102,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         hosts = {c: c for c in UPSTREAMS.values()} if args.upstreams_by_name else None
         print(render_envoy_config(args.out, bind=args.bind, upstream_hosts=hosts, dist=args.dist))
         return 0
+    if args.command == "token":
+        from satmon_cli.stack_cmd import token
+
+        return token(args)
     if args.command == "retention":
         from satmon_cli.stack_cmd import retention
 

@@ -7,7 +7,7 @@ import sys
 
 from satmon_cli.stack.layout import service_env
 
-__all__ = ["up", "down", "status", "env", "retention", "CONSUMER_GROUPS"]
+__all__ = ["up", "down", "status", "env", "retention", "token", "CONSUMER_GROUPS"]
 
 
 def _consumer_groups() -> dict[str, list[str]]:
@@ -108,4 +108,30 @@ def retention(args: argparse.Namespace) -> int:
         completed, failed = delete_expired_jobs(conn, args.completed_days, args.failed_days)
     print(f"deleted {completed} completed jobs older than {args.completed_days} days "
           f"and {failed} failed jobs older than {args.failed_days} days")
+    return 0
+
+
+def token(args: argparse.Namespace) -> int:
+    import psycopg
+
+    from satmon_core.auth import issue_token
+
+    dsn = {**service_env(), **{k: v for k, v in __import__("os").environ.items() if k == "SATMON_PG_DSN"}}["SATMON_PG_DSN"]
+    with psycopg.connect(dsn) as conn:
+        if args.action == "create":
+            if not args.name:
+                print("satmon: token create needs --name", file=sys.stderr)
+                return 2
+            print(issue_token(conn, args.name, args.role))
+        elif args.action == "list":
+            for name, role, created, revoked in conn.execute(
+                    "SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY created_at"):
+                print(f"{name:<20} {role:<9} {created:%Y-%m-%d %H:%M} {'revoked' if revoked else 'active'}")
+        else:
+            if not args.name:
+                print("satmon: token revoke needs --name", file=sys.stderr)
+                return 2
+            count = conn.execute("UPDATE api_tokens SET revoked_at = now() WHERE name = %s AND revoked_at IS NULL",
+                                 (args.name,)).rowcount
+            print(f"revoked {count} token(s) of {args.name}")
     return 0

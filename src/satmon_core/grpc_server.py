@@ -15,6 +15,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from satmon_core.auth import AuthInterceptor, TokenVerifier, auth_enabled
 from satmon_core.metrics import serve_metrics
 
 __all__ = ["Registration", "ServiceProcess", "check_health", "bind_host", "start_grpc_server", "setup_logging"]
@@ -53,6 +54,8 @@ class ServiceProcess:
     on_stop: Sequence[Callable[[], None]] = ()
     interceptors: Sequence[grpc.ServerInterceptor] = ()
     max_workers: int = 16
+    authenticate: bool = True
+    also_reflect: Sequence[str] = ()  # services described (not served) here: Envoy sends reflection to ops-api
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
@@ -60,7 +63,7 @@ class ServiceProcess:
         setup_logging(self.name)
         serve_metrics(self.metrics_port, bind_host())
         server, health_servicer = start_grpc_server(self.grpc_port, self.registrations, self.interceptors,
-                                                    self.max_workers)
+                                                    self.max_workers, self.authenticate, self.also_reflect)
         names = [reg.full_name for reg in self.registrations]
 
         failed = threading.Event()
@@ -99,15 +102,19 @@ class ServiceProcess:
 
 def start_grpc_server(port: int, registrations: Sequence[Registration],
                       interceptors: Sequence[grpc.ServerInterceptor] = (), max_workers: int = 16,
+                      authenticate: bool = True, also_reflect: Sequence[str] = (),
                       ) -> tuple[grpc.Server, health.HealthServicer]:
-    """Starts a server with health (NOT_SERVING until the caller says otherwise) and reflection."""
+    """Starts a server with health (NOT_SERVING until the caller says otherwise), reflection and,
+    for operator-facing services, bearer-token checks (satmon_core.auth)."""
+    if authenticate and auth_enabled():
+        interceptors = [AuthInterceptor(TokenVerifier(os.environ["SATMON_PG_DSN"])), *interceptors]
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers), interceptors=list(interceptors))
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     for reg in registrations:
         reg.add_to_server(reg.servicer, server)
     names = [reg.full_name for reg in registrations]
-    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    reflection.enable_server_reflection([*names, *also_reflect, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
     for name in ["", *names]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     server.add_insecure_port(f"{bind_host()}:{port}")

@@ -27,6 +27,7 @@ def main() -> None:
         registrations=[Registration(service_pb2_grpc.add_GRPCInferenceServiceServicer_to_server, servicer,
                                     "inference.GRPCInferenceService")],
         max_workers=32,
+        authenticate=False,  # internal Triton protocol, as Triton itself serves it; not exposed through Envoy
     ).run()
 
 

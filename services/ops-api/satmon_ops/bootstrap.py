@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from satmon.detection.v1 import inference_service_pb2, scheduling_service_pb2
 from satmon.ops.v1 import ops_service_pb2, ops_service_pb2_grpc
+from satmon.telemetry.v1 import routing_service_pb2
 from satmon_core.config import Settings
 from satmon_core.grpc_server import Registration, ServiceProcess
 from satmon_core.job_store import JobStore
@@ -23,4 +25,8 @@ def build(settings: Settings) -> ServiceProcess:
     return ServiceProcess(
         name="ops-api", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
         registrations=[Registration(ops_service_pb2_grpc.add_OpsServiceServicer_to_server, servicer, name)],
-        loops=[hub.run_results, hub.run_alerts], on_stop=[store.close, jobs.close], max_workers=64)
+        loops=[hub.run_results, hub.run_alerts], on_stop=[store.close, jobs.close], max_workers=64,
+        # Envoy routes reflection here, so grpcurl through Envoy sees every satmon service.
+        also_reflect=[scheduling_service_pb2.DESCRIPTOR.services_by_name["SchedulingService"].full_name,
+                      inference_service_pb2.DESCRIPTOR.services_by_name["InferenceService"].full_name,
+                      routing_service_pb2.DESCRIPTOR.services_by_name["RoutingService"].full_name])

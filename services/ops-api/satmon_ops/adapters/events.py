@@ -57,7 +57,8 @@ class EventHub:
                                  **{"auto.offset.reset": "latest", "enable.auto.commit": False})
         try:
             while not stopping.is_set():
-                for msg in consumer.consume(200, 0.5):
+                first = consumer.poll(0.5)
+                for msg in ([first, *consumer.consume(200, 0)] if first is not None else []):
                     if msg.error() or not self.subscribers:
                         continue
                     result = events_pb2.InferenceResult()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import tritonclient.grpc as triton
@@ -13,7 +14,7 @@ from satmon_core import metrics
 from satmon_core.errors import TransientError
 from satmon_detection import model_repository as repo
 from satmon_worker.domain.scoring import ModelScores
-from satmon_worker.errors import BadWindow, ModelUnavailable
+from satmon_worker.errors import BadWindow, ModelUnavailable, WorkerError
 
 __all__ = ["TritonScorer"]
 
@@ -25,8 +26,11 @@ def _status(exc: InferenceServerException) -> str:
 
 
 class TritonScorer:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, parallel_requests: int = 16) -> None:
         self.client = triton.InferenceServerClient(url)
+        # One request per model in flight at once: a grouped task spans dozens of models, and
+        # sequential round trips (each with the server's batching delay) would dominate latency.
+        self.pool = ThreadPoolExecutor(parallel_requests, thread_name_prefix="triton")
         self.models: dict[str, tuple[float, str, int]] = {}
         self.lock = threading.Lock()
 
@@ -45,6 +49,16 @@ class TritonScorer:
         with self.lock:
             self.models[name] = entry
         return entry
+
+    def score_many(self, batches: dict[str, np.ndarray]) -> dict[str, ModelScores | WorkerError]:
+        futures = {model: self.pool.submit(self.score, model, windows) for model, windows in batches.items()}
+        out: dict[str, ModelScores | WorkerError] = {}
+        for model, future in futures.items():
+            try:
+                out[model] = future.result()
+            except WorkerError as exc:
+                out[model] = exc
+        return out
 
     def score(self, model_name: str, windows: np.ndarray) -> ModelScores:
         threshold, version, max_batch = self._model(model_name)

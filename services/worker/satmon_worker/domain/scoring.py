@@ -30,7 +30,10 @@ class ModelScores:
 
 
 class Scorer(Protocol):
-    def score(self, model_name: str, windows: np.ndarray) -> ModelScores: ...
+    def score_many(self, batches: dict[str, np.ndarray]) -> dict[str, ModelScores | WorkerError]:
+        """Scores each model's windows (concurrently where it can). A model that cannot be used maps
+        to its WorkerError; a transient failure raises TransientError for the whole call."""
+        ...
 
 
 def window_array(window: events_pb2.Window) -> np.ndarray:
@@ -59,12 +62,12 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer
             except BadWindow as exc:
                 errors[t_index] = str(exc)
     scored: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, float, str, float]] = {}
+    scored_models = scorer.score_many({model: np.stack([a for _, _, a in items]) for model, items in by_model.items()})
     for model, items in by_model.items():
-        try:
-            result = scorer.score(model, np.stack([a for _, _, a in items]))
-        except WorkerError as exc:
+        result = scored_models[model]
+        if isinstance(result, WorkerError):
             for t_index, _, _ in items:
-                errors[t_index] = str(exc)
+                errors[t_index] = str(result)
             continue
         per_window_ms = result.elapsed_ms / len(items)
         for i, (t_index, w_index, _) in enumerate(items):

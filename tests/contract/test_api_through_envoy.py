@@ -1,0 +1,313 @@
+"""Every RPC three ways through Envoy (Python gRPC client, REST/JSON, grpc-web), plus grpcurl,
+against the real stack, with the error cases operators hit: bad argument, unknown id, no token,
+wrong role."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import grpc
+import pytest
+from google.protobuf import json_format
+from google.protobuf.timestamp_pb2 import Timestamp
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from satmon.detection.v1 import events_pb2, inference_service_pb2 as inference, scheduling_service_pb2 as sched
+from satmon.detection.v1 import inference_service_pb2_grpc, scheduling_service_pb2_grpc
+from satmon.ops.v1 import ops_service_pb2 as ops, ops_service_pb2_grpc
+from satmon.telemetry.v1 import routing_service_pb2 as routing, routing_service_pb2_grpc, telemetry_pb2
+from satmon_cli.stack.layout import port
+from satmon_detection.smap import load_channel
+from satmon_simulator.domain.fleet import FleetData, assign_channels
+from satmon_simulator.domain.housekeeping import HousekeepingModel
+from satmon_simulator.records import build_record
+from satmon_simulator.replay import ReplayPlan
+from tests.support import grpcweb
+from tests.support.pipeline import run_replay, scalar, wait_for
+
+pytestmark = pytest.mark.stack
+ACS = telemetry_pb2.SUBSYSTEM_ACS
+
+
+@pytest.fixture(scope="module")
+def seeded(stack, tokens):
+    """SAT-001 replays A-1 across its labelled anomaly (test rows 4690-4774), so an alert exists."""
+    base_ns = (int(time.time()) - 400) * 1_000_000_000
+    run_replay(ReplayPlan(2, 1.0, 300, 100.0, 1, start_row=4600, base_time_ns=base_ns))
+    assert wait_for(lambda: scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' "
+                                   "AND subsystem = 'acs' AND state = 'open'") > 0, 90), "no alert raised"
+    assert wait_for(lambda: scalar("SELECT count(*) FROM inference_jobs WHERE satellite_id = 'SAT-001'") > 0, 30)
+    return {"base_s": base_ns / 1e9, "tokens": tokens, "envoy": f"http://127.0.0.1:{port('envoy')}"}
+
+
+def _ts(seconds: float) -> Timestamp:
+    ts = Timestamp()
+    ts.FromNanoseconds(int(seconds * 1e9))
+    return ts
+
+
+def _record() -> events_pb2:
+    fleet = FleetData(assign_channels(1))
+    return build_record("SAT-001", time.time_ns(), 10**9, 0, 0, fleet.rows("SAT-001", 0), HousekeepingModel(1).step(0))
+
+
+def _window() -> events_pb2.Window:
+    _, test = load_channel("A-1")
+    window = events_pb2.Window(satellite_id="SAT-001", subsystem=ACS, model_name="SMAP_A-1", feature_count=25)
+    for i in range(30):
+        window.sample_times.add().FromSeconds(1_700_000_000 + i)
+    window.values.extend(test[:30].ravel().tolist())
+    return window
+
+
+def _alert_id() -> str:
+    return str(scalar("SELECT alert_id FROM alerts WHERE state = 'open' ORDER BY alert_id LIMIT 1"))
+
+
+def _job_id() -> str:
+    return scalar("SELECT job_id FROM inference_jobs ORDER BY created_at DESC LIMIT 1")
+
+
+# (service stub, method, request factory, REST verb, REST path, REST body or query factory, role)
+def cases(ctx):
+    base, end = ctx["base_s"], ctx["base_s"] + 300
+    query = ops.TrendQuery(satellite_id="SAT-001", subsystem=ACS, feature_indices=[0], start_time=_ts(base),
+                           end_time=_ts(end), step_seconds=10)
+    trend_qs = {"query.satelliteId": "SAT-001", "query.subsystem": "SUBSYSTEM_ACS", "query.featureIndices": "0",
+                "query.startTime": _ts(base).ToJsonString(), "query.endTime": _ts(end).ToJsonString(),
+                "query.stepSeconds": "10"}
+    submit = sched.SubmitInferenceJobRequest(satellite_id="SAT-001", subsystems=[ACS], model_name="SMAP_A-1",
+                                             start_time=_ts(base), end_time=_ts(end))
+    return [
+        ("routing", "IngestTelemetry", lambda: routing.IngestTelemetryRequest(records=[_record()]), "POST",
+         "/v1/telemetry:ingest", "body", "operator"),
+        ("routing", "GetRoutingStats", routing.GetRoutingStatsRequest, "GET", "/v1/routing/stats", {}, "viewer"),
+        ("scheduling", "SubmitInferenceJob", lambda: submit, "POST", "/api/v1/inference/submit", "body", "operator"),
+        ("scheduling", "BatchSubmitInferenceJobs", lambda: sched.BatchSubmitInferenceJobsRequest(requests=[submit]),
+         "POST", "/v1/jobs:batchSubmit", "body", "operator"),
+        ("scheduling", "GetInferenceJob", lambda: sched.GetInferenceJobRequest(job_id=_job_id()), "GET",
+         "/api/v1/inference/status/{job_id}", {}, "viewer"),
+        ("scheduling", "GetInferenceJobResult", lambda: sched.GetInferenceJobResultRequest(job_id=_job_id()), "GET",
+         "/api/v1/inference/result/{job_id}", {}, "viewer"),
+        ("scheduling", "ListInferenceJobs", lambda: sched.ListInferenceJobsRequest(page_size=5), "GET", "/v1/jobs",
+         {"pageSize": "5"}, "viewer"),
+        ("inference", "ScoreWindow", lambda: inference.ScoreWindowRequest(window=_window()), "POST", "/v1/windows:score",
+         "body", "operator"),
+        ("ops", "QueryRawTrend", lambda: ops.QueryRawTrendRequest(query=query), "GET", "/api/v1/trends/raw", trend_qs,
+         "viewer"),
+        ("ops", "QueryPredictionTrend", lambda: ops.QueryPredictionTrendRequest(query=query), "GET",
+         "/api/v1/trends/prediction", trend_qs, "viewer"),
+        ("ops", "CompareTrends", lambda: ops.CompareTrendsRequest(query=query), "GET", "/api/v1/trends/compare",
+         trend_qs, "viewer"),
+        ("ops", "ListMetrics", ops.ListMetricsRequest, "GET", "/api/v1/trends/metrics", {}, "viewer"),
+        ("ops", "ListSatellites", ops.ListSatellitesRequest, "GET", "/api/v1/trends/satellites", {}, "viewer"),
+        ("ops", "ListJobs", lambda: ops.ListJobsRequest(page_size=3), "GET", "/api/v1/query/jobs", {"pageSize": "3"},
+         "viewer"),
+        ("ops", "GetJobStats", ops.GetJobStatsRequest, "GET", "/api/v1/query/stats", {}, "viewer"),
+        ("ops", "SearchResults", lambda: ops.SearchResultsRequest(satellite_id="SAT-001", anomalies_only=True), "GET",
+         "/api/v1/search/results", {"satelliteId": "SAT-001", "anomaliesOnly": "true"}, "viewer"),
+        ("ops", "ListAlerts", lambda: ops.ListAlertsRequest(satellite_id="SAT-001"), "GET", "/v1/alerts",
+         {"satelliteId": "SAT-001"}, "viewer"),
+        ("ops", "AcknowledgeAlert", lambda: ops.AcknowledgeAlertRequest(alert_id=_alert_id(), operator_name="ana",
+                                                                         comment="looking"),
+         "POST", "/v1/alerts/{alert_id}:acknowledge", "body", "operator"),
+        ("ops", "ResolveAlert", lambda: ops.ResolveAlertRequest(alert_id=_alert_id(), operator_name="ana"), "POST",
+         "/v1/alerts/{alert_id}:resolve", "body", "operator"),
+    ]
+
+
+SERVICES = {
+    "routing": ("satmon.telemetry.v1.RoutingService", routing_service_pb2_grpc.RoutingServiceStub, routing),
+    "scheduling": ("satmon.detection.v1.SchedulingService", scheduling_service_pb2_grpc.SchedulingServiceStub, sched),
+    "inference": ("satmon.detection.v1.InferenceService", inference_service_pb2_grpc.InferenceServiceStub, inference),
+    "ops": ("satmon.ops.v1.OpsService", ops_service_pb2_grpc.OpsServiceStub, ops),
+}
+
+
+def _rest(ctx, verb: str, path: str, body_or_query, request, token: str | None):
+    path = path.format(**{f.name: v for f, v in request.ListFields() if f.name in path})
+    url = ctx["envoy"] + path
+    data = None
+    if body_or_query == "body":
+        data = json_format.MessageToJson(request).encode()
+    elif body_or_query:
+        url += "?" + urllib.parse.urlencode(body_or_query)
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers, method=verb), timeout=15) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def _channel(ctx):
+    return grpc.insecure_channel(f"127.0.0.1:{port('envoy')}")
+
+
+def _grpc(ctx, service: str, method: str, request, token: str | None):
+    _, stub_class, _ = SERVICES[service]
+    metadata = [("authorization", f"Bearer {token}")] if token else []
+    with _channel(ctx) as channel:
+        return getattr(stub_class(channel), method)(request, metadata=metadata, timeout=15)
+
+
+@pytest.fixture(scope="module")
+def table(seeded):
+    return {c[1]: c for c in cases(seeded)}
+
+
+METHODS = [c[1] for c in cases({"base_s": 0})]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_rpc_answers_over_grpc_rest_and_grpc_web(seeded, table, method):
+    service, _, make, verb, path, body_or_query, role = table[method]
+    token = seeded["tokens"][role]
+    full_name, _, module = SERVICES[service]
+
+    response = _grpc(seeded, service, method, make(), token)
+    assert response.DESCRIPTOR.name == f"{method}Response"
+
+    status, body = _rest(seeded, verb, path, body_or_query, make(), token)
+    assert status == 200, body
+    json_format.ParseDict(body, getattr(module, f"{method}Response")(), ignore_unknown_fields=False)
+
+    reply = grpcweb.call(seeded["envoy"], f"/{full_name}/{method}", make().SerializeToString(), token)
+    assert reply.http_status == 200 and reply.grpc_status == 0, reply.trailers
+    assert len(reply.messages) == 1
+    getattr(module, f"{method}Response").FromString(reply.messages[0])
+
+
+def test_stream_events_pushes_results_over_grpc_and_grpc_web(seeded):
+    token = seeded["tokens"]["viewer"]
+    with _channel(seeded) as channel:
+        stream = ops_service_pb2_grpc.OpsServiceStub(channel).StreamEvents(
+            ops.StreamEventsRequest(), metadata=[("authorization", f"Bearer {token}")], timeout=60)
+        run_replay(ReplayPlan(1, 1.0, 40, 100.0, 1))
+        first = next(iter(stream))
+        stream.cancel()
+    assert first.WhichOneof("event") in ("result", "alert", "stats")
+
+    import threading
+    replies = []
+    thread = threading.Thread(target=lambda: replies.append(grpcweb.call(
+        seeded["envoy"], "/satmon.ops.v1.OpsService/StreamEvents", ops.StreamEventsRequest().SerializeToString(),
+        token, timeout=60, max_messages=1)))
+    thread.start()
+    time.sleep(1.5)
+    run_replay(ReplayPlan(1, 1.0, 40, 100.0, 1))
+    thread.join(60)
+    assert replies and replies[0].http_status == 200 and len(replies[0].messages) == 1
+    ops.StreamEventsResponse.FromString(replies[0].messages[0])
+
+
+def test_stream_events_over_rest_streams_json(seeded):
+    token = seeded["tokens"]["viewer"]
+    request = urllib.request.Request(seeded["envoy"] + "/v1/events:stream", headers={"authorization": f"Bearer {token}"})
+    import threading
+    chunks = []
+
+    def read():
+        with urllib.request.urlopen(request, timeout=60) as response:
+            chunks.append(response.status)
+            chunks.append(response.read1(65536))
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    time.sleep(1.5)
+    run_replay(ReplayPlan(1, 1.0, 40, 100.0, 1))
+    thread.join(60)
+    assert chunks[0] == 200 and b"{" in chunks[1]
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+def test_bad_argument_names_the_field_everywhere(seeded):
+    token = seeded["tokens"]["viewer"]
+    with pytest.raises(grpc.RpcError) as info:
+        _grpc(seeded, "ops", "ListJobs", ops.ListJobsRequest(page_size=-1), token)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    status = rpc_status.from_call(info.value)
+    detail = error_details_pb2.BadRequest()
+    assert status.details[0].Unpack(detail) and detail.field_violations[0].field == "page_size"
+
+    code, body = _rest(seeded, "GET", "/api/v1/query/jobs", {"pageSize": "-1"}, ops.ListJobsRequest(), token)
+    assert code == 400 and "page_size" in body["message"]
+    assert any("BadRequest" in d.get("@type", "") for d in body.get("details", []))
+
+    reply = grpcweb.call(seeded["envoy"], "/satmon.ops.v1.OpsService/ListJobs",
+                         ops.ListJobsRequest(page_size=-1).SerializeToString(), token)
+    assert reply.grpc_status == grpc.StatusCode.INVALID_ARGUMENT.value[0]
+    assert "page_size" in urllib.parse.unquote(reply.trailers.get("grpc-message", ""))
+
+
+def test_unknown_job_is_not_found(seeded):
+    token = seeded["tokens"]["viewer"]
+    with pytest.raises(grpc.RpcError) as info:
+        _grpc(seeded, "scheduling", "GetInferenceJob", sched.GetInferenceJobRequest(job_id="nope"), token)
+    assert info.value.code() == grpc.StatusCode.NOT_FOUND
+    code, _ = _rest(seeded, "GET", "/api/v1/inference/status/{job_id}", {},
+                    sched.GetInferenceJobRequest(job_id="nope"), token)
+    assert code == 404
+    reply = grpcweb.call(seeded["envoy"], "/satmon.detection.v1.SchedulingService/GetInferenceJob",
+                         sched.GetInferenceJobRequest(job_id="nope").SerializeToString(), token)
+    assert reply.grpc_status == grpc.StatusCode.NOT_FOUND.value[0]
+
+
+def test_no_token_is_unauthenticated_and_wrong_role_is_denied(seeded):
+    with pytest.raises(grpc.RpcError) as info:
+        _grpc(seeded, "ops", "GetJobStats", ops.GetJobStatsRequest(), None)
+    assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert _rest(seeded, "GET", "/api/v1/query/stats", {}, ops.GetJobStatsRequest(), None)[0] == 401
+    assert _rest(seeded, "GET", "/api/v1/query/stats", {}, ops.GetJobStatsRequest(), "smt_forged")[0] == 401
+    reply = grpcweb.call(seeded["envoy"], "/satmon.ops.v1.OpsService/GetJobStats", b"", "")
+    assert reply.grpc_status == grpc.StatusCode.UNAUTHENTICATED.value[0]
+
+    viewer = seeded["tokens"]["viewer"]
+    submit = sched.SubmitInferenceJobRequest(satellite_id="SAT-001", subsystems=[ACS], model_name="SMAP_A-1",
+                                             start_time=_ts(seeded["base_s"]), end_time=_ts(seeded["base_s"] + 300))
+    with pytest.raises(grpc.RpcError) as info:
+        _grpc(seeded, "scheduling", "SubmitInferenceJob", submit, viewer)
+    assert info.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert _rest(seeded, "POST", "/api/v1/inference/submit", "body", submit, viewer)[0] == 403
+    reply = grpcweb.call(seeded["envoy"], "/satmon.detection.v1.SchedulingService/SubmitInferenceJob",
+                         submit.SerializeToString(), viewer)
+    assert reply.grpc_status == grpc.StatusCode.PERMISSION_DENIED.value[0]
+
+
+def test_health_path(seeded):
+    with urllib.request.urlopen(seeded["envoy"] + "/health", timeout=5) as r:
+        assert r.status == 200
+
+
+# --- grpcurl --------------------------------------------------------------------------------------
+
+def _grpcurl(*args: str) -> subprocess.CompletedProcess[str]:
+    binary = shutil.which("grpcurl") or str(Path(sys.executable).parent / "grpcurl")
+    return subprocess.run([binary, "-plaintext", *args], capture_output=True, text=True, timeout=30)
+
+
+def test_grpcurl_list_describe_and_call(seeded):
+    target = f"127.0.0.1:{port('envoy')}"
+    listed = _grpcurl(target, "list")
+    assert listed.returncode == 0, listed.stderr
+    for name in ("satmon.ops.v1.OpsService", "satmon.detection.v1.SchedulingService",
+                 "satmon.telemetry.v1.RoutingService", "satmon.detection.v1.InferenceService"):
+        assert name in listed.stdout
+    described = _grpcurl(target, "describe", "satmon.ops.v1.OpsService.GetJobStats")
+    assert described.returncode == 0 and "GetJobStatsRequest" in described.stdout
+    called = _grpcurl("-H", f"authorization: Bearer {seeded['tokens']['viewer']}", target,
+                      "satmon.ops.v1.OpsService/GetJobStats")
+    assert called.returncode == 0, called.stderr
+    assert "totalJobs" in called.stdout
