@@ -40,11 +40,14 @@ ACS = telemetry_pb2.SUBSYSTEM_ACS
 
 @pytest.fixture(scope="module")
 def seeded(stack, tokens):
-    """SAT-001 replays A-1 across its labelled anomaly (test rows 4690-4774), so an alert exists."""
+    """SAT-001 replays A-1 across its labelled anomaly (test rows 4690-4774) three times, 20 minutes
+    apart, so three separate alerts exist (each acknowledge/resolve way needs its own)."""
     base_ns = (int(time.time()) - 400) * 1_000_000_000
-    run_replay(ReplayPlan(2, 1.0, 300, 100.0, 1, start_row=4600, base_time_ns=base_ns))
+    for minutes_back in (40, 20, 0):
+        run_replay(ReplayPlan(2, 1.0, 300, 100.0, 1, start_row=4600,
+                              base_time_ns=base_ns - minutes_back * 60 * 1_000_000_000))
     assert wait_for(lambda: scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' "
-                                   "AND subsystem = 'acs' AND state = 'open'") > 0, 90), "no alert raised"
+                                   "AND subsystem = 'acs' AND state = 'open'") >= 3, 90), "alerts not raised"
     assert wait_for(lambda: scalar("SELECT count(*) FROM inference_jobs WHERE satellite_id = 'SAT-001'") > 0, 30)
     return {"base_s": base_ns / 1e9, "tokens": tokens, "envoy": f"http://127.0.0.1:{port('envoy')}"}
 
@@ -69,8 +72,8 @@ def _window() -> events_pb2.Window:
     return window
 
 
-def _alert_id() -> str:
-    return str(scalar("SELECT alert_id FROM alerts WHERE state = 'open' ORDER BY alert_id LIMIT 1"))
+def _alert_id(states: str = "'open'") -> str:
+    return str(scalar(f"SELECT alert_id FROM alerts WHERE state IN ({states}) ORDER BY alert_id LIMIT 1"))
 
 
 def _job_id() -> str:
@@ -120,7 +123,8 @@ def cases(ctx):
         ("ops", "AcknowledgeAlert", lambda: ops.AcknowledgeAlertRequest(alert_id=_alert_id(), operator_name="ana",
                                                                          comment="looking"),
          "POST", "/v1/alerts/{alert_id}:acknowledge", "body", "operator"),
-        ("ops", "ResolveAlert", lambda: ops.ResolveAlertRequest(alert_id=_alert_id(), operator_name="ana"), "POST",
+        ("ops", "ResolveAlert", lambda: ops.ResolveAlertRequest(alert_id=_alert_id("'open', 'acknowledged'"),
+                                                                 operator_name="ana"), "POST",
          "/v1/alerts/{alert_id}:resolve", "body", "operator"),
     ]
 
@@ -305,9 +309,11 @@ def test_grpcurl_list_describe_and_call(seeded):
     for name in ("satmon.ops.v1.OpsService", "satmon.detection.v1.SchedulingService",
                  "satmon.telemetry.v1.RoutingService", "satmon.detection.v1.InferenceService"):
         assert name in listed.stdout
-    described = _grpcurl(target, "describe", "satmon.ops.v1.OpsService.GetJobStats")
-    assert described.returncode == 0 and "GetJobStatsRequest" in described.stdout
+    described = _grpcurl(target, "describe", "satmon.ops.v1.OpsService")
+    assert described.returncode == 0 and "rpc GetJobStats ( .satmon.ops.v1.GetJobStatsRequest )" in described.stdout
+    message = _grpcurl(target, "describe", "satmon.detection.v1.SubmitInferenceJobRequest")
+    assert message.returncode == 0 and "satellite_id" in message.stdout
     called = _grpcurl("-H", f"authorization: Bearer {seeded['tokens']['viewer']}", target,
                       "satmon.ops.v1.OpsService/GetJobStats")
     assert called.returncode == 0, called.stderr
-    assert "totalJobs" in called.stdout
+    assert "total_jobs" in called.stdout or "totalJobs" in called.stdout

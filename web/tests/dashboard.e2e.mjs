@@ -15,7 +15,9 @@ function step(name) {
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
+         "--disable-component-update", "--disable-sync",
+         // The test stack's ports are shifted; some (10080) are on Chromium's unsafe-port list.
+         `--explicitly-allowed-ports=${new URL(base).port}`],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import grpc
 
-from satmon.detection.v1 import events_pb2, inference_service_pb2, inference_service_pb2_grpc
+from satmon.detection.v1 import events_pb2, inference_service_pb2, inference_service_pb2_grpc, job_pb2
 from satmon_core.errors import TransientError
 from satmon_core.grpc_errors import abort_invalid, abort_with
 from satmon_worker.domain.scoring import score_tasks
@@ -26,7 +26,7 @@ class InferenceServicer(inference_service_pb2_grpc.InferenceServiceServicer):
             abort_invalid(context, "window.feature_count", "must be 25")
         if len(window.sample_times) != 30 or len(window.values) != 30 * 25:
             abort_invalid(context, "window.values", "expected 30 rows (sample_times) of 25 values")
-        task = events_pb2.InferenceTask(job_id="adhoc", windows=[window])
+        task = events_pb2.InferenceTask(job_id="adhoc", source=job_pb2.JOB_SOURCE_MANUAL, windows=[window])
         try:
             outputs, records = score_tasks([task], self.scorer_factory())
         except TransientError as exc:
