@@ -101,3 +101,15 @@ def test_a_sequence_going_back_starts_a_new_stream_even_if_time_moves_on():
         buffer.add(row(s))
     closed = [s for s in range(30) if buffer.add(row(s, t=1000 + s))]
     assert closed == [29], "no window may mix the old stream's rows with the new one's"
+
+
+def test_rule_trigger_in_a_stream_younger_than_a_window_leaves_short_subsystems_out():
+    scheduler = StreamScheduler({})
+    now = Timestamp()
+    names = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+    tasks = []
+    for seq in range(12):
+        for number, name in enumerate(names, start=1):
+            tasks += scheduler.add(name, _sample("SAT-2", number, seq, 20.0 if seq == 5 else 80.0), 0, seq, now)
+    assert [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE] == []  # no subsystem had 30 rows yet
+    assert scheduler.pending == []

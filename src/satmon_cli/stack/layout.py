@@ -1,7 +1,9 @@
 """Ports, credentials and the environment the local stack's services share.
 
 Ports sit away from the usual defaults so a system PostgreSQL or RabbitMQ on
-the same machine does not collide with ours; each can be moved with
+the same machine does not collide with ours, and below Linux's ephemeral range
+(32768+) so an outgoing connection never holds one of them, even with the test
+suites' +2000 and +3000 shifts; each can be moved with
 SATMON_PORT_<NAME>, for example SATMON_PORT_POSTGRES=25432.
 """
 
@@ -27,17 +29,17 @@ PORTS: dict[str, int] = {
     "kafka": 19092,
     "inference-server": 18001,
     "inference-server-metrics": 18002,
-    "router": 50051,
-    "scheduler": 50052,
-    "worker": 50053,
-    "writer": 50054,
-    "ops-api": 50055,
+    "router": 7051,
+    "scheduler": 7052,
+    "worker": 7053,
+    "writer": 7054,
+    "ops-api": 7055,
     "envoy": 8080,
     "envoy-admin": 9901,
 }
 
-# Prometheus metrics of our own services: the gRPC port + 1000.
-METRICS_OFFSET = 1000
+# Prometheus metrics of our own services: the gRPC port + 100.
+METRICS_OFFSET = 100
 
 
 def port(name: str) -> int:

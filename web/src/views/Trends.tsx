@@ -38,12 +38,14 @@ export function Trends({ satellite, subsystem }: { satellite: string; subsystem:
                                      startTime: timestampFromMs(start), endTime: timestampFromMs(end), stepSeconds: step } }),
         ops.listAlerts({ satelliteId: sat, pageSize: 200 }),
       ]);
-      const raw = trend.raw[0]?.points ?? [];
-      const pred = new Map((trend.prediction[0]?.points ?? []).map((p) => [seconds(p.time), p.value]));
-      const score = new Map((trend.anomalyScore?.points ?? []).map((p) => [seconds(p.time), p.value]));
-      const xs = raw.map((p) => seconds(p.time));
+      const byTime = (s?: { timesMs: bigint[]; values: number[] }) =>
+        new Map((s?.timesMs ?? []).map((t, i) => [Number(t) / 1000, s!.values[i]]));
+      const raw = trend.raw[0];
+      const xs = (raw?.timesMs ?? []).map((t) => Number(t) / 1000);
+      const pred = byTime(trend.prediction[0]);
+      const score = byTime(trend.anomalyScore);
       const spans = alerts.alerts.filter((a: Alert) => a.subsystem === sub).map((a) => [seconds(a.startTime), seconds(a.endTime)]);
-      draw(xs, [raw.map((p) => p.value), xs.map((x) => pred.get(x) ?? null)], xs.map((x) => score.get(x) ?? null), spans);
+      draw(xs, [raw?.values ?? [], xs.map((x) => pred.get(x) ?? null)], xs.map((x) => score.get(x) ?? null), spans);
       setPoints(xs.length);
       setError("");
     } catch (e) {

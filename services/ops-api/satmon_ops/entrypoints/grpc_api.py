@@ -33,6 +33,12 @@ def _seconds(ts) -> float | None:
     return ts.ToNanoseconds() / 1e9 if ts.seconds or ts.nanos else None
 
 
+def _series(metric: str, feature_index: int, values: list) -> pb.TrendSeries:
+    """VictoriaMetrics' [[seconds, "value"], ...] into packed arrays (C-level extends, no per-point messages)."""
+    return pb.TrendSeries(metric=metric, feature_index=feature_index,
+                          times_ms=[int(t * 1000) for t, _ in values], values=[float(v) for _, v in values])
+
+
 class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     def __init__(self, vm: VictoriaMetrics, store: OpsStore, jobs: JobStore, hub: EventHub) -> None:
         self.vm = vm
@@ -60,11 +66,7 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
             abort_with(context, grpc.StatusCode.UNAVAILABLE, "METRICS_STORE_UNAVAILABLE", str(exc))
         series = []
         for item in sorted(raw, key=lambda s: int(s["metric"].get("feature_index", 0))):
-            out = pb.TrendSeries(metric=metric, feature_index=int(item["metric"].get("feature_index", 0)))
-            for t, v in item["values"]:
-                point = out.points.add(value=float(v))
-                point.time.FromNanoseconds(int(float(t) * 1e9))
-            series.append(out)
+            series.append(_series(metric, int(item["metric"].get("feature_index", 0)), item["values"]))
         return series
 
     def QueryRawTrend(self, request, context):
@@ -84,11 +86,7 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
             scores = self.vm.query_range(expr, rng.start_s, rng.end_s, rng.step_s)
         except TransientError as exc:
             abort_with(context, grpc.StatusCode.UNAVAILABLE, "METRICS_STORE_UNAVAILABLE", str(exc))
-        score = pb.TrendSeries(metric="inference_anomaly_score")
-        for item in scores[:1]:
-            for t, v in item["values"]:
-                point = score.points.add(value=float(v))
-                point.time.FromNanoseconds(int(float(t) * 1e9))
+        score = _series("inference_anomaly_score", 0, scores[0]["values"] if scores else [])
         return pb.CompareTrendsResponse(raw=raw, prediction=prediction, anomaly_score=score)
 
     def ListMetrics(self, request, context):

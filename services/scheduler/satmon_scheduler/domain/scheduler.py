@@ -18,6 +18,7 @@ __all__ = ["StreamScheduler", "PendingTrigger", "build_window", "RULE_SUBSYSTEM"
 # Every sample carries the same housekeeping; rules are evaluated on one subsystem's copy.
 RULE_SUBSYSTEM = "acs"
 STALE_AFTER_MESSAGES = 200_000
+TRIGGER_WAIT_NS = 60 * 1_000_000_000
 
 
 @dataclass
@@ -77,19 +78,28 @@ class StreamScheduler:
             windows=[build_window(sat, subsystem, self.channels[(sat, subsystem)], window.rows)], create_time=now)
 
     def _ready_rule_tasks(self) -> list[events_pb2.InferenceTask]:
-        """Rule jobs whose seven subsystems have all reached the triggering record."""
+        """Rule jobs whose seven subsystems have all reached the triggering record's time.
+
+        Each subsystem contributes the 30 rows ending at the trigger; one that does not hold 30 rows
+        by then (its stream just began) is left out rather than sent with a short window. A trigger
+        that waits more than TRIGGER_WAIT of stream time is dropped (a subsystem went quiet).
+        """
         ready, waiting = [], []
         for trigger in self.pending:
-            buffers = [self.buffers.get((trigger.satellite_id, ss)) for ss in SUBSYSTEMS.values()]
-            if all(b is not None and b.rows and b.rows[-1].sequence >= trigger.sequence for b in buffers):
-                windows = [build_window(trigger.satellite_id, ss, self.channels[(trigger.satellite_id, ss)],
-                                        b.latest(trigger.sequence)) for ss, b in zip(SUBSYSTEMS.values(), buffers)]
+            buffers = {ss: self.buffers.get((trigger.satellite_id, ss)) for ss in SUBSYSTEMS.values()}
+            newest = [b.rows[-1].time_ns for b in buffers.values() if b is not None and b.rows]
+            caught_up = len(newest) == len(buffers) and min(newest) >= trigger.time_ns
+            if not caught_up:
+                if not newest or max(newest) - trigger.time_ns <= TRIGGER_WAIT_NS:
+                    waiting.append(trigger)
+                continue
+            windows = [build_window(trigger.satellite_id, ss, self.channels[(trigger.satellite_id, ss)], rows)
+                       for ss, b in buffers.items() if (rows := b.window_ending_at(trigger.time_ns))]
+            if windows:
                 ready.append(events_pb2.InferenceTask(
                     job_id=rule_job_id(trigger.satellite_id, trigger.rule, trigger.time_ns),
                     source=job_pb2.JOB_SOURCE_RULE, trigger_reason=trigger.rule, windows=windows,
                     create_time=trigger.create_time))
-            else:
-                waiting.append(trigger)
         self.pending = waiting
         return ready
 

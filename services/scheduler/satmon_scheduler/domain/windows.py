@@ -65,10 +65,11 @@ class WindowBuffer:
             return ClosedWindow(tuple(self.rows)[-self.spec.size:])
         return None
 
-    def latest(self, up_to_sequence: int) -> tuple[Row, ...]:
-        """The newest rows up to a sequence (for rule jobs), at most one window's worth."""
-        rows = [r for r in self.rows if r.sequence <= up_to_sequence]
-        return tuple(rows[-self.spec.size:])
+    def window_ending_at(self, time_ns: int) -> tuple[Row, ...] | None:
+        """The full window whose newest row is the last one at or before time_ns (for rule jobs),
+        or None when fewer than a window's rows are held up to then."""
+        rows = [r for r in self.rows if r.time_ns <= time_ns]
+        return tuple(rows[-self.spec.size:]) if len(rows) >= self.spec.size else None
 
     def oldest_offset(self) -> int | None:
         """Offset of the oldest row a restart needs to rebuild the next window."""

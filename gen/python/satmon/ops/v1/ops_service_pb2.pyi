@@ -15,23 +15,17 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
-class TrendPoint(_message.Message):
-    __slots__ = ("time", "value")
-    TIME_FIELD_NUMBER: _ClassVar[int]
-    VALUE_FIELD_NUMBER: _ClassVar[int]
-    time: _timestamp_pb2.Timestamp
-    value: float
-    def __init__(self, time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., value: _Optional[float] = ...) -> None: ...
-
 class TrendSeries(_message.Message):
-    __slots__ = ("metric", "feature_index", "points")
+    __slots__ = ("metric", "feature_index", "times_ms", "values")
     METRIC_FIELD_NUMBER: _ClassVar[int]
     FEATURE_INDEX_FIELD_NUMBER: _ClassVar[int]
-    POINTS_FIELD_NUMBER: _ClassVar[int]
+    TIMES_MS_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
     metric: str
     feature_index: int
-    points: _containers.RepeatedCompositeFieldContainer[TrendPoint]
-    def __init__(self, metric: _Optional[str] = ..., feature_index: _Optional[int] = ..., points: _Optional[_Iterable[_Union[TrendPoint, _Mapping]]] = ...) -> None: ...
+    times_ms: _containers.RepeatedScalarFieldContainer[int]
+    values: _containers.RepeatedScalarFieldContainer[float]
+    def __init__(self, metric: _Optional[str] = ..., feature_index: _Optional[int] = ..., times_ms: _Optional[_Iterable[int]] = ..., values: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class TrendQuery(_message.Message):
     __slots__ = ("satellite_id", "subsystem", "feature_indices", "start_time", "end_time", "step_seconds")

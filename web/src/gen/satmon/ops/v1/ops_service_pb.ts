@@ -22,38 +22,11 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/ops/v1/ops_service.proto.
  */
 export const file_satmon_ops_v1_ops_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIkUKClRyZW5kUG9pbnQSKAoEdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFdmFsdWUYAiABKAEiXwoLVHJlbmRTZXJpZXMSDgoGbWV0cmljGAEgASgJEhUKDWZlYXR1cmVfaW5kZXgYAiABKA0SKQoGcG9pbnRzGAMgAygLMhkuc2F0bW9uLm9wcy52MS5UcmVuZFBvaW50Iu4BCgpUcmVuZFF1ZXJ5EhoKDHNhdGVsbGl0ZV9pZBgBIAEoCUIE4kEBAhI3CglzdWJzeXN0ZW0YAiABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbUIE4kEBAhIXCg9mZWF0dXJlX2luZGljZXMYAyADKA0SLgoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHN0ZXBfc2Vjb25kcxgGIAEoDSJGChRRdWVyeVJhd1RyZW5kUmVxdWVzdBIuCgVxdWVyeRgBIAEoCzIZLnNhdG1vbi5vcHMudjEuVHJlbmRRdWVyeUIE4kEBAiJDChVRdWVyeVJhd1RyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyJNChtRdWVyeVByZWRpY3Rpb25UcmVuZFJlcXVlc3QSLgoFcXVlcnkYASABKAsyGS5zYXRtb24ub3BzLnYxLlRyZW5kUXVlcnlCBOJBAQIiSgocUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXNwb25zZRIqCgZzZXJpZXMYASADKAsyGi5zYXRtb24ub3BzLnYxLlRyZW5kU2VyaWVzIkYKFENvbXBhcmVUcmVuZHNSZXF1ZXN0Ei4KBXF1ZXJ5GAEgASgLMhkuc2F0bW9uLm9wcy52MS5UcmVuZFF1ZXJ5QgTiQQECIqMBChVDb21wYXJlVHJlbmRzUmVzcG9uc2USJwoDcmF3GAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIuCgpwcmVkaWN0aW9uGAIgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIxCg1hbm9tYWx5X3Njb3JlGAMgASgLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyIUChJMaXN0TWV0cmljc1JlcXVlc3QiJgoTTGlzdE1ldHJpY3NSZXNwb25zZRIPCgdtZXRyaWNzGAEgAygJIhcKFUxpc3RTYXRlbGxpdGVzUmVxdWVzdCKWAgoQU2F0ZWxsaXRlU3VtbWFyeRIUCgxzYXRlbGxpdGVfaWQYASABKAkSMgoObGFzdF9zZWVuX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE2JhdHRlcnlfc29jX3BlcmNlbnQYAyABKAESGQoRb2JjX3RlbXBlcmF0dXJlX2MYBCABKAESFQoNc29sYXJfcG93ZXJfdxgFIAEoARIUCgxsYXRpdHVkZV9kZWcYBiABKAESFQoNbG9uZ2l0dWRlX2RlZxgHIAEoARI8ChRhbm9tYWxvdXNfc3Vic3lzdGVtcxgIIAMoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtIk0KFkxpc3RTYXRlbGxpdGVzUmVzcG9uc2USMwoKc2F0ZWxsaXRlcxgBIAMoCzIfLnNhdG1vbi5vcHMudjEuU2F0ZWxsaXRlU3VtbWFyeSKsAQoPTGlzdEpvYnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDHNhdGVsbGl0ZV9pZBgDIAEoCRIsCgVzdGF0ZRgEIAEoDjIdLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU3RhdGUSLgoGc291cmNlGAUgASgOMh4uc2F0bW9uLmRldGVjdGlvbi52MS5Kb2JTb3VyY2UiXAoQTGlzdEpvYnNSZXNwb25zZRIvCgRqb2JzGAEgAygLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJInIKEkdldEpvYlN0YXRzUmVxdWVzdBIuCgpzdGFydF90aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihgEKDlN1YnN5c3RlbVN0YXRzEjEKCXN1YnN5c3RlbRgBIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhcKD2luZmVyZW5jZV9jb3VudBgCIAEoBBIUCgxhbm9tYWx5X3JhdGUYAyABKAESEgoKbWVhbl9zY29yZRgEIAEoASLUAQoTR2V0Sm9iU3RhdHNSZXNwb25zZRISCgp0b3RhbF9qb2JzGAEgASgEEhYKDmNvbXBsZXRlZF9qb2JzGAIgASgEEhMKC2ZhaWxlZF9qb2JzGAMgASgEEhcKD3Byb2Nlc3Npbmdfam9icxgEIAEoBBIUCgxzdWNjZXNzX3JhdGUYBSABKAESFQoNam9ic19wZXJfaG91chgGIAEoARI2Cg9zdWJzeXN0ZW1fc3RhdHMYByADKAsyHS5zYXRtb24ub3BzLnYxLlN1YnN5c3RlbVN0YXRzIpACChRTZWFyY2hSZXN1bHRzUmVxdWVzdBIUCgxzYXRlbGxpdGVfaWQYASABKAkSMQoJc3Vic3lzdGVtGAIgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW0SEgoKbW9kZWxfbmFtZRgDIAEoCRIuCgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOYW5vbWFsaWVzX29ubHkYBiABKAgSEQoJcGFnZV9zaXplGAcgASgFEhIKCnBhZ2VfdG9rZW4YCCABKAkiagoVU2VhcmNoUmVzdWx0c1Jlc3BvbnNlEjgKB3Jlc3VsdHMYASADKAsyJy5zYXRtb24uZGV0ZWN0aW9uLnYxLlN1YnN5c3RlbUluZmVyZW5jZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiegoRTGlzdEFsZXJ0c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSFAoMc2F0ZWxsaXRlX2lkGAMgASgJEigKBXN0YXRlGAQgASgOMhkuc2F0bW9uLm9wcy52MS5BbGVydFN0YXRlIlMKEkxpc3RBbGVydHNSZXNwb25zZRIkCgZhbGVydHMYASADKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJfChdBY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBIWCghhbGVydF9pZBgBIAEoCUIE4kEBAhIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQECEg8KB2NvbW1lbnQYAyABKAkiPwoYQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlEiMKBWFsZXJ0GAEgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydCJbChNSZXNvbHZlQWxlcnRSZXF1ZXN0EhYKCGFsZXJ0X2lkGAEgASgJQgTiQQECEhsKDW9wZXJhdG9yX25hbWUYAiABKAlCBOJBAQISDwoHY29tbWVudBgDIAEoCSI7ChRSZXNvbHZlQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQiKwoTU3RyZWFtRXZlbnRzUmVxdWVzdBIUCgxzYXRlbGxpdGVfaWQYASABKAkiswEKFFN0cmVhbUV2ZW50c1Jlc3BvbnNlEjYKBnJlc3VsdBgBIAEoCzIkLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlUmVzdWx0SAASJQoFYWxlcnQYAiABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0SAASMwoFc3RhdHMYAyABKAsyIi5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVzcG9uc2VIAEIHCgVldmVudDL5DAoKT3BzU2VydmljZRKIAQoNUXVlcnlSYXdUcmVuZBIjLnNhdG1vbi5vcHMudjEuUXVlcnlSYXdUcmVuZFJlcXVlc3QaJC5zYXRtb24ub3BzLnYxLlF1ZXJ5UmF3VHJlbmRSZXNwb25zZSIsgtPkkwImEg4vdjEvdHJlbmRzOnJhd1oUEhIvYXBpL3YxL3RyZW5kcy9yYXcSqwEKFFF1ZXJ5UHJlZGljdGlvblRyZW5kEiouc2F0bW9uLm9wcy52MS5RdWVyeVByZWRpY3Rpb25UcmVuZFJlcXVlc3QaKy5zYXRtb24ub3BzLnYxLlF1ZXJ5UHJlZGljdGlvblRyZW5kUmVzcG9uc2UiOoLT5JMCNBIVL3YxL3RyZW5kczpwcmVkaWN0aW9uWhsSGS9hcGkvdjEvdHJlbmRzL3ByZWRpY3Rpb24SkAEKDUNvbXBhcmVUcmVuZHMSIy5zYXRtb24ub3BzLnYxLkNvbXBhcmVUcmVuZHNSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5Db21wYXJlVHJlbmRzUmVzcG9uc2UiNILT5JMCLhISL3YxL3RyZW5kczpjb21wYXJlWhgSFi9hcGkvdjEvdHJlbmRzL2NvbXBhcmUSgwEKC0xpc3RNZXRyaWNzEiEuc2F0bW9uLm9wcy52MS5MaXN0TWV0cmljc1JlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkxpc3RNZXRyaWNzUmVzcG9uc2UiLYLT5JMCJxILL3YxL21ldHJpY3NaGBIWL2FwaS92MS90cmVuZHMvbWV0cmljcxKSAQoOTGlzdFNhdGVsbGl0ZXMSJC5zYXRtb24ub3BzLnYxLkxpc3RTYXRlbGxpdGVzUmVxdWVzdBolLnNhdG1vbi5vcHMudjEuTGlzdFNhdGVsbGl0ZXNSZXNwb25zZSIzgtPkkwItEg4vdjEvc2F0ZWxsaXRlc1obEhkvYXBpL3YxL3RyZW5kcy9zYXRlbGxpdGVzEncKCExpc3RKb2JzEh4uc2F0bW9uLm9wcy52MS5MaXN0Sm9ic1JlcXVlc3QaHy5zYXRtb24ub3BzLnYxLkxpc3RKb2JzUmVzcG9uc2UiKoLT5JMCJBIML3YxL29wcy9qb2JzWhQSEi9hcGkvdjEvcXVlcnkvam9icxKCAQoLR2V0Sm9iU3RhdHMSIS5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVxdWVzdBoiLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXNwb25zZSIsgtPkkwImEg0vdjEvb3BzL3N0YXRzWhUSEy9hcGkvdjEvcXVlcnkvc3RhdHMSkAEKDVNlYXJjaFJlc3VsdHMSIy5zYXRtb24ub3BzLnYxLlNlYXJjaFJlc3VsdHNSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5TZWFyY2hSZXN1bHRzUmVzcG9uc2UiNILT5JMCLhISL3YxL3Jlc3VsdHM6c2VhcmNoWhgSFi9hcGkvdjEvc2VhcmNoL3Jlc3VsdHMSZQoKTGlzdEFsZXJ0cxIgLnNhdG1vbi5vcHMudjEuTGlzdEFsZXJ0c1JlcXVlc3QaIS5zYXRtb24ub3BzLnYxLkxpc3RBbGVydHNSZXNwb25zZSISgtPkkwIMEgovdjEvYWxlcnRzEpEBChBBY2tub3dsZWRnZUFsZXJ0EiYuc2F0bW9uLm9wcy52MS5BY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBonLnNhdG1vbi5vcHMudjEuQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlIiyC0+STAiYiIS92MS9hbGVydHMve2FsZXJ0X2lkfTphY2tub3dsZWRnZToBKhKBAQoMUmVzb2x2ZUFsZXJ0EiIuc2F0bW9uLm9wcy52MS5SZXNvbHZlQWxlcnRSZXF1ZXN0GiMuc2F0bW9uLm9wcy52MS5SZXNvbHZlQWxlcnRSZXNwb25zZSIogtPkkwIiIh0vdjEvYWxlcnRzL3thbGVydF9pZH06cmVzb2x2ZToBKhJ0CgxTdHJlYW1FdmVudHMSIi5zYXRtb24ub3BzLnYxLlN0cmVhbUV2ZW50c1JlcXVlc3QaIy5zYXRtb24ub3BzLnYxLlN0cmVhbUV2ZW50c1Jlc3BvbnNlIhmC0+STAhMSES92MS9ldmVudHM6c3RyZWFtMAFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIlYKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoASLuAQoKVHJlbmRRdWVyeRIaCgxzYXRlbGxpdGVfaWQYASABKAlCBOJBAQISNwoJc3Vic3lzdGVtGAIgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1CBOJBAQISFwoPZmVhdHVyZV9pbmRpY2VzGAMgAygNEi4KCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxzdGVwX3NlY29uZHMYBiABKA0iRgoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSLgoFcXVlcnkYASABKAsyGS5zYXRtb24ub3BzLnYxLlRyZW5kUXVlcnlCBOJBAQIiQwoVUXVlcnlSYXdUcmVuZFJlc3BvbnNlEioKBnNlcmllcxgBIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMiTQobUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0Ei4KBXF1ZXJ5GAEgASgLMhkuc2F0bW9uLm9wcy52MS5UcmVuZFF1ZXJ5QgTiQQECIkoKHFF1ZXJ5UHJlZGljdGlvblRyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyJGChRDb21wYXJlVHJlbmRzUmVxdWVzdBIuCgVxdWVyeRgBIAEoCzIZLnNhdG1vbi5vcHMudjEuVHJlbmRRdWVyeUIE4kEBAiKjAQoVQ29tcGFyZVRyZW5kc1Jlc3BvbnNlEicKA3JhdxgBIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMSLgoKcHJlZGljdGlvbhgCIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMSMQoNYW5vbWFseV9zY29yZRgDIAEoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMiFAoSTGlzdE1ldHJpY3NSZXF1ZXN0IiYKE0xpc3RNZXRyaWNzUmVzcG9uc2USDwoHbWV0cmljcxgBIAMoCSIXChVMaXN0U2F0ZWxsaXRlc1JlcXVlc3QilgIKEFNhdGVsbGl0ZVN1bW1hcnkSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjIKDmxhc3Rfc2Vlbl90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAMgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAQgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBSABKAESFAoMbGF0aXR1ZGVfZGVnGAYgASgBEhUKDWxvbmdpdHVkZV9kZWcYByABKAESPAoUYW5vbWFsb3VzX3N1YnN5c3RlbXMYCCADKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbSJNChZMaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlEjMKCnNhdGVsbGl0ZXMYASADKAsyHy5zYXRtb24ub3BzLnYxLlNhdGVsbGl0ZVN1bW1hcnkirAEKD0xpc3RKb2JzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIUCgxzYXRlbGxpdGVfaWQYAyABKAkSLAoFc3RhdGUYBCABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlEi4KBnNvdXJjZRgFIAEoDjIeLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU291cmNlIlwKEExpc3RKb2JzUmVzcG9uc2USLwoEam9icxgBIAMoCzIhLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlSm9iEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJyChJHZXRKb2JTdGF0c1JlcXVlc3QSLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYBCg5TdWJzeXN0ZW1TdGF0cxIxCglzdWJzeXN0ZW0YASABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRIXCg9pbmZlcmVuY2VfY291bnQYAiABKAQSFAoMYW5vbWFseV9yYXRlGAMgASgBEhIKCm1lYW5fc2NvcmUYBCABKAEi1AEKE0dldEpvYlN0YXRzUmVzcG9uc2USEgoKdG90YWxfam9icxgBIAEoBBIWCg5jb21wbGV0ZWRfam9icxgCIAEoBBITCgtmYWlsZWRfam9icxgDIAEoBBIXCg9wcm9jZXNzaW5nX2pvYnMYBCABKAQSFAoMc3VjY2Vzc19yYXRlGAUgASgBEhUKDWpvYnNfcGVyX2hvdXIYBiABKAESNgoPc3Vic3lzdGVtX3N0YXRzGAcgAygLMh0uc2F0bW9uLm9wcy52MS5TdWJzeXN0ZW1TdGF0cyKQAgoUU2VhcmNoUmVzdWx0c1JlcXVlc3QSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjEKCXN1YnN5c3RlbRgCIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYAyABKAkSLgoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmFub21hbGllc19vbmx5GAYgASgIEhEKCXBhZ2Vfc2l6ZRgHIAEoBRISCgpwYWdlX3Rva2VuGAggASgJImoKFVNlYXJjaFJlc3VsdHNSZXNwb25zZRI4CgdyZXN1bHRzGAEgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2USFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJInoKEUxpc3RBbGVydHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDHNhdGVsbGl0ZV9pZBgDIAEoCRIoCgVzdGF0ZRgEIAEoDjIZLnNhdG1vbi5vcHMudjEuQWxlcnRTdGF0ZSJTChJMaXN0QWxlcnRzUmVzcG9uc2USJAoGYWxlcnRzGAEgAygLMhQuc2F0bW9uLm9wcy52MS5BbGVydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiXwoXQWNrbm93bGVkZ2VBbGVydFJlcXVlc3QSFgoIYWxlcnRfaWQYASABKAlCBOJBAQISGwoNb3BlcmF0b3JfbmFtZRgCIAEoCUIE4kEBAhIPCgdjb21tZW50GAMgASgJIj8KGEFja25vd2xlZGdlQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQiWwoTUmVzb2x2ZUFsZXJ0UmVxdWVzdBIWCghhbGVydF9pZBgBIAEoCUIE4kEBAhIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQECEg8KB2NvbW1lbnQYAyABKAkiOwoUUmVzb2x2ZUFsZXJ0UmVzcG9uc2USIwoFYWxlcnQYASABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0IisKE1N0cmVhbUV2ZW50c1JlcXVlc3QSFAoMc2F0ZWxsaXRlX2lkGAEgASgJIrMBChRTdHJlYW1FdmVudHNSZXNwb25zZRI2CgZyZXN1bHQYASABKAsyJC5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZVJlc3VsdEgAEiUKBWFsZXJ0GAIgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydEgAEjMKBXN0YXRzGAMgASgLMiIuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1Jlc3BvbnNlSABCBwoFZXZlbnQy+QwKCk9wc1NlcnZpY2USiAEKDVF1ZXJ5UmF3VHJlbmQSIy5zYXRtb24ub3BzLnYxLlF1ZXJ5UmF3VHJlbmRSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5RdWVyeVJhd1RyZW5kUmVzcG9uc2UiLILT5JMCJhIOL3YxL3RyZW5kczpyYXdaFBISL2FwaS92MS90cmVuZHMvcmF3EqsBChRRdWVyeVByZWRpY3Rpb25UcmVuZBIqLnNhdG1vbi5vcHMudjEuUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0Gisuc2F0bW9uLm9wcy52MS5RdWVyeVByZWRpY3Rpb25UcmVuZFJlc3BvbnNlIjqC0+STAjQSFS92MS90cmVuZHM6cHJlZGljdGlvblobEhkvYXBpL3YxL3RyZW5kcy9wcmVkaWN0aW9uEpABCg1Db21wYXJlVHJlbmRzEiMuc2F0bW9uLm9wcy52MS5Db21wYXJlVHJlbmRzUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuQ29tcGFyZVRyZW5kc1Jlc3BvbnNlIjSC0+STAi4SEi92MS90cmVuZHM6Y29tcGFyZVoYEhYvYXBpL3YxL3RyZW5kcy9jb21wYXJlEoMBCgtMaXN0TWV0cmljcxIhLnNhdG1vbi5vcHMudjEuTGlzdE1ldHJpY3NSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5MaXN0TWV0cmljc1Jlc3BvbnNlIi2C0+STAicSCy92MS9tZXRyaWNzWhgSFi9hcGkvdjEvdHJlbmRzL21ldHJpY3MSkgEKDkxpc3RTYXRlbGxpdGVzEiQuc2F0bW9uLm9wcy52MS5MaXN0U2F0ZWxsaXRlc1JlcXVlc3QaJS5zYXRtb24ub3BzLnYxLkxpc3RTYXRlbGxpdGVzUmVzcG9uc2UiM4LT5JMCLRIOL3YxL3NhdGVsbGl0ZXNaGxIZL2FwaS92MS90cmVuZHMvc2F0ZWxsaXRlcxJ3CghMaXN0Sm9icxIeLnNhdG1vbi5vcHMudjEuTGlzdEpvYnNSZXF1ZXN0Gh8uc2F0bW9uLm9wcy52MS5MaXN0Sm9ic1Jlc3BvbnNlIiqC0+STAiQSDC92MS9vcHMvam9ic1oUEhIvYXBpL3YxL3F1ZXJ5L2pvYnMSggEKC0dldEpvYlN0YXRzEiEuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1JlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVzcG9uc2UiLILT5JMCJhINL3YxL29wcy9zdGF0c1oVEhMvYXBpL3YxL3F1ZXJ5L3N0YXRzEpABCg1TZWFyY2hSZXN1bHRzEiMuc2F0bW9uLm9wcy52MS5TZWFyY2hSZXN1bHRzUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuU2VhcmNoUmVzdWx0c1Jlc3BvbnNlIjSC0+STAi4SEi92MS9yZXN1bHRzOnNlYXJjaFoYEhYvYXBpL3YxL3NlYXJjaC9yZXN1bHRzEmUKCkxpc3RBbGVydHMSIC5zYXRtb24ub3BzLnYxLkxpc3RBbGVydHNSZXF1ZXN0GiEuc2F0bW9uLm9wcy52MS5MaXN0QWxlcnRzUmVzcG9uc2UiEoLT5JMCDBIKL3YxL2FsZXJ0cxKRAQoQQWNrbm93bGVkZ2VBbGVydBImLnNhdG1vbi5vcHMudjEuQWNrbm93bGVkZ2VBbGVydFJlcXVlc3QaJy5zYXRtb24ub3BzLnYxLkFja25vd2xlZGdlQWxlcnRSZXNwb25zZSIsgtPkkwImIiEvdjEvYWxlcnRzL3thbGVydF9pZH06YWNrbm93bGVkZ2U6ASoSgQEKDFJlc29sdmVBbGVydBIiLnNhdG1vbi5vcHMudjEuUmVzb2x2ZUFsZXJ0UmVxdWVzdBojLnNhdG1vbi5vcHMudjEuUmVzb2x2ZUFsZXJ0UmVzcG9uc2UiKILT5JMCIiIdL3YxL2FsZXJ0cy97YWxlcnRfaWR9OnJlc29sdmU6ASoSdAoMU3RyZWFtRXZlbnRzEiIuc2F0bW9uLm9wcy52MS5TdHJlYW1FdmVudHNSZXF1ZXN0GiMuc2F0bW9uLm9wcy52MS5TdHJlYW1FdmVudHNSZXNwb25zZSIZgtPkkwITEhEvdjEvZXZlbnRzOnN0cmVhbTABYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert, file_satmon_telemetry_v1_telemetry]);
 
 /**
- * TrendPoint is one sample of a series.
- *
- * @generated from message satmon.ops.v1.TrendPoint
- */
-export type TrendPoint = Message<"satmon.ops.v1.TrendPoint"> & {
-  /**
-   * The sample's time.
-   *
-   * @generated from field: google.protobuf.Timestamp time = 1;
-   */
-  time?: Timestamp | undefined;
-
-  /**
-   * The value.
-   *
-   * @generated from field: double value = 2;
-   */
-  value: number;
-};
-
-/**
- * Describes the message satmon.ops.v1.TrendPoint.
- * Use `create(TrendPointSchema)` to create a new message.
- */
-export const TrendPointSchema: GenMessage<TrendPoint> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 0);
-
-/**
- * TrendSeries is one feature's series.
+ * TrendSeries is one feature's series, as two parallel packed arrays: a chart
+ * library takes them as they are, and large ranges stay cheap to encode.
  *
  * @generated from message satmon.ops.v1.TrendSeries
  */
@@ -73,11 +46,18 @@ export type TrendSeries = Message<"satmon.ops.v1.TrendSeries"> & {
   featureIndex: number;
 
   /**
-   * The samples, oldest first.
+   * Sample times in milliseconds since the Unix epoch, oldest first.
    *
-   * @generated from field: repeated satmon.ops.v1.TrendPoint points = 3;
+   * @generated from field: repeated int64 times_ms = 3;
    */
-  points: TrendPoint[];
+  timesMs: bigint[];
+
+  /**
+   * Sample values, one per time.
+   *
+   * @generated from field: repeated double values = 4;
+   */
+  values: number[];
 };
 
 /**
@@ -85,7 +65,7 @@ export type TrendSeries = Message<"satmon.ops.v1.TrendSeries"> & {
  * Use `create(TrendSeriesSchema)` to create a new message.
  */
 export const TrendSeriesSchema: GenMessage<TrendSeries> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 1);
+  messageDesc(file_satmon_ops_v1_ops_service, 0);
 
 /**
  * TrendQuery selects a satellite, subsystem, features and range.
@@ -141,7 +121,7 @@ export type TrendQuery = Message<"satmon.ops.v1.TrendQuery"> & {
  * Use `create(TrendQuerySchema)` to create a new message.
  */
 export const TrendQuerySchema: GenMessage<TrendQuery> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 2);
+  messageDesc(file_satmon_ops_v1_ops_service, 1);
 
 /**
  * QueryRawTrendRequest selects raw telemetry.
@@ -162,7 +142,7 @@ export type QueryRawTrendRequest = Message<"satmon.ops.v1.QueryRawTrendRequest">
  * Use `create(QueryRawTrendRequestSchema)` to create a new message.
  */
 export const QueryRawTrendRequestSchema: GenMessage<QueryRawTrendRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 3);
+  messageDesc(file_satmon_ops_v1_ops_service, 2);
 
 /**
  * QueryRawTrendResponse holds raw series.
@@ -183,7 +163,7 @@ export type QueryRawTrendResponse = Message<"satmon.ops.v1.QueryRawTrendResponse
  * Use `create(QueryRawTrendResponseSchema)` to create a new message.
  */
 export const QueryRawTrendResponseSchema: GenMessage<QueryRawTrendResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 4);
+  messageDesc(file_satmon_ops_v1_ops_service, 3);
 
 /**
  * QueryPredictionTrendRequest selects predicted values.
@@ -204,7 +184,7 @@ export type QueryPredictionTrendRequest = Message<"satmon.ops.v1.QueryPrediction
  * Use `create(QueryPredictionTrendRequestSchema)` to create a new message.
  */
 export const QueryPredictionTrendRequestSchema: GenMessage<QueryPredictionTrendRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 5);
+  messageDesc(file_satmon_ops_v1_ops_service, 4);
 
 /**
  * QueryPredictionTrendResponse holds predicted series.
@@ -225,7 +205,7 @@ export type QueryPredictionTrendResponse = Message<"satmon.ops.v1.QueryPredictio
  * Use `create(QueryPredictionTrendResponseSchema)` to create a new message.
  */
 export const QueryPredictionTrendResponseSchema: GenMessage<QueryPredictionTrendResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 6);
+  messageDesc(file_satmon_ops_v1_ops_service, 5);
 
 /**
  * CompareTrendsRequest selects raw and predicted values.
@@ -246,7 +226,7 @@ export type CompareTrendsRequest = Message<"satmon.ops.v1.CompareTrendsRequest">
  * Use `create(CompareTrendsRequestSchema)` to create a new message.
  */
 export const CompareTrendsRequestSchema: GenMessage<CompareTrendsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 7);
+  messageDesc(file_satmon_ops_v1_ops_service, 6);
 
 /**
  * CompareTrendsResponse holds both, on the same time axis.
@@ -281,7 +261,7 @@ export type CompareTrendsResponse = Message<"satmon.ops.v1.CompareTrendsResponse
  * Use `create(CompareTrendsResponseSchema)` to create a new message.
  */
 export const CompareTrendsResponseSchema: GenMessage<CompareTrendsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 8);
+  messageDesc(file_satmon_ops_v1_ops_service, 7);
 
 /**
  * ListMetricsRequest takes no arguments.
@@ -296,7 +276,7 @@ export type ListMetricsRequest = Message<"satmon.ops.v1.ListMetricsRequest"> & {
  * Use `create(ListMetricsRequestSchema)` to create a new message.
  */
 export const ListMetricsRequestSchema: GenMessage<ListMetricsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 9);
+  messageDesc(file_satmon_ops_v1_ops_service, 8);
 
 /**
  * ListMetricsResponse names the metrics.
@@ -317,7 +297,7 @@ export type ListMetricsResponse = Message<"satmon.ops.v1.ListMetricsResponse"> &
  * Use `create(ListMetricsResponseSchema)` to create a new message.
  */
 export const ListMetricsResponseSchema: GenMessage<ListMetricsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 10);
+  messageDesc(file_satmon_ops_v1_ops_service, 9);
 
 /**
  * ListSatellitesRequest takes no arguments.
@@ -332,7 +312,7 @@ export type ListSatellitesRequest = Message<"satmon.ops.v1.ListSatellitesRequest
  * Use `create(ListSatellitesRequestSchema)` to create a new message.
  */
 export const ListSatellitesRequestSchema: GenMessage<ListSatellitesRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 11);
+  messageDesc(file_satmon_ops_v1_ops_service, 10);
 
 /**
  * SatelliteSummary is a satellite's latest state.
@@ -402,7 +382,7 @@ export type SatelliteSummary = Message<"satmon.ops.v1.SatelliteSummary"> & {
  * Use `create(SatelliteSummarySchema)` to create a new message.
  */
 export const SatelliteSummarySchema: GenMessage<SatelliteSummary> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 12);
+  messageDesc(file_satmon_ops_v1_ops_service, 11);
 
 /**
  * ListSatellitesResponse lists satellites.
@@ -423,7 +403,7 @@ export type ListSatellitesResponse = Message<"satmon.ops.v1.ListSatellitesRespon
  * Use `create(ListSatellitesResponseSchema)` to create a new message.
  */
 export const ListSatellitesResponseSchema: GenMessage<ListSatellitesResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 13);
+  messageDesc(file_satmon_ops_v1_ops_service, 12);
 
 /**
  * ListJobsRequest filters and pages jobs.
@@ -472,7 +452,7 @@ export type ListJobsRequest = Message<"satmon.ops.v1.ListJobsRequest"> & {
  * Use `create(ListJobsRequestSchema)` to create a new message.
  */
 export const ListJobsRequestSchema: GenMessage<ListJobsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 14);
+  messageDesc(file_satmon_ops_v1_ops_service, 13);
 
 /**
  * ListJobsResponse is one page of jobs.
@@ -500,7 +480,7 @@ export type ListJobsResponse = Message<"satmon.ops.v1.ListJobsResponse"> & {
  * Use `create(ListJobsResponseSchema)` to create a new message.
  */
 export const ListJobsResponseSchema: GenMessage<ListJobsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 15);
+  messageDesc(file_satmon_ops_v1_ops_service, 14);
 
 /**
  * GetJobStatsRequest selects the range.
@@ -528,7 +508,7 @@ export type GetJobStatsRequest = Message<"satmon.ops.v1.GetJobStatsRequest"> & {
  * Use `create(GetJobStatsRequestSchema)` to create a new message.
  */
 export const GetJobStatsRequestSchema: GenMessage<GetJobStatsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 16);
+  messageDesc(file_satmon_ops_v1_ops_service, 15);
 
 /**
  * SubsystemStats summarises one subsystem's results.
@@ -570,7 +550,7 @@ export type SubsystemStats = Message<"satmon.ops.v1.SubsystemStats"> & {
  * Use `create(SubsystemStatsSchema)` to create a new message.
  */
 export const SubsystemStatsSchema: GenMessage<SubsystemStats> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 17);
+  messageDesc(file_satmon_ops_v1_ops_service, 16);
 
 /**
  * GetJobStatsResponse holds the statistics.
@@ -633,7 +613,7 @@ export type GetJobStatsResponse = Message<"satmon.ops.v1.GetJobStatsResponse"> &
  * Use `create(GetJobStatsResponseSchema)` to create a new message.
  */
 export const GetJobStatsResponseSchema: GenMessage<GetJobStatsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 18);
+  messageDesc(file_satmon_ops_v1_ops_service, 17);
 
 /**
  * SearchResultsRequest filters scored windows.
@@ -703,7 +683,7 @@ export type SearchResultsRequest = Message<"satmon.ops.v1.SearchResultsRequest">
  * Use `create(SearchResultsRequestSchema)` to create a new message.
  */
 export const SearchResultsRequestSchema: GenMessage<SearchResultsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 19);
+  messageDesc(file_satmon_ops_v1_ops_service, 18);
 
 /**
  * SearchResultsResponse is one page of scored windows.
@@ -731,7 +711,7 @@ export type SearchResultsResponse = Message<"satmon.ops.v1.SearchResultsResponse
  * Use `create(SearchResultsResponseSchema)` to create a new message.
  */
 export const SearchResultsResponseSchema: GenMessage<SearchResultsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 20);
+  messageDesc(file_satmon_ops_v1_ops_service, 19);
 
 /**
  * ListAlertsRequest filters and pages alerts.
@@ -773,7 +753,7 @@ export type ListAlertsRequest = Message<"satmon.ops.v1.ListAlertsRequest"> & {
  * Use `create(ListAlertsRequestSchema)` to create a new message.
  */
 export const ListAlertsRequestSchema: GenMessage<ListAlertsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 21);
+  messageDesc(file_satmon_ops_v1_ops_service, 20);
 
 /**
  * ListAlertsResponse is one page of alerts.
@@ -801,7 +781,7 @@ export type ListAlertsResponse = Message<"satmon.ops.v1.ListAlertsResponse"> & {
  * Use `create(ListAlertsResponseSchema)` to create a new message.
  */
 export const ListAlertsResponseSchema: GenMessage<ListAlertsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 22);
+  messageDesc(file_satmon_ops_v1_ops_service, 21);
 
 /**
  * AcknowledgeAlertRequest acknowledges an alert.
@@ -836,7 +816,7 @@ export type AcknowledgeAlertRequest = Message<"satmon.ops.v1.AcknowledgeAlertReq
  * Use `create(AcknowledgeAlertRequestSchema)` to create a new message.
  */
 export const AcknowledgeAlertRequestSchema: GenMessage<AcknowledgeAlertRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 23);
+  messageDesc(file_satmon_ops_v1_ops_service, 22);
 
 /**
  * AcknowledgeAlertResponse carries the updated alert.
@@ -857,7 +837,7 @@ export type AcknowledgeAlertResponse = Message<"satmon.ops.v1.AcknowledgeAlertRe
  * Use `create(AcknowledgeAlertResponseSchema)` to create a new message.
  */
 export const AcknowledgeAlertResponseSchema: GenMessage<AcknowledgeAlertResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 24);
+  messageDesc(file_satmon_ops_v1_ops_service, 23);
 
 /**
  * ResolveAlertRequest resolves an alert.
@@ -892,7 +872,7 @@ export type ResolveAlertRequest = Message<"satmon.ops.v1.ResolveAlertRequest"> &
  * Use `create(ResolveAlertRequestSchema)` to create a new message.
  */
 export const ResolveAlertRequestSchema: GenMessage<ResolveAlertRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 25);
+  messageDesc(file_satmon_ops_v1_ops_service, 24);
 
 /**
  * ResolveAlertResponse carries the updated alert.
@@ -913,7 +893,7 @@ export type ResolveAlertResponse = Message<"satmon.ops.v1.ResolveAlertResponse">
  * Use `create(ResolveAlertResponseSchema)` to create a new message.
  */
 export const ResolveAlertResponseSchema: GenMessage<ResolveAlertResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 26);
+  messageDesc(file_satmon_ops_v1_ops_service, 25);
 
 /**
  * StreamEventsRequest chooses what to receive.
@@ -934,7 +914,7 @@ export type StreamEventsRequest = Message<"satmon.ops.v1.StreamEventsRequest"> &
  * Use `create(StreamEventsRequestSchema)` to create a new message.
  */
 export const StreamEventsRequestSchema: GenMessage<StreamEventsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 27);
+  messageDesc(file_satmon_ops_v1_ops_service, 26);
 
 /**
  * StreamEventsResponse is one event.
@@ -979,7 +959,7 @@ export type StreamEventsResponse = Message<"satmon.ops.v1.StreamEventsResponse">
  * Use `create(StreamEventsResponseSchema)` to create a new message.
  */
 export const StreamEventsResponseSchema: GenMessage<StreamEventsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 28);
+  messageDesc(file_satmon_ops_v1_ops_service, 27);
 
 /**
  * OpsService answers operators' queries: trends, fleet, jobs, statistics,
