@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import os
 import shutil
 import subprocess
 import sys
@@ -58,8 +59,26 @@ def build_descriptor_set(out_file: Path) -> None:
                    check=True, capture_output=True)
 
 
+def _tls(cert: str | None, key: str | None) -> str:
+    """The listener's transport socket: TLS when a certificate and key are given (the one setting:
+    SATMON_ENVOY_TLS_CERT and SATMON_ENVOY_TLS_KEY), plaintext otherwise. ALPN offers h2 for gRPC."""
+    if not cert or not key:
+        return "name: plaintext"
+    return f"""name: tls
+          transport_socket:
+            name: envoy.transport_sockets.tls
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+              common_tls_context:
+                alpn_protocols: ["h2", "http/1.1"]
+                tls_certificates:
+                  - certificate_chain: {{ filename: "{cert}" }}
+                    private_key: {{ filename: "{key}" }}"""
+
+
 def render_envoy_config(out_dir: Path, bind: str = HOST, upstream_hosts: dict[str, str] | None = None,
-                        dist: Path | None = None) -> Path:
+                        dist: Path | None = None, envoy_port: int | None = None, admin_port: int | None = None
+                        ) -> Path:
     """Writes envoy.yaml and satmon.pb into out_dir. Locally every upstream is 127.0.0.1; compose
     passes service names (resolved by DNS) and the dashboard's path inside the image."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -69,8 +88,9 @@ def render_envoy_config(out_dir: Path, bind: str = HOST, upstream_hosts: dict[st
     template = Template((repo_root() / "envoy" / "envoy.tmpl.yaml").read_text())
     rendered = template.substitute(
         ENVOY_BIND=bind,
-        ENVOY_PORT=port("envoy"),
-        ENVOY_ADMIN_PORT=port("envoy-admin"),
+        ENVOY_PORT=envoy_port or port("envoy"),
+        ENVOY_ADMIN_PORT=admin_port or port("envoy-admin"),
+        TLS_TRANSPORT_SOCKET=_tls(os.environ.get("SATMON_ENVOY_TLS_CERT"), os.environ.get("SATMON_ENVOY_TLS_KEY")),
         DESCRIPTOR_SET=descriptor,
         CLUSTERS="".join(_cluster(name, upstream_hosts.get(component, HOST), port(component))
                          for name, component in UPSTREAMS.items()),
