@@ -30,7 +30,7 @@ OPERATOR_METHODS = frozenset({
     "/satmon.ops.v1.OpsService/AcknowledgeAlert",
     "/satmon.ops.v1.OpsService/ResolveAlert",
 })
-OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.", "/satmon.ops.v1.OpsService/CheckHealth")
 CACHE_SECONDS = 30.0
 
 

@@ -123,6 +123,7 @@ def cases(ctx):
         ("ops", "AcknowledgeAlert", lambda: ops.AcknowledgeAlertRequest(alert_id=_alert_id(), operator_name="ana",
                                                                          comment="looking"),
          "POST", "/v1/alerts/{alert_id}:acknowledge", "body", "operator"),
+        ("ops", "CheckHealth", ops.CheckHealthRequest, "GET", "/health", {}, "viewer"),
         ("ops", "ResolveAlert", lambda: ops.ResolveAlertRequest(alert_id=_alert_id("'open', 'acknowledged'"),
                                                                  operator_name="ana"), "POST",
          "/v1/alerts/{alert_id}:resolve", "body", "operator"),
@@ -290,9 +291,11 @@ def test_no_token_is_unauthenticated_and_wrong_role_is_denied(seeded):
     assert reply.grpc_status == grpc.StatusCode.PERMISSION_DENIED.value[0]
 
 
-def test_health_path(seeded):
+def test_health_path_checks_the_stores_without_a_token(seeded):
     with urllib.request.urlopen(seeded["envoy"] + "/health", timeout=5) as r:
-        assert r.status == 200
+        body = json.loads(r.read())
+    assert r.status == 200 and body["status"] == "SERVING"
+    assert {d["name"] for d in body["dependencies"] if d["healthy"]} == {"postgresql", "victoria-metrics"}
 
 
 # --- grpcurl --------------------------------------------------------------------------------------

@@ -58,6 +58,10 @@ class OpsStore:
     def close(self) -> None:
         self.pool.close()
 
+    def ping(self) -> None:
+        with self.pool.connection(timeout=2) as conn:
+            conn.execute("SELECT 1")
+
     def job_stats(self, start: datetime, end: datetime) -> pb.GetJobStatsResponse:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             totals = cur.execute(

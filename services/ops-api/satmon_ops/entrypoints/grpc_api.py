@@ -181,6 +181,22 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     def ResolveAlert(self, request, context):
         return pb.ResolveAlertResponse(alert=self._transition(request, "resolved", context))
 
+    # --- health --------------------------------------------------------------------------------------
+
+    def CheckHealth(self, request, context):
+        checks = []
+        for name, probe in (("postgresql", self.store.ping), ("victoria-metrics", lambda: self.vm.query("1", timeout=2))):
+            try:
+                probe()
+                checks.append(pb.DependencyHealth(name=name, healthy=True))
+            except Exception as exc:  # noqa: BLE001 - any failure means unhealthy; say which
+                checks.append(pb.DependencyHealth(name=name, healthy=False, detail=str(exc)[:200]))
+        status = "SERVING" if all(c.healthy for c in checks) else "DEGRADED"
+        if status != "SERVING":
+            abort_with(context, grpc.StatusCode.UNAVAILABLE, "DEPENDENCY_UNHEALTHY",
+                       "; ".join(f"{c.name}: {c.detail}" for c in checks if not c.healthy))
+        return pb.CheckHealthResponse(status=status, dependencies=checks)
+
     # --- live stream -------------------------------------------------------------------------------
 
     def StreamEvents(self, request, context):

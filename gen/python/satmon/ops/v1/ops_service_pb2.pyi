@@ -263,6 +263,28 @@ class ResolveAlertResponse(_message.Message):
     alert: _alert_pb2.Alert
     def __init__(self, alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ...) -> None: ...
 
+class CheckHealthRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class DependencyHealth(_message.Message):
+    __slots__ = ("name", "healthy", "detail")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    HEALTHY_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    healthy: bool
+    detail: str
+    def __init__(self, name: _Optional[str] = ..., healthy: _Optional[bool] = ..., detail: _Optional[str] = ...) -> None: ...
+
+class CheckHealthResponse(_message.Message):
+    __slots__ = ("status", "dependencies")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    DEPENDENCIES_FIELD_NUMBER: _ClassVar[int]
+    status: str
+    dependencies: _containers.RepeatedCompositeFieldContainer[DependencyHealth]
+    def __init__(self, status: _Optional[str] = ..., dependencies: _Optional[_Iterable[_Union[DependencyHealth, _Mapping]]] = ...) -> None: ...
+
 class StreamEventsRequest(_message.Message):
     __slots__ = ("satellite_id",)
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]

@@ -91,6 +91,11 @@ class OpsServiceStub:
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertRequest.SerializeToString,
                 response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertResponse.FromString,
                 _registered_method=True)
+        self.CheckHealth = channel.unary_unary(
+                '/satmon.ops.v1.OpsService/CheckHealth',
+                request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.CheckHealthRequest.SerializeToString,
+                response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.CheckHealthResponse.FromString,
+                _registered_method=True)
         self.StreamEvents = channel.unary_stream(
                 '/satmon.ops.v1.OpsService/StreamEvents',
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsRequest.SerializeToString,
@@ -182,6 +187,14 @@ class OpsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CheckHealth(self, request, context):
+        """Reports whether the API and the stores behind it answer. Open to everyone
+        (no token), for load balancers and uptime checks.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def StreamEvents(self, request, context):
         """Pushes new results, alert changes and statistics as they happen.
         """
@@ -246,6 +259,11 @@ def add_OpsServiceServicer_to_server(servicer, server):
                     servicer.ResolveAlert,
                     request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertRequest.FromString,
                     response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertResponse.SerializeToString,
+            ),
+            'CheckHealth': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckHealth,
+                    request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.CheckHealthRequest.FromString,
+                    response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.CheckHealthResponse.SerializeToString,
             ),
             'StreamEvents': grpc.unary_stream_rpc_method_handler(
                     servicer.StreamEvents,
@@ -552,6 +570,33 @@ class OpsService:
             '/satmon.ops.v1.OpsService/ResolveAlert',
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertRequest.SerializeToString,
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckHealth(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/satmon.ops.v1.OpsService/CheckHealth',
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.CheckHealthRequest.SerializeToString,
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.CheckHealthResponse.FromString,
             options,
             channel_credentials,
             insecure,
