@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=2, help="channels trained in parallel (default 2)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--epochs", type=int, default=60)
+    p.add_argument("--architecture", choices=["mlp", "transformer"], default="mlp",
+                   help="mlp: the committed window autoencoder; transformer: the TranAD-style reference")
 
     p = sub.add_parser("eval", help="score the committed models on every SMAP test array")
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "train":
         from satmon_cli.models_cmd import train
 
-        return train(args.channels, args.out, args.jobs, args.seed, args.epochs)
+        return train(args.channels, args.out, args.jobs, args.seed, args.epochs, args.architecture)
     if args.command == "eval":
         from satmon_cli.models_cmd import evaluate
 

@@ -14,16 +14,17 @@ from satmon_core.paths import repo_root
 __all__ = ["train", "evaluate"]
 
 
-def _train_one(channel: str, out: str, seed: int, epochs: int) -> dict:
+def _train_one(channel: str, out: str, seed: int, epochs: int, architecture: str) -> dict:
     import torch
 
     from satmon_detection.training import TrainConfig, train_channel
 
     torch.set_num_threads(1)  # one channel per process; parallelism comes from --jobs
-    return train_channel(channel, Path(out), TrainConfig(seed=seed, epochs=epochs))
+    return train_channel(channel, Path(out), TrainConfig(seed=seed, epochs=epochs, architecture=architecture))
 
 
-def train(channels: list[str] | None, out: Path | None, jobs: int, seed: int, epochs: int) -> int:
+def train(channels: list[str] | None, out: Path | None, jobs: int, seed: int, epochs: int,
+          architecture: str = "mlp") -> int:
     try:
         import torch  # noqa: F401
     except ImportError:
@@ -35,7 +36,7 @@ def train(channels: list[str] | None, out: Path | None, jobs: int, seed: int, ep
     out = out or repo_root() / "triton-repository"
     chosen = channels or sorted(load_labels())
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_train_one, c, str(out), seed, epochs): c for c in chosen}
+        futures = {pool.submit(_train_one, c, str(out), seed, epochs, architecture): c for c in chosen}
         with tqdm(total=len(futures), desc="training", unit="model") as bar:
             for future in as_completed(futures):
                 summary = future.result()

@@ -35,6 +35,7 @@ class TrainConfig:
     batch_size: int = 64
     threshold_margin: float = 1.2  # threshold = margin x the largest training score
     holdout_fraction: float = 0.2
+    architecture: str = "mlp"  # "mlp" (the committed models) or "transformer" (TranAD-style, compared in README)
 
 
 def _build_model(torch, features: int, config: TrainConfig):
@@ -57,7 +58,28 @@ def _build_model(torch, features: int, config: TrainConfig):
             score = ((window - reconstruction) ** 2 * self.weights).sum(dim=-1)
             return reconstruction, score
 
-    return WindowAutoencoder()
+    class WindowTransformer(nn.Module):
+        """TranAD-style reference: a one-layer transformer encoder over the 30 timesteps with a narrow
+        bottleneck per timestep (25 -> 32 -> 4 -> 25), so it cannot simply copy its input."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            d_model = 32
+            self.embed = nn.Linear(features, d_model)
+            self.position = nn.Parameter(torch.zeros(1, WINDOW_SIZE, d_model))
+            layer = nn.TransformerEncoderLayer(d_model, nhead=4, dim_feedforward=64, dropout=0.0, batch_first=True)
+            self.encoder = nn.TransformerEncoder(layer, num_layers=1, enable_nested_tensor=False)
+            self.squeeze = nn.Linear(d_model, 4)
+            self.decode = nn.Sequential(nn.Linear(4, d_model), nn.GELU(), nn.Linear(d_model, features))
+            self.register_buffer("weights", weights)
+
+        def forward(self, window):
+            hidden = self.encoder(self.embed(window) + self.position)
+            reconstruction = self.decode(self.squeeze(hidden))
+            score = ((window - reconstruction) ** 2 * self.weights).sum(dim=-1)
+            return reconstruction, score
+
+    return WindowTransformer() if config.architecture == "transformer" else WindowAutoencoder()
 
 
 def train_channel(channel: str, out_root: Path, config: TrainConfig = TrainConfig(), data_root: Path | None = None) -> dict:
@@ -108,7 +130,7 @@ def train_channel(channel: str, out_root: Path, config: TrainConfig = TrainConfi
                "train_windows": int(len(windows)), "config": config.__dict__}
     (model_dir / "config.pbtxt").write_text(repo.render_config(
         name, WINDOW_SIZE, features, threshold,
-        {"channel": channel, "architecture": "window-autoencoder-mlp", "seed": str(config.seed),
+        {"channel": channel, "architecture": f"window-autoencoder-{config.architecture}", "seed": str(config.seed),
          "threshold_rule": f"{config.threshold_margin} x max training score"}))
     (model_dir / "training.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
     return summary
