@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `satmon status | head` ends quietly
     args = build_parser().parse_args(argv)
     if args.command in ("up", "down", "status", "env"):
         from satmon_cli import stack_cmd

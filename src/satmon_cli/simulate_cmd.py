@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tqdm import tqdm
@@ -43,8 +44,8 @@ def simulate(args: argparse.Namespace) -> int:
             print(f"satmon: {name} must be positive", file=sys.stderr)
             return 2
     setup_tracing("satmon-simulator")
-    settings = load_settings({**service_env(), **{k: v for k, v in __import__("os").environ.items()
-                                                  if k.startswith("SATMON_")}})
+    # The local stack's addresses, unless the environment points elsewhere.
+    settings = load_settings({**service_env(), **{k: v for k, v in os.environ.items() if k.startswith("SATMON_")}})
     with psycopg.connect(settings.pg_dsn) as conn:
         register_satellites(conn, satellites(args.satellites))
     plan = ReplayPlan(args.satellites, args.rate, args.duration, args.speedup, args.loops, args.start_row,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from satmon_cli.stack.layout import service_env
@@ -116,7 +117,7 @@ def token(args: argparse.Namespace) -> int:
 
     from satmon_core.auth import issue_token
 
-    dsn = {**service_env(), **{k: v for k, v in __import__("os").environ.items() if k == "SATMON_PG_DSN"}}["SATMON_PG_DSN"]
+    dsn = os.environ.get("SATMON_PG_DSN") or service_env()["SATMON_PG_DSN"]
     with psycopg.connect(dsn) as conn:
         if args.action == "create":
             if not args.name:

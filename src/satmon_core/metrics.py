@@ -5,12 +5,14 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 __all__ = ["serve_metrics", "MESSAGES_CONSUMED", "MESSAGES_PRODUCED", "DEAD_LETTERS", "RETRIES",
-           "WINDOWS_SCHEDULED", "RULE_TRIGGERS", "INFERENCE_SECONDS", "SINK_WRITES", "BATCH_SECONDS",
+           "WINDOWS_SCHEDULED", "INVALID_SKIPPED", "RULE_TRIGGERS", "INFERENCE_SECONDS", "SINK_WRITES", "BATCH_SECONDS",
            "OPEN_WINDOWS"]
 
 MESSAGES_CONSUMED = Counter("satmon_messages_consumed_total", "Kafka messages consumed", ["service", "topic"])
 MESSAGES_PRODUCED = Counter("satmon_messages_produced_total", "Kafka messages produced", ["service", "topic"])
 DEAD_LETTERS = Counter("satmon_dead_letters_total", "Records sent to the dead-letter topic", ["service", "reason"])
+INVALID_SKIPPED = Counter("satmon_invalid_skipped_total",
+                          "Invalid records skipped because another service dead-letters them", ["service", "reason"])
 RETRIES = Counter("satmon_transient_retries_total", "Transient failures retried", ["service", "operation"])
 WINDOWS_SCHEDULED = Counter("satmon_windows_scheduled_total", "Sliding windows sent for inference", ["subsystem"])
 RULE_TRIGGERS = Counter("satmon_rule_triggers_total", "Housekeeping rules that fired", ["rule"])

@@ -156,7 +156,7 @@ VICTORIA_METRICS = Component(
     name="victoria-metrics",
     ports=("victoria-metrics",),
     executables=lambda: [("victoria-metrics", _which("victoria-metrics"))],
-    prepare=lambda: _owned_dir(state_dir() / "victoria-metrics", None) and None,
+    prepare=lambda: (state_dir() / "victoria-metrics").mkdir(parents=True, exist_ok=True),
     argv=lambda: [_which("victoria-metrics"), f"-storageDataPath={state_dir() / 'victoria-metrics'}",
                   f"-httpListenAddr={HOST}:{port('victoria-metrics')}", "-retentionPeriod=90d",
                   # Redelivered samples carry the same timestamp; dedup makes the writer idempotent.

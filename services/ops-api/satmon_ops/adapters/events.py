@@ -10,7 +10,7 @@ from __future__ import annotations
 import queue
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from satmon.detection.v1 import events_pb2
 from satmon.ops.v1 import ops_service_pb2 as pb
@@ -81,7 +81,7 @@ class EventHub:
                 ticks += 1
                 if ticks % 10 == 0 and self.subscribers:
                     now = datetime.now(timezone.utc)
-                    stats = self.store.job_stats(now.replace(microsecond=0) - __import__("datetime").timedelta(hours=1), now)
+                    stats = self.store.job_stats(now - timedelta(hours=1), now)
                     self.publish(pb.StreamEventsResponse(stats=stats))
             except Exception:  # noqa: BLE001 - keep the stream alive through a database blip
                 continue

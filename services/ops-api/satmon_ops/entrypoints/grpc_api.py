@@ -10,7 +10,7 @@ import grpc
 
 from satmon.ops.v1 import ops_service_pb2 as pb, ops_service_pb2_grpc
 from satmon_core.errors import TransientError
-from satmon_core.grpc_errors import abort_invalid, abort_with
+from satmon_core.grpc_errors import abort_invalid, abort_with, page_size, page_token_errors
 from satmon_core.job_store import JobStore
 from satmon_core.topics import SUBSYSTEMS
 from satmon_core.victoria import VictoriaMetrics
@@ -21,12 +21,6 @@ from satmon_ops.domain.trends import TrendError, feature_query, plan_range
 __all__ = ["OpsServicer"]
 
 FEATURES = 25
-
-
-def _page_size(context, value: int) -> int:
-    if value < 0:
-        abort_invalid(context, "page_size", "must not be negative")
-    return min(value or 50, 1000)
 
 
 def _seconds(ts) -> float | None:
@@ -126,12 +120,10 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     # --- jobs, stats, results ----------------------------------------------------------------------
 
     def ListJobs(self, request, context):
-        size = _page_size(context, request.page_size)
-        try:
+        size = page_size(context, request.page_size)
+        with page_token_errors(context):
             jobs, token = self.jobs.list_jobs(size, request.page_token, request.satellite_id, request.state,
                                               request.source)
-        except (ValueError, TypeError):
-            abort_invalid(context, "page_token", "is not a token this service issued")
         return pb.ListJobsResponse(jobs=jobs, next_page_token=token)
 
     def GetJobStats(self, request, context):
@@ -142,23 +134,19 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         return self.store.job_stats(start, end)
 
     def SearchResults(self, request, context):
-        size = _page_size(context, request.page_size)
+        size = page_size(context, request.page_size)
         if request.subsystem and request.subsystem not in SUBSYSTEMS:
             abort_invalid(context, "subsystem", "must be a known subsystem")
-        try:
+        with page_token_errors(context):
             results, token = self.store.search_results(request, size)
-        except (ValueError, TypeError):
-            abort_invalid(context, "page_token", "is not a token this service issued")
         return pb.SearchResultsResponse(results=results, next_page_token=token)
 
     # --- alerts ------------------------------------------------------------------------------------
 
     def ListAlerts(self, request, context):
-        size = _page_size(context, request.page_size)
-        try:
+        size = page_size(context, request.page_size)
+        with page_token_errors(context):
             alerts, token = self.store.list_alerts(size, request.page_token, request.satellite_id, request.state)
-        except (ValueError, TypeError):
-            abort_invalid(context, "page_token", "is not a token this service issued")
         return pb.ListAlertsResponse(alerts=alerts, next_page_token=token)
 
     def _transition(self, request, state: str, context):

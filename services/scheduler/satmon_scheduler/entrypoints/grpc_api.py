@@ -7,7 +7,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from satmon.detection.v1 import events_pb2, job_pb2, scheduling_service_pb2 as pb, scheduling_service_pb2_grpc
 from satmon_core.errors import TransientError
-from satmon_core.grpc_errors import abort_invalid, abort_with
+from satmon_core.grpc_errors import abort_invalid, abort_with, page_size, page_token_errors
 from satmon_core.job_store import JobStore
 from satmon_core.topics import SUBSYSTEMS
 from satmon_core.tracing import carrier
@@ -16,15 +16,9 @@ from satmon_scheduler.adapters.telemetry_source import TelemetrySource
 from satmon_scheduler.domain.jobs import manual_job_id
 from satmon_scheduler.domain.manual import FieldViolation, cut_windows, validate_submission
 
-__all__ = ["SchedulingServicer", "page_size"]
+__all__ = ["SchedulingServicer"]
 
 MAX_BATCH = 100
-
-
-def page_size(context, value: int, default: int = 50, maximum: int = 1000) -> int:
-    if value < 0:
-        abort_invalid(context, "page_size", "must not be negative")
-    return min(value or default, maximum)
 
 
 class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
@@ -105,11 +99,9 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
 
     def ListInferenceJobs(self, request, context):
         size = page_size(context, request.page_size)
-        try:
+        with page_token_errors(context):
             jobs, token = self.store.list_jobs(size, request.page_token, request.satellite_id, request.state,
                                                request.source)
-        except (ValueError, TypeError):
-            abort_invalid(context, "page_token", "is not a token this service issued")
         return pb.ListInferenceJobsResponse(jobs=jobs, next_page_token=token)
 
     def _job(self, job_id: str, context) -> job_pb2.InferenceJob:

@@ -17,14 +17,11 @@ from satmon_writer.domain.validation import decode_result
 
 __all__ = ["TelemetryWriter", "ResultWriter"]
 
-INVALID_SKIPPED = metrics.DEAD_LETTERS  # same counter; reason label says "skipped_*"
-
-
 class TelemetryWriter:
     """Raw records -> smap_feature and satellite_* series.
 
     Invalid raw records are dead-lettered once, by the router; here they are
-    counted (reason skipped_<code>) and skipped.
+    counted in satmon_invalid_skipped_total and skipped.
     """
 
     def __init__(self, vm: VictoriaMetrics) -> None:
@@ -37,7 +34,7 @@ class TelemetryWriter:
                 record = decode_record(msg.value())
                 validate_record(record)
             except InvalidRecordError as exc:
-                INVALID_SKIPPED.labels("writer", f"skipped_{exc.reason}").inc()
+                metrics.INVALID_SKIPPED.labels("writer", exc.reason).inc()
                 continue
             lines.extend(record_lines(record))
         self.vm.import_lines(lines)  # TransientError -> the loop retries the whole batch
