@@ -20,7 +20,6 @@ import urllib.parse
 import urllib.request
 
 import numpy as np
-import psycopg
 
 from satmon.ops.v1 import ops_service_pb2 as ops
 from satmon.telemetry.v1 import telemetry_pb2
@@ -50,8 +49,6 @@ def main() -> None:
     parser.add_argument("--satellite", default="SAT-001")
     args = parser.parse_args()
     env = service_env()
-    with psycopg.connect(env["SATMON_PG_DSN"]) as conn:
-        pass
     token = subprocess.run([sys.executable, "-m", "satmon_cli.main", "token", "create", "--name", "bench",
                             "--role", "viewer"], capture_output=True, text=True, check=True).stdout.strip()
     now = time.time()

@@ -7,7 +7,6 @@ into a scratch directory and fail when the committed tree differs.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 

@@ -8,10 +8,11 @@ import sys
 
 from satmon_cli.stack.layout import service_env
 
-__all__ = ["up", "down", "status", "env", "retention", "token", "CONSUMER_GROUPS"]
+__all__ = ["up", "down", "status", "env", "retention", "token", "consumer_groups"]
 
 
-def _consumer_groups() -> dict[str, list[str]]:
+def consumer_groups() -> dict[str, list[str]]:
+    """Each consumer group satmon runs, with the topics it reads (for lag in `satmon status`)."""
     from satmon_core.config import load_settings
     from satmon_core.topics import SUBSYSTEMS
 
@@ -23,8 +24,6 @@ def _consumer_groups() -> dict[str, list[str]]:
         "satmon-writer-results": [s.results_topic],
     }
 
-
-CONSUMER_GROUPS = _consumer_groups
 
 
 def up(args: argparse.Namespace) -> int:
@@ -73,7 +72,7 @@ def status(args: argparse.Namespace) -> int:
         from satmon_core.kafka import consumer_lag
 
         print("\nkafka consumer lag")
-        for group, topics in CONSUMER_GROUPS().items():
+        for group, topics in consumer_groups().items():
             try:
                 print(f"  {group:<26} {consumer_lag(env['SATMON_KAFKA_BOOTSTRAP'], group, topics)}")
             except Exception as exc:  # noqa: BLE001 - status must print what it can

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -124,11 +123,6 @@ class JobStore:
                 [(j.job_id, r.subsystem, r.model_name, r.model_version, r.status, r.anomaly_detected, r.anomaly_score,
                   r.max_score, r.threshold, r.inference_time_ms, r.window_start_time, r.window_end_time,
                   r.start_sequence) for j in jobs for r in j.rows])
-
-    def mark_processing(self, job_ids: Sequence[str]) -> None:
-        with self.pool.connection() as conn:
-            conn.execute("UPDATE inference_jobs SET status = 'processing' WHERE job_id = ANY(%s) AND status = 'pending'",
-                         (list(job_ids),))
 
     # --- reads --------------------------------------------------------------------------------------
 

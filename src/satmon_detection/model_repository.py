@@ -7,9 +7,7 @@ serves the same file unchanged.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-__all__ = ["model_name", "channel_of", "render_config", "INPUT_NAME", "RECONSTRUCTION_NAME", "SCORE_NAME",
+__all__ = ["model_name", "render_config", "INPUT_NAME", "RECONSTRUCTION_NAME", "SCORE_NAME",
            "MAX_BATCH_SIZE", "threshold_from_config"]
 
 INPUT_NAME = "window"
@@ -22,10 +20,6 @@ QUEUE_DELAY_US = 2000
 
 def model_name(channel: str) -> str:
     return f"SMAP_{channel}"
-
-
-def channel_of(name: str) -> str:
-    return name.removeprefix("SMAP_")
 
 
 def render_config(name: str, window: int, features: int, threshold: float, extra: dict[str, str]) -> str:
@@ -72,6 +66,3 @@ def threshold_from_config(config) -> float:
     """The threshold from a ModelConfig message (tritonclient's model_config_pb2)."""
     return float(config.parameters["threshold"].string_value)
 
-
-def repository_dir(root: Path, channel: str) -> Path:
-    return root / model_name(channel)

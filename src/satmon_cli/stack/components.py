@@ -16,10 +16,9 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from satmon_cli.stack import procs
 from satmon_cli.stack.layout import (HOST, METRICS_OFFSET, Credentials, load_or_create_credentials, port,
                                      service_env)
 from satmon_core.paths import repo_root, state_dir

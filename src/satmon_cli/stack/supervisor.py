@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -115,7 +114,3 @@ def component_states(components: Iterable[Component] | None = None) -> list[Comp
                                      component.endpoint()))
     return states
 
-
-def fail(message: str) -> None:
-    print(f"satmon: {message}", file=sys.stderr)
-    sys.exit(1)

@@ -9,7 +9,7 @@ from psycopg_pool import ConnectionPool
 
 from satmon.detection.v1 import job_pb2
 from satmon.ops.v1 import alert_pb2, ops_service_pb2 as pb
-from satmon_core.job_store import STATE_NAMES, decode_page_token, encode_page_token
+from satmon_core.job_store import decode_page_token, encode_page_token
 from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
 
 __all__ = ["OpsStore", "alert_to_proto", "AlertNotFound", "AlertResolved"]
