@@ -41,11 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="model repository (default: triton-repository/)")
     p.add_argument("--jobs", type=int, default=2, help="channels trained in parallel (default 2)")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--epochs", type=int, default=60)
-    p.add_argument("--architecture", choices=["mlp", "transformer"], default="mlp",
-                   help="mlp: the committed window autoencoder; transformer: the TranAD-style reference")
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--architecture", choices=["forecaster", "autoencoder"], default="forecaster",
+                   help="forecaster: the committed models; autoencoder: the earlier window autoencoder, for comparison")
 
-    p = sub.add_parser("eval", help="score the committed models on every SMAP test array")
+    p = sub.add_parser("eval", help="run the committed models and the live detector over every SMAP test array")
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.add_argument("--channels", nargs="*", help="only these channels")
     p.add_argument("--repository", type=Path, help="model repository (default: triton-repository/)")

@@ -24,7 +24,7 @@ def _train_one(channel: str, out: str, seed: int, epochs: int, architecture: str
 
 
 def train(channels: list[str] | None, out: Path | None, jobs: int, seed: int, epochs: int,
-          architecture: str = "mlp") -> int:
+          architecture: str = "forecaster") -> int:
     try:
         import torch  # noqa: F401
     except ImportError:
@@ -40,7 +40,7 @@ def train(channels: list[str] | None, out: Path | None, jobs: int, seed: int, ep
         with tqdm(total=len(futures), desc="training", unit="model") as bar:
             for future in as_completed(futures):
                 summary = future.result()
-                bar.set_postfix_str(f"{summary['channel']} threshold={summary['threshold']:.4g}")
+                bar.set_postfix_str(f"{summary['channel']} normal error={summary['normal_error']:.4g}")
                 bar.update()
     print(f"wrote {len(chosen)} models to {out}")
     return 0

@@ -1,4 +1,11 @@
-"""Runs committed models over SMAP test arrays the way the pipeline does, with ONNX Runtime."""
+"""`satmon eval`: the committed models and the live detector over the SMAP test arrays.
+
+Each test array is cut into the scheduler's windows (30 rows, stride 10), scored
+with the committed ONNX model (ONNX Runtime, as Triton's backend runs it), and
+the scores are fed to `StreamDetector` through `feed_window`, window by window
+in record order: the same class and the same call the writer makes for a live
+stream. Every alert it raises is one interval in the report.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +18,12 @@ from google.protobuf import text_format
 from tritonclient.grpc import model_config_pb2
 
 from satmon_detection import model_repository as repo
-from satmon_detection.evaluation import ChannelScore, aggregate, alert_intervals, score_channel
-from satmon_detection.scoring import window_is_anomalous
+from satmon_detection.detector import DetectorConfig, StreamDetector, feed_window
+from satmon_detection.evaluation import Alert, ChannelScore, aggregate, score_channel
 from satmon_detection.smap import load_channel, load_labels
 from satmon_detection.windows import STRIDE, WINDOW_SIZE, sliding_windows, window_starts
 
-__all__ = ["evaluate", "load_model", "score_windows"]
+__all__ = ["evaluate", "load_model", "score_windows", "detect"]
 
 
 def load_model(model_dir: Path) -> tuple[ort.InferenceSession, float]:
@@ -34,21 +41,37 @@ def score_windows(session: ort.InferenceSession, windows: np.ndarray, batch: int
     return np.concatenate(scores) if scores else np.empty((0, WINDOW_SIZE), dtype=np.float32)
 
 
+def detect(window_scores: np.ndarray, starts: np.ndarray, threshold: float,
+           config: DetectorConfig | None = None) -> list[Alert]:
+    """Alerts the live detector raises over one stream's scored windows, in record order."""
+    detector = StreamDetector(config or DetectorConfig(), baseline=float(np.sqrt(threshold)))
+    alerts: list[Alert] = []
+    events = [e for start, scores in zip(starts, window_scores) for e in feed_window(detector, int(start), scores)]
+    for event in events + detector.flush():
+        if event.kind == "opened":
+            alerts.append(Alert(event.sequence.start, event.sequence.end, event.record))
+        elif event.kind in ("extended", "closed"):
+            alerts[-1] = Alert(alerts[-1].start, event.sequence.end, alerts[-1].raised_at)
+    return alerts
+
+
 def evaluate(repository: Path, channels: Iterable[str] | None = None, data_root: Path | None = None,
              progress: Callable[[str], None] = lambda _: None) -> dict:
     labels = load_labels(data_root)
+    config = DetectorConfig()
     results: list[ChannelScore] = []
     for channel in channels or sorted(labels):
-        model_dir = repository / repo.model_name(channel)
-        session, threshold = load_model(model_dir)
+        session, threshold = load_model(repository / repo.model_name(channel))
         _, test = load_channel(channel, data_root)
         scores = score_windows(session, sliding_windows(test, WINDOW_SIZE, STRIDE))
-        anomalous = np.asarray(window_is_anomalous(scores, threshold))
-        alerts = alert_intervals(window_starts(len(test)), anomalous, WINDOW_SIZE)
+        alerts = detect(scores, window_starts(len(test)), threshold, config)
         results.append(score_channel(channel, alerts, list(labels[channel].sequences), len(test), threshold))
         progress(channel)
     return {"overall": aggregate(results), "channels": [r.to_json() for r in results],
-            "method": {"window": WINDOW_SIZE, "stride": STRIDE,
-                       "rule": "window anomalous when any per-timestep score > threshold; "
-                               "overlapping anomalous windows merge into one alert",
+            "method": {"window": WINDOW_SIZE, "stride": STRIDE, "detector": config.__dict__,
+                       "rule": "StreamDetector (online EWMA + nonparametric dynamic threshold, causal) fed each "
+                               "window's fresh rows in record order; one alert per confirmed anomaly sequence",
+                       "event_rule": "Hundman: a labelled sequence is detected once if any alert overlaps it; "
+                                     "an alert overlapping no sequence is one false alert",
+                       "delay": "records from a labelled sequence's start to the record that raised the alert",
                        "p2_labels": "the two P-2 rows are merged into their union, 5300..6575"}}

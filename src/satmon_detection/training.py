@@ -1,11 +1,23 @@
-"""Training per-channel window autoencoders (PyTorch, optional dependency) and exporting ONNX.
+"""Training per-channel window models (PyTorch, optional dependency) and exporting ONNX.
 
-Architecture: a small fully connected autoencoder over the whole 30x25
-window (750 -> 64 -> 16 -> 64 -> 750). Its per-timestep score is the
-squared reconstruction error of the telemetry value plus a small weight on
-the 24 command flags. Trained on the first 80 % of the channel's `train`
-array; the threshold is fitted on the whole `train` array only (the test
-array and labels are never read here).
+Architectures (`TrainConfig.architecture`):
+
+- `forecaster` (the committed models): telemanom's idea in a scheduling
+  window. Each of the window's newest rows (20..29, one stride) gets a
+  forecast of its telemetry value from the CONTEXT rows before it (all 25
+  columns) and the row's own command flags, by one small MLP shared across
+  rows (20 x 25 + 24 -> 64 -> 64 -> 1). Its per-row score is the squared
+  forecast error; rows without a full context score 0. A forecaster learns the
+  channel's dynamics; a reconstruction of the whole window mostly learns to
+  copy it (measured in the README).
+- `autoencoder`: the earlier window autoencoder (750 -> 64 -> 16 -> 64 ->
+  750), kept for the comparison.
+
+Trained on the first 80 % of the channel's `train` array. The model's
+`threshold` is its normal error level: the largest smoothed error (the
+detector's own smoothing) on the held-out last 20 % of `train`, squared into
+score units. The online detector uses it as a floor under its pruning. The
+test array and its labels are never read here.
 """
 
 from __future__ import annotations
@@ -17,31 +29,58 @@ from pathlib import Path
 import numpy as np
 
 from satmon_detection import model_repository as repo
+from satmon_detection.detector import DetectorConfig, smooth_errors
 from satmon_detection.smap import load_channel
-from satmon_detection.windows import WINDOW_SIZE
+from satmon_detection.windows import STRIDE, WINDOW_SIZE
 
 __all__ = ["TrainConfig", "train_channel"]
 
 COMMAND_WEIGHT = 0.01
+CONTEXT = WINDOW_SIZE - STRIDE  # rows of history behind each forecast row
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     seed: int = 7
-    epochs: int = 60
+    epochs: int = 30
     hidden: int = 64
     latent: int = 16
-    learning_rate: float = 2e-3
+    learning_rate: float = 1e-3
     batch_size: int = 64
-    threshold_margin: float = 1.2  # threshold = margin x the largest training score
+    weight_decay: float = 1e-5
     holdout_fraction: float = 0.2
-    architecture: str = "mlp"  # "mlp" (the committed models) or "transformer" (TranAD-style, compared in README)
+    architecture: str = "forecaster"  # or "autoencoder" (compared in the README)
 
 
 def _build_model(torch, features: int, config: TrainConfig):
     nn = torch.nn
     weights = torch.full((features,), COMMAND_WEIGHT)
     weights[0] = 1.0
+
+    class WindowForecaster(nn.Module):
+        """Forecasts the telemetry value of each of the window's newest STRIDE rows."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(CONTEXT * features + features - 1, config.hidden), nn.GELU(),
+                                     nn.Linear(config.hidden, config.hidden), nn.GELU(), nn.Linear(config.hidden, 1))
+
+        def forecast(self, context, commands):
+            """context (N, CONTEXT, F), commands (N, F-1) -> forecast value (N,)."""
+            return self.net(torch.cat([context.flatten(1), commands], dim=1)).squeeze(-1)
+
+        def forward(self, window):
+            batch = window.shape[0]
+            context = window.unfold(1, CONTEXT, 1)[:, :STRIDE].permute(0, 1, 3, 2)  # (B, STRIDE, CONTEXT, F)
+            newest = window[:, CONTEXT:]
+            forecast = self.forecast(context.reshape(batch * STRIDE, CONTEXT, features),
+                                     newest[..., 1:].reshape(batch * STRIDE, features - 1)).reshape(batch, STRIDE)
+            # The prediction is the window with forecast values in the newest rows (command flags are
+            # known inputs, not predictions); the score is the squared forecast error there, 0 elsewhere.
+            predicted_newest = torch.cat([forecast.unsqueeze(-1), newest[..., 1:]], dim=-1)
+            reconstruction = torch.cat([window[:, :CONTEXT], predicted_newest], dim=1)
+            score = torch.cat([torch.zeros_like(window[:, :CONTEXT, 0]), (newest[..., 0] - forecast) ** 2], dim=1)
+            return reconstruction, score
 
     class WindowAutoencoder(nn.Module):
         def __init__(self) -> None:
@@ -58,28 +97,26 @@ def _build_model(torch, features: int, config: TrainConfig):
             score = ((window - reconstruction) ** 2 * self.weights).sum(dim=-1)
             return reconstruction, score
 
-    class WindowTransformer(nn.Module):
-        """TranAD-style reference: a one-layer transformer encoder over the 30 timesteps with a narrow
-        bottleneck per timestep (25 -> 32 -> 4 -> 25), so it cannot simply copy its input."""
+    return WindowForecaster() if config.architecture == "forecaster" else WindowAutoencoder()
 
-        def __init__(self) -> None:
-            super().__init__()
-            d_model = 32
-            self.embed = nn.Linear(features, d_model)
-            self.position = nn.Parameter(torch.zeros(1, WINDOW_SIZE, d_model))
-            layer = nn.TransformerEncoderLayer(d_model, nhead=4, dim_feedforward=64, dropout=0.0, batch_first=True)
-            self.encoder = nn.TransformerEncoder(layer, num_layers=1, enable_nested_tensor=False)
-            self.squeeze = nn.Linear(d_model, 4)
-            self.decode = nn.Sequential(nn.Linear(4, d_model), nn.GELU(), nn.Linear(d_model, features))
-            self.register_buffer("weights", weights)
 
-        def forward(self, window):
-            hidden = self.encoder(self.embed(window) + self.position)
-            reconstruction = self.decode(self.squeeze(hidden))
-            score = ((window - reconstruction) ** 2 * self.weights).sum(dim=-1)
-            return reconstruction, score
+def _forecast_frames(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every row with a full context: (context rows, the row's command flags, its telemetry value)."""
+    features = values.shape[1]
+    contexts = np.lib.stride_tricks.sliding_window_view(values, (CONTEXT, features))[:-1, 0]
+    return contexts.copy(), values[CONTEXT:, 1:].copy(), values[CONTEXT:, 0].copy()
 
-    return WindowTransformer() if config.architecture == "transformer" else WindowAutoencoder()
+
+def _per_row_scores(torch, model, values: np.ndarray, config: TrainConfig) -> np.ndarray:
+    """Per-row scores of a whole array, as the pipeline produces them (0 where no score exists)."""
+    with torch.no_grad():
+        if config.architecture == "forecaster":
+            contexts, commands, target = _forecast_frames(values)
+            forecast = model.forecast(torch.from_numpy(contexts), torch.from_numpy(commands)).numpy()
+            return np.concatenate([np.zeros(CONTEXT), (target - forecast) ** 2])
+        windows = np.lib.stride_tricks.sliding_window_view(values, (WINDOW_SIZE, values.shape[1]))[:, 0]
+        scores = model(torch.from_numpy(windows.copy()))[1].numpy()
+        return np.concatenate([scores[0], scores[1:, -1]])  # each row scored as the newest of its window
 
 
 def train_channel(channel: str, out_root: Path, config: TrainConfig = TrainConfig(), data_root: Path | None = None) -> dict:
@@ -90,34 +127,44 @@ def train_channel(channel: str, out_root: Path, config: TrainConfig = TrainConfi
     torch.use_deterministic_algorithms(True)
     train, _ = load_channel(channel, data_root)  # test split deliberately unused
     features = train.shape[1]
-    windows = np.lib.stride_tricks.sliding_window_view(train, (WINDOW_SIZE, features))[:, 0].copy()
-    split = int(len(windows) * (1 - config.holdout_fraction))
-    fit = torch.from_numpy(windows[:split])
+    if config.architecture == "forecaster":
+        inputs = [torch.from_numpy(a) for a in _forecast_frames(train)]
+    else:
+        windows = np.lib.stride_tricks.sliding_window_view(train, (WINDOW_SIZE, features))[:, 0].copy()
+        inputs = [torch.from_numpy(windows)]
+    split = int(len(inputs[0]) * (1 - config.holdout_fraction))
     model = _build_model(torch, features, config)
-    optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+
+    def loss_of(batch: list) -> "torch.Tensor":
+        if config.architecture == "forecaster":
+            context, commands, target = batch
+            return ((model.forecast(context, commands) - target) ** 2).mean()
+        return model(batch[0])[1].mean()
+
+    optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     generator = torch.Generator().manual_seed(config.seed)
     best_state, best_loss = None, float("inf")
-    holdout = torch.from_numpy(windows[split:])
+    holdout = [t[split:] for t in inputs]
     for _ in range(config.epochs):
         model.train()
-        order = torch.randperm(len(fit), generator=generator)
-        for i in range(0, len(fit), config.batch_size):
-            batch = fit[order[i:i + config.batch_size]]
-            _, score = model(batch)
-            loss = score.mean()
+        order = torch.randperm(split, generator=generator)
+        for i in range(0, split, config.batch_size):
+            loss = loss_of([t[order[i:i + config.batch_size]] for t in inputs])
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
         model.eval()
         with torch.no_grad():
-            val = model(holdout)[1].mean().item() if len(holdout) else loss.item()
+            val = loss_of(holdout).item() if len(holdout[0]) else loss.item()
         if val < best_loss:
             best_loss, best_state = val, {k: v.clone() for k, v in model.state_dict().items()}
     model.load_state_dict(best_state)
     model.eval()
-    with torch.no_grad():
-        train_scores = model(torch.from_numpy(windows))[1].numpy()
-    threshold = float(train_scores.max() * config.threshold_margin)
+    # The normal error level: the detector's smoothing over the held-out rows (never fitted on).
+    scores = _per_row_scores(torch, model, train, config)
+    held_out = smooth_errors(scores, DetectorConfig().smoothing_span)[-int(len(scores) * config.holdout_fraction):]
+    normal_error = float(held_out.max())
+    threshold = normal_error ** 2
     name = repo.model_name(channel)
     model_dir = out_root / name
     (model_dir / "1").mkdir(parents=True, exist_ok=True)
@@ -126,11 +173,11 @@ def train_channel(channel: str, out_root: Path, config: TrainConfig = TrainConfi
                       dynamic_axes={repo.INPUT_NAME: {0: "batch"}, repo.RECONSTRUCTION_NAME: {0: "batch"},
                                     repo.SCORE_NAME: {0: "batch"}},
                       opset_version=17, dynamo=False)
-    summary = {"channel": channel, "threshold": threshold, "holdout_loss": best_loss,
-               "train_windows": int(len(windows)), "config": config.__dict__}
+    summary = {"channel": channel, "threshold": threshold, "normal_error": normal_error, "holdout_loss": best_loss,
+               "train_examples": int(len(inputs[0])), "config": config.__dict__}
     (model_dir / "config.pbtxt").write_text(repo.render_config(
         name, WINDOW_SIZE, features, threshold,
-        {"channel": channel, "architecture": f"window-autoencoder-{config.architecture}", "seed": str(config.seed),
-         "threshold_rule": f"{config.threshold_margin} x max training score"}))
+        {"channel": channel, "architecture": f"window-{config.architecture}", "seed": str(config.seed),
+         "threshold_rule": "squared largest smoothed error on the held-out 20 % of train"}))
     (model_dir / "training.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
     return summary

@@ -9,7 +9,7 @@ from __future__ import annotations
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core.topics import SUBSYSTEMS
-from satmon_detection.windows import STRIDE
+from satmon_detection.windows import fresh_rows
 
 __all__ = ["record_lines", "result_lines", "HOUSEKEEPING_METRICS"]
 
@@ -51,7 +51,7 @@ def result_lines(result: events_pb2.InferenceResult) -> list[str]:
     if result.source != job_pb2.JOB_SOURCE_STREAM:
         first = rows
     else:
-        first = 0 if result.start_sequence == 0 else max(0, rows - STRIDE)
+        first = fresh_rows(result.start_sequence, rows)
     for row in range(first, rows):
         ts = result.sample_times[row].ToMilliseconds()
         recon = result.reconstruction[row * features:(row + 1) * features]
