@@ -10,6 +10,7 @@ probes and `grpcurl list` work. Missing or unknown tokens get UNAUTHENTICATED
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import os
 import secrets
@@ -19,7 +20,7 @@ import time
 import grpc
 import psycopg
 
-__all__ = ["issue_token", "TokenVerifier", "AuthInterceptor", "OPERATOR_METHODS", "auth_enabled", "ROLES"]
+__all__ = ["issue_token", "TokenVerifier", "AuthInterceptor", "OPERATOR_METHODS", "auth_enabled", "ROLES", "caller"]
 
 ROLES = ("viewer", "operator")
 OPERATOR_METHODS = frozenset({
@@ -32,6 +33,15 @@ OPERATOR_METHODS = frozenset({
 })
 OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.", "/satmon.ops.v1.OpsService/CheckHealth")
 CACHE_SECONDS = 30.0
+
+# The name of the token behind the RPC being handled (set for operator RPCs), so servicers
+# record who acted from the credential, never from a free-text field.
+_CALLER: contextvars.ContextVar[str | None] = contextvars.ContextVar("satmon_caller", default=None)
+
+
+def caller() -> str | None:
+    """The authenticated token's name for the RPC being handled, or None (authentication off)."""
+    return _CALLER.get()
 
 
 def auth_enabled() -> bool:
@@ -52,7 +62,7 @@ def issue_token(conn: psycopg.Connection, name: str, role: str) -> str:
 
 
 class TokenVerifier:
-    """Token -> role, cached briefly so a busy API does not query per call (revocation takes <= 30 s)."""
+    """Token -> (name, role), cached briefly so a busy API does not query per call (revocation takes <= 30 s)."""
 
     def __init__(self, dsn: str) -> None:
         self.dsn = dsn
@@ -60,6 +70,10 @@ class TokenVerifier:
         self.lock = threading.Lock()
 
     def role(self, token: str) -> str | None:
+        found = self.identity(token)
+        return found[1] if found else None
+
+    def identity(self, token: str) -> tuple[str, str] | None:
         digest = _hash(token)
         now = time.monotonic()
         with self.lock:
@@ -67,12 +81,12 @@ class TokenVerifier:
         if hit and now - hit[1] < CACHE_SECONDS:
             return hit[0]
         with psycopg.connect(self.dsn, connect_timeout=5) as conn:
-            row = conn.execute("SELECT role FROM api_tokens WHERE token_sha256 = %s AND revoked_at IS NULL",
+            row = conn.execute("SELECT name, role FROM api_tokens WHERE token_sha256 = %s AND revoked_at IS NULL",
                                (digest,)).fetchone()
-        role = row[0] if row else None
+        found = (row[0], row[1]) if row else None
         with self.lock:
-            self.cache[digest] = (role, now)
-        return role
+            self.cache[digest] = (found, now)
+        return found
 
 
 def _deny(handler: grpc.RpcMethodHandler, code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
@@ -101,11 +115,30 @@ class AuthInterceptor(grpc.ServerInterceptor):
         if not header.lower().startswith("bearer "):
             return _deny(handler, grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required (authorization header)")
         try:
-            role = self.verifier.role(header[7:].strip())
+            found = self.verifier.identity(header[7:].strip())
         except psycopg.Error:
             return _deny(handler, grpc.StatusCode.UNAVAILABLE, "token store unavailable")
-        if role is None:
+        if found is None:
             return _deny(handler, grpc.StatusCode.UNAUTHENTICATED, "unknown or revoked token")
-        if method in OPERATOR_METHODS and role != "operator":
-            return _deny(handler, grpc.StatusCode.PERMISSION_DENIED, f"{method} needs the operator role")
+        name, role = found
+        if method in OPERATOR_METHODS:
+            if role != "operator":
+                return _deny(handler, grpc.StatusCode.PERMISSION_DENIED, f"{method} needs the operator role")
+            return _as_caller(handler, name)
         return handler
+
+
+def _as_caller(handler: grpc.RpcMethodHandler, name: str) -> grpc.RpcMethodHandler:
+    """The same unary handler, run with `caller()` answering the token's name (operator RPCs are unary)."""
+    if handler.request_streaming or handler.response_streaming:
+        return handler
+
+    def call(request, context):
+        token = _CALLER.set(name)
+        try:
+            return handler.unary_unary(request, context)
+        finally:
+            _CALLER.reset(token)
+
+    return grpc.unary_unary_rpc_method_handler(call, request_deserializer=handler.request_deserializer,
+                                               response_serializer=handler.response_serializer)

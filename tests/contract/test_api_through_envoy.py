@@ -41,10 +41,11 @@ ACS = telemetry_pb2.SUBSYSTEM_ACS
 @pytest.fixture(scope="module")
 def seeded(stack, tokens):
     """SAT-001 replays A-1 across its labelled anomaly (test rows 4690-4774) three times, 20 minutes
-    apart, so three separate alerts exist (each acknowledge/resolve way needs its own)."""
+    apart, so three separate alerts exist (each acknowledge/resolve way needs its own). Each replay
+    starts 290 rows early: the detector decides only after 250 records of its stream."""
     base_ns = (int(time.time()) - 400) * 1_000_000_000
     for minutes_back in (40, 20, 0):
-        run_replay(ReplayPlan(2, 1.0, 300, 100.0, 1, start_row=4600,
+        run_replay(ReplayPlan(2, 1.0, 400, 100.0, 1, start_row=4400,
                               base_time_ns=base_ns - minutes_back * 60 * 1_000_000_000))
     assert wait_for(lambda: scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' "
                                    "AND subsystem = 'acs' AND state = 'open'") >= 3, 90), "alerts not raised"

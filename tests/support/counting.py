@@ -27,11 +27,11 @@ def stream_rows(base_ns: int, duration_s: int) -> tuple[int, int]:
         ).fetchone()
 
 
-def alert_consistency() -> tuple[int, int]:
-    """(windows recorded against alerts, anomalous subsystem rows): equal when nothing was applied twice."""
+def overlapping_alerts() -> int:
+    """Pairs of alerts of one satellite and subsystem whose record spans overlap: an alert raised
+    twice (a redelivered batch applied again) would overlap its twin."""
     with psycopg.connect(load_settings().pg_dsn) as conn:
-        windows = conn.execute("SELECT count(*), coalesce((SELECT sum(window_count) FROM alerts), 0) "
-                               "FROM alert_windows").fetchone()
-        anomalous = conn.execute("SELECT count(*) FROM subsystem_inferences WHERE anomaly_detected").fetchone()[0]
-    assert windows[0] == windows[1], f"alert window_count sum {windows[1]} != alert_windows rows {windows[0]}"
-    return windows[0], anomalous
+        return conn.execute(
+            "SELECT count(*) FROM alerts a JOIN alerts b ON a.satellite_id = b.satellite_id "
+            "AND a.subsystem = b.subsystem AND a.alert_id < b.alert_id "
+            "AND a.start_time <= b.end_time AND b.start_time <= a.end_time").fetchone()[0]

@@ -5,7 +5,7 @@ import { subsystemName, when } from "../format";
 import { AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
 import type { StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
 
-const STATE = { [AlertState.OPEN]: "open", [AlertState.ACKNOWLEDGED]: "acknowledged", [AlertState.RESOLVED]: "resolved" } as Record<number, string>;
+const STATE = { [AlertState.OPEN]: "open", [AlertState.ACKNOWLEDGED]: "acknowledged", [AlertState.CLOSED]: "closed", [AlertState.RESOLVED]: "resolved" } as Record<number, string>;
 
 // Alerts arrive live over the event stream; operators acknowledge them with their name and a comment.
 export function Alerts() {
@@ -57,7 +57,7 @@ export function Alerts() {
               <td>{a.windowCount}</td>
               <td className="state">{STATE[a.state]}{a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ""}</td>
               <td>
-                {a.state === AlertState.OPEN && <button onClick={() => act(a, "acknowledge")}>acknowledge</button>}
+                {(a.state === AlertState.OPEN || (a.state === AlertState.CLOSED && !a.acknowledgedBy)) && <button onClick={() => act(a, "acknowledge")}>acknowledge</button>}
                 {a.state !== AlertState.RESOLVED && <button onClick={() => act(a, "resolve")}>resolve</button>}
               </td>
             </tr>

@@ -56,7 +56,9 @@ export function Fleet({ onOpen }: { onOpen: (satellite: string, subsystem: numbe
               {SUBSYSTEMS.map((s) => {
                 const key = `${sat.satelliteId}/${s.value}`;
                 const alert = sat.anomalousSubsystems.includes(s.value);
-                const state = live[key] ? "anomaly" : alert ? "alert" : key in live ? "nominal" : "unknown";
+                // Colours follow the detector's alerts; a single window above the model's normal level
+                // is not an alert, so it only deepens the colour of a subsystem already alerting.
+                const state = alert ? (live[key] ? "anomaly" : "alert") : key in live ? "nominal" : "unknown";
                 return (
                   <td key={s.value} className={`cell ${state}`} onClick={() => onOpen(sat.satelliteId, s.value)}
                       title={`${s.name}: ${state}`}>

@@ -15,7 +15,11 @@ from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
 __all__ = ["OpsStore", "alert_to_proto", "AlertNotFound", "AlertResolved"]
 
 ALERT_STATES = {"open": alert_pb2.ALERT_STATE_OPEN, "acknowledged": alert_pb2.ALERT_STATE_ACKNOWLEDGED,
-                "resolved": alert_pb2.ALERT_STATE_RESOLVED}
+                "closed": alert_pb2.ALERT_STATE_CLOSED, "resolved": alert_pb2.ALERT_STATE_RESOLVED}
+# Every alert row the API returns carries its acknowledgement history.
+ALERT_COLUMNS = ("a.*, coalesce((SELECT json_agg(json_build_object('operator', k.operator, 'comment', k.comment, "
+                 "'at', k.acknowledged_at) ORDER BY k.acknowledged_at) FROM alert_acknowledgements k "
+                 "WHERE k.alert_id = a.alert_id), '[]') AS acknowledgements")
 ALERT_STATE_NAMES = {v: k for k, v in ALERT_STATES.items()}
 
 
@@ -47,6 +51,11 @@ def alert_to_proto(row: dict) -> alert_pb2.Alert:
         alert.acknowledge_time.CopyFrom(_ts(row["acknowledged_at"]))
     if row["resolved_at"]:
         alert.resolve_time.CopyFrom(_ts(row["resolved_at"]))
+    if row.get("closed_at"):
+        alert.close_time.CopyFrom(_ts(row["closed_at"]))
+    for ack in row.get("acknowledgements") or ():
+        entry = alert.acknowledgements.add(operator_name=ack["operator"], comment=ack["comment"] or "")
+        entry.acknowledge_time.CopyFrom(_ts(datetime.fromisoformat(ack["at"])))
     return alert
 
 
@@ -133,20 +142,21 @@ class OpsStore:
             params += [created, int(key)]
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute(f"SELECT * FROM alerts {where} ORDER BY created_at DESC, alert_id DESC LIMIT %s",
+            rows = cur.execute(f"SELECT {ALERT_COLUMNS} FROM alerts a {where} ORDER BY created_at DESC, alert_id DESC "
+                               "LIMIT %s",
                                [*params, size + 1]).fetchall()
         token = encode_page_token(rows[size - 1]["created_at"], str(rows[size - 1]["alert_id"])) if len(rows) > size else ""
         return [alert_to_proto(r) for r in rows[:size]], token
 
     def alerts_changed_since(self, since: datetime) -> list[alert_pb2.Alert]:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute("SELECT * FROM alerts WHERE updated_at > %s ORDER BY updated_at LIMIT 500",
+            rows = cur.execute(f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE updated_at > %s ORDER BY updated_at LIMIT 500",
                                (since,)).fetchall()
         return [alert_to_proto(r) for r in rows], (rows[-1]["updated_at"] if rows else since)
 
     def open_alert_subsystems(self) -> dict[str, list[int]]:
         with self.pool.connection() as conn:
-            rows = conn.execute("SELECT DISTINCT satellite_id, subsystem FROM alerts WHERE state <> 'resolved'").fetchall()
+            rows = conn.execute("SELECT DISTINCT satellite_id, subsystem FROM alerts WHERE state IN ('open', 'acknowledged')").fetchall()
         out: dict[str, list[int]] = {}
         for sat, subsystem in rows:
             out.setdefault(sat, []).append(SUBSYSTEM_BY_NAME.get(subsystem, 0))
@@ -164,12 +174,16 @@ class OpsStore:
             if current["state"] == "resolved":
                 raise AlertResolved(alert_id)
             if state == "acknowledged":
-                row = cur.execute("UPDATE alerts SET state = 'acknowledged', acknowledged_by = %s, comment = %s, "
-                                  "acknowledged_at = now(), updated_at = now() WHERE alert_id = %s RETURNING *",
-                                  (operator, comment, key)).fetchone()
+                # History, not overwrite: every acknowledgement is a row; the alert keeps the first.
+                cur.execute("INSERT INTO alert_acknowledgements (alert_id, operator, comment) VALUES (%s, %s, %s)",
+                            (key, operator, comment))
+                cur.execute("UPDATE alerts SET state = CASE WHEN state = 'open' THEN 'acknowledged' ELSE state END, "
+                            "acknowledged_by = coalesce(acknowledged_by, %s), comment = coalesce(comment, %s), "
+                            "acknowledged_at = coalesce(acknowledged_at, now()), updated_at = now() "
+                            "WHERE alert_id = %s", (operator, comment, key))
             else:
-                row = cur.execute("UPDATE alerts SET state = 'resolved', comment = coalesce(nullif(%s, ''), comment), "
-                                  "acknowledged_by = coalesce(acknowledged_by, %s), resolved_at = now(), "
-                                  "updated_at = now() WHERE alert_id = %s RETURNING *",
-                                  (comment, operator, key)).fetchone()
+                cur.execute("UPDATE alerts SET state = 'resolved', comment = coalesce(nullif(%s, ''), comment), "
+                            "acknowledged_by = coalesce(acknowledged_by, %s), resolved_at = now(), "
+                            "updated_at = now() WHERE alert_id = %s", (comment, operator, key))
+            row = cur.execute(f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE alert_id = %s", (key,)).fetchone()
         return alert_to_proto(row)

@@ -15,6 +15,7 @@ from satmon_core.job_store import JobStore
 from satmon_core.topics import SUBSYSTEMS
 from satmon_core.victoria import VictoriaMetrics
 from satmon_ops.adapters.events import EventHub
+from satmon_core.auth import caller
 from satmon_ops.adapters.ops_store import AlertNotFound, AlertResolved, OpsStore
 from satmon_ops.domain.trends import TrendError, feature_query, plan_range
 
@@ -152,10 +153,11 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     def _transition(self, request, state: str, context):
         if not request.alert_id:
             abort_invalid(context, "alert_id", "is required")
-        if not request.operator_name:
-            abort_invalid(context, "operator_name", "is required")
+        # With authentication on, the operator is the token's name; the request's field only
+        # names someone when there is no token to say who it is.
+        operator = caller() or request.operator_name or "anonymous"
         try:
-            return self.store.transition(request.alert_id, state, request.operator_name, request.comment)
+            return self.store.transition(request.alert_id, state, operator, request.comment)
         except AlertNotFound:
             abort_with(context, grpc.StatusCode.NOT_FOUND, "ALERT_NOT_FOUND", f"alert {request.alert_id} does not exist",
                        {"alert_id": request.alert_id})

@@ -1,68 +1,90 @@
-"""Alerts in PostgreSQL: a run of anomalous windows on one satellite and subsystem.
+"""Alerts in PostgreSQL, raised by the online detector; its checkpoints beside them.
 
-An anomalous window extends the satellite/subsystem's newest unresolved alert
-when it starts within ALERT_GAP of that alert's end; otherwise it opens a new
-alert. `alert_windows` remembers which window extended which alert, so a
-redelivered result changes nothing. Results for one satellite arrive in order
-on one partition, handled by one writer, so no two writers race on an alert.
+One transaction per consumed batch applies every alert change the batch
+caused and stores each touched stream's detector state, so the alerts and the
+detector never disagree: after a crash the batch is redelivered, the
+detector resumes from the last committed state, skips the records it has
+already seen, and raises nothing twice. Results for one satellite arrive in
+order on one partition, handled by one writer, so the in-memory cache of
+stream states is authoritative; it is dropped whenever a transaction fails.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta, timezone
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
 from satmon.detection.v1 import events_pb2
 from satmon_core.errors import TransientError
-from satmon_core.topics import SUBSYSTEMS
+from satmon_detection.detector import DetectorConfig, StreamDetector
+from satmon_writer.domain.detection import AlertChange, StreamKey, StreamState, apply_results, stream_results
 
-__all__ = ["AlertStore", "ALERT_GAP"]
-
-ALERT_GAP = timedelta(seconds=60)
+__all__ = ["AlertStore"]
 
 
 class AlertStore:
-    def __init__(self, dsn: str) -> None:
+    def __init__(self, dsn: str, config: DetectorConfig | None = None) -> None:
         self.pool = ConnectionPool(dsn, min_size=1, max_size=2, open=True, kwargs={"connect_timeout": 5})
+        self.config = config or DetectorConfig()
+        self.streams: dict[StreamKey, StreamState] = {}
 
     def record(self, results: list[events_pb2.InferenceResult]) -> list[int]:
-        """Applies anomalous results; returns ids of alerts opened or extended."""
-        anomalous = sorted((r for r in results if r.is_anomaly), key=lambda r: r.sample_times[0].ToNanoseconds())
-        if not anomalous:
+        """Feeds stream results to their detectors; returns ids of alerts opened, extended or closed."""
+        by_stream = stream_results(results)
+        if not by_stream:
             return []
-        touched = []
+        touched: list[int] = []
         try:
             with self.pool.connection() as conn, conn.transaction():
-                for r in anomalous:
-                    subsystem = SUBSYSTEMS[r.subsystem]
-                    if conn.execute("SELECT 1 FROM alert_windows WHERE job_id = %s AND subsystem = %s",
-                                    (r.job_id, subsystem)).fetchone():
-                        continue
-                    start = r.sample_times[0].ToDatetime(tzinfo=timezone.utc)
-                    end = r.sample_times[-1].ToDatetime(tzinfo=timezone.utc)
-                    row = conn.execute(
-                        "SELECT alert_id FROM alerts WHERE satellite_id = %s AND subsystem = %s AND state <> 'resolved' "
-                        "AND end_time >= %s ORDER BY end_time DESC LIMIT 1",
-                        (r.satellite_id, subsystem, start - ALERT_GAP)).fetchone()
-                    if row:
-                        alert_id = row[0]
-                        conn.execute("UPDATE alerts SET end_time = greatest(end_time, %s), "
-                                     "start_time = least(start_time, %s), peak_score = greatest(peak_score, %s), "
-                                     "window_count = window_count + 1, updated_at = now() WHERE alert_id = %s",
-                                     (end, start, r.max_score, alert_id))
-                    else:
-                        alert_id = conn.execute(
-                            "INSERT INTO alerts (satellite_id, subsystem, model_name, start_time, end_time, peak_score) "
-                            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING alert_id",
-                            (r.satellite_id, subsystem, r.model_name, start, end, r.max_score)).fetchone()[0]
-                    conn.execute("INSERT INTO alert_windows (alert_id, job_id, subsystem) VALUES (%s, %s, %s)",
-                                 (alert_id, r.job_id, subsystem))
-                    touched.append(alert_id)
-        except psycopg.OperationalError as exc:
-            raise TransientError(f"PostgreSQL: {exc}") from exc
-        return touched
+                for key, stream in by_stream.items():
+                    state = self.streams.get(key) or self._load(conn, key)
+                    state, changes = apply_results(state, stream, self.config)
+                    for change in changes:
+                        touched.append(self._apply(conn, key, state, change))
+                    conn.execute(
+                        "INSERT INTO detector_states (satellite_id, subsystem, stream_start, alert_id, state) "
+                        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (satellite_id, subsystem) DO UPDATE SET "
+                        "stream_start = excluded.stream_start, alert_id = excluded.alert_id, "
+                        "state = excluded.state, updated_at = now()",
+                        (*key, state.stream_start, state.alert_id, state.detector.to_state()))
+                    self.streams[key] = state
+        except psycopg.Error as exc:
+            for key in by_stream:  # the in-memory states may be ahead of what was committed
+                self.streams.pop(key, None)
+            if isinstance(exc, psycopg.OperationalError):
+                raise TransientError(f"PostgreSQL: {exc}") from exc
+            raise
+        return sorted(set(touched))
+
+    def _load(self, conn: psycopg.Connection, key: StreamKey) -> StreamState | None:
+        row = conn.execute("SELECT stream_start, alert_id, state FROM detector_states "
+                           "WHERE satellite_id = %s AND subsystem = %s", key).fetchone()
+        if row is None:
+            return None
+        return StreamState(StreamDetector.from_state(row[2], self.config), row[0], row[1])
+
+    @staticmethod
+    def _apply(conn: psycopg.Connection, key: StreamKey, state: StreamState, change: AlertChange) -> int:
+        event, seq = change.event, change.event.sequence
+        if event.kind == "opened":
+            state.alert_id = conn.execute(
+                "INSERT INTO alerts (satellite_id, subsystem, model_name, start_time, end_time, peak_score, "
+                "start_sequence, end_sequence, raised_sequence) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "RETURNING alert_id",
+                (*key, change.model_name, change.start_time, change.end_time, seq.peak, seq.start, seq.end,
+                 event.record)).fetchone()[0]
+            return state.alert_id
+        alert_id = state.alert_id
+        closing = event.kind == "closed"
+        conn.execute(
+            "UPDATE alerts SET end_time = greatest(end_time, %s), end_sequence = %s, "
+            "peak_score = greatest(peak_score, %s), window_count = window_count + %s, "
+            "state = CASE WHEN %s AND state IN ('open', 'acknowledged') THEN 'closed' ELSE state END, "
+            "closed_at = CASE WHEN %s THEN now() ELSE closed_at END, updated_at = now() WHERE alert_id = %s",
+            (change.end_time, seq.end, seq.peak, 0 if closing else 1, closing, closing, alert_id))
+        if closing:
+            state.alert_id = None
+        return alert_id
 
     def close(self) -> None:
         self.pool.close()

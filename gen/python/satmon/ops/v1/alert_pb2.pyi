@@ -3,10 +3,11 @@ import datetime
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from satmon.telemetry.v1 import telemetry_pb2 as _telemetry_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -17,13 +18,25 @@ class AlertState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ALERT_STATE_OPEN: _ClassVar[AlertState]
     ALERT_STATE_ACKNOWLEDGED: _ClassVar[AlertState]
     ALERT_STATE_RESOLVED: _ClassVar[AlertState]
+    ALERT_STATE_CLOSED: _ClassVar[AlertState]
 ALERT_STATE_UNSPECIFIED: AlertState
 ALERT_STATE_OPEN: AlertState
 ALERT_STATE_ACKNOWLEDGED: AlertState
 ALERT_STATE_RESOLVED: AlertState
+ALERT_STATE_CLOSED: AlertState
+
+class AlertAcknowledgement(_message.Message):
+    __slots__ = ("operator_name", "comment", "acknowledge_time")
+    OPERATOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGE_TIME_FIELD_NUMBER: _ClassVar[int]
+    operator_name: str
+    comment: str
+    acknowledge_time: _timestamp_pb2.Timestamp
+    def __init__(self, operator_name: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("alert_id", "satellite_id", "subsystem", "model_name", "start_time", "end_time", "peak_score", "window_count", "state", "acknowledged_by", "comment", "acknowledge_time", "resolve_time")
+    __slots__ = ("alert_id", "satellite_id", "subsystem", "model_name", "start_time", "end_time", "peak_score", "window_count", "state", "acknowledged_by", "comment", "acknowledge_time", "resolve_time", "close_time", "acknowledgements")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
@@ -37,6 +50,8 @@ class Alert(_message.Message):
     COMMENT_FIELD_NUMBER: _ClassVar[int]
     ACKNOWLEDGE_TIME_FIELD_NUMBER: _ClassVar[int]
     RESOLVE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ACKNOWLEDGEMENTS_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
     satellite_id: str
     subsystem: _telemetry_pb2.Subsystem
@@ -50,4 +65,6 @@ class Alert(_message.Message):
     comment: str
     acknowledge_time: _timestamp_pb2.Timestamp
     resolve_time: _timestamp_pb2.Timestamp
-    def __init__(self, alert_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., peak_score: _Optional[float] = ..., window_count: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., acknowledged_by: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    close_time: _timestamp_pb2.Timestamp
+    acknowledgements: _containers.RepeatedCompositeFieldContainer[AlertAcknowledgement]
+    def __init__(self, alert_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., peak_score: _Optional[float] = ..., window_count: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., acknowledged_by: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledgements: _Optional[_Iterable[_Union[AlertAcknowledgement, _Mapping]]] = ...) -> None: ...

@@ -15,10 +15,45 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/ops/v1/alert.proto.
  */
 export const file_satmon_ops_v1_alert: GenFile = /*@__PURE__*/
-  fileDesc("ChlzYXRtb24vb3BzL3YxL2FsZXJ0LnByb3RvEg1zYXRtb24ub3BzLnYxIt4DCgVBbGVydBIWCghhbGVydF9pZBgBIAEoCUIE4kEBAxIUCgxzYXRlbGxpdGVfaWQYAiABKAkSMQoJc3Vic3lzdGVtGAMgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW0SEgoKbW9kZWxfbmFtZRgEIAEoCRIuCgpzdGFydF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCghlbmRfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKcGVha19zY29yZRgHIAEoARIUCgx3aW5kb3dfY291bnQYCCABKA0SLgoFc3RhdGUYCSABKA4yGS5zYXRtb24ub3BzLnYxLkFsZXJ0U3RhdGVCBOJBAQMSHQoPYWNrbm93bGVkZ2VkX2J5GAogASgJQgTiQQEDEhUKB2NvbW1lbnQYCyABKAlCBOJBAQMSOgoQYWNrbm93bGVkZ2VfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNgoMcmVzb2x2ZV90aW1lGA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAyp3CgpBbGVydFN0YXRlEhsKF0FMRVJUX1NUQVRFX1VOU1BFQ0lGSUVEEAASFAoQQUxFUlRfU1RBVEVfT1BFThABEhwKGEFMRVJUX1NUQVRFX0FDS05PV0xFREdFRBACEhgKFEFMRVJUX1NUQVRFX1JFU09MVkVEEANiBnByb3RvMw", [file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("ChlzYXRtb24vb3BzL3YxL2FsZXJ0LnByb3RvEg1zYXRtb24ub3BzLnYxInQKFEFsZXJ0QWNrbm93bGVkZ2VtZW50EhUKDW9wZXJhdG9yX25hbWUYASABKAkSDwoHY29tbWVudBgCIAEoCRI0ChBhY2tub3dsZWRnZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLZBAoFQWxlcnQSFgoIYWxlcnRfaWQYASABKAlCBOJBAQMSFAoMc2F0ZWxsaXRlX2lkGAIgASgJEjEKCXN1YnN5c3RlbRgDIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYBCABKAkSLgoKc3RhcnRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnBlYWtfc2NvcmUYByABKAESFAoMd2luZG93X2NvdW50GAggASgNEi4KBXN0YXRlGAkgASgOMhkuc2F0bW9uLm9wcy52MS5BbGVydFN0YXRlQgTiQQEDEh0KD2Fja25vd2xlZGdlZF9ieRgKIAEoCUIE4kEBAxIVCgdjb21tZW50GAsgASgJQgTiQQEDEjoKEGFja25vd2xlZGdlX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjYKDHJlc29sdmVfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNAoKY2xvc2VfdGltZRgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSQwoQYWNrbm93bGVkZ2VtZW50cxgPIAMoCzIjLnNhdG1vbi5vcHMudjEuQWxlcnRBY2tub3dsZWRnZW1lbnRCBOJBAQMqjwEKCkFsZXJ0U3RhdGUSGwoXQUxFUlRfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBBTEVSVF9TVEFURV9PUEVOEAESHAoYQUxFUlRfU1RBVEVfQUNLTk9XTEVER0VEEAISGAoUQUxFUlRfU1RBVEVfUkVTT0xWRUQQAxIWChJBTEVSVF9TVEFURV9DTE9TRUQQBGIGcHJvdG8z", [file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
 
 /**
- * Alert is a run of anomalous windows on one satellite and subsystem.
+ * AlertAcknowledgement is one operator's acknowledgement of an alert.
+ *
+ * @generated from message satmon.ops.v1.AlertAcknowledgement
+ */
+export type AlertAcknowledgement = Message<"satmon.ops.v1.AlertAcknowledgement"> & {
+  /**
+   * The operator, as named by their bearer token.
+   *
+   * @generated from field: string operator_name = 1;
+   */
+  operatorName: string;
+
+  /**
+   * The operator's comment.
+   *
+   * @generated from field: string comment = 2;
+   */
+  comment: string;
+
+  /**
+   * When it was acknowledged.
+   *
+   * @generated from field: google.protobuf.Timestamp acknowledge_time = 3;
+   */
+  acknowledgeTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.AlertAcknowledgement.
+ * Use `create(AlertAcknowledgementSchema)` to create a new message.
+ */
+export const AlertAcknowledgementSchema: GenMessage<AlertAcknowledgement> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_alert, 0);
+
+/**
+ * Alert is one anomaly sequence the online detector raised on one satellite and subsystem.
  *
  * @generated from message satmon.ops.v1.Alert
  */
@@ -52,28 +87,28 @@ export type Alert = Message<"satmon.ops.v1.Alert"> & {
   modelName: string;
 
   /**
-   * Start of the first anomalous window.
+   * Sample time of the sequence's first record.
    *
    * @generated from field: google.protobuf.Timestamp start_time = 5;
    */
   startTime?: Timestamp | undefined;
 
   /**
-   * End of the latest anomalous window.
+   * Sample time of the sequence's latest anomalous record.
    *
    * @generated from field: google.protobuf.Timestamp end_time = 6;
    */
   endTime?: Timestamp | undefined;
 
   /**
-   * Highest window score in the run.
+   * Highest smoothed forecast error in the sequence, in telemetry units.
    *
    * @generated from field: double peak_score = 7;
    */
   peakScore: number;
 
   /**
-   * Anomalous windows in the run.
+   * Scored windows that opened or extended the sequence.
    *
    * @generated from field: uint32 window_count = 8;
    */
@@ -87,7 +122,7 @@ export type Alert = Message<"satmon.ops.v1.Alert"> & {
   state: AlertState;
 
   /**
-   * Who acknowledged it.
+   * Who acknowledged it first.
    *
    * @generated from field: string acknowledged_by = 10;
    */
@@ -101,7 +136,7 @@ export type Alert = Message<"satmon.ops.v1.Alert"> & {
   comment: string;
 
   /**
-   * When it was acknowledged.
+   * When it was first acknowledged.
    *
    * @generated from field: google.protobuf.Timestamp acknowledge_time = 12;
    */
@@ -113,6 +148,20 @@ export type Alert = Message<"satmon.ops.v1.Alert"> & {
    * @generated from field: google.protobuf.Timestamp resolve_time = 13;
    */
   resolveTime?: Timestamp | undefined;
+
+  /**
+   * When the detector closed the sequence.
+   *
+   * @generated from field: google.protobuf.Timestamp close_time = 14;
+   */
+  closeTime?: Timestamp | undefined;
+
+  /**
+   * Every acknowledgement, oldest first.
+   *
+   * @generated from field: repeated satmon.ops.v1.AlertAcknowledgement acknowledgements = 15;
+   */
+  acknowledgements: AlertAcknowledgement[];
 };
 
 /**
@@ -120,7 +169,7 @@ export type Alert = Message<"satmon.ops.v1.Alert"> & {
  * Use `create(AlertSchema)` to create a new message.
  */
 export const AlertSchema: GenMessage<Alert> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_alert, 0);
+  messageDesc(file_satmon_ops_v1_alert, 1);
 
 /**
  * AlertState is the lifecycle of an alert.
@@ -136,25 +185,32 @@ export enum AlertState {
   UNSPECIFIED = 0,
 
   /**
-   * Anomalous windows are (or were recently) arriving; nobody has looked yet.
+   * The detector's anomaly sequence is still going on; nobody has acknowledged it.
    *
    * @generated from enum value: ALERT_STATE_OPEN = 1;
    */
   OPEN = 1,
 
   /**
-   * An operator has seen it.
+   * An operator has acknowledged it; the sequence is still going on.
    *
    * @generated from enum value: ALERT_STATE_ACKNOWLEDGED = 2;
    */
   ACKNOWLEDGED = 2,
 
   /**
-   * Closed by an operator.
+   * Resolved by an operator.
    *
    * @generated from enum value: ALERT_STATE_RESOLVED = 3;
    */
   RESOLVED = 3,
+
+  /**
+   * The detector's sequence has ended; an operator may still acknowledge or resolve it.
+   *
+   * @generated from enum value: ALERT_STATE_CLOSED = 4;
+   */
+  CLOSED = 4,
 }
 
 /**
