@@ -53,6 +53,7 @@ def simulate(args: argparse.Namespace) -> int:
     producer = make_producer(settings.kafka_bootstrap)
     total = int(args.duration * args.rate) * args.satellites
     with tqdm(total=total, desc="replaying", unit="rec", disable=None) as bar:
-        produced = replay(plan, producer, settings.raw_topic, progress=bar.update)
+        produced = replay(plan, producer, settings.raw_topic, progress=bar.update,
+                          ground_truth_topic=settings.ground_truth_topic)
     print(f"produced {produced} records from {args.satellites} satellites to {settings.raw_topic}")
     return 0

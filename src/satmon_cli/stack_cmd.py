@@ -22,6 +22,7 @@ def consumer_groups() -> dict[str, list[str]]:
         "satmon-scheduler": [s.subsystem_topic(n) for n in SUBSYSTEMS.values()],
         "satmon-writer-telemetry": [s.raw_topic],
         "satmon-writer-results": [s.results_topic],
+        "satmon-writer-groundtruth": [s.ground_truth_topic],
     }
 
 
@@ -85,11 +86,18 @@ def status(args: argparse.Namespace) -> int:
     if "postgres" in up_names:
         import psycopg
 
+        from satmon_core.detection_quality import fetch_detection_quality
+
         print("\ninference jobs")
         with psycopg.connect(env["SATMON_PG_DSN"]) as conn:
             rows = conn.execute("SELECT status, count(*) FROM inference_jobs GROUP BY status ORDER BY status").fetchall()
+            quality = fetch_detection_quality(conn)
         for state, count in rows or [("(none)", 0)]:
             print(f"  {state:<12} {count}")
+        print("\nlive detection vs the replay's labels (event-wise)")
+        print(f"  precision {quality.precision:.3f}  recall {quality.recall:.3f}  F1 {quality.f1:.3f}  "
+              f"({quality.detected_sequences} of {quality.labelled_sequences} labelled sequences reached so far "
+              f"detected, {quality.false_alerts} false alerts, {quality.labelled_streams} labelled streams)")
     return 0 if all(s.healthy for s in states) else 3
 
 

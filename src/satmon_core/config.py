@@ -53,6 +53,10 @@ class Settings:
     def dead_letter_topic(self) -> str:
         return f"{self.topic_prefix}deadletter"
 
+    @property
+    def ground_truth_topic(self) -> str:
+        return f"{self.topic_prefix}groundtruth"
+
 
 def _port(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
     raw = env.get(name, str(default))

@@ -4,6 +4,8 @@
     satmon.telemetry.<subsystem>    SubsystemSample, key = satellite id (7 topics: acs, data, eps, fsw, ps, ss, tcs)
     satmon.inference.results        InferenceResult, key = satellite id
     satmon.deadletter               the original bytes, reason in headers
+    satmon.groundtruth              GroundTruth, key = satellite id (labels of replayed streams; never
+                                    read by the detector or the models)
 
 Keying by satellite id keeps each satellite's records in order within one
 partition; adding satellites adds keys, not topics, so thousands of satellites
@@ -33,6 +35,6 @@ def subsystem_name(value: int) -> str:
 
 def all_topics(prefix: str = "satmon.") -> dict[str, int]:
     topics = {f"{prefix}telemetry.raw": PARTITIONS, f"{prefix}inference.results": PARTITIONS,
-              f"{prefix}deadletter": 1}
+              f"{prefix}deadletter": 1, f"{prefix}groundtruth": 1}
     topics.update({f"{prefix}telemetry.{name}": PARTITIONS for name in SUBSYSTEMS.values()})
     return topics

@@ -31,7 +31,7 @@ transaction as the alerts it produced.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field, replace
+from dataclasses import InitVar, dataclass, field, replace
 
 import numpy as np
 
@@ -134,20 +134,19 @@ class StreamDetector:
     epsilon: float = np.inf
     normal_max: float = 0.0
     since_fit: int = 0
-    history: np.ndarray = field(default=None)  # the trailing smoothed errors, oldest first
+    history: InitVar[np.ndarray | None] = None  # the trailing smoothed errors to start from, oldest first
     candidate: Sequence | None = None  # a run above epsilon, not yet confirmed
     open: Sequence | None = None       # the confirmed sequence still open
     last_above: int = -1               # last record above epsilon in the open sequence
     baseline: float = 0.0              # the model's own normal error level (from its training data)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, history: np.ndarray | None) -> None:
         # The history lives in a buffer twice its length: appends are O(1) and a slice is the
         # window; when the buffer fills, the newest half is moved to the front.
         self._buffer = np.empty(2 * self.config.history, dtype=np.float32)
-        kept = np.empty(0) if self.history is None else np.asarray(self.history, dtype=np.float32)[-self.config.history:]
+        kept = np.empty(0) if history is None else np.asarray(history, dtype=np.float32)[-self.config.history:]
         self._buffer[:len(kept)] = kept
         self._end = len(kept)
-        self.history = None  # read it through window()
 
     def window(self) -> np.ndarray:
         """The trailing smoothed errors, oldest first."""
@@ -178,9 +177,11 @@ class StreamDetector:
             events.extend(self._decide(record, self.ewma))
             self._remember(self.ewma)
         # One `extended` per call, not per record: what a sink needs is where the sequence now stands.
-        if self.open is not None and end_before is not None and self.open.end != end_before \
-                and not any(e.kind == "closed" for e in events):
-            events.append(SequenceEvent("extended", replace(self.open), self.seen - 1))
+        if self.open is not None:
+            reported = [e for e in events if e.sequence.start == self.open.start]
+            reported_end = reported[-1].sequence.end if reported else end_before
+            if reported_end != self.open.end:
+                events.append(SequenceEvent("extended", replace(self.open), self.seen - 1))
         return events
 
     def flush(self) -> list[SequenceEvent]:

@@ -42,13 +42,16 @@ ACS = telemetry_pb2.SUBSYSTEM_ACS
 def seeded(stack, tokens):
     """SAT-001 replays A-1 across its labelled anomaly (test rows 4690-4774) three times, 20 minutes
     apart, so three separate alerts exist (each acknowledge/resolve way needs its own). Each replay
-    starts 290 rows early: the detector decides only after 250 records of its stream."""
+    starts 290 rows early: the detector decides only after 250 records of its stream. Each replay is
+    a new stream, which closes the alert of the one before: two end `closed`, the last stays `open`."""
     base_ns = (int(time.time()) - 400) * 1_000_000_000
     for minutes_back in (40, 20, 0):
         run_replay(ReplayPlan(2, 1.0, 400, 100.0, 1, start_row=4400,
                               base_time_ns=base_ns - minutes_back * 60 * 1_000_000_000))
     assert wait_for(lambda: scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' "
-                                   "AND subsystem = 'acs' AND state = 'open'") >= 3, 90), "alerts not raised"
+                                   "AND subsystem = 'acs'") >= 3, 90), "alerts not raised"
+    assert scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' AND subsystem = 'acs' "
+                  "AND state = 'closed'") >= 2
     assert wait_for(lambda: scalar("SELECT count(*) FROM inference_jobs WHERE satellite_id = 'SAT-001'") > 0, 30)
     return {"base_s": base_ns / 1e9, "tokens": tokens, "envoy": f"http://127.0.0.1:{port('envoy')}"}
 
@@ -73,7 +76,7 @@ def _window() -> events_pb2.Window:
     return window
 
 
-def _alert_id(states: str = "'open'") -> str:
+def _alert_id(states: str = "'open', 'closed'") -> str:
     return str(scalar(f"SELECT alert_id FROM alerts WHERE state IN ({states}) ORDER BY alert_id LIMIT 1"))
 
 
@@ -117,6 +120,8 @@ def cases(ctx):
         ("ops", "ListJobs", lambda: ops.ListJobsRequest(page_size=3), "GET", "/api/v1/query/jobs", {"pageSize": "3"},
          "viewer"),
         ("ops", "GetJobStats", ops.GetJobStatsRequest, "GET", "/api/v1/query/stats", {}, "viewer"),
+        ("ops", "GetDetectionQuality", lambda: ops.GetDetectionQualityRequest(satellite_id="SAT-001"), "GET",
+         "/api/v1/query/detection-quality", {"satelliteId": "SAT-001"}, "viewer"),
         ("ops", "SearchResults", lambda: ops.SearchResultsRequest(satellite_id="SAT-001", anomalies_only=True), "GET",
          "/api/v1/search/results", {"satelliteId": "SAT-001", "anomaliesOnly": "true"}, "viewer"),
         ("ops", "ListAlerts", lambda: ops.ListAlertsRequest(satellite_id="SAT-001"), "GET", "/v1/alerts",
@@ -125,7 +130,7 @@ def cases(ctx):
                                                                          comment="looking"),
          "POST", "/v1/alerts/{alert_id}:acknowledge", "body", "operator"),
         ("ops", "CheckHealth", ops.CheckHealthRequest, "GET", "/health", {}, "viewer"),
-        ("ops", "ResolveAlert", lambda: ops.ResolveAlertRequest(alert_id=_alert_id("'open', 'acknowledged'"),
+        ("ops", "ResolveAlert", lambda: ops.ResolveAlertRequest(alert_id=_alert_id("'open', 'acknowledged', 'closed'"),
                                                                  operator_name="ana"), "POST",
          "/v1/alerts/{alert_id}:resolve", "body", "operator"),
     ]
@@ -321,3 +326,21 @@ def test_grpcurl_list_describe_and_call(seeded):
                       "satmon.ops.v1.OpsService/GetJobStats")
     assert called.returncode == 0, called.stderr
     assert "total_jobs" in called.stdout or "totalJobs" in called.stdout
+
+
+def test_acknowledgements_are_history_and_name_the_tokens_operator(seeded):
+    """A second acknowledgement adds to the history and keeps the first; the operator recorded is the
+    bearer token's name, whatever the request's operator_name says."""
+    second = subprocess.run([sys.executable, "-m", "satmon_cli.main", "token", "create", "--name", "bo",
+                             "--role", "operator"], capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0, second.stderr
+    alert_id = _alert_id("'open', 'closed'")
+    first = _grpc(seeded, "ops", "AcknowledgeAlert",
+                  ops.AcknowledgeAlertRequest(alert_id=alert_id, operator_name="not-me", comment="first look"),
+                  seeded["tokens"]["operator"]).alert
+    again = _grpc(seeded, "ops", "AcknowledgeAlert",
+                  ops.AcknowledgeAlertRequest(alert_id=alert_id, comment="second look"), second.stdout.strip()).alert
+    assert first.acknowledged_by == again.acknowledged_by == "test-operator"
+    assert again.acknowledge_time == first.acknowledge_time
+    assert [(a.operator_name, a.comment) for a in again.acknowledgements] == [("test-operator", "first look"),
+                                                                             ("bo", "second look")]

@@ -33,6 +33,7 @@ def test_dashboard_shows_data_live_alerts_and_acknowledges(stack, tokens):
     replay = [sys.executable, "-m", "satmon_cli.main", "simulate", "--satellites", "1", "--duration", "400",
               "--speedup", "100", "--start-row", "4400"]  # SAT-001 replays A-1's labelled anomaly
     env = {**os.environ, "BASE_URL": f"http://127.0.0.1:{port('envoy')}", "TOKEN": tokens["operator"],
+           "OPERATOR_NAME": "test-operator",
            "OUT_DIR": str(out), "REPLAY_CMD": json.dumps(replay), "CHROMIUM": chromium}
     result = subprocess.run(["node", str(REPO / "web" / "tests" / "dashboard.e2e.mjs")], env=env,
                             capture_output=True, text=True, timeout=300, cwd=REPO / "web")

@@ -57,3 +57,13 @@ def test_live_alerts_equal_satmon_eval(stack, kill_writer, offset_days):
     # The writer applies results a batch behind the worker: wait until it has caught up.
     assert wait_for(lambda: _live_alerts(base_ns / 1e9, length) == expected, 60), (_live_alerts(base_ns / 1e9, length),
                                                                                    expected)
+    # Live ground truth: the simulator's labels of this stream, scored against its alerts.
+    with psycopg.connect(load_settings().pg_dsn) as conn:
+        reached = conn.execute(
+            "SELECT start_sequence, end_sequence, detected FROM v_labelled_sequences_reached WHERE satellite_id = "
+            "'SAT-001' AND subsystem = 'acs' AND stream_start = to_timestamp(%s)", (base_ns / 1e9,)).fetchall()
+        false_alerts = conn.execute(
+            "SELECT count(*) FROM v_false_alerts WHERE satellite_id = 'SAT-001' AND subsystem = 'acs' "
+            "AND stream_start = to_timestamp(%s)", (base_ns / 1e9,)).fetchone()[0]
+    assert reached == [(4690, 4774, True)]
+    assert false_alerts == 0

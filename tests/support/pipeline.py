@@ -17,7 +17,8 @@ def run_replay(plan: ReplayPlan) -> int:
     settings = load_settings()
     with psycopg.connect(settings.pg_dsn) as conn:
         register_satellites(conn, satellites(plan.satellites))
-    return replay(plan, make_producer(settings.kafka_bootstrap), settings.raw_topic)
+    return replay(plan, make_producer(settings.kafka_bootstrap), settings.raw_topic,
+                  ground_truth_topic=settings.ground_truth_topic)
 
 
 def wait_for(check: Callable[[], bool], timeout: float, interval: float = 0.5) -> bool:

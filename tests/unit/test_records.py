@@ -71,3 +71,13 @@ def test_record_lines_use_the_operators_metric_names():
     names = {line.split("{")[0] for line in lines}
     assert {"satellite_temperature", "satellite_battery_soc_percent", "satellite_velocity",
             "satellite_power_consumption"} <= names
+
+
+def test_labelled_records_follow_the_replay_through_wraps_and_clipping():
+    from satmon_simulator.domain.ground_truth import labelled_records
+
+    labels = ((10, 19), (50, 59))
+    assert labelled_records(labels, 100, 0, 100) == [(10, 19), (50, 59)]
+    assert labelled_records(labels, 100, 15, 40) == [(0, 4), (35, 39)]     # starts inside the first label
+    assert labelled_records(labels, 100, 55, 70) == [(0, 4), (55, 64)]     # wraps into the next pass
+    assert labelled_records(labels, 100, 60, 30) == []

@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from confluent_kafka import Producer
 
 from satmon_core.tracing import kafka_headers, tracer
+from satmon.telemetry.v1 import events_pb2
+from satmon_core.topics import SUBSYSTEM_BY_NAME
+from satmon_detection.smap import load_labels
 from satmon_simulator.domain.fleet import FleetData, assign_channels, satellite_id
+from satmon_simulator.domain.ground_truth import labelled_records
 from satmon_simulator.domain.housekeeping import HousekeepingModel, Override
 from satmon_simulator.records import build_record
 
@@ -36,8 +40,11 @@ class ReplayPlan:
 
 
 def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[[int], None] = lambda n: None,
-           stop: threading.Event | None = None) -> int:
-    """Produces plan.steps records per satellite; returns the number produced. Stops cleanly on SIGINT/SIGTERM."""
+           stop: threading.Event | None = None, ground_truth_topic: str | None = None) -> int:
+    """Produces plan.steps records per satellite; returns the number produced. Stops cleanly on SIGINT/SIGTERM.
+
+    With ground_truth_topic, first publishes each stream's labelled sequences there (for scoring
+    the live alerts; they travel apart from the telemetry and never reach the detector)."""
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -51,6 +58,8 @@ def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[
     period_ns = int(1e9 / plan.rate_hz)
     # Faster-than-real-time replays are placed in the past so they end near "now".
     base_ns = plan.base_time_ns or time.time_ns() - (steps * period_ns if plan.speedup > 1 else 0)
+    if ground_truth_topic:
+        _publish_ground_truth(producer, ground_truth_topic, fleet, plan.start_row, steps, base_ns)
     wall_start = time.monotonic()
     produced = 0
     span_tracer = tracer("satmon.simulator")
@@ -80,6 +89,21 @@ def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[
         progress(len(sats))
     producer.flush(60)
     return produced
+
+
+def _publish_ground_truth(producer: Producer, topic: str, fleet: FleetData, start_row: int, steps: int,
+                          base_ns: int) -> None:
+    labels = load_labels()
+    for sat, mapping in fleet.assignment.items():
+        for subsystem, channel in mapping.items():
+            truth = events_pb2.GroundTruth(satellite_id=sat, subsystem=SUBSYSTEM_BY_NAME[subsystem], channel=channel,
+                                           records=steps)
+            truth.stream_start_time.FromNanoseconds(base_ns)
+            for first, last in labelled_records(labels[channel].sequences, len(fleet.arrays[channel]), start_row,
+                                                steps):
+                truth.sequences.add(start_sequence=first, end_sequence=last)
+            producer.produce(topic, key=sat.encode(), value=truth.SerializeToString())
+    producer.flush(30)
 
 
 def satellites(count: int) -> list[str]:

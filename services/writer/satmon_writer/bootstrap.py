@@ -7,17 +7,20 @@ from satmon_core.grpc_server import ServiceProcess
 from satmon_core.kafka import BatchLoop, make_consumer, make_producer
 from satmon_core.victoria import VictoriaMetrics
 from satmon_writer.adapters.alerts import AlertStore
-from satmon_writer.entrypoints.kafka_loops import ResultWriter, TelemetryWriter
+from satmon_writer.adapters.ground_truth import GroundTruthStore
+from satmon_writer.entrypoints.kafka_loops import GroundTruthWriter, ResultWriter, TelemetryWriter
 
-__all__ = ["build", "TELEMETRY_GROUP", "RESULTS_GROUP"]
+__all__ = ["build", "TELEMETRY_GROUP", "RESULTS_GROUP", "GROUND_TRUTH_GROUP"]
 
 TELEMETRY_GROUP = "satmon-writer-telemetry"
 RESULTS_GROUP = "satmon-writer-results"
+GROUND_TRUTH_GROUP = "satmon-writer-groundtruth"
 
 
 def build(settings: Settings) -> ServiceProcess:
     vm = VictoriaMetrics(settings.vm_url)
     alerts = AlertStore(settings.pg_dsn)
+    ground_truth = GroundTruthStore(settings.pg_dsn)
     producer = make_producer(settings.kafka_bootstrap)
 
     def loop(service: str, group: str, topic: str, handler, batch_size: int):
@@ -32,5 +35,6 @@ def build(settings: Settings) -> ServiceProcess:
     return ServiceProcess(
         name="writer", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
         loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, TelemetryWriter(vm), 1000),
-               loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500)],
-        on_stop=[alerts.close, lambda: producer.flush(10)])
+               loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500),
+               loop("writer", GROUND_TRUTH_GROUP, settings.ground_truth_topic, GroundTruthWriter(ground_truth), 100)],
+        on_stop=[alerts.close, ground_truth.close, lambda: producer.flush(10)])

@@ -8,6 +8,7 @@ is (users, databases, topics). `supervisor` does the starting and stopping.
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import shutil
 import signal
@@ -62,6 +63,29 @@ def _owned_dir(path: Path, user: str | None) -> Path:
     return path
 
 
+def _server_dir(name: str, user: str | None) -> Path:
+    """The state directory of a server that runs as its own user (PostgreSQL, RabbitMQ when satmon
+    runs as root). Such a server cannot enter a checkout other users may not traverse (a private
+    home, a `mktemp -d`), so its state lives under /var/lib/satmon/<stack id>/<name>, linked from
+    the stack's state directory. The link is the record: when the state directory is deleted (a
+    fresh start), the old directory it pointed to is deleted too on the next start."""
+    link = state_dir() / name
+    if not user or os.geteuid() != 0 or (link.is_dir() and not link.is_symlink()):
+        return link
+    if link.is_symlink():
+        return link.resolve()
+    stack_id = hashlib.sha256(str(state_dir()).encode()).hexdigest()[:16]
+    outside = Path("/var/lib/satmon") / stack_id / name
+    if outside.exists():
+        shutil.rmtree(outside)  # stale: the state directory that pointed here is gone
+    outside.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(outside.parent, 0o755)
+    _owned_dir(outside, user)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside)
+    return outside
+
+
 def _which(name: str) -> str | None:
     found = shutil.which(name) or shutil.which(name, path=os.path.dirname(sys.executable))
     return found
@@ -75,7 +99,7 @@ def _pg_bin(tool: str) -> str | None:
 
 
 def _pg_dir() -> Path:
-    return state_dir() / "postgres"
+    return _server_dir("postgres", _pg_user())
 
 
 def _pg_user() -> str | None:
@@ -96,7 +120,7 @@ def _pg_prepare() -> None:
             "--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "-E", "UTF8", "--no-instructions"]
     if _pg_user():
         argv = ["setpriv", f"--reuid={_pg_user()}", f"--regid={_pg_user()}", "--init-groups", *argv]
-    result = subprocess.run(argv, capture_output=True, text=True)
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=_pg_dir())
     pwfile.unlink(missing_ok=True)
     if result.returncode != 0:
         raise RuntimeError(f"initdb failed: {result.stderr.strip().splitlines()[-1:]}")
@@ -173,7 +197,7 @@ RABBIT_NODE = "satmon@localhost"
 
 
 def _rabbit_dir() -> Path:
-    return state_dir() / "rabbitmq"
+    return _server_dir("rabbitmq", _rabbit_user())
 
 
 def _rabbit_user() -> str | None:
@@ -223,7 +247,7 @@ def rabbitmqctl(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[
     argv = ["/usr/lib/rabbitmq/bin/rabbitmqctl", "-n", RABBIT_NODE, *args]
     if _rabbit_user():
         argv = ["setpriv", f"--reuid={_rabbit_user()}", f"--regid={_rabbit_user()}", "--init-groups", *argv]
-    return subprocess.run(argv, env=_rabbit_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(argv, env=_rabbit_env(), capture_output=True, text=True, timeout=timeout, cwd=_rabbit_dir())
 
 
 def _rabbit_ready() -> bool:

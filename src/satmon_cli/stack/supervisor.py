@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from satmon_cli.stack import procs
 from satmon_cli.stack.components import COMPONENTS, Component
@@ -62,7 +63,9 @@ def _start(component: Component, say) -> None:
         if not procs.port_is_free(number):
             raise StackError(f"port {number} ({component.name}) is taken by another process")
     component.prepare()
-    pid = procs.spawn(component.name, component.argv(), env=component.env(), user=component.user)
+    # A server run as another user starts in / : the caller's directory may be closed to it.
+    pid = procs.spawn(component.name, component.argv(), env=component.env(), user=component.user,
+                      cwd=Path("/") if component.user else None)
     ok = procs.wait_until(component.ready, component.start_timeout, alive=lambda: procs.is_alive(pid))
     if not ok:
         reason = "exited" if not procs.is_alive(pid) else f"not healthy after {component.start_timeout:.0f}s"

@@ -7,10 +7,10 @@ import type { StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
 
 const STATE = { [AlertState.OPEN]: "open", [AlertState.ACKNOWLEDGED]: "acknowledged", [AlertState.CLOSED]: "closed", [AlertState.RESOLVED]: "resolved" } as Record<number, string>;
 
-// Alerts arrive live over the event stream; operators acknowledge them with their name and a comment.
+// Alerts arrive live over the event stream; operators acknowledge them with a comment (the server
+// records who from the bearer token) and every acknowledgement is kept.
 export function Alerts() {
   const [alerts, setAlerts] = useState<Alert[]>([]);
-  const [operator, setOperator] = useState(localStorage.getItem("satmon.operator") ?? "");
   const [comment, setComment] = useState("");
   const [error, setError] = useState("");
 
@@ -26,9 +26,8 @@ export function Alerts() {
   );
 
   async function act(alert: Alert, verb: "acknowledge" | "resolve") {
-    localStorage.setItem("satmon.operator", operator);
     try {
-      const request = { alertId: alert.alertId, operatorName: operator, comment };
+      const request = { alertId: alert.alertId, comment };
       const updated = verb === "acknowledge" ? (await ops.acknowledgeAlert(request)).alert : (await ops.resolveAlert(request)).alert;
       if (updated) setAlerts((prev) => prev.map((a) => (a.alertId === updated.alertId ? updated : a)));
       setError("");
@@ -41,7 +40,6 @@ export function Alerts() {
     <section>
       <h2>Alerts</h2>
       <div className="controls">
-        <input value={operator} onChange={(e) => setOperator(e.target.value)} placeholder="operator name" aria-label="operator" />
         <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder="comment" aria-label="comment" />
       </div>
       {error && <p className="error">{error}</p>}
@@ -55,7 +53,9 @@ export function Alerts() {
               <td>{a.alertId}</td><td>{a.satelliteId}</td><td>{subsystemName(a.subsystem)}</td>
               <td>{when(a.startTime)}</td><td>{when(a.endTime)}</td><td>{a.peakScore.toFixed(3)}</td>
               <td>{a.windowCount}</td>
-              <td className="state">{STATE[a.state]}{a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ""}</td>
+              <td className="state" title={a.acknowledgements.map((k) => `${k.operatorName}: ${k.comment}`).join("\n")}>
+                {STATE[a.state]}{a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ""}
+                {a.acknowledgements.length > 1 ? ` (+${a.acknowledgements.length - 1})` : ""}</td>
               <td>
                 {(a.state === AlertState.OPEN || (a.state === AlertState.CLOSED && !a.acknowledgedBy)) && <button onClick={() => act(a, "acknowledge")}>acknowledge</button>}
                 {a.state !== AlertState.RESOLVED && <button onClick={() => act(a, "resolve")}>resolve</button>}

@@ -1,8 +1,11 @@
 import { useCallback, useEffect, useState } from "react";
 import { ops } from "../api";
 import { useEvents } from "../events";
-import { SUBSYSTEMS } from "../format";
+import { SUBSYSTEMS, seconds } from "../format";
 import type { SatelliteSummary, StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
+
+// A satellite silent for longer than this is drawn as stale rather than nominal.
+const STALE_SECONDS = 300;
 
 // Satellites x subsystems, coloured by anomaly state, with each satellite's housekeeping.
 export function Fleet({ onOpen }: { onOpen: (satellite: string, subsystem: number) => void }) {
@@ -56,9 +59,12 @@ export function Fleet({ onOpen }: { onOpen: (satellite: string, subsystem: numbe
               {SUBSYSTEMS.map((s) => {
                 const key = `${sat.satelliteId}/${s.value}`;
                 const alert = sat.anomalousSubsystems.includes(s.value);
+                const lastSeen = seconds(sat.lastSeenTime);
+                const fresh = lastSeen > 0 && Date.now() / 1000 - lastSeen < STALE_SECONDS;
                 // Colours follow the detector's alerts; a single window above the model's normal level
                 // is not an alert, so it only deepens the colour of a subsystem already alerting.
-                const state = alert ? (live[key] ? "anomaly" : "alert") : key in live ? "nominal" : "unknown";
+                const state = alert ? (live[key] ? "anomaly" : "alert")
+                  : key in live || fresh ? "nominal" : lastSeen > 0 ? "stale" : "unknown";
                 return (
                   <td key={s.value} className={`cell ${state}`} onClick={() => onOpen(sat.satelliteId, s.value)}
                       title={`${s.name}: ${state}`}>

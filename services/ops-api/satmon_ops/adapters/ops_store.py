@@ -9,6 +9,7 @@ from psycopg_pool import ConnectionPool
 
 from satmon.detection.v1 import job_pb2
 from satmon.ops.v1 import alert_pb2, ops_service_pb2 as pb
+from satmon_core.detection_quality import DetectionQuality, fetch_detection_quality
 from satmon_core.job_store import decode_page_token, encode_page_token
 from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
 
@@ -153,6 +154,10 @@ class OpsStore:
             rows = cur.execute(f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE updated_at > %s ORDER BY updated_at LIMIT 500",
                                (since,)).fetchall()
         return [alert_to_proto(r) for r in rows], (rows[-1]["updated_at"] if rows else since)
+
+    def detection_quality(self, satellite_id: str) -> DetectionQuality:
+        with self.pool.connection() as conn:
+            return fetch_detection_quality(conn, satellite_id)
 
     def open_alert_subsystems(self) -> dict[str, list[int]]:
         with self.pool.connection() as conn:

@@ -7,6 +7,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import grpc
+import psycopg
 
 from satmon.ops.v1 import ops_service_pb2 as pb, ops_service_pb2_grpc
 from satmon_core.errors import TransientError
@@ -143,6 +144,16 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         return pb.SearchResultsResponse(results=results, next_page_token=token)
 
     # --- alerts ------------------------------------------------------------------------------------
+
+    def GetDetectionQuality(self, request, context):
+        try:
+            quality = self.store.detection_quality(request.satellite_id)
+        except psycopg.OperationalError as exc:
+            abort_with(context, grpc.StatusCode.UNAVAILABLE, "DATABASE_UNAVAILABLE", str(exc))
+        return pb.GetDetectionQualityResponse(
+            labelled_streams=quality.labelled_streams, labelled_sequences=quality.labelled_sequences,
+            detected_sequences=quality.detected_sequences, false_alerts=quality.false_alerts,
+            event_precision=quality.precision, event_recall=quality.recall, event_f1=quality.f1)
 
     def ListAlerts(self, request, context):
         size = page_size(context, request.page_size)

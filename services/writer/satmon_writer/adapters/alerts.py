@@ -1,12 +1,13 @@
 """Alerts in PostgreSQL, raised by the online detector; its checkpoints beside them.
 
 One transaction per consumed batch applies every alert change the batch
-caused and stores each touched stream's detector state, so the alerts and the
-detector never disagree: after a crash the batch is redelivered, the
-detector resumes from the last committed state, skips the records it has
-already seen, and raises nothing twice. Results for one satellite arrive in
-order on one partition, handled by one writer, so the in-memory cache of
-stream states is authoritative; it is dropped whenever a transaction fails.
+caused and stores each touched stream's detector state (with the windows it
+holds for a gap), so the alerts and the detector never disagree: after a
+crash the batch is redelivered, the detector resumes from the last committed
+state, skips the records it has already seen, and raises nothing twice.
+Results for one satellite arrive on one partition, handled by one writer, so
+the in-memory cache of stream states is authoritative; it is dropped whenever
+a transaction fails.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from psycopg_pool import ConnectionPool
 from satmon.detection.v1 import events_pb2
 from satmon_core.errors import TransientError
 from satmon_detection.detector import DetectorConfig, StreamDetector
-from satmon_writer.domain.detection import AlertChange, StreamKey, StreamState, apply_results, stream_results
+from satmon_writer.domain.detection import (AlertChange, StreamKey, StreamState, apply_results, closing_changes,
+                                            stream_results)
 
 __all__ = ["AlertStore"]
 
@@ -38,15 +40,11 @@ class AlertStore:
             with self.pool.connection() as conn, conn.transaction():
                 for key, stream in by_stream.items():
                     state = self.streams.get(key) or self._load(conn, key)
+                    if state is None:  # a new stream: the satellite subsystem's earlier ones have ended
+                        touched += self._close_replaced(conn, key, stream[0].model_name)
                     state, changes = apply_results(state, stream, self.config)
-                    for change in changes:
-                        touched.append(self._apply(conn, key, state, change))
-                    conn.execute(
-                        "INSERT INTO detector_states (satellite_id, subsystem, stream_start, alert_id, state) "
-                        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (satellite_id, subsystem) DO UPDATE SET "
-                        "stream_start = excluded.stream_start, alert_id = excluded.alert_id, "
-                        "state = excluded.state, updated_at = now()",
-                        (*key, state.stream_start, state.alert_id, state.detector.to_state()))
+                    touched += [self._apply(conn, key, state, change) for change in changes]
+                    self._save(conn, key, state)
                     self.streams[key] = state
         except psycopg.Error as exc:
             for key in by_stream:  # the in-memory states may be ahead of what was committed
@@ -56,21 +54,45 @@ class AlertStore:
             raise
         return sorted(set(touched))
 
+    def _close_replaced(self, conn: psycopg.Connection, key: StreamKey, model_name: str) -> list[int]:
+        rows = conn.execute("SELECT stream_start FROM detector_states WHERE satellite_id = %s AND subsystem = %s "
+                            "AND stream_start <> %s AND alert_id IS NOT NULL", key).fetchall()
+        touched = []
+        for (start,) in rows:
+            old_key = (key[0], key[1], start)
+            old = self.streams.get(old_key) or self._load(conn, old_key)
+            touched += [self._apply(conn, old_key, old, change) for change in closing_changes(old, model_name, start)]
+            self._save(conn, old_key, old)
+            self.streams[old_key] = old
+        return touched
+
+    @staticmethod
+    def _save(conn: psycopg.Connection, key: StreamKey, state: StreamState) -> None:
+        conn.execute("INSERT INTO detector_states (satellite_id, subsystem, stream_start, next_sequence, alert_id, "
+                     "state, held) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                     "ON CONFLICT (satellite_id, subsystem, stream_start) DO UPDATE SET "
+                     "next_sequence = excluded.next_sequence, alert_id = excluded.alert_id, state = excluded.state, "
+                     "held = excluded.held, updated_at = now()",
+                     (*key, state.detector.seen, state.alert_id, state.detector.to_state(),
+                      [r.SerializeToString() for _, r in sorted(state.held.items())]))
+
     def _load(self, conn: psycopg.Connection, key: StreamKey) -> StreamState | None:
-        row = conn.execute("SELECT stream_start, alert_id, state FROM detector_states "
-                           "WHERE satellite_id = %s AND subsystem = %s", key).fetchone()
+        row = conn.execute("SELECT alert_id, state, held FROM detector_states "
+                           "WHERE satellite_id = %s AND subsystem = %s AND stream_start = %s", key).fetchone()
         if row is None:
             return None
-        return StreamState(StreamDetector.from_state(row[2], self.config), row[0], row[1])
+        held = [events_pb2.InferenceResult.FromString(b) for b in row[2]]
+        return StreamState(StreamDetector.from_state(row[1], self.config), row[0],
+                           {r.start_sequence: r for r in held})
 
     @staticmethod
     def _apply(conn: psycopg.Connection, key: StreamKey, state: StreamState, change: AlertChange) -> int:
         event, seq = change.event, change.event.sequence
         if event.kind == "opened":
             state.alert_id = conn.execute(
-                "INSERT INTO alerts (satellite_id, subsystem, model_name, start_time, end_time, peak_score, "
-                "start_sequence, end_sequence, raised_sequence) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                "RETURNING alert_id",
+                "INSERT INTO alerts (satellite_id, subsystem, stream_start, model_name, start_time, end_time, "
+                "peak_score, start_sequence, end_sequence, raised_sequence) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING alert_id",
                 (*key, change.model_name, change.start_time, change.end_time, seq.peak, seq.start, seq.end,
                  event.record)).fetchone()[0]
             return state.alert_id

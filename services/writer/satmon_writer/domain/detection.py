@@ -1,9 +1,20 @@
 """Live detection: a stream's results in, the alert changes they cause out.
 
-A stream is one satellite's subsystem within one replay (its records numbered
-from 0). Only stream results feed the detector; rule and manual jobs re-score
-rows the stream already covered. Everything here is pure; the adapter
-persists the changes and the detector checkpoint in one transaction.
+A stream is one satellite's subsystem from one record 0 on (a replay, or the
+spacecraft's counter restarting, starts a new one). It is identified by the
+sample time of its record 0, computed from any of its windows, so a late
+window of an earlier replay still reaches its own stream.
+
+The detector needs its records in order, but windows can arrive out of
+order: the worker scores batches concurrently, and a redelivered task comes
+late. Each stream therefore holds windows that arrive ahead of a gap and
+feeds them once the gap fills; a gap still open when the held windows span
+`MAX_HELD_WINDOWS` is given up (a window that was never scored), and the
+detector goes on after it. Only stream results feed the detector; rule and
+manual jobs re-score rows the stream already covered.
+
+Everything here is pure; the adapter persists the changes, the detector
+checkpoint and the held windows in one transaction.
 """
 
 from __future__ import annotations
@@ -15,19 +26,23 @@ from datetime import datetime, timedelta, timezone
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.topics import SUBSYSTEMS
 from satmon_detection.detector import DetectorConfig, SequenceEvent, StreamDetector, feed_window
+from satmon_detection.windows import STRIDE, fresh_rows
 
-__all__ = ["StreamKey", "StreamState", "AlertChange", "stream_results", "apply_results"]
+__all__ = ["StreamKey", "StreamState", "AlertChange", "stream_results", "apply_results", "closing_changes",
+           "held_copy", "stream_start", "MAX_HELD_WINDOWS"]
 
-StreamKey = tuple[str, str]  # (satellite_id, subsystem short name)
+StreamKey = tuple[str, str, datetime]  # (satellite_id, subsystem short name, sample time of record 0)
+MAX_HELD_WINDOWS = 12
+_EPOCH = datetime.fromtimestamp(0, timezone.utc)
 
 
 @dataclass
 class StreamState:
-    """What the writer keeps per stream: the detector, which replay it follows, the open alert."""
+    """What the writer keeps per stream: the detector, the open alert, windows held for a gap."""
 
     detector: StreamDetector
-    stream_start: datetime
     alert_id: int | None = None
+    held: dict[int, events_pb2.InferenceResult] = field(default_factory=dict)  # by start_sequence
 
 
 @dataclass(frozen=True)
@@ -38,45 +53,73 @@ class AlertChange:
     model_name: str
     start_time: datetime
     end_time: datetime
-    windows: int = 1
+
+
+def _period_ns(result: events_pb2.InferenceResult) -> float:
+    times = result.sample_times
+    if len(times) < 2:
+        return 1e9
+    return (times[-1].ToNanoseconds() - times[0].ToNanoseconds()) / (len(times) - 1)
 
 
 def _time_of(record: int, result: events_pb2.InferenceResult) -> datetime:
     """The sample time of a record number, from the window it arrived in (extrapolated at the
-    window's own spacing for records before it)."""
-    times = [t.ToNanoseconds() for t in result.sample_times]
-    period = (times[-1] - times[0]) / (len(times) - 1) if len(times) > 1 else 1e9
-    ns = times[0] + (record - result.start_sequence) * period
-    return datetime.fromtimestamp(0, timezone.utc) + timedelta(microseconds=math.floor(ns / 1000))
+    window's own spacing for records outside it)."""
+    ns = result.sample_times[0].ToNanoseconds() + (record - result.start_sequence) * _period_ns(result)
+    return _EPOCH + timedelta(microseconds=math.floor(ns / 1000))
+
+
+def stream_start(result: events_pb2.InferenceResult) -> datetime:
+    """The sample time of the stream's record 0, to the whole second (which absorbs sampling jitter)."""
+    ns = result.sample_times[0].ToNanoseconds() - result.start_sequence * _period_ns(result)
+    return _EPOCH + timedelta(seconds=round(ns / 1e9))
 
 
 def stream_results(results: list[events_pb2.InferenceResult]) -> dict[StreamKey, list[events_pb2.InferenceResult]]:
-    """Stream results grouped per stream, in record order."""
+    """Stream results grouped per stream."""
     streams: dict[StreamKey, list[events_pb2.InferenceResult]] = {}
     for r in results:
         if r.source == job_pb2.JOB_SOURCE_STREAM:
-            streams.setdefault((r.satellite_id, SUBSYSTEMS[r.subsystem]), []).append(r)
-    for rs in streams.values():
-        rs.sort(key=lambda r: r.start_sequence)
+            streams.setdefault((r.satellite_id, SUBSYSTEMS[r.subsystem], stream_start(r)), []).append(r)
     return streams
+
+
+def held_copy(result: events_pb2.InferenceResult) -> events_pb2.InferenceResult:
+    """What a held window needs to be fed later: identity, times and scores, not the prediction."""
+    kept = events_pb2.InferenceResult(start_sequence=result.start_sequence, model_name=result.model_name,
+                                      threshold=result.threshold, timestep_scores=result.timestep_scores)
+    kept.sample_times.extend(result.sample_times)
+    return kept
+
+
+def _next_fresh(result: events_pb2.InferenceResult) -> int:
+    return result.start_sequence + fresh_rows(result.start_sequence, len(result.timestep_scores))
 
 
 def apply_results(state: StreamState | None, results: list[events_pb2.InferenceResult],
                   config: DetectorConfig) -> tuple[StreamState, list[AlertChange]]:
-    """Feeds one stream's results to its detector; returns the new state and the alert changes."""
-    changes: list[AlertChange] = []
+    """Feeds one stream's results to its detector in record order; returns its state and alert changes."""
+    if state is None:
+        first = min(results, key=lambda r: r.start_sequence)
+        state = StreamState(StreamDetector(config, baseline=math.sqrt(max(first.threshold, 0.0))))
     for result in results:
-        first_time = result.sample_times[0].ToDatetime(tzinfo=timezone.utc)
-        new_replay = result.start_sequence == 0 and state is not None and state.stream_start != first_time
-        if state is None or new_replay:
-            # A new replay of this satellite starts a new stream: its open alert ends with the old one.
-            # A stream first seen after its record 0 (the writer deployed later) is joined where it is.
-            if state is not None:
-                changes += [AlertChange(e, result.model_name, first_time, first_time) for e in state.detector.flush()]
-            detector = StreamDetector(config, baseline=math.sqrt(max(result.threshold, 0.0)),
-                                      seen=result.start_sequence)
-            state = StreamState(detector, _time_of(0, result))
+        if result.start_sequence + len(result.timestep_scores) > state.detector.seen:  # not wholly seen already
+            state.held.setdefault(result.start_sequence, held_copy(result))
+    changes: list[AlertChange] = []
+    while state.held:
+        start = min(state.held)
+        result = state.held[start]
+        gap = _next_fresh(result) > state.detector.seen
+        span = (max(state.held) - start) // STRIDE + 1
+        if gap and span < MAX_HELD_WINDOWS:
+            break  # wait for the missing window
+        del state.held[start]
         for event in feed_window(state.detector, result.start_sequence, list(result.timestep_scores)):
             changes.append(AlertChange(event, result.model_name, _time_of(event.sequence.start, result),
                                        _time_of(event.sequence.end, result)))
     return state, changes
+
+
+def closing_changes(state: StreamState, model_name: str, at: datetime) -> list[AlertChange]:
+    """The open alert of a stream that a newer stream of the same satellite subsystem replaced."""
+    return [AlertChange(e, model_name, at, at) for e in state.detector.flush()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from confluent_kafka import Message
+from google.protobuf.message import DecodeError
 from opentelemetry import trace
 
 from satmon_core import metrics
@@ -11,11 +12,14 @@ from satmon_core.kafka import DeadLetter
 from satmon_core.tracing import context_from_kafka, tracer
 from satmon_core.validation import decode_record, validate_record
 from satmon_core.victoria import VictoriaMetrics
+from satmon.telemetry.v1 import events_pb2 as telemetry_events
+from satmon_core.topics import SUBSYSTEMS
 from satmon_writer.adapters.alerts import AlertStore
+from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.domain.samples import record_lines, result_lines
 from satmon_writer.domain.validation import decode_result
 
-__all__ = ["TelemetryWriter", "ResultWriter"]
+__all__ = ["TelemetryWriter", "ResultWriter", "GroundTruthWriter"]
 
 class TelemetryWriter:
     """Raw records -> smap_feature and satellite_* series.
@@ -69,4 +73,27 @@ class ResultWriter:
         touched = self.alerts.record(results)
         metrics.SINK_WRITES.labels("victoria-metrics").inc(len(lines))
         self.on_alerts(touched, results)
+        return rejects
+
+
+class GroundTruthWriter:
+    """Labels of replayed streams -> PostgreSQL, for scoring live alerts (never to the detector)."""
+
+    def __init__(self, store: GroundTruthStore) -> None:
+        self.store = store
+
+    def __call__(self, messages: list[Message]) -> list[DeadLetter]:
+        rejects, truths = [], []
+        for msg in messages:
+            truth = telemetry_events.GroundTruth()
+            try:
+                truth.ParseFromString(msg.value() or b"")
+            except DecodeError as exc:
+                rejects.append(DeadLetter(msg, "undecodable", str(exc)))
+                continue
+            if not truth.satellite_id or truth.subsystem not in SUBSYSTEMS or not truth.HasField("stream_start_time"):
+                rejects.append(DeadLetter(msg, "missing_identity", "satellite_id, subsystem and stream_start_time"))
+                continue
+            truths.append(truth)
+        self.store.record(truths)
         return rejects

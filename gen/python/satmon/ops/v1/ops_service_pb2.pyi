@@ -183,6 +183,30 @@ class GetJobStatsResponse(_message.Message):
     subsystem_stats: _containers.RepeatedCompositeFieldContainer[SubsystemStats]
     def __init__(self, total_jobs: _Optional[int] = ..., completed_jobs: _Optional[int] = ..., failed_jobs: _Optional[int] = ..., processing_jobs: _Optional[int] = ..., success_rate: _Optional[float] = ..., jobs_per_hour: _Optional[float] = ..., subsystem_stats: _Optional[_Iterable[_Union[SubsystemStats, _Mapping]]] = ...) -> None: ...
 
+class GetDetectionQualityRequest(_message.Message):
+    __slots__ = ("satellite_id",)
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    def __init__(self, satellite_id: _Optional[str] = ...) -> None: ...
+
+class GetDetectionQualityResponse(_message.Message):
+    __slots__ = ("labelled_streams", "labelled_sequences", "detected_sequences", "false_alerts", "event_precision", "event_recall", "event_f1")
+    LABELLED_STREAMS_FIELD_NUMBER: _ClassVar[int]
+    LABELLED_SEQUENCES_FIELD_NUMBER: _ClassVar[int]
+    DETECTED_SEQUENCES_FIELD_NUMBER: _ClassVar[int]
+    FALSE_ALERTS_FIELD_NUMBER: _ClassVar[int]
+    EVENT_PRECISION_FIELD_NUMBER: _ClassVar[int]
+    EVENT_RECALL_FIELD_NUMBER: _ClassVar[int]
+    EVENT_F1_FIELD_NUMBER: _ClassVar[int]
+    labelled_streams: int
+    labelled_sequences: int
+    detected_sequences: int
+    false_alerts: int
+    event_precision: float
+    event_recall: float
+    event_f1: float
+    def __init__(self, labelled_streams: _Optional[int] = ..., labelled_sequences: _Optional[int] = ..., detected_sequences: _Optional[int] = ..., false_alerts: _Optional[int] = ..., event_precision: _Optional[float] = ..., event_recall: _Optional[float] = ..., event_f1: _Optional[float] = ...) -> None: ...
+
 class SearchResultsRequest(_message.Message):
     __slots__ = ("satellite_id", "subsystem", "model_name", "start_time", "end_time", "anomalies_only", "page_size", "page_token")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]

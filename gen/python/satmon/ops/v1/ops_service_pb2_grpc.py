@@ -71,6 +71,11 @@ class OpsServiceStub:
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetJobStatsRequest.SerializeToString,
                 response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetJobStatsResponse.FromString,
                 _registered_method=True)
+        self.GetDetectionQuality = channel.unary_unary(
+                '/satmon.ops.v1.OpsService/GetDetectionQuality',
+                request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetDetectionQualityRequest.SerializeToString,
+                response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetDetectionQualityResponse.FromString,
+                _registered_method=True)
         self.SearchResults = channel.unary_unary(
                 '/satmon.ops.v1.OpsService/SearchResults',
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.SearchResultsRequest.SerializeToString,
@@ -158,6 +163,16 @@ class OpsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetDetectionQuality(self, request, context):
+        """Event-wise precision and recall of the alerts raised so far against the labels of the
+        replayed SMAP rows (only streams replayed by `satmon simulate` carry labels). A labelled
+        sequence counts once the stream has reached it; each alert overlapping no label is one
+        false alert. Errors: UNAVAILABLE when PostgreSQL cannot be reached.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SearchResults(self, request, context):
         """Scored windows matching the filters.
         """
@@ -239,6 +254,11 @@ def add_OpsServiceServicer_to_server(servicer, server):
                     servicer.GetJobStats,
                     request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetJobStatsRequest.FromString,
                     response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetJobStatsResponse.SerializeToString,
+            ),
+            'GetDetectionQuality': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDetectionQuality,
+                    request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetDetectionQualityRequest.FromString,
+                    response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetDetectionQualityResponse.SerializeToString,
             ),
             'SearchResults': grpc.unary_unary_rpc_method_handler(
                     servicer.SearchResults,
@@ -462,6 +482,33 @@ class OpsService:
             '/satmon.ops.v1.OpsService/GetJobStats',
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetJobStatsRequest.SerializeToString,
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetJobStatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDetectionQuality(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/satmon.ops.v1.OpsService/GetDetectionQuality',
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetDetectionQualityRequest.SerializeToString,
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.GetDetectionQualityResponse.FromString,
             options,
             channel_credentials,
             insecure,

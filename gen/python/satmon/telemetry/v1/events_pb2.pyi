@@ -43,3 +43,27 @@ class SubsystemSample(_message.Message):
     frame: _telemetry_pb2.SubsystemFrame
     housekeeping: _telemetry_pb2.Housekeeping
     def __init__(self, satellite_id: _Optional[str] = ..., sample_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sequence: _Optional[int] = ..., record_index: _Optional[int] = ..., frame: _Optional[_Union[_telemetry_pb2.SubsystemFrame, _Mapping]] = ..., housekeeping: _Optional[_Union[_telemetry_pb2.Housekeeping, _Mapping]] = ...) -> None: ...
+
+class GroundTruth(_message.Message):
+    __slots__ = ("satellite_id", "subsystem", "channel", "stream_start_time", "records", "sequences")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    STREAM_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCES_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    subsystem: _telemetry_pb2.Subsystem
+    channel: str
+    stream_start_time: _timestamp_pb2.Timestamp
+    records: int
+    sequences: _containers.RepeatedCompositeFieldContainer[LabelledSequence]
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., channel: _Optional[str] = ..., stream_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., records: _Optional[int] = ..., sequences: _Optional[_Iterable[_Union[LabelledSequence, _Mapping]]] = ...) -> None: ...
+
+class LabelledSequence(_message.Message):
+    __slots__ = ("start_sequence", "end_sequence")
+    START_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    END_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    start_sequence: int
+    end_sequence: int
+    def __init__(self, start_sequence: _Optional[int] = ..., end_sequence: _Optional[int] = ...) -> None: ...

@@ -22,7 +22,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/ops/v1/ops_service.proto.
  */
 export const file_satmon_ops_v1_ops_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIlYKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoASLuAQoKVHJlbmRRdWVyeRIaCgxzYXRlbGxpdGVfaWQYASABKAlCBOJBAQISNwoJc3Vic3lzdGVtGAIgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1CBOJBAQISFwoPZmVhdHVyZV9pbmRpY2VzGAMgAygNEi4KCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxzdGVwX3NlY29uZHMYBiABKA0iRgoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSLgoFcXVlcnkYASABKAsyGS5zYXRtb24ub3BzLnYxLlRyZW5kUXVlcnlCBOJBAQIiQwoVUXVlcnlSYXdUcmVuZFJlc3BvbnNlEioKBnNlcmllcxgBIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMiTQobUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0Ei4KBXF1ZXJ5GAEgASgLMhkuc2F0bW9uLm9wcy52MS5UcmVuZFF1ZXJ5QgTiQQECIkoKHFF1ZXJ5UHJlZGljdGlvblRyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyJGChRDb21wYXJlVHJlbmRzUmVxdWVzdBIuCgVxdWVyeRgBIAEoCzIZLnNhdG1vbi5vcHMudjEuVHJlbmRRdWVyeUIE4kEBAiKjAQoVQ29tcGFyZVRyZW5kc1Jlc3BvbnNlEicKA3JhdxgBIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMSLgoKcHJlZGljdGlvbhgCIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMSMQoNYW5vbWFseV9zY29yZRgDIAEoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMiFAoSTGlzdE1ldHJpY3NSZXF1ZXN0IiYKE0xpc3RNZXRyaWNzUmVzcG9uc2USDwoHbWV0cmljcxgBIAMoCSIXChVMaXN0U2F0ZWxsaXRlc1JlcXVlc3QilgIKEFNhdGVsbGl0ZVN1bW1hcnkSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjIKDmxhc3Rfc2Vlbl90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAMgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAQgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBSABKAESFAoMbGF0aXR1ZGVfZGVnGAYgASgBEhUKDWxvbmdpdHVkZV9kZWcYByABKAESPAoUYW5vbWFsb3VzX3N1YnN5c3RlbXMYCCADKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbSJNChZMaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlEjMKCnNhdGVsbGl0ZXMYASADKAsyHy5zYXRtb24ub3BzLnYxLlNhdGVsbGl0ZVN1bW1hcnkirAEKD0xpc3RKb2JzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIUCgxzYXRlbGxpdGVfaWQYAyABKAkSLAoFc3RhdGUYBCABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlEi4KBnNvdXJjZRgFIAEoDjIeLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU291cmNlIlwKEExpc3RKb2JzUmVzcG9uc2USLwoEam9icxgBIAMoCzIhLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlSm9iEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJyChJHZXRKb2JTdGF0c1JlcXVlc3QSLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYBCg5TdWJzeXN0ZW1TdGF0cxIxCglzdWJzeXN0ZW0YASABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRIXCg9pbmZlcmVuY2VfY291bnQYAiABKAQSFAoMYW5vbWFseV9yYXRlGAMgASgBEhIKCm1lYW5fc2NvcmUYBCABKAEi1AEKE0dldEpvYlN0YXRzUmVzcG9uc2USEgoKdG90YWxfam9icxgBIAEoBBIWCg5jb21wbGV0ZWRfam9icxgCIAEoBBITCgtmYWlsZWRfam9icxgDIAEoBBIXCg9wcm9jZXNzaW5nX2pvYnMYBCABKAQSFAoMc3VjY2Vzc19yYXRlGAUgASgBEhUKDWpvYnNfcGVyX2hvdXIYBiABKAESNgoPc3Vic3lzdGVtX3N0YXRzGAcgAygLMh0uc2F0bW9uLm9wcy52MS5TdWJzeXN0ZW1TdGF0cyKQAgoUU2VhcmNoUmVzdWx0c1JlcXVlc3QSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjEKCXN1YnN5c3RlbRgCIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYAyABKAkSLgoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmFub21hbGllc19vbmx5GAYgASgIEhEKCXBhZ2Vfc2l6ZRgHIAEoBRISCgpwYWdlX3Rva2VuGAggASgJImoKFVNlYXJjaFJlc3VsdHNSZXNwb25zZRI4CgdyZXN1bHRzGAEgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2USFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJInoKEUxpc3RBbGVydHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDHNhdGVsbGl0ZV9pZBgDIAEoCRIoCgVzdGF0ZRgEIAEoDjIZLnNhdG1vbi5vcHMudjEuQWxlcnRTdGF0ZSJTChJMaXN0QWxlcnRzUmVzcG9uc2USJAoGYWxlcnRzGAEgAygLMhQuc2F0bW9uLm9wcy52MS5BbGVydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiXwoXQWNrbm93bGVkZ2VBbGVydFJlcXVlc3QSFgoIYWxlcnRfaWQYASABKAlCBOJBAQISGwoNb3BlcmF0b3JfbmFtZRgCIAEoCUIE4kEBARIPCgdjb21tZW50GAMgASgJIj8KGEFja25vd2xlZGdlQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQiWwoTUmVzb2x2ZUFsZXJ0UmVxdWVzdBIWCghhbGVydF9pZBgBIAEoCUIE4kEBAhIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEg8KB2NvbW1lbnQYAyABKAkiOwoUUmVzb2x2ZUFsZXJ0UmVzcG9uc2USIwoFYWxlcnQYASABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0IhQKEkNoZWNrSGVhbHRoUmVxdWVzdCJBChBEZXBlbmRlbmN5SGVhbHRoEgwKBG5hbWUYASABKAkSDwoHaGVhbHRoeRgCIAEoCBIOCgZkZXRhaWwYAyABKAkiXAoTQ2hlY2tIZWFsdGhSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSNQoMZGVwZW5kZW5jaWVzGAIgAygLMh8uc2F0bW9uLm9wcy52MS5EZXBlbmRlbmN5SGVhbHRoIisKE1N0cmVhbUV2ZW50c1JlcXVlc3QSFAoMc2F0ZWxsaXRlX2lkGAEgASgJIrMBChRTdHJlYW1FdmVudHNSZXNwb25zZRI2CgZyZXN1bHQYASABKAsyJC5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZVJlc3VsdEgAEiUKBWFsZXJ0GAIgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydEgAEjMKBXN0YXRzGAMgASgLMiIuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1Jlc3BvbnNlSABCBwoFZXZlbnQy4A0KCk9wc1NlcnZpY2USiAEKDVF1ZXJ5UmF3VHJlbmQSIy5zYXRtb24ub3BzLnYxLlF1ZXJ5UmF3VHJlbmRSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5RdWVyeVJhd1RyZW5kUmVzcG9uc2UiLILT5JMCJhIOL3YxL3RyZW5kczpyYXdaFBISL2FwaS92MS90cmVuZHMvcmF3EqsBChRRdWVyeVByZWRpY3Rpb25UcmVuZBIqLnNhdG1vbi5vcHMudjEuUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0Gisuc2F0bW9uLm9wcy52MS5RdWVyeVByZWRpY3Rpb25UcmVuZFJlc3BvbnNlIjqC0+STAjQSFS92MS90cmVuZHM6cHJlZGljdGlvblobEhkvYXBpL3YxL3RyZW5kcy9wcmVkaWN0aW9uEpABCg1Db21wYXJlVHJlbmRzEiMuc2F0bW9uLm9wcy52MS5Db21wYXJlVHJlbmRzUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuQ29tcGFyZVRyZW5kc1Jlc3BvbnNlIjSC0+STAi4SEi92MS90cmVuZHM6Y29tcGFyZVoYEhYvYXBpL3YxL3RyZW5kcy9jb21wYXJlEoMBCgtMaXN0TWV0cmljcxIhLnNhdG1vbi5vcHMudjEuTGlzdE1ldHJpY3NSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5MaXN0TWV0cmljc1Jlc3BvbnNlIi2C0+STAicSCy92MS9tZXRyaWNzWhgSFi9hcGkvdjEvdHJlbmRzL21ldHJpY3MSkgEKDkxpc3RTYXRlbGxpdGVzEiQuc2F0bW9uLm9wcy52MS5MaXN0U2F0ZWxsaXRlc1JlcXVlc3QaJS5zYXRtb24ub3BzLnYxLkxpc3RTYXRlbGxpdGVzUmVzcG9uc2UiM4LT5JMCLRIOL3YxL3NhdGVsbGl0ZXNaGxIZL2FwaS92MS90cmVuZHMvc2F0ZWxsaXRlcxJ3CghMaXN0Sm9icxIeLnNhdG1vbi5vcHMudjEuTGlzdEpvYnNSZXF1ZXN0Gh8uc2F0bW9uLm9wcy52MS5MaXN0Sm9ic1Jlc3BvbnNlIiqC0+STAiQSDC92MS9vcHMvam9ic1oUEhIvYXBpL3YxL3F1ZXJ5L2pvYnMSggEKC0dldEpvYlN0YXRzEiEuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1JlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVzcG9uc2UiLILT5JMCJhINL3YxL29wcy9zdGF0c1oVEhMvYXBpL3YxL3F1ZXJ5L3N0YXRzEpABCg1TZWFyY2hSZXN1bHRzEiMuc2F0bW9uLm9wcy52MS5TZWFyY2hSZXN1bHRzUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuU2VhcmNoUmVzdWx0c1Jlc3BvbnNlIjSC0+STAi4SEi92MS9yZXN1bHRzOnNlYXJjaFoYEhYvYXBpL3YxL3NlYXJjaC9yZXN1bHRzEmUKCkxpc3RBbGVydHMSIC5zYXRtb24ub3BzLnYxLkxpc3RBbGVydHNSZXF1ZXN0GiEuc2F0bW9uLm9wcy52MS5MaXN0QWxlcnRzUmVzcG9uc2UiEoLT5JMCDBIKL3YxL2FsZXJ0cxKRAQoQQWNrbm93bGVkZ2VBbGVydBImLnNhdG1vbi5vcHMudjEuQWNrbm93bGVkZ2VBbGVydFJlcXVlc3QaJy5zYXRtb24ub3BzLnYxLkFja25vd2xlZGdlQWxlcnRSZXNwb25zZSIsgtPkkwImIiEvdjEvYWxlcnRzL3thbGVydF9pZH06YWNrbm93bGVkZ2U6ASoSgQEKDFJlc29sdmVBbGVydBIiLnNhdG1vbi5vcHMudjEuUmVzb2x2ZUFsZXJ0UmVxdWVzdBojLnNhdG1vbi5vcHMudjEuUmVzb2x2ZUFsZXJ0UmVzcG9uc2UiKILT5JMCIiIdL3YxL2FsZXJ0cy97YWxlcnRfaWR9OnJlc29sdmU6ASoSZQoLQ2hlY2tIZWFsdGgSIS5zYXRtb24ub3BzLnYxLkNoZWNrSGVhbHRoUmVxdWVzdBoiLnNhdG1vbi5vcHMudjEuQ2hlY2tIZWFsdGhSZXNwb25zZSIPgtPkkwIJEgcvaGVhbHRoEnQKDFN0cmVhbUV2ZW50cxIiLnNhdG1vbi5vcHMudjEuU3RyZWFtRXZlbnRzUmVxdWVzdBojLnNhdG1vbi5vcHMudjEuU3RyZWFtRXZlbnRzUmVzcG9uc2UiGYLT5JMCExIRL3YxL2V2ZW50czpzdHJlYW0wAWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIlYKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoASLuAQoKVHJlbmRRdWVyeRIaCgxzYXRlbGxpdGVfaWQYASABKAlCBOJBAQISNwoJc3Vic3lzdGVtGAIgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1CBOJBAQISFwoPZmVhdHVyZV9pbmRpY2VzGAMgAygNEi4KCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxzdGVwX3NlY29uZHMYBiABKA0iRgoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSLgoFcXVlcnkYASABKAsyGS5zYXRtb24ub3BzLnYxLlRyZW5kUXVlcnlCBOJBAQIiQwoVUXVlcnlSYXdUcmVuZFJlc3BvbnNlEioKBnNlcmllcxgBIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMiTQobUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0Ei4KBXF1ZXJ5GAEgASgLMhkuc2F0bW9uLm9wcy52MS5UcmVuZFF1ZXJ5QgTiQQECIkoKHFF1ZXJ5UHJlZGljdGlvblRyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyJGChRDb21wYXJlVHJlbmRzUmVxdWVzdBIuCgVxdWVyeRgBIAEoCzIZLnNhdG1vbi5vcHMudjEuVHJlbmRRdWVyeUIE4kEBAiKjAQoVQ29tcGFyZVRyZW5kc1Jlc3BvbnNlEicKA3JhdxgBIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMSLgoKcHJlZGljdGlvbhgCIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMSMQoNYW5vbWFseV9zY29yZRgDIAEoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMiFAoSTGlzdE1ldHJpY3NSZXF1ZXN0IiYKE0xpc3RNZXRyaWNzUmVzcG9uc2USDwoHbWV0cmljcxgBIAMoCSIXChVMaXN0U2F0ZWxsaXRlc1JlcXVlc3QilgIKEFNhdGVsbGl0ZVN1bW1hcnkSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjIKDmxhc3Rfc2Vlbl90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAMgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAQgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBSABKAESFAoMbGF0aXR1ZGVfZGVnGAYgASgBEhUKDWxvbmdpdHVkZV9kZWcYByABKAESPAoUYW5vbWFsb3VzX3N1YnN5c3RlbXMYCCADKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbSJNChZMaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlEjMKCnNhdGVsbGl0ZXMYASADKAsyHy5zYXRtb24ub3BzLnYxLlNhdGVsbGl0ZVN1bW1hcnkirAEKD0xpc3RKb2JzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIUCgxzYXRlbGxpdGVfaWQYAyABKAkSLAoFc3RhdGUYBCABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlEi4KBnNvdXJjZRgFIAEoDjIeLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU291cmNlIlwKEExpc3RKb2JzUmVzcG9uc2USLwoEam9icxgBIAMoCzIhLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlSm9iEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJyChJHZXRKb2JTdGF0c1JlcXVlc3QSLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYBCg5TdWJzeXN0ZW1TdGF0cxIxCglzdWJzeXN0ZW0YASABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRIXCg9pbmZlcmVuY2VfY291bnQYAiABKAQSFAoMYW5vbWFseV9yYXRlGAMgASgBEhIKCm1lYW5fc2NvcmUYBCABKAEi1AEKE0dldEpvYlN0YXRzUmVzcG9uc2USEgoKdG90YWxfam9icxgBIAEoBBIWCg5jb21wbGV0ZWRfam9icxgCIAEoBBITCgtmYWlsZWRfam9icxgDIAEoBBIXCg9wcm9jZXNzaW5nX2pvYnMYBCABKAQSFAoMc3VjY2Vzc19yYXRlGAUgASgBEhUKDWpvYnNfcGVyX2hvdXIYBiABKAESNgoPc3Vic3lzdGVtX3N0YXRzGAcgAygLMh0uc2F0bW9uLm9wcy52MS5TdWJzeXN0ZW1TdGF0cyIyChpHZXREZXRlY3Rpb25RdWFsaXR5UmVxdWVzdBIUCgxzYXRlbGxpdGVfaWQYASABKAkixgEKG0dldERldGVjdGlvblF1YWxpdHlSZXNwb25zZRIYChBsYWJlbGxlZF9zdHJlYW1zGAEgASgEEhoKEmxhYmVsbGVkX3NlcXVlbmNlcxgCIAEoBBIaChJkZXRlY3RlZF9zZXF1ZW5jZXMYAyABKAQSFAoMZmFsc2VfYWxlcnRzGAQgASgEEhcKD2V2ZW50X3ByZWNpc2lvbhgFIAEoARIUCgxldmVudF9yZWNhbGwYBiABKAESEAoIZXZlbnRfZjEYByABKAEikAIKFFNlYXJjaFJlc3VsdHNSZXF1ZXN0EhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIxCglzdWJzeXN0ZW0YAiABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRISCgptb2RlbF9uYW1lGAMgASgJEi4KCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5hbm9tYWxpZXNfb25seRgGIAEoCBIRCglwYWdlX3NpemUYByABKAUSEgoKcGFnZV90b2tlbhgIIAEoCSJqChVTZWFyY2hSZXN1bHRzUmVzcG9uc2USOAoHcmVzdWx0cxgBIAMoCzInLnNhdG1vbi5kZXRlY3Rpb24udjEuU3Vic3lzdGVtSW5mZXJlbmNlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ6ChFMaXN0QWxlcnRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIUCgxzYXRlbGxpdGVfaWQYAyABKAkSKAoFc3RhdGUYBCABKA4yGS5zYXRtb24ub3BzLnYxLkFsZXJ0U3RhdGUiUwoSTGlzdEFsZXJ0c1Jlc3BvbnNlEiQKBmFsZXJ0cxgBIAMoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIl8KF0Fja25vd2xlZGdlQWxlcnRSZXF1ZXN0EhYKCGFsZXJ0X2lkGAEgASgJQgTiQQECEhsKDW9wZXJhdG9yX25hbWUYAiABKAlCBOJBAQESDwoHY29tbWVudBgDIAEoCSI/ChhBY2tub3dsZWRnZUFsZXJ0UmVzcG9uc2USIwoFYWxlcnQYASABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0IlsKE1Jlc29sdmVBbGVydFJlcXVlc3QSFgoIYWxlcnRfaWQYASABKAlCBOJBAQISGwoNb3BlcmF0b3JfbmFtZRgCIAEoCUIE4kEBARIPCgdjb21tZW50GAMgASgJIjsKFFJlc29sdmVBbGVydFJlc3BvbnNlEiMKBWFsZXJ0GAEgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydCIUChJDaGVja0hlYWx0aFJlcXVlc3QiQQoQRGVwZW5kZW5jeUhlYWx0aBIMCgRuYW1lGAEgASgJEg8KB2hlYWx0aHkYAiABKAgSDgoGZGV0YWlsGAMgASgJIlwKE0NoZWNrSGVhbHRoUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEjUKDGRlcGVuZGVuY2llcxgCIAMoCzIfLnNhdG1vbi5vcHMudjEuRGVwZW5kZW5jeUhlYWx0aCIrChNTdHJlYW1FdmVudHNSZXF1ZXN0EhQKDHNhdGVsbGl0ZV9pZBgBIAEoCSKzAQoUU3RyZWFtRXZlbnRzUmVzcG9uc2USNgoGcmVzdWx0GAEgASgLMiQuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VSZXN1bHRIABIlCgVhbGVydBgCIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnRIABIzCgVzdGF0cxgDIAEoCzIiLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXNwb25zZUgAQgcKBWV2ZW50MpUPCgpPcHNTZXJ2aWNlEogBCg1RdWVyeVJhd1RyZW5kEiMuc2F0bW9uLm9wcy52MS5RdWVyeVJhd1RyZW5kUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuUXVlcnlSYXdUcmVuZFJlc3BvbnNlIiyC0+STAiYSDi92MS90cmVuZHM6cmF3WhQSEi9hcGkvdjEvdHJlbmRzL3JhdxKrAQoUUXVlcnlQcmVkaWN0aW9uVHJlbmQSKi5zYXRtb24ub3BzLnYxLlF1ZXJ5UHJlZGljdGlvblRyZW5kUmVxdWVzdBorLnNhdG1vbi5vcHMudjEuUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXNwb25zZSI6gtPkkwI0EhUvdjEvdHJlbmRzOnByZWRpY3Rpb25aGxIZL2FwaS92MS90cmVuZHMvcHJlZGljdGlvbhKQAQoNQ29tcGFyZVRyZW5kcxIjLnNhdG1vbi5vcHMudjEuQ29tcGFyZVRyZW5kc1JlcXVlc3QaJC5zYXRtb24ub3BzLnYxLkNvbXBhcmVUcmVuZHNSZXNwb25zZSI0gtPkkwIuEhIvdjEvdHJlbmRzOmNvbXBhcmVaGBIWL2FwaS92MS90cmVuZHMvY29tcGFyZRKDAQoLTGlzdE1ldHJpY3MSIS5zYXRtb24ub3BzLnYxLkxpc3RNZXRyaWNzUmVxdWVzdBoiLnNhdG1vbi5vcHMudjEuTGlzdE1ldHJpY3NSZXNwb25zZSItgtPkkwInEgsvdjEvbWV0cmljc1oYEhYvYXBpL3YxL3RyZW5kcy9tZXRyaWNzEpIBCg5MaXN0U2F0ZWxsaXRlcxIkLnNhdG1vbi5vcHMudjEuTGlzdFNhdGVsbGl0ZXNSZXF1ZXN0GiUuc2F0bW9uLm9wcy52MS5MaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlIjOC0+STAi0SDi92MS9zYXRlbGxpdGVzWhsSGS9hcGkvdjEvdHJlbmRzL3NhdGVsbGl0ZXMSdwoITGlzdEpvYnMSHi5zYXRtb24ub3BzLnYxLkxpc3RKb2JzUmVxdWVzdBofLnNhdG1vbi5vcHMudjEuTGlzdEpvYnNSZXNwb25zZSIqgtPkkwIkEgwvdjEvb3BzL2pvYnNaFBISL2FwaS92MS9xdWVyeS9qb2JzEoIBCgtHZXRKb2JTdGF0cxIhLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1Jlc3BvbnNlIiyC0+STAiYSDS92MS9vcHMvc3RhdHNaFRITL2FwaS92MS9xdWVyeS9zdGF0cxKyAQoTR2V0RGV0ZWN0aW9uUXVhbGl0eRIpLnNhdG1vbi5vcHMudjEuR2V0RGV0ZWN0aW9uUXVhbGl0eVJlcXVlc3QaKi5zYXRtb24ub3BzLnYxLkdldERldGVjdGlvblF1YWxpdHlSZXNwb25zZSJEgtPkkwI+EhkvdjEvb3BzL2RldGVjdGlvbi1xdWFsaXR5WiESHy9hcGkvdjEvcXVlcnkvZGV0ZWN0aW9uLXF1YWxpdHkSkAEKDVNlYXJjaFJlc3VsdHMSIy5zYXRtb24ub3BzLnYxLlNlYXJjaFJlc3VsdHNSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5TZWFyY2hSZXN1bHRzUmVzcG9uc2UiNILT5JMCLhISL3YxL3Jlc3VsdHM6c2VhcmNoWhgSFi9hcGkvdjEvc2VhcmNoL3Jlc3VsdHMSZQoKTGlzdEFsZXJ0cxIgLnNhdG1vbi5vcHMudjEuTGlzdEFsZXJ0c1JlcXVlc3QaIS5zYXRtb24ub3BzLnYxLkxpc3RBbGVydHNSZXNwb25zZSISgtPkkwIMEgovdjEvYWxlcnRzEpEBChBBY2tub3dsZWRnZUFsZXJ0EiYuc2F0bW9uLm9wcy52MS5BY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBonLnNhdG1vbi5vcHMudjEuQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlIiyC0+STAiYiIS92MS9hbGVydHMve2FsZXJ0X2lkfTphY2tub3dsZWRnZToBKhKBAQoMUmVzb2x2ZUFsZXJ0EiIuc2F0bW9uLm9wcy52MS5SZXNvbHZlQWxlcnRSZXF1ZXN0GiMuc2F0bW9uLm9wcy52MS5SZXNvbHZlQWxlcnRSZXNwb25zZSIogtPkkwIiIh0vdjEvYWxlcnRzL3thbGVydF9pZH06cmVzb2x2ZToBKhJlCgtDaGVja0hlYWx0aBIhLnNhdG1vbi5vcHMudjEuQ2hlY2tIZWFsdGhSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5DaGVja0hlYWx0aFJlc3BvbnNlIg+C0+STAgkSBy9oZWFsdGgSdAoMU3RyZWFtRXZlbnRzEiIuc2F0bW9uLm9wcy52MS5TdHJlYW1FdmVudHNSZXF1ZXN0GiMuc2F0bW9uLm9wcy52MS5TdHJlYW1FdmVudHNSZXNwb25zZSIZgtPkkwITEhEvdjEvZXZlbnRzOnN0cmVhbTABYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert, file_satmon_telemetry_v1_telemetry]);
 
 /**
  * TrendSeries is one feature's series, as two parallel packed arrays: a chart
@@ -616,6 +616,90 @@ export const GetJobStatsResponseSchema: GenMessage<GetJobStatsResponse> = /*@__P
   messageDesc(file_satmon_ops_v1_ops_service, 17);
 
 /**
+ * GetDetectionQualityRequest asks for the live detection figures.
+ *
+ * @generated from message satmon.ops.v1.GetDetectionQualityRequest
+ */
+export type GetDetectionQualityRequest = Message<"satmon.ops.v1.GetDetectionQualityRequest"> & {
+  /**
+   * Only this satellite, when set.
+   *
+   * @generated from field: string satellite_id = 1;
+   */
+  satelliteId: string;
+};
+
+/**
+ * Describes the message satmon.ops.v1.GetDetectionQualityRequest.
+ * Use `create(GetDetectionQualityRequestSchema)` to create a new message.
+ */
+export const GetDetectionQualityRequestSchema: GenMessage<GetDetectionQualityRequest> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 18);
+
+/**
+ * GetDetectionQualityResponse scores the live alerts against the replay's labels (Hundman rule).
+ *
+ * @generated from message satmon.ops.v1.GetDetectionQualityResponse
+ */
+export type GetDetectionQualityResponse = Message<"satmon.ops.v1.GetDetectionQualityResponse"> & {
+  /**
+   * Streams (satellite, subsystem, replay) that carry labels.
+   *
+   * @generated from field: uint64 labelled_streams = 1;
+   */
+  labelledStreams: bigint;
+
+  /**
+   * Labelled sequences the replay has reached.
+   *
+   * @generated from field: uint64 labelled_sequences = 2;
+   */
+  labelledSequences: bigint;
+
+  /**
+   * Of those, sequences overlapped by an alert of their stream.
+   *
+   * @generated from field: uint64 detected_sequences = 3;
+   */
+  detectedSequences: bigint;
+
+  /**
+   * Alerts on labelled streams that overlap no labelled sequence.
+   *
+   * @generated from field: uint64 false_alerts = 4;
+   */
+  falseAlerts: bigint;
+
+  /**
+   * detected / (detected + false alerts); 0 when there is no alert.
+   *
+   * @generated from field: double event_precision = 5;
+   */
+  eventPrecision: number;
+
+  /**
+   * detected / labelled sequences; 0 when none has been reached.
+   *
+   * @generated from field: double event_recall = 6;
+   */
+  eventRecall: number;
+
+  /**
+   * Harmonic mean of the two.
+   *
+   * @generated from field: double event_f1 = 7;
+   */
+  eventF1: number;
+};
+
+/**
+ * Describes the message satmon.ops.v1.GetDetectionQualityResponse.
+ * Use `create(GetDetectionQualityResponseSchema)` to create a new message.
+ */
+export const GetDetectionQualityResponseSchema: GenMessage<GetDetectionQualityResponse> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 19);
+
+/**
  * SearchResultsRequest filters scored windows.
  *
  * @generated from message satmon.ops.v1.SearchResultsRequest
@@ -683,7 +767,7 @@ export type SearchResultsRequest = Message<"satmon.ops.v1.SearchResultsRequest">
  * Use `create(SearchResultsRequestSchema)` to create a new message.
  */
 export const SearchResultsRequestSchema: GenMessage<SearchResultsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 18);
+  messageDesc(file_satmon_ops_v1_ops_service, 20);
 
 /**
  * SearchResultsResponse is one page of scored windows.
@@ -711,7 +795,7 @@ export type SearchResultsResponse = Message<"satmon.ops.v1.SearchResultsResponse
  * Use `create(SearchResultsResponseSchema)` to create a new message.
  */
 export const SearchResultsResponseSchema: GenMessage<SearchResultsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 19);
+  messageDesc(file_satmon_ops_v1_ops_service, 21);
 
 /**
  * ListAlertsRequest filters and pages alerts.
@@ -753,7 +837,7 @@ export type ListAlertsRequest = Message<"satmon.ops.v1.ListAlertsRequest"> & {
  * Use `create(ListAlertsRequestSchema)` to create a new message.
  */
 export const ListAlertsRequestSchema: GenMessage<ListAlertsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 20);
+  messageDesc(file_satmon_ops_v1_ops_service, 22);
 
 /**
  * ListAlertsResponse is one page of alerts.
@@ -781,7 +865,7 @@ export type ListAlertsResponse = Message<"satmon.ops.v1.ListAlertsResponse"> & {
  * Use `create(ListAlertsResponseSchema)` to create a new message.
  */
 export const ListAlertsResponseSchema: GenMessage<ListAlertsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 21);
+  messageDesc(file_satmon_ops_v1_ops_service, 23);
 
 /**
  * AcknowledgeAlertRequest acknowledges an alert.
@@ -817,7 +901,7 @@ export type AcknowledgeAlertRequest = Message<"satmon.ops.v1.AcknowledgeAlertReq
  * Use `create(AcknowledgeAlertRequestSchema)` to create a new message.
  */
 export const AcknowledgeAlertRequestSchema: GenMessage<AcknowledgeAlertRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 22);
+  messageDesc(file_satmon_ops_v1_ops_service, 24);
 
 /**
  * AcknowledgeAlertResponse carries the updated alert.
@@ -838,7 +922,7 @@ export type AcknowledgeAlertResponse = Message<"satmon.ops.v1.AcknowledgeAlertRe
  * Use `create(AcknowledgeAlertResponseSchema)` to create a new message.
  */
 export const AcknowledgeAlertResponseSchema: GenMessage<AcknowledgeAlertResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 23);
+  messageDesc(file_satmon_ops_v1_ops_service, 25);
 
 /**
  * ResolveAlertRequest resolves an alert.
@@ -874,7 +958,7 @@ export type ResolveAlertRequest = Message<"satmon.ops.v1.ResolveAlertRequest"> &
  * Use `create(ResolveAlertRequestSchema)` to create a new message.
  */
 export const ResolveAlertRequestSchema: GenMessage<ResolveAlertRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 24);
+  messageDesc(file_satmon_ops_v1_ops_service, 26);
 
 /**
  * ResolveAlertResponse carries the updated alert.
@@ -895,7 +979,7 @@ export type ResolveAlertResponse = Message<"satmon.ops.v1.ResolveAlertResponse">
  * Use `create(ResolveAlertResponseSchema)` to create a new message.
  */
 export const ResolveAlertResponseSchema: GenMessage<ResolveAlertResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 25);
+  messageDesc(file_satmon_ops_v1_ops_service, 27);
 
 /**
  * CheckHealthRequest takes no arguments.
@@ -910,7 +994,7 @@ export type CheckHealthRequest = Message<"satmon.ops.v1.CheckHealthRequest"> & {
  * Use `create(CheckHealthRequestSchema)` to create a new message.
  */
 export const CheckHealthRequestSchema: GenMessage<CheckHealthRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 26);
+  messageDesc(file_satmon_ops_v1_ops_service, 28);
 
 /**
  * DependencyHealth is one store's reachability.
@@ -945,7 +1029,7 @@ export type DependencyHealth = Message<"satmon.ops.v1.DependencyHealth"> & {
  * Use `create(DependencyHealthSchema)` to create a new message.
  */
 export const DependencyHealthSchema: GenMessage<DependencyHealth> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 27);
+  messageDesc(file_satmon_ops_v1_ops_service, 29);
 
 /**
  * CheckHealthResponse reports the API's own status and its dependencies'.
@@ -973,7 +1057,7 @@ export type CheckHealthResponse = Message<"satmon.ops.v1.CheckHealthResponse"> &
  * Use `create(CheckHealthResponseSchema)` to create a new message.
  */
 export const CheckHealthResponseSchema: GenMessage<CheckHealthResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 28);
+  messageDesc(file_satmon_ops_v1_ops_service, 30);
 
 /**
  * StreamEventsRequest chooses what to receive.
@@ -994,7 +1078,7 @@ export type StreamEventsRequest = Message<"satmon.ops.v1.StreamEventsRequest"> &
  * Use `create(StreamEventsRequestSchema)` to create a new message.
  */
 export const StreamEventsRequestSchema: GenMessage<StreamEventsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 29);
+  messageDesc(file_satmon_ops_v1_ops_service, 31);
 
 /**
  * StreamEventsResponse is one event.
@@ -1039,7 +1123,7 @@ export type StreamEventsResponse = Message<"satmon.ops.v1.StreamEventsResponse">
  * Use `create(StreamEventsResponseSchema)` to create a new message.
  */
 export const StreamEventsResponseSchema: GenMessage<StreamEventsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 30);
+  messageDesc(file_satmon_ops_v1_ops_service, 32);
 
 /**
  * OpsService answers operators' queries: trends, fleet, jobs, statistics,
@@ -1118,6 +1202,19 @@ export const OpsService: GenService<{
     methodKind: "unary";
     input: typeof GetJobStatsRequestSchema;
     output: typeof GetJobStatsResponseSchema;
+  },
+  /**
+   * Event-wise precision and recall of the alerts raised so far against the labels of the
+   * replayed SMAP rows (only streams replayed by `satmon simulate` carry labels). A labelled
+   * sequence counts once the stream has reached it; each alert overlapping no label is one
+   * false alert. Errors: UNAVAILABLE when PostgreSQL cannot be reached.
+   *
+   * @generated from rpc satmon.ops.v1.OpsService.GetDetectionQuality
+   */
+  getDetectionQuality: {
+    methodKind: "unary";
+    input: typeof GetDetectionQualityRequestSchema;
+    output: typeof GetDetectionQualityResponseSchema;
   },
   /**
    * Scored windows matching the filters.

@@ -6,7 +6,7 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { Housekeeping, SubsystemFrame } from "./telemetry_pb";
+import type { Housekeeping, Subsystem, SubsystemFrame } from "./telemetry_pb";
 import { file_satmon_telemetry_v1_telemetry } from "./telemetry_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/telemetry/v1/events.proto.
  */
 export const file_satmon_telemetry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiBzYXRtb24vdGVsZW1ldHJ5L3YxL2V2ZW50cy5wcm90bxITc2F0bW9uLnRlbGVtZXRyeS52MSKCAgoPVGVsZW1ldHJ5UmVjb3JkEhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbG9vcF9pbmRleBgDIAEoDRIUCgxyZWNvcmRfaW5kZXgYBCABKAQSEAoIc2VxdWVuY2UYBSABKAQSMwoGZnJhbWVzGAYgAygLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYByABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZyLtAQoPU3Vic3lzdGVtU2FtcGxlEhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYAyABKAQSFAoMcmVjb3JkX2luZGV4GAQgASgEEjIKBWZyYW1lGAUgASgLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYBiABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZ2IGcHJvdG8z", [file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("CiBzYXRtb24vdGVsZW1ldHJ5L3YxL2V2ZW50cy5wcm90bxITc2F0bW9uLnRlbGVtZXRyeS52MSKCAgoPVGVsZW1ldHJ5UmVjb3JkEhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbG9vcF9pbmRleBgDIAEoDRIUCgxyZWNvcmRfaW5kZXgYBCABKAQSEAoIc2VxdWVuY2UYBSABKAQSMwoGZnJhbWVzGAYgAygLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYByABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZyLtAQoPU3Vic3lzdGVtU2FtcGxlEhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYAyABKAQSFAoMcmVjb3JkX2luZGV4GAQgASgEEjIKBWZyYW1lGAUgASgLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYBiABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZyLpAQoLR3JvdW5kVHJ1dGgSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjEKCXN1YnN5c3RlbRgCIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEg8KB2NoYW5uZWwYAyABKAkSNQoRc3RyZWFtX3N0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3JlY29yZHMYBSABKAQSOAoJc2VxdWVuY2VzGAYgAygLMiUuc2F0bW9uLnRlbGVtZXRyeS52MS5MYWJlbGxlZFNlcXVlbmNlIkAKEExhYmVsbGVkU2VxdWVuY2USFgoOc3RhcnRfc2VxdWVuY2UYASABKAQSFAoMZW5kX3NlcXVlbmNlGAIgASgEYgZwcm90bzM", [file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
 
 /**
  * TelemetryRecord is the payload of the raw telemetry topic: one record per
@@ -136,4 +136,91 @@ export type SubsystemSample = Message<"satmon.telemetry.v1.SubsystemSample"> & {
  */
 export const SubsystemSampleSchema: GenMessage<SubsystemSample> = /*@__PURE__*/
   messageDesc(file_satmon_telemetry_v1_events, 1);
+
+/**
+ * GroundTruth is the payload of the ground-truth topic: the labelled anomaly
+ * sequences of one replayed stream (a satellite's subsystem, from record 0),
+ * written by the simulator when it replays labelled SMAP data. It serves only
+ * to score the live alerts; it never reaches the detector or the models.
+ *
+ * @generated from message satmon.telemetry.v1.GroundTruth
+ */
+export type GroundTruth = Message<"satmon.telemetry.v1.GroundTruth"> & {
+  /**
+   * The satellite.
+   *
+   * @generated from field: string satellite_id = 1;
+   */
+  satelliteId: string;
+
+  /**
+   * The subsystem.
+   *
+   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 2;
+   */
+  subsystem: Subsystem;
+
+  /**
+   * The SMAP channel the stream replays, for example "A-1".
+   *
+   * @generated from field: string channel = 3;
+   */
+  channel: string;
+
+  /**
+   * Sample time of the stream's record 0; identifies the replay.
+   *
+   * @generated from field: google.protobuf.Timestamp stream_start_time = 4;
+   */
+  streamStartTime?: Timestamp | undefined;
+
+  /**
+   * Records the replay will send.
+   *
+   * @generated from field: uint64 records = 5;
+   */
+  records: bigint;
+
+  /**
+   * The labelled sequences within those records, in order.
+   *
+   * @generated from field: repeated satmon.telemetry.v1.LabelledSequence sequences = 6;
+   */
+  sequences: LabelledSequence[];
+};
+
+/**
+ * Describes the message satmon.telemetry.v1.GroundTruth.
+ * Use `create(GroundTruthSchema)` to create a new message.
+ */
+export const GroundTruthSchema: GenMessage<GroundTruth> = /*@__PURE__*/
+  messageDesc(file_satmon_telemetry_v1_events, 2);
+
+/**
+ * LabelledSequence is one labelled anomaly, in the stream's record numbers (inclusive).
+ *
+ * @generated from message satmon.telemetry.v1.LabelledSequence
+ */
+export type LabelledSequence = Message<"satmon.telemetry.v1.LabelledSequence"> & {
+  /**
+   * First labelled record.
+   *
+   * @generated from field: uint64 start_sequence = 1;
+   */
+  startSequence: bigint;
+
+  /**
+   * Last labelled record.
+   *
+   * @generated from field: uint64 end_sequence = 2;
+   */
+  endSequence: bigint;
+};
+
+/**
+ * Describes the message satmon.telemetry.v1.LabelledSequence.
+ * Use `create(LabelledSequenceSchema)` to create a new message.
+ */
+export const LabelledSequenceSchema: GenMessage<LabelledSequence> = /*@__PURE__*/
+  messageDesc(file_satmon_telemetry_v1_events, 3);
 

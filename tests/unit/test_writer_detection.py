@@ -1,0 +1,72 @@
+"""The writer's stream handling around the detector: identity, order, gaps (pure, no servers)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from satmon.detection.v1 import events_pb2, job_pb2
+from satmon.telemetry.v1 import telemetry_pb2
+from satmon_detection.detector import DetectorConfig
+from satmon_detection.windows import window_starts
+from satmon_writer.domain.detection import MAX_HELD_WINDOWS, apply_results, stream_results
+
+BASE_S = 1_700_000_000
+
+
+def _results(scores: np.ndarray, base_s: int = BASE_S) -> list[events_pb2.InferenceResult]:
+    out = []
+    for start in window_starts(len(scores)):
+        r = events_pb2.InferenceResult(job_id=f"j{start}", satellite_id="SAT-001",
+                                       subsystem=telemetry_pb2.SUBSYSTEM_ACS, model_name="SMAP_A-1",
+                                       start_sequence=int(start), threshold=0.05 ** 2,
+                                       source=job_pb2.JOB_SOURCE_STREAM,
+                                       timestep_scores=scores[start:start + 30].tolist())
+        for i in range(30):
+            r.sample_times.add().FromSeconds(base_s + int(start) + i)
+        out.append(r)
+    return out
+
+
+def _scores() -> np.ndarray:
+    errors = np.abs(np.random.default_rng(3).normal(0, 0.02, 4000))
+    errors[3000:3050] += 0.8
+    return errors ** 2
+
+
+def _events(batches) -> list:
+    state, events = None, []
+    for batch in batches:
+        (stream,) = stream_results(batch).values()
+        state, changes = apply_results(state, stream, DetectorConfig())
+        events += [(c.event.kind, c.event.sequence.start, c.event.record) for c in changes]
+    return events
+
+
+def test_one_stream_per_replay_identified_by_its_record_zero_time():
+    first, second = _results(_scores()[:300]), _results(_scores()[:300], base_s=BASE_S - 7200)
+    keys = set(stream_results(first[5:8] + second[2:4]))
+    assert len(keys) == 2 and {k[:2] for k in keys} == {("SAT-001", "acs")}
+
+
+def test_windows_out_of_order_raise_what_windows_in_order_raise():
+    results = _results(_scores())
+    in_order = _events([results[i:i + 7] for i in range(0, len(results), 7)])
+    # reorder within batches of 7, as concurrent workers do
+    local = []
+    for i in range(0, len(results), 7):
+        batch = results[i:i + 7]
+        random.Random(i).shuffle(batch)
+        local.append(batch)
+    assert in_order and [e[0] for e in in_order].count("opened") == 1
+    assert _events(local) == in_order
+
+
+def test_a_window_never_scored_holds_the_stream_only_for_a_while():
+    results = _results(_scores())
+    missing = results[:50] + results[51:]  # window 50 (records 500-529) never arrives
+    events = _events([missing[i:i + 5] for i in range(0, len(missing), 5)])
+    assert [e[0] for e in events].count("opened") == 1  # the anomaly at 3000 is still raised
+    state, _ = apply_results(None, missing[:60], DetectorConfig())
+    assert len(state.held) == 0 or len(state.held) < MAX_HELD_WINDOWS
