@@ -43,7 +43,8 @@ def _live_alerts(base_s: float, length: int) -> list[list[int]]:
 @pytest.mark.parametrize("kill_writer,offset_days", [(False, 8), (True, 9)])
 def test_live_alerts_equal_satmon_eval(stack, kill_writer, offset_days):
     length = FleetData(assign_channels(1)).shortest()  # SAT-001 replays until its shortest channel ends
-    base_ns = (int(time.time()) - offset_days * 86400) * 1_000_000_000
+    # A fraction of a second, as `satmon simulate` places replays: streams and labels must still meet.
+    base_ns = (int(time.time()) - offset_days * 86400) * 1_000_000_000 + 400_000_000
     killer = threading.Thread(target=_kill_and_restart, args=("writer", 12.0)) if kill_writer else None
     if killer:
         killer.start()
@@ -59,11 +60,12 @@ def test_live_alerts_equal_satmon_eval(stack, kill_writer, offset_days):
                                                                                    expected)
     # Live ground truth: the simulator's labels of this stream, scored against its alerts.
     with psycopg.connect(load_settings().pg_dsn) as conn:
+        stream = (round(base_ns / 1e9),)
         reached = conn.execute(
             "SELECT start_sequence, end_sequence, detected FROM v_labelled_sequences_reached WHERE satellite_id = "
-            "'SAT-001' AND subsystem = 'acs' AND stream_start = to_timestamp(%s)", (base_ns / 1e9,)).fetchall()
+            "'SAT-001' AND subsystem = 'acs' AND stream_start = to_timestamp(%s)", stream).fetchall()
         false_alerts = conn.execute(
             "SELECT count(*) FROM v_false_alerts WHERE satellite_id = 'SAT-001' AND subsystem = 'acs' "
-            "AND stream_start = to_timestamp(%s)", (base_ns / 1e9,)).fetchone()[0]
+            "AND stream_start = to_timestamp(%s)", stream).fetchone()[0]
     assert reached == [(4690, 4774, True)]
     assert false_alerts == 0

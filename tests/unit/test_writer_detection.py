@@ -50,6 +50,16 @@ def test_one_stream_per_replay_identified_by_its_record_zero_time():
     assert len(keys) == 2 and {k[:2] for k in keys} == {("SAT-001", "acs")}
 
 
+def test_a_stream_and_its_labels_share_one_identity_whatever_the_fraction_of_a_second():
+    from satmon_writer.domain.detection import stream_identity, stream_start
+
+    window = _results(_scores()[:100])[3]
+    offset_ns = 400_000_000  # the simulator places replays at any fraction of a second
+    for t in window.sample_times:
+        t.FromNanoseconds(t.ToNanoseconds() + offset_ns)
+    assert stream_start(window) == stream_identity(BASE_S * 1_000_000_000 + offset_ns)
+
+
 def test_windows_out_of_order_raise_what_windows_in_order_raise():
     results = _results(_scores())
     in_order = _events([results[i:i + 7] for i in range(0, len(results), 7)])

@@ -5,14 +5,13 @@ Idempotent: a redelivered message inserts nothing new.
 
 from __future__ import annotations
 
-from datetime import timezone
-
 import psycopg
 from psycopg_pool import ConnectionPool
 
 from satmon.telemetry.v1 import events_pb2
 from satmon_core.errors import TransientError
 from satmon_core.topics import SUBSYSTEMS
+from satmon_writer.domain.detection import stream_identity
 
 __all__ = ["GroundTruthStore"]
 
@@ -26,7 +25,7 @@ class GroundTruthStore:
             with self.pool.connection() as conn, conn.transaction():
                 for truth in truths:
                     key = (truth.satellite_id, SUBSYSTEMS[truth.subsystem],
-                           truth.stream_start_time.ToDatetime(tzinfo=timezone.utc))
+                           stream_identity(truth.stream_start_time.ToNanoseconds()))
                     conn.execute("INSERT INTO ground_truth_streams (satellite_id, subsystem, stream_start, channel, "
                                  "records) VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
                                  (*key, truth.channel, truth.records))

@@ -29,7 +29,7 @@ from satmon_detection.detector import DetectorConfig, SequenceEvent, StreamDetec
 from satmon_detection.windows import STRIDE, fresh_rows
 
 __all__ = ["StreamKey", "StreamState", "AlertChange", "stream_results", "apply_results", "closing_changes",
-           "held_copy", "stream_start", "MAX_HELD_WINDOWS"]
+           "held_copy", "stream_start", "stream_identity", "MAX_HELD_WINDOWS"]
 
 StreamKey = tuple[str, str, datetime]  # (satellite_id, subsystem short name, sample time of record 0)
 MAX_HELD_WINDOWS = 12
@@ -69,10 +69,15 @@ def _time_of(record: int, result: events_pb2.InferenceResult) -> datetime:
     return _EPOCH + timedelta(microseconds=math.floor(ns / 1000))
 
 
+def stream_identity(record_zero_ns: float) -> datetime:
+    """A stream's identity: the sample time of its record 0 to the whole second (which absorbs
+    sampling jitter). Labels from the ground-truth topic are keyed the same way."""
+    return _EPOCH + timedelta(seconds=round(record_zero_ns / 1e9))
+
+
 def stream_start(result: events_pb2.InferenceResult) -> datetime:
-    """The sample time of the stream's record 0, to the whole second (which absorbs sampling jitter)."""
-    ns = result.sample_times[0].ToNanoseconds() - result.start_sequence * _period_ns(result)
-    return _EPOCH + timedelta(seconds=round(ns / 1e9))
+    """The identity of the stream a window belongs to."""
+    return stream_identity(result.sample_times[0].ToNanoseconds() - result.start_sequence * _period_ns(result))
 
 
 def stream_results(results: list[events_pb2.InferenceResult]) -> dict[StreamKey, list[events_pb2.InferenceResult]]:
