@@ -8,6 +8,7 @@ from google.protobuf.message import DecodeError
 
 from satmon.telemetry.v1 import events_pb2
 from satmon_core.errors import InvalidRecordError
+from satmon_core.identifiers import is_valid_satellite_id
 from satmon_core.topics import SUBSYSTEMS
 
 __all__ = ["FEATURES", "decode_record", "validate_record"]
@@ -30,6 +31,8 @@ def validate_record(record: events_pb2.TelemetryRecord) -> None:
     """Raises InvalidRecordError with a reason code; `is_known` checks the fleet registry separately."""
     if not record.satellite_id:
         raise InvalidRecordError("missing_satellite_id")
+    if not is_valid_satellite_id(record.satellite_id):
+        raise InvalidRecordError("invalid_satellite_id", record.satellite_id[:80])
     if not record.HasField("sample_time") or record.sample_time.seconds <= 0:
         raise InvalidRecordError("missing_sample_time")
     seen = set()

@@ -24,6 +24,7 @@ from grpc_status import rpc_status
 from satmon.detection.v1 import events_pb2, inference_service_pb2 as inference, scheduling_service_pb2 as sched
 from satmon.detection.v1 import inference_service_pb2_grpc, scheduling_service_pb2_grpc
 from satmon.ops.v1 import ops_service_pb2 as ops, ops_service_pb2_grpc
+from satmon.telemetry.v1 import events_pb2 as events_pb2_telemetry
 from satmon.telemetry.v1 import routing_service_pb2 as routing, routing_service_pb2_grpc, telemetry_pb2
 from satmon_cli.stack.layout import port
 from satmon_detection.smap import load_channel
@@ -261,6 +262,31 @@ def test_bad_argument_names_the_field_everywhere(seeded):
                          ops.ListJobsRequest(page_size=-1).SerializeToString(), token)
     assert reply.grpc_status == grpc.StatusCode.INVALID_ARGUMENT.value[0]
     assert "page_size" in urllib.parse.unquote(reply.trailers.get("grpc-message", ""))
+
+
+BAD_IDS = {"quote": 'SAT-1"} evil{x="1', "newline": "SAT-1\nevil 1", "brace": "SAT-{1}", "10kB": "S" * 10_000}
+
+
+@pytest.mark.parametrize("case", BAD_IDS)
+@pytest.mark.parametrize("service,method,build,field", [
+    ("ops", "QueryRawTrend", lambda sat: ops.QueryRawTrendRequest(query=ops.TrendQuery(satellite_id=sat, subsystem=ACS)),
+     "query.satellite_id"),
+    ("ops", "ListAlerts", lambda sat: ops.ListAlertsRequest(satellite_id=sat), "satellite_id"),
+    ("ops", "GetDetectionQuality", lambda sat: ops.GetDetectionQualityRequest(satellite_id=sat), "satellite_id"),
+    ("scheduling", "SubmitInferenceJob", lambda sat: sched.SubmitInferenceJobRequest(
+        satellite_id=sat, subsystems=[ACS], model_name="SMAP_A-1"), "satellite_id"),
+    ("routing", "IngestTelemetry", lambda sat: routing.IngestTelemetryRequest(
+        records=[events_pb2_telemetry.TelemetryRecord(satellite_id="SAT-001"),
+                 events_pb2_telemetry.TelemetryRecord(satellite_id=sat)]), "records[1].satellite_id"),
+])
+def test_a_bad_satellite_id_is_invalid_argument_naming_the_field(seeded, case, service, method, build, field):
+    """Every edge that takes a satellite id rejects one that could inject a series or a selector."""
+    with pytest.raises(grpc.RpcError) as info:
+        _grpc(seeded, service, method, build(BAD_IDS[case]), seeded["tokens"]["operator"])
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    detail = error_details_pb2.BadRequest()
+    assert rpc_status.from_call(info.value).details[0].Unpack(detail)
+    assert detail.field_violations[0].field == field
 
 
 def test_unknown_job_is_not_found(seeded):

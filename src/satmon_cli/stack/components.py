@@ -213,6 +213,9 @@ def _rabbit_env() -> dict[str, str]:
         "RABBITMQ_NODE_IP_ADDRESS": HOST,
         "RABBITMQ_NODE_PORT": str(port("rabbitmq")),
         "RABBITMQ_DIST_PORT": str(port("rabbitmq-dist")),
+        # Erlang distribution (the server's and rabbitmqctl's own) on loopback like every other listener.
+        "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+        "RABBITMQ_CTL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
         "ERL_EPMD_ADDRESS": HOST,
         "ERL_EPMD_PORT": str(port("epmd")),
         "RABBITMQ_MNESIA_BASE": str(base / "mnesia"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from satmon_core.identifiers import label_value
+
 __all__ = ["TrendRange", "plan_range", "feature_query", "MAX_POINTS", "TrendError"]
 
 MAX_POINTS = 1000
@@ -38,7 +40,7 @@ def plan_range(start_s: float | None, end_s: float | None, step_s: int, now_s: f
 
 
 def feature_query(metric: str, satellite_id: str, subsystem: str, features: list[int], step_s: float) -> str:
-    selector = (f'{metric}{{satellite_id="{satellite_id}",subsystem="{subsystem}",'
+    selector = (f'{metric}{{satellite_id="{label_value(satellite_id)}",subsystem="{subsystem}",'
                 f'feature_index=~"{"|".join(str(f) for f in features)}"}}')
     # Downsample by averaging within each step rather than sampling one raw point.
     return f"avg_over_time({selector}[{int(step_s)}s])" if step_s > 1 else selector

@@ -17,6 +17,7 @@ from satmon_core.topics import SUBSYSTEMS
 from satmon_core.victoria import VictoriaMetrics
 from satmon_ops.adapters.events import EventHub
 from satmon_core.auth import caller
+from satmon_core.identifiers import label_value
 from satmon_ops.adapters.ops_store import AlertNotFound, AlertResolved, OpsStore
 from satmon_ops.domain.trends import TrendError, feature_query, plan_range
 
@@ -76,7 +77,8 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         prediction = self._series("smap_prediction", request.query, context)
         q = request.query
         rng = plan_range(_seconds(q.start_time), _seconds(q.end_time), q.step_seconds, time.time())
-        selector = f'inference_anomaly_score{{satellite_id="{q.satellite_id}",subsystem="{SUBSYSTEMS[q.subsystem]}"}}'
+        selector = (f'inference_anomaly_score{{satellite_id="{label_value(q.satellite_id)}",'
+                    f'subsystem="{SUBSYSTEMS[q.subsystem]}"}}')
         expr = f"max(max_over_time({selector}[{int(rng.step_s)}s]))" if rng.step_s > 1 else f"max({selector})"
         try:
             scores = self.vm.query_range(expr, rng.start_s, rng.end_s, rng.step_s)

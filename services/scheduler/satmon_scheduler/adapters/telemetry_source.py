@@ -7,6 +7,7 @@ import numpy as np
 from satmon.detection.v1 import events_pb2
 from satmon_core.topics import SUBSYSTEM_BY_NAME
 from satmon_core.victoria import VictoriaMetrics
+from satmon_core.identifiers import label_value
 
 __all__ = ["TelemetrySource"]
 
@@ -20,7 +21,7 @@ class TelemetrySource:
     def series(self, satellite_id: str, subsystem: str, model_name: str, start_s: float, end_s: float
                ) -> events_pb2.Window | None:
         """All raw rows in [start, end] as one long window (rows with every feature present)."""
-        match = f'smap_feature{{satellite_id="{satellite_id}",subsystem="{subsystem}"}}'
+        match = f'smap_feature{{satellite_id="{label_value(satellite_id)}",subsystem="{subsystem}"}}'
         series = self.vm.export(match, start_s, end_s)
         by_time: dict[int, np.ndarray] = {}
         for s in series:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
+from satmon_core.identifiers import label_value
 from satmon_core.topics import SUBSYSTEMS
 from satmon_detection.windows import fresh_rows
 
@@ -28,7 +29,7 @@ HOUSEKEEPING_METRICS = {
 
 def record_lines(record: telemetry_events.TelemetryRecord) -> list[str]:
     ts = record.sample_time.ToMilliseconds()
-    sat = record.satellite_id
+    sat = label_value(record.satellite_id)
     lines = []
     for frame in record.frames:
         prefix = f'smap_feature{{satellite_id="{sat}",subsystem="{SUBSYSTEMS[frame.subsystem]}",feature_index="'
@@ -42,7 +43,8 @@ def record_lines(record: telemetry_events.TelemetryRecord) -> list[str]:
 def result_lines(result: events_pb2.InferenceResult) -> list[str]:
     """Prediction and per-timestep score for the window's newest rows (one stride), so every record
     time gets one predicted value; window summaries at the window's last record time."""
-    sat, subsystem, model = result.satellite_id, SUBSYSTEMS[result.subsystem], result.model_name
+    sat, model = label_value(result.satellite_id), label_value(result.model_name)
+    subsystem = SUBSYSTEMS[result.subsystem]
     rows = len(result.sample_times)
     features = result.feature_count
     lines = []
