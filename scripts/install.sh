@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever satmon is missing on Debian 12: the servers it runs (PostgreSQL,
-# RabbitMQ, VictoriaMetrics), the Python environment from the lock file, and the
-# web toolchain. Safe to run again: it only installs what is absent or changed.
+# RabbitMQ, VictoriaMetrics, a JDK for Apache Kafka), the Python environment from the lock
+# file, Kafka's jars from Maven Central, and the web toolchain. Safe to run again: it only
+# installs what is absent or changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || apt_missing+=(postgresq
 command -v victoria-metrics >/dev/null || apt_missing+=(victoria-metrics)
 command -v npm >/dev/null || apt_missing+=(nodejs npm)
 command -v setpriv >/dev/null || apt_missing+=(util-linux)
+command -v java >/dev/null || apt_missing+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || apt_missing+=(maven)
 if [ "${SATMON_BROWSER_TESTS:-0}" = 1 ]; then command -v chromium >/dev/null || apt_missing+=(chromium); fi
 if [ ${#apt_missing[@]} -gt 0 ]; then
   say "system packages: ${apt_missing[*]}"
@@ -32,6 +35,12 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.lock 2>&1 | sed '/is ignored: it is neither/d'
   .venv/bin/pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | sed '/is ignored: it is neither/d'
   rm -f .venv/.satmon-lock-*; touch "$stamp"
+fi
+
+# Apache Kafka's broker jars, resolved once by Maven into .cache/ (pinned in deploy/kafka/pom.xml).
+if ! ls .cache/kafka-*/lib/.resolved >/dev/null 2>&1; then
+  say "Apache Kafka broker jars (Maven Central)"
+  .venv/bin/python -c "from satmon_cli.stack.components import resolve_kafka_jars; print(resolve_kafka_jars())"
 fi
 
 if [ -f web/package-lock.json ]; then

