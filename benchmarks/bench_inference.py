@@ -1,17 +1,15 @@
-"""Raw ONNX Runtime vs the inference server through tritonclient, at batch 1, 8 and 64.
+"""Raw ONNX Runtime vs NVIDIA Triton through tritonclient, at batch 1, 8 and 64.
 
+    .venv/bin/satmon up inference-server
     .venv/bin/python -m benchmarks.bench_inference [--model SMAP_A-1] [--seconds 5]
 
-Starts its own inference server on a free port (the committed triton-repository/), so the
-figures compare the same model, same process count and same machine in one run.
+Uses the local stack's tritonserver (CPU, Python backend running the same model.onnx with ONNX
+Runtime), so both columns run the same model on the same machine in one run.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,13 +18,9 @@ import numpy as np
 import onnxruntime as ort
 import tritonclient.grpc as triton
 
+from satmon_cli.stack.layout import service_env
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _timed(call, seconds: float) -> tuple[int, list[float]]:
@@ -50,42 +44,29 @@ def main() -> None:
     options.intra_op_num_threads = 1
     session = ort.InferenceSession(str(model_dir / "1" / "model.onnx"), options, providers=["CPUExecutionProvider"])
 
-    port = _free_port()
-    env = {**os.environ, "SATMON_GRPC_PORT": str(port), "SATMON_METRICS_PORT": str(_free_port()),
-           "OTEL_TRACES_EXPORTER": "none"}
-    server = subprocess.Popen([sys.executable, "-m", "satmon_inference"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    client = triton.InferenceServerClient(f"127.0.0.1:{port}")
-    for _ in range(200):
-        try:
-            if client.is_server_ready():
-                break
-        except Exception:  # noqa: BLE001 - not up yet
-            time.sleep(0.1)
+    client = triton.InferenceServerClient(service_env()["SATMON_TRITON_URL"])
+    if not client.is_server_ready(client_timeout=5):
+        raise SystemExit("Triton is not ready: run `satmon up inference-server` first")
     rng = np.random.default_rng(0)
     rows = []
-    try:
-        for batch in (1, 8, 64):
-            data = rng.standard_normal((batch, 30, 25)).astype(np.float32)
-            calls, lat = _timed(lambda: session.run(None, {"window": data}), args.seconds)
-            raw_wps = calls * batch / sum(lat)
+    for batch in (1, 8, 64):
+        data = rng.standard_normal((batch, 30, 25)).astype(np.float32)
+        calls, lat = _timed(lambda: session.run(None, {"window": data}), args.seconds)
+        raw_wps = calls * batch / sum(lat)
 
-            def remote():
-                inp = triton.InferInput("window", list(data.shape), "FP32")
-                inp.set_data_from_numpy(data)
-                client.infer(args.model, [inp], client_timeout=10)
+        def remote():
+            inp = triton.InferInput("window", list(data.shape), "FP32")
+            inp.set_data_from_numpy(data)
+            client.infer(args.model, [inp], client_timeout=10)
 
-            remote()  # warm-up
-            calls, lat = _timed(remote, args.seconds)
-            server_wps = calls * batch / sum(lat)
-            p50, p99 = np.percentile(np.array(lat) * 1000, [50, 99])
-            rows.append((batch, raw_wps, server_wps, p50, p99))
-    finally:
-        server.terminate()
-        server.wait(10)
+        remote()  # warm-up
+        calls, lat = _timed(remote, args.seconds)
+        server_wps = calls * batch / sum(lat)
+        p50, p99 = np.percentile(np.array(lat) * 1000, [50, 99])
+        rows.append((batch, raw_wps, server_wps, p50, p99))
     print(f"command: {' '.join([Path(sys.executable).name, '-m', 'benchmarks.bench_inference', *sys.argv[1:]])}")
     print(f"model {args.model}, {args.seconds:.0f} s per measurement, one client thread, ORT intra-op threads 1")
-    print(f"{'batch':>5} {'ORT windows/s':>14} {'server windows/s':>17} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7}")
+    print(f"{'batch':>5} {'ORT windows/s':>14} {'Triton windows/s':>17} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7}")
     for batch, raw, srv, p50, p99 in rows:
         print(f"{batch:>5} {raw:>14.0f} {srv:>17.0f} {raw / srv:>6.2f} {p50:>7.2f} {p99:>7.2f}")
 

@@ -37,6 +37,23 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.satmon-lock-*; touch "$stamp"
 fi
 
+# NVIDIA Triton (the nvidia-pytriton wheel's tritonserver) and its Python stub's environment.
+tstamp=.venv-triton/.satmon-$(sha256sum deploy/triton/requirements.txt | cut -c1-16)
+if [ ! -f "$tstamp" ]; then
+  say "NVIDIA Triton server and its Python backend environment (.venv-triton)"
+  rm -rf .venv-triton
+  # The stub embeds the system's libpython3.11: build the environment from that interpreter when present.
+  TPY=/usr/bin/python3.11; [ -x "$TPY" ] || TPY=$PYTHON
+  "$TPY" -m venv .venv-triton
+  .venv-triton/bin/pip install -q --disable-pip-version-check --no-deps nvidia-pytriton==0.7.0 2>&1 | sed '/is ignored: it is neither/d'
+  .venv-triton/bin/pip install -q --disable-pip-version-check -r deploy/triton/requirements.txt 2>&1 \
+    | sed -e '/is ignored: it is neither/d' -e "/dependency resolver does not currently/d" -e '/nvidia-pytriton .* requires/d'
+  dist=$(echo .venv-triton/lib/python3*/site-packages/pytriton/tritonserver)
+  pyver=$(.venv-triton/bin/python -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+  cp "$dist/python_backend_stubs/$pyver/triton_python_backend_stub" "$dist/backends/python/"
+  touch "$tstamp"
+fi
+
 # Apache Kafka's broker jars, resolved once by Maven into .cache/ (pinned in deploy/kafka/pom.xml).
 if ! ls .cache/kafka-*/lib/.resolved >/dev/null 2>&1; then
   say "Apache Kafka broker jars (Maven Central)"

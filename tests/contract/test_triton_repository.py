@@ -37,3 +37,21 @@ def test_config_is_valid_triton_configuration(model_dir: Path):
     model = onnx.load(str(model_dir / "1" / "model.onnx"))
     assert [i.name for i in model.graph.input] == [repo.INPUT_NAME]
     assert [o.name for o in model.graph.output] == [repo.RECONSTRUCTION_NAME, repo.SCORE_NAME]
+
+
+@pytest.mark.parametrize("model_dir", MODELS, ids=lambda p: p.name)
+def test_the_local_rendering_serves_the_same_model(model_dir: Path, tmp_path: Path):
+    """The repository `satmon up` renders for the local CPU tritonserver differs from production only in
+    the backend (Python running the same model.onnx) and CPU instances."""
+    from satmon_cli.stack.triton import render_repository
+
+    rendered = render_repository(REPOSITORY, tmp_path / "local") / model_dir.name
+    production, local = model_config_pb2.ModelConfig(), model_config_pb2.ModelConfig()
+    text_format.Parse((model_dir / "config.pbtxt").read_text(), production)
+    text_format.Parse((rendered / "config.pbtxt").read_text(), local)
+    assert (local.backend, local.platform) == ("python", "")
+    assert [g.kind for g in local.instance_group] == [model_config_pb2.ModelInstanceGroup.KIND_CPU]
+    for field in ("name", "max_batch_size", "input", "output", "dynamic_batching", "parameters", "version_policy"):
+        assert getattr(local, field) == getattr(production, field), field
+    assert (rendered / "1" / "model.onnx").resolve() == (model_dir / "1" / "model.onnx").resolve()
+    assert (rendered / "1" / "model.py").is_file()

@@ -42,7 +42,9 @@ def _kill_and_restart(component: str, after_s: float, sig: int = signal.SIGKILL)
     # The Apache Kafka broker itself, stopped cleanly and killed: its log is on disk, so every
     # accepted record and every committed offset survives.
     ("kafka", signal.SIGTERM, 10), ("kafka", signal.SIGKILL, 11),
-], ids=["worker-SIGKILL", "writer-SIGKILL", "router-SIGKILL", "kafka-SIGTERM", "kafka-SIGKILL"])
+    # NVIDIA Triton killed with its Python stubs: the worker retries until it serves again.
+    ("inference-server", signal.SIGKILL, 12),
+], ids=["worker-SIGKILL", "writer-SIGKILL", "router-SIGKILL", "kafka-SIGTERM", "kafka-SIGKILL", "triton-SIGKILL"])
 def test_a_killed_process_loses_and_duplicates_nothing(stack, component, sig, offset_days):
     base_ns = (int(time.time()) - offset_days * 86400) * 1_000_000_000
     killer = threading.Thread(target=_kill_and_restart, args=(component, 5.0, sig))

@@ -447,24 +447,53 @@ def _service(name: str, module: str, start_timeout: float = 60) -> Component:
     )
 
 
-def _inference_ready() -> bool:
-    import tritonclient.grpc as triton
+def _triton_ready() -> bool:
+    return _http_ok(f"http://{HOST}:{port('inference-server-http')}/v2/health/ready")
 
-    return triton.InferenceServerClient(f"{HOST}:{port('inference-server')}").is_server_ready(client_timeout=2)
+
+def _triton_argv() -> list[str]:
+    from satmon_cli.stack import triton
+
+    return [triton.tritonserver(), f"--model-repository={state_dir() / 'triton-repository'}",
+            f"--backend-directory={triton.backends_dir()}",
+            f"--grpc-address={HOST}", f"--grpc-port={port('inference-server')}",
+            f"--http-address={HOST}", f"--http-port={port('inference-server-http')}",
+            f"--metrics-address={HOST}", f"--metrics-port={port('inference-server-metrics')}",
+            "--allow-gpu-metrics=false", "--exit-on-error=true", "--log-verbose=0"]
+
+
+def _triton_env() -> dict[str, str]:
+    from satmon_cli.stack import triton
+
+    env = dict(os.environ)
+    env["PATH"] = f"{triton.stub_env_bin()}:{env.get('PATH', '')}"
+    return env
+
+
+def _triton_prepare() -> None:
+    from satmon_cli.stack import triton
+
+    triton.render_repository()
+
+
+def _triton_executable() -> list[tuple[str, str | None]]:
+    from satmon_cli.stack import triton
+
+    return [("NVIDIA tritonserver (nvidia-pytriton in .venv-triton)", triton.tritonserver())]
 
 
 INFERENCE_SERVER = Component(
     name="inference-server",
-    ports=("inference-server", "inference-server-metrics"),
-    argv=lambda: [sys.executable, "-m", "satmon_inference"],
-    env=lambda: {**_service_env("inference-server"),
-                 "SATMON_GRPC_PORT": str(port("inference-server")),
-                 "SATMON_METRICS_PORT": str(port("inference-server-metrics")),
-                 "SATMON_MODEL_REPOSITORY": str(repo_root() / "triton-repository")},
-    ready=_inference_ready,
-    start_timeout=120,
-    kind="service",
-    endpoint=lambda: f"grpc://{HOST}:{port('inference-server')} (Triton protocol)",
+    ports=("inference-server", "inference-server-http", "inference-server-metrics"),
+    executables=_triton_executable,
+    prepare=_triton_prepare,
+    argv=_triton_argv,
+    env=_triton_env,
+    ready=_triton_ready,
+    start_timeout=180,
+    endpoint=lambda: (f"grpc://{HOST}:{port('inference-server')} (NVIDIA Triton, CPU; "
+                      f"http://{HOST}:{port('inference-server-http')}/v2, "
+                      f"metrics http://{HOST}:{port('inference-server-metrics')}/metrics)"),
 )
 
 

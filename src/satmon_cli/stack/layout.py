@@ -30,6 +30,7 @@ PORTS: dict[str, int] = {
     "kafka-controller": 19093,
     "inference-server": 18001,
     "inference-server-metrics": 18002,
+    "inference-server-http": 18000,
     "router": 7051,
     "scheduler": 7052,
     "worker": 7053,

@@ -1,1 +1,0 @@
-"""A CPU inference server speaking Triton's gRPC protocol over triton-repository/."""

@@ -1,0 +1,67 @@
+"""NVIDIA Triton for the local stack: the real `tritonserver`, CPU-only, over a rendered repository.
+
+The `nvidia-pytriton` wheel ships NVIDIA's `tritonserver` (Triton 2.51) with its Python backend but
+no ONNX Runtime backend. `satmon up` therefore renders triton-repository/ (what production Triton
+serves with the ONNX Runtime backend on a GPU, left unchanged) into the state directory: each
+model's config.pbtxt with `platform: "onnxruntime_onnx"` replaced by `backend: "python"` and CPU
+instances, the same model.onnx (linked), and one shared model.py (deploy/triton/model.py) that runs
+it with ONNX Runtime. Inputs, outputs, batching and parameters are untouched, and a contract test
+holds the two repositories to that.
+
+Triton and the Python stub's packages (numpy < 2, ONNX Runtime 1.20) live in their own environment,
+`.venv-triton/` (scripts/install.sh, pinned in deploy/triton/requirements.txt).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from satmon_core.paths import repo_root, state_dir
+
+__all__ = ["TRITON_ENV", "render_repository", "render_config", "tritonserver", "backends_dir", "stub_env_bin"]
+
+TRITON_ENV = repo_root() / ".venv-triton"
+MODEL_PY = repo_root() / "deploy" / "triton" / "model.py"
+
+
+def _dist() -> Path:
+    return next(iter((TRITON_ENV / "lib").glob("python3*/site-packages/pytriton/tritonserver")),
+                TRITON_ENV / "missing")
+
+
+def tritonserver() -> str | None:
+    binary = _dist() / "bin" / "tritonserver"
+    return str(binary) if binary.exists() else None
+
+
+def backends_dir() -> Path:
+    return _dist() / "backends"
+
+
+def stub_env_bin() -> Path:
+    """First on tritonserver's PATH: the Python stub takes its packages from the python3 found there."""
+    return TRITON_ENV / "bin"
+
+
+def render_config(production: str) -> str:
+    """The local configuration of one model: the production one with the Python backend on CPU."""
+    if 'platform: "onnxruntime_onnx"' not in production:
+        raise ValueError("expected an ONNX Runtime model configuration")
+    return production.replace('platform: "onnxruntime_onnx"', 'backend: "python"').replace(
+        "kind: KIND_AUTO", "kind: KIND_CPU")
+
+
+def render_repository(source: Path | None = None, target: Path | None = None) -> Path:
+    """Renders every model of the committed repository into the state directory; returns it."""
+    source = source or repo_root() / "triton-repository"
+    target = target or state_dir() / "triton-repository"
+    if target.exists():
+        shutil.rmtree(target)
+    for config in sorted(source.glob("*/config.pbtxt")):
+        model = target / config.parent.name
+        (model / "1").mkdir(parents=True)
+        (model / "config.pbtxt").write_text(render_config(config.read_text()))
+        (model / "1" / "model.onnx").symlink_to(config.parent / "1" / "model.onnx")
+        (model / "1" / "model.py").symlink_to(MODEL_PY)
+    return target
