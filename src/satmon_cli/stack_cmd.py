@@ -78,6 +78,8 @@ def status(args: argparse.Namespace) -> int:
                 print(f"  {group:<26} {consumer_lag(env['SATMON_KAFKA_BOOTSTRAP'], group, topics)}")
             except Exception as exc:  # noqa: BLE001 - status must print what it can
                 print(f"  {group:<26} unknown ({exc})")
+    if "inference-server" in up_names:
+        _print_triton_counts()
     if "rabbitmq" in up_names:
         print("\nrabbitmq queue depth")
         result = rabbitmqctl("list_queues", "-p", "satmon", "name", "messages", "--quiet", "--no-table-headers")
@@ -99,6 +101,26 @@ def status(args: argparse.Namespace) -> int:
               f"({quality.detected_sequences} of {quality.labelled_sequences} labelled sequences reached so far "
               f"detected, {quality.false_alerts} false alerts, {quality.labelled_streams} labelled streams)")
     return 0 if all(s.healthy for s in states) else 3
+
+
+def _print_triton_counts() -> None:
+    """Per-model inference counts from Triton's own metrics (`nv_inference_count`)."""
+    import re
+    import urllib.request
+
+    from satmon_cli.stack.layout import HOST, port
+
+    try:
+        with urllib.request.urlopen(f"http://{HOST}:{port('inference-server-metrics')}/metrics", timeout=3) as r:
+            text = r.read().decode()
+    except OSError as exc:
+        print(f"\ntriton inference counts unknown ({exc})")
+        return
+    counts = {m: int(float(v)) for m, v in re.findall(r'^nv_inference_count\{model="([^"]+)"[^}]*\} (\S+)', text, re.M)}
+    print(f"\ntriton inferences per model ({sum(counts.values())} in all)")
+    cells = [f"{model:<10} {count:>9}" for model, count in sorted(counts.items())]
+    for i in range(0, len(cells), 4):
+        print("  " + "   ".join(cells[i:i + 4]))
 
 
 def env(args: argparse.Namespace) -> int:

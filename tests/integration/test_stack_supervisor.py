@@ -61,6 +61,34 @@ def test_missing_executable_is_named_and_nothing_starts(home):
     assert _our_processes(home) == []
 
 
+def _path_without(tmp_path: Path, name: str) -> str:
+    """A PATH with every executable of this one but `name` (linked into one folder)."""
+    bin_dir = tmp_path / f"bin-without-{name}"
+    bin_dir.mkdir()
+    for folder in os.environ["PATH"].split(os.pathsep):
+        for tool in Path(folder).glob("*") if Path(folder).is_dir() else ():
+            if tool.name != name and not (bin_dir / tool.name).exists():
+                (bin_dir / tool.name).symlink_to(tool)
+    return str(bin_dir)
+
+
+def test_missing_java_is_named_and_nothing_starts(home, tmp_path):
+    result = _satmon(_env(home, PATH=_path_without(tmp_path, "java")), "up", "kafka")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "satmon: missing: a Java 17+ runtime (java) (run ./scripts/install.sh)"
+    assert _our_processes(home) == []
+
+
+def test_unresolvable_kafka_jars_give_one_line_naming_maven(home, tmp_path):
+    """No jars in the cache and no Maven to resolve them: one line, non-zero, nothing left running."""
+    result = _satmon(_env(home, SATMON_CACHE_DIR=str(tmp_path / "empty-cache"), PATH=_path_without(tmp_path, "mvn")),
+                     "up", "kafka")
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "kafka failed to start" in result.stderr and "Maven (mvn) is missing" in result.stderr
+    assert _our_processes(home) == []
+
+
 def test_taken_port_is_named_and_what_started_is_stopped(home):
     blocker = socket.socket()
     blocker.bind(("127.0.0.1", PORTS["kafka"] + SHIFT))

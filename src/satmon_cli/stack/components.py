@@ -233,10 +233,13 @@ def _rabbit_prepare() -> None:
     base = _owned_dir(_rabbit_dir(), _rabbit_user())
     for sub in ("home", "mnesia", "log"):
         _owned_dir(base / sub, _rabbit_user())
-    (base / "enabled_plugins").write_text("[].\n")
+    (base / "enabled_plugins").write_text("[rabbitmq_management].\n")
     (base / "rabbitmq-env.conf").write_text("# satmon sets everything through the environment\n")
     (base / "rabbitmq.conf").write_text(
         f"listeners.tcp.default = {HOST}:{port('rabbitmq')}\n"
+        # The management UI and API, on loopback like everything else, behind the satmon user.
+        f"management.tcp.ip = {HOST}\n"
+        f"management.tcp.port = {port('rabbitmq-management')}\n"
         "loopback_users.guest = true\n"
         # Replays push bursts; keep the disk alarm from blocking publishers on small dev disks.
         "disk_free_limit.absolute = 200MB\n"
@@ -265,6 +268,7 @@ def _rabbit_configure() -> None:
         rabbitmqctl("change_password", user, creds.rabbitmq_password).check_returncode()
     rabbitmqctl("add_vhost", vhost)
     rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*").check_returncode()
+    rabbitmqctl("set_user_tags", user, "management").check_returncode()  # may use the management UI
     rabbitmqctl("delete_user", "guest")  # absent after the first run; that is fine
 
 
@@ -280,7 +284,7 @@ EPMD = Component(
 
 RABBITMQ = Component(
     name="rabbitmq",
-    ports=("rabbitmq", "rabbitmq-dist"),
+    ports=("rabbitmq", "rabbitmq-dist", "rabbitmq-management"),
     executables=lambda: [("rabbitmq-server", "/usr/lib/rabbitmq/bin/rabbitmq-server"
                           if os.path.exists("/usr/lib/rabbitmq/bin/rabbitmq-server") else None)],
     prepare=_rabbit_prepare,
@@ -290,7 +294,9 @@ RABBITMQ = Component(
     configure=_rabbit_configure,
     user=_rabbit_user(),
     start_timeout=120,
-    endpoint=lambda: f"amqp://{HOST}:{port('rabbitmq')}/{Credentials.RABBITMQ_VHOST}",
+    endpoint=lambda: (f"amqp://{HOST}:{port('rabbitmq')}/{Credentials.RABBITMQ_VHOST} (management UI "
+                      f"http://{HOST}:{port('rabbitmq-management')}/, user {Credentials.RABBITMQ_USER}, "
+                      "password RABBITMQ_PASSWORD in credentials.env)"),
 )
 
 
@@ -308,9 +314,11 @@ def _kafka_version() -> str:
 
 
 def kafka_lib_dir() -> Path:
-    """The broker's jars, resolved once per version into the checkout's cache (not the state
-    directory, which tests and users delete), so no network is needed after the first time."""
-    return repo_root() / ".cache" / f"kafka-{_kafka_version()}" / "lib"
+    """The broker's jars, resolved once per version into a cache (the checkout's .cache/, or
+    SATMON_CACHE_DIR; not the state directory, which tests and users delete), so no network is
+    needed after the first time."""
+    cache = Path(os.environ.get("SATMON_CACHE_DIR", repo_root() / ".cache"))
+    return cache / f"kafka-{_kafka_version()}" / "lib"
 
 
 def resolve_kafka_jars() -> Path:
@@ -389,6 +397,7 @@ def _kafka_argv() -> list[str]:
 def _kafka_ready() -> bool:
     from confluent_kafka.admin import AdminClient
 
+    _tcp_open(port("kafka"))  # raises until the listener is up, before librdkafka would log refusals
     metadata = AdminClient({"bootstrap.servers": f"{HOST}:{port('kafka')}"}).list_topics(timeout=3)
     return bool(metadata.brokers)
 
@@ -497,6 +506,36 @@ INFERENCE_SERVER = Component(
 )
 
 
+# --- Flower (Celery workers and tasks) -----------------------------------------------------------------
+
+def _flower_auth() -> str:
+    return f"{Credentials.RABBITMQ_USER}:{load_or_create_credentials().rabbitmq_password}"
+
+
+def _flower_ready() -> bool:
+    import base64
+
+    request = urllib.request.Request(f"http://{HOST}:{port('flower')}/healthcheck", headers={
+        "Authorization": "Basic " + base64.b64encode(_flower_auth().encode()).decode()})
+    with urllib.request.urlopen(request, timeout=2) as resp:
+        return resp.status == 200
+
+
+FLOWER = Component(
+    name="flower",
+    ports=("flower",),
+    executables=lambda: [("flower (pip, in .venv)", _which("celery"))],
+    argv=lambda: [_which("celery"), "flower", f"--address={HOST}", f"--port={port('flower')}"],
+    # Secrets through the environment, not the command line that `ps` shows.
+    env=lambda: {**os.environ, "CELERY_BROKER_URL": service_env()["SATMON_AMQP_URL"],
+                 "FLOWER_BASIC_AUTH": _flower_auth(), "FLOWER_PERSISTENT": "False"},
+    ready=_flower_ready,
+    kind="service",
+    endpoint=lambda: (f"http://{HOST}:{port('flower')}/ (Flower: Celery workers and tasks; user "
+                      f"{Credentials.RABBITMQ_USER}, password RABBITMQ_PASSWORD in credentials.env)"),
+)
+
+
 # --- Envoy ----------------------------------------------------------------------------------------
 
 def _envoy_prepare() -> None:
@@ -534,6 +573,7 @@ COMPONENTS: tuple[Component, ...] = (
     _service("scheduler", "satmon_scheduler"),
     _service("router", "satmon_router"),
     _service("ops-api", "satmon_ops"),
+    FLOWER,
     ENVOY,
 )
 

@@ -26,6 +26,7 @@ PORTS: dict[str, int] = {
     "epmd": 14369,
     "rabbitmq": 15673,
     "rabbitmq-dist": 25673,
+    "rabbitmq-management": 15672,
     "kafka": 19092,
     "kafka-controller": 19093,
     "inference-server": 18001,
@@ -36,6 +37,7 @@ PORTS: dict[str, int] = {
     "worker": 7053,
     "writer": 7054,
     "ops-api": 7055,
+    "flower": 15555,
     "envoy": 8080,
     "envoy-admin": 9901,
 }
