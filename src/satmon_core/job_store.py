@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
 
 from satmon.detection.v1 import job_pb2
+from satmon_core.postgres import make_pool, postgres_outage_is_transient
 from satmon_core.topics import SUBSYSTEM_BY_NAME
 
 __all__ = ["JobStore", "SubsystemRow", "JobRecord", "SOURCE_NAMES", "STATE_NAMES", "encode_page_token",
@@ -79,8 +79,7 @@ def _ts(dt: datetime | None):
 
 class JobStore:
     def __init__(self, dsn: str, max_size: int = 8) -> None:
-        self.pool = ConnectionPool(dsn, min_size=1, max_size=max_size, open=True,
-                                   kwargs={"connect_timeout": 5, "options": "-c statement_timeout=10000"})
+        self.pool = make_pool(dsn, max_size, options="-c statement_timeout=10000")
 
     def close(self) -> None:
         self.pool.close()
@@ -89,7 +88,7 @@ class JobStore:
 
     def insert_pending(self, job_id: str, satellite_id: str, source: str, reason: str = "",
                        metadata: dict[str, str] | None = None) -> None:
-        with self.pool.connection() as conn:
+        with postgres_outage_is_transient(), self.pool.connection() as conn:
             conn.execute("INSERT INTO inference_jobs (job_id, satellite_id, source, trigger_reason, status, metadata) "
                          "VALUES (%s, %s, %s, %s, 'pending', %s) ON CONFLICT (job_id) DO NOTHING",
                          (job_id, satellite_id, source, reason or None, json.dumps(metadata or {})))
@@ -97,7 +96,7 @@ class JobStore:
     def completed_jobs(self, job_ids: Sequence[str]) -> set[str]:
         if not job_ids:
             return set()
-        with self.pool.connection() as conn:
+        with postgres_outage_is_transient(), self.pool.connection() as conn:
             rows = conn.execute("SELECT job_id FROM inference_jobs WHERE job_id = ANY(%s) "
                                 "AND status IN ('completed', 'failed')", (list(job_ids),)).fetchall()
         return {r[0] for r in rows}
@@ -107,7 +106,7 @@ class JobStore:
         jobs = list(jobs)
         if not jobs:
             return
-        with self.pool.connection() as conn, conn.cursor() as cur:
+        with postgres_outage_is_transient(), self.pool.connection() as conn, conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO inference_jobs (job_id, satellite_id, source, trigger_reason, status, completed_at, "
                 "error_message) VALUES (%s, %s, %s, %s, %s, now(), %s) "

@@ -21,16 +21,24 @@ class TaskQueue:
     def __init__(self, app: Celery) -> None:
         self.app = app
 
-    def send(self, tasks: list[events_pb2.InferenceTask]) -> None:
-        """Publishes with confirms; raises TransientError if RabbitMQ does not take them."""
-        try:
-            for i in range(0, len(tasks), TASKS_PER_MESSAGE):
-                batch = events_pb2.InferenceTaskBatch(tasks=tasks[i:i + TASKS_PER_MESSAGE])
+    def send(self, pending: list[events_pb2.InferenceTask]) -> None:
+        """Publishes the pending tasks, TASKS_PER_MESSAGE per message, each with a publisher confirm,
+        removing a message's tasks from `pending` only once RabbitMQ has confirmed it. Raises
+        TransientError with the unconfirmed rest still in `pending`, so a retry sends exactly those."""
+        while pending:
+            chunk = pending[:TASKS_PER_MESSAGE]
+            batch = events_pb2.InferenceTaskBatch(tasks=chunk)
+            try:
                 self.app.send_task(SCORE_TASK, args=[encode_payload(batch.SerializeToString())], headers=carrier(),
                                    retry=True, retry_policy={"max_retries": 5, "interval_start": 0.2,
                                                              "interval_step": 0.5, "interval_max": 2})
-        except Exception as exc:  # noqa: BLE001 - kombu raises many connection error types
-            raise TransientError(f"publishing to RabbitMQ failed: {exc}") from exc
+            except Exception as exc:  # noqa: BLE001 - kombu raises many connection error types
+                raise TransientError(f"publishing to RabbitMQ failed: {exc}") from exc
+            del pending[:len(chunk)]
+            self._count(chunk)
+
+    @staticmethod
+    def _count(tasks: list[events_pb2.InferenceTask]) -> None:
         for task in tasks:
             for window in task.windows:
                 metrics.WINDOWS_SCHEDULED.labels(SUBSYSTEMS[window.subsystem]).inc()

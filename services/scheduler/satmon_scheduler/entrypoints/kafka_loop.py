@@ -29,6 +29,9 @@ class SchedulerHandler:
         self.topics = {n: t for t, n in self.topic_subsystem.items()}
         self.tracer = tracer("satmon.scheduler")
         self.lock = threading.Lock()
+        # Tasks cut from consumed rows but not yet confirmed by RabbitMQ. The windows' rows are already
+        # in the scheduler's buffers, so a retried batch cuts nothing new: these are what it must send.
+        self.unsent: list = []
 
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
         rejects: list[DeadLetter] = []
@@ -53,9 +56,11 @@ class SchedulerHandler:
                         task.trace_context.update(carrier())
                     tasks.extend(new)
             metrics.OPEN_WINDOWS.set(self.scheduler.open_windows())
-        # One send per consumed batch: grouping adds at most one poll interval of latency.
-        if tasks:
-            self.queue.send(tasks)
+        # One send per consumed batch: grouping adds at most one poll interval of latency. A failed send
+        # raises TransientError before offsets are stored; the loop retries the batch and the unsent
+        # tasks go out then, each exactly once.
+        self.unsent.extend(tasks)
+        self.queue.send(self.unsent)
         return rejects
 
     def store_offsets(self, consumer: Consumer, messages: list[Message]) -> None:

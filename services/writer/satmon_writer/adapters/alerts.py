@@ -13,10 +13,9 @@ a transaction fails.
 from __future__ import annotations
 
 import psycopg
-from psycopg_pool import ConnectionPool
 
 from satmon.detection.v1 import events_pb2
-from satmon_core.errors import TransientError
+from satmon_core.postgres import make_pool, postgres_outage_is_transient
 from satmon_detection.detector import DetectorConfig, StreamDetector
 from satmon_writer.domain.detection import (AlertChange, StreamKey, StreamState, apply_results, closing_changes,
                                             stream_results)
@@ -26,7 +25,7 @@ __all__ = ["AlertStore"]
 
 class AlertStore:
     def __init__(self, dsn: str, config: DetectorConfig | None = None) -> None:
-        self.pool = ConnectionPool(dsn, min_size=1, max_size=2, open=True, kwargs={"connect_timeout": 5})
+        self.pool = make_pool(dsn, max_size=2)
         self.config = config or DetectorConfig()
         self.streams: dict[StreamKey, StreamState] = {}
 
@@ -37,7 +36,7 @@ class AlertStore:
             return []
         touched: list[int] = []
         try:
-            with self.pool.connection() as conn, conn.transaction():
+            with postgres_outage_is_transient(), self.pool.connection() as conn, conn.transaction():
                 for key, stream in by_stream.items():
                     state = self.streams.get(key) or self._load(conn, key)
                     if state is None:  # a new stream: the satellite subsystem's earlier ones have ended
@@ -46,11 +45,9 @@ class AlertStore:
                     touched += [self._apply(conn, key, state, change) for change in changes]
                     self._save(conn, key, state)
                     self.streams[key] = state
-        except psycopg.Error as exc:
+        except Exception:
             for key in by_stream:  # the in-memory states may be ahead of what was committed
                 self.streams.pop(key, None)
-            if isinstance(exc, psycopg.OperationalError):
-                raise TransientError(f"PostgreSQL: {exc}") from exc
             raise
         return sorted(set(touched))
 
