@@ -47,6 +47,25 @@ def _outage(component: str, after_s: float, down_s: float) -> None:
             time.sleep(down_s)
 
 
+def _replay_through(fault: threading.Thread, offset_days: int) -> None:
+    """Replays SATELLITES x DURATION while `fault` runs, then counts: every record in VictoriaMetrics
+    once, every window scored once, no alert raised twice."""
+    base_ns = (int(time.time()) - offset_days * 86400) * 1_000_000_000
+    fault.start()
+    produced = run_replay(ReplayPlan(SATELLITES, 1.0, DURATION, SPEEDUP, 1, base_time_ns=base_ns))
+    fault.join()
+    assert produced == SATELLITES * DURATION
+
+    expected_windows = SATELLITES * 7 * len(window_starts(DURATION))
+    assert wait_for(lambda: stream_rows(base_ns, DURATION)[0] >= expected_windows, 240), stream_rows(base_ns, DURATION)
+    expected_samples = produced * 7 * 25
+    assert wait_for(lambda: vm_feature_samples(SATELLITES, base_ns, DURATION) >= expected_samples, 180)
+    time.sleep(5)  # late duplicates would land now
+    assert stream_rows(base_ns, DURATION) == (expected_windows, expected_windows)
+    assert vm_feature_samples(SATELLITES, base_ns, DURATION) == expected_samples
+    assert overlapping_alerts() == 0
+
+
 @pytest.mark.parametrize("component,sig,offset_days", [
     ("worker", signal.SIGKILL, 3), ("writer", signal.SIGKILL, 4), ("router", signal.SIGKILL, 5),
     # The Apache Kafka broker itself, stopped cleanly and killed: its log is on disk, so every
@@ -56,37 +75,10 @@ def _outage(component: str, after_s: float, down_s: float) -> None:
     ("inference-server", signal.SIGKILL, 12),
 ], ids=["worker-SIGKILL", "writer-SIGKILL", "router-SIGKILL", "kafka-SIGTERM", "kafka-SIGKILL", "triton-SIGKILL"])
 def test_a_killed_process_loses_and_duplicates_nothing(stack, component, sig, offset_days):
-    base_ns = (int(time.time()) - offset_days * 86400) * 1_000_000_000
-    killer = threading.Thread(target=_kill_and_restart, args=(component, 5.0, sig))
-    killer.start()
-    produced = run_replay(ReplayPlan(SATELLITES, 1.0, DURATION, SPEEDUP, 1, base_time_ns=base_ns))
-    killer.join()
-    assert produced == SATELLITES * DURATION
-
-    expected_windows = SATELLITES * 7 * len(window_starts(DURATION))
-    assert wait_for(lambda: stream_rows(base_ns, DURATION)[0] >= expected_windows, 180), stream_rows(base_ns, DURATION)
-    expected_samples = produced * 7 * 25
-    assert wait_for(lambda: vm_feature_samples(SATELLITES, base_ns, DURATION) >= expected_samples, 120)
-    time.sleep(5)  # late duplicates would land now
-    assert stream_rows(base_ns, DURATION) == (expected_windows, expected_windows)
-    assert vm_feature_samples(SATELLITES, base_ns, DURATION) == expected_samples
-    assert overlapping_alerts() == 0
+    _replay_through(threading.Thread(target=_kill_and_restart, args=(component, 5.0, sig)), offset_days)
 
 
 @pytest.mark.parametrize("component,offset_days", [("postgres", 13), ("rabbitmq", 14), ("victoria-metrics", 15)])
 def test_a_server_away_for_20_seconds_loses_and_duplicates_nothing(stack, component, offset_days):
     """Stopped cleanly mid-replay and started again 20 s later: every consumer held its input."""
-    base_ns = (int(time.time()) - offset_days * 86400) * 1_000_000_000
-    outage = threading.Thread(target=_outage, args=(component, 4.0, 20.0))
-    outage.start()
-    produced = run_replay(ReplayPlan(SATELLITES, 1.0, DURATION, SPEEDUP, 1, base_time_ns=base_ns))
-    outage.join()
-    assert produced == SATELLITES * DURATION
-    expected_windows = SATELLITES * 7 * len(window_starts(DURATION))
-    assert wait_for(lambda: stream_rows(base_ns, DURATION)[0] >= expected_windows, 240), stream_rows(base_ns, DURATION)
-    expected_samples = produced * 7 * 25
-    assert wait_for(lambda: vm_feature_samples(SATELLITES, base_ns, DURATION) >= expected_samples, 180)
-    time.sleep(5)  # late duplicates would land now
-    assert stream_rows(base_ns, DURATION) == (expected_windows, expected_windows)
-    assert vm_feature_samples(SATELLITES, base_ns, DURATION) == expected_samples
-    assert overlapping_alerts() == 0
+    _replay_through(threading.Thread(target=_outage, args=(component, 4.0, 20.0)), offset_days)
