@@ -16,9 +16,14 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Callable
 
 import grpc
 import psycopg
+from cachetools import TTLCache
+
+from satmon_core.errors import TransientError
+from satmon_core.postgres import make_pool, postgres_outage_is_transient
 
 __all__ = ["issue_token", "TokenVerifier", "AuthInterceptor", "OPERATOR_METHODS", "auth_enabled", "ROLES", "caller"]
 
@@ -32,7 +37,9 @@ OPERATOR_METHODS = frozenset({
     "/satmon.ops.v1.OpsService/ResolveAlert",
 })
 OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.", "/satmon.ops.v1.OpsService/CheckHealth")
-CACHE_SECONDS = 30.0
+POSITIVE_TTL_S = 30.0
+NEGATIVE_TTL_S = 2.0
+CACHE_SIZE = 10_000
 
 # The name of the token behind the RPC being handled (set for operator RPCs), so servicers
 # record who acted from the credential, never from a free-text field.
@@ -62,47 +69,48 @@ def issue_token(conn: psycopg.Connection, name: str, role: str) -> str:
 
 
 class TokenVerifier:
-    """Token -> (name, role), cached briefly so a busy API does not query per call (revocation takes <= 30 s)."""
+    """Token -> (name, role), from `api_tokens` through a small pool, cached in bounded TTL caches:
+    known tokens for POSITIVE_TTL_S (so revocation takes effect within it), unknown ones for
+    NEGATIVE_TTL_S (a just-issued token works at once; random tokens cannot grow memory)."""
 
-    def __init__(self, dsn: str) -> None:
-        self.dsn = dsn
-        self.cache: dict[str, tuple[str | None, float]] = {}
+    def __init__(self, dsn: str | None = None, lookup: Callable[[str], tuple[str, str] | None] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._lookup = lookup or self._lookup_in(make_pool(dsn, max_size=4))
+        self.known: TTLCache = TTLCache(CACHE_SIZE, POSITIVE_TTL_S, timer=clock)
+        self.unknown: TTLCache = TTLCache(CACHE_SIZE, NEGATIVE_TTL_S, timer=clock)
         self.lock = threading.Lock()
+
+    @staticmethod
+    def _lookup_in(pool) -> Callable[[str], tuple[str, str] | None]:
+        def lookup(digest: str) -> tuple[str, str] | None:
+            with postgres_outage_is_transient(), pool.connection() as conn:
+                row = conn.execute("SELECT name, role FROM api_tokens WHERE token_sha256 = %s AND revoked_at IS NULL",
+                                   (digest,)).fetchone()
+            return (row[0], row[1]) if row else None
+        return lookup
 
     def role(self, token: str) -> str | None:
         found = self.identity(token)
         return found[1] if found else None
 
     def identity(self, token: str) -> tuple[str, str] | None:
+        """The token's (name, role), or None when unknown; TransientError when the store is away."""
         digest = _hash(token)
-        now = time.monotonic()
         with self.lock:
-            hit = self.cache.get(digest)
-        if hit and now - hit[1] < CACHE_SECONDS:
-            return hit[0]
-        with psycopg.connect(self.dsn, connect_timeout=5) as conn:
-            row = conn.execute("SELECT name, role FROM api_tokens WHERE token_sha256 = %s AND revoked_at IS NULL",
-                               (digest,)).fetchone()
-        found = (row[0], row[1]) if row else None
+            if digest in self.known:
+                return self.known[digest]
+            if digest in self.unknown:
+                return None
+        found = self._lookup(digest)
         with self.lock:
-            self.cache[digest] = (found, now)
+            (self.known if found else self.unknown)[digest] = found
         return found
 
 
-def _deny(handler: grpc.RpcMethodHandler, code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
-    def abort(request, context):
-        context.abort(code, message)
-
-    if handler.request_streaming and handler.response_streaming:
-        return grpc.stream_stream_rpc_method_handler(abort)
-    if handler.request_streaming:
-        return grpc.stream_unary_rpc_method_handler(abort)
-    if handler.response_streaming:
-        return grpc.unary_stream_rpc_method_handler(abort)
-    return grpc.unary_unary_rpc_method_handler(abort)
-
-
 class AuthInterceptor(grpc.ServerInterceptor):
+    """Checks the bearer token inside the handler, on the server's worker threads: a slow token
+    store (or a flood of unknown tokens) never holds up the polling thread that serves every RPC."""
+
     def __init__(self, verifier: TokenVerifier) -> None:
         self.verifier = verifier
 
@@ -112,33 +120,39 @@ class AuthInterceptor(grpc.ServerInterceptor):
         if handler is None or method.startswith(OPEN_PREFIXES):
             return handler
         header = dict(handler_call_details.invocation_metadata or ()).get("authorization", "")
+        return _checked(handler, lambda context: self._caller(method, header, context))
+
+    def _caller(self, method: str, header: str, context: grpc.ServicerContext) -> str:
+        """The token's name, or aborts the RPC with the right code."""
         if not header.lower().startswith("bearer "):
-            return _deny(handler, grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required (authorization header)")
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required (authorization: Bearer ...)")
         try:
             found = self.verifier.identity(header[7:].strip())
-        except psycopg.Error:
-            return _deny(handler, grpc.StatusCode.UNAVAILABLE, "token store unavailable")
+        except TransientError:
+            context.abort(grpc.StatusCode.UNAVAILABLE, "token store unavailable; retry")
         if found is None:
-            return _deny(handler, grpc.StatusCode.UNAUTHENTICATED, "unknown or revoked token")
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, "unknown or revoked token")
         name, role = found
-        if method in OPERATOR_METHODS:
-            if role != "operator":
-                return _deny(handler, grpc.StatusCode.PERMISSION_DENIED, f"{method} needs the operator role")
-            return _as_caller(handler, name)
-        return handler
+        if method in OPERATOR_METHODS and role != "operator":
+            context.abort(grpc.StatusCode.PERMISSION_DENIED, f"{method} needs the operator role")
+        return name
 
 
-def _as_caller(handler: grpc.RpcMethodHandler, name: str) -> grpc.RpcMethodHandler:
-    """The same unary handler, run with `caller()` answering the token's name (operator RPCs are unary)."""
-    if handler.request_streaming or handler.response_streaming:
-        return handler
+def _checked(handler: grpc.RpcMethodHandler, check: Callable[[grpc.ServicerContext], str]) -> grpc.RpcMethodHandler:
+    """The same handler, run after `check` (which aborts or names the caller), with `caller()` set."""
+    kinds = {(False, False): ("unary_unary", grpc.unary_unary_rpc_method_handler),
+             (False, True): ("unary_stream", grpc.unary_stream_rpc_method_handler),
+             (True, False): ("stream_unary", grpc.stream_unary_rpc_method_handler),
+             (True, True): ("stream_stream", grpc.stream_stream_rpc_method_handler)}
+    attribute, make = kinds[(handler.request_streaming, handler.response_streaming)]
+    behaviour = getattr(handler, attribute)
 
     def call(request, context):
-        token = _CALLER.set(name)
+        token = _CALLER.set(check(context))
         try:
-            return handler.unary_unary(request, context)
+            return behaviour(request, context)
         finally:
             _CALLER.reset(token)
 
-    return grpc.unary_unary_rpc_method_handler(call, request_deserializer=handler.request_deserializer,
-                                               response_serializer=handler.response_serializer)
+    return make(call, request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer)
