@@ -77,10 +77,11 @@ def _tls(cert: str | None, key: str | None) -> str:
 
 
 def render_envoy_config(out_dir: Path, bind: str = HOST, upstream_hosts: dict[str, str] | None = None,
-                        dist: Path | None = None, envoy_port: int | None = None, admin_port: int | None = None
-                        ) -> Path:
+                        dist: Path | None = None, envoy_port: int | None = None, admin_port: int | None = None,
+                        admin_bind: str = HOST) -> Path:
     """Writes envoy.yaml and satmon.pb into out_dir. Locally every upstream is 127.0.0.1; compose
-    passes service names (resolved by DNS) and the dashboard's path inside the image."""
+    passes service names (resolved by DNS) and the dashboard's path inside the image. The admin
+    interface stays on loopback unless admin_bind says otherwise: it can stop Envoy."""
     out_dir.mkdir(parents=True, exist_ok=True)
     upstream_hosts = upstream_hosts or {}
     descriptor = out_dir / "satmon.pb"
@@ -88,6 +89,7 @@ def render_envoy_config(out_dir: Path, bind: str = HOST, upstream_hosts: dict[st
     template = Template((repo_root() / "envoy" / "envoy.tmpl.yaml").read_text())
     rendered = template.substitute(
         ENVOY_BIND=bind,
+        ENVOY_ADMIN_BIND=admin_bind,
         ENVOY_PORT=envoy_port or port("envoy"),
         ENVOY_ADMIN_PORT=admin_port or port("envoy-admin"),
         TLS_TRANSPORT_SOCKET=_tls(os.environ.get("SATMON_ENVOY_TLS_CERT"), os.environ.get("SATMON_ENVOY_TLS_KEY")),

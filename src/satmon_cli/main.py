@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("init", help="apply database migrations and create Kafka topics (compose runs this once)")
     p = sub.add_parser("envoy-config", help="render envoy/envoy.tmpl.yaml and the descriptor set into a folder")
     p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--bind", default="127.0.0.1")
+    p.add_argument("--bind", default="127.0.0.1", help="address of the REST/gRPC listener")
+    p.add_argument("--admin-bind", default="127.0.0.1", help="address of Envoy's admin interface (keep it private)")
     p.add_argument("--dist", type=Path, help="built dashboard to serve (default web/dist)")
     p.add_argument("--upstreams-by-name", action="store_true",
                    help="reach services by their compose names (router, scheduler, ...) instead of 127.0.0.1")
@@ -109,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         from satmon_cli.envoy_config import UPSTREAMS, render_envoy_config
 
         hosts = {c: c for c in UPSTREAMS.values()} if args.upstreams_by_name else None
-        print(render_envoy_config(args.out, bind=args.bind, upstream_hosts=hosts, dist=args.dist))
+        print(render_envoy_config(args.out, bind=args.bind, upstream_hosts=hosts, dist=args.dist,
+                                  admin_bind=args.admin_bind))
         return 0
     if args.command == "token":
         from satmon_cli.stack_cmd import token

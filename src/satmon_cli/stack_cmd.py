@@ -63,10 +63,10 @@ def status(args: argparse.Namespace) -> int:
     from satmon_cli.stack.supervisor import component_states
 
     states = component_states()
-    print(f"{'component':<18} {'state':<6} {'pid':>7}  endpoint")
+    print(f"{'component':<18} {'state':<6} {'pid':>7} {'restarts':>8}  endpoint")
     for s in states:
         state = "up" if s.healthy else ("sick" if s.pid else "down")
-        print(f"{s.name:<18} {state:<6} {s.pid or '-':>7}  {s.endpoint}")
+        print(f"{s.name:<18} {state:<6} {s.pid or '-':>7} {s.restarts:>8}  {s.endpoint}")
     up_names = {s.name for s in states if s.healthy}
     env = service_env()
     if "kafka" in up_names:

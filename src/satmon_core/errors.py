@@ -3,12 +3,13 @@
     SatmonError
     ├── ConfigError            a required setting is missing or malformed
     ├── InvalidRecordError     a telemetry record or message fails validation (dead-lettered)
-    └── TransientError         a dependency is briefly unavailable; retry with backoff
+    ├── TransientError         a dependency is briefly unavailable; retry with backoff
+    └── RejectedError          a dependency refused this input (an HTTP 4xx); retrying cannot help
 """
 
 from __future__ import annotations
 
-__all__ = ["SatmonError", "ConfigError", "InvalidRecordError", "TransientError"]
+__all__ = ["SatmonError", "ConfigError", "InvalidRecordError", "TransientError", "RejectedError"]
 
 
 class SatmonError(Exception):
@@ -30,3 +31,7 @@ class InvalidRecordError(SatmonError):
 
 class TransientError(SatmonError):
     """A dependency failed in a way that retrying may fix."""
+
+
+class RejectedError(SatmonError):
+    """A dependency refused the input itself; the input is poison and goes to a dead-letter destination."""

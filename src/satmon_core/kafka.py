@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
@@ -20,10 +21,11 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from satmon_core import metrics
 from satmon_core.errors import TransientError
 
-__all__ = ["consumer_config", "make_consumer", "make_producer", "ensure_topics", "DeadLetter", "BatchLoop",
-           "consumer_lag"]
+__all__ = ["consumer_config", "make_consumer", "make_producer", "ensure_topics", "OutgoingMessage",
+           "produce_confirmed", "DeadLetter", "BatchLoop", "consumer_lag"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def consumer_config(bootstrap: str, group: str, **overrides: object) -> dict[str, object]:
@@ -63,6 +65,55 @@ def make_producer(bootstrap: str, **overrides: object) -> Producer:
     }
     config.update(overrides)
     return Producer(config)
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    topic: str
+    value: bytes
+    key: bytes | None = None
+    headers: list[tuple[str, bytes]] | None = None
+
+
+def produce_confirmed(producer: Producer, messages: Sequence[OutgoingMessage], service: str,
+                      timeout: float = 30.0) -> None:
+    """Produces messages and returns only once the broker acknowledged every one of them.
+
+    Raises TransientError if any was refused or not acknowledged within the timeout; the
+    caller then keeps its input (no offset stored, no "accepted" answer) and retries. The
+    producer may be shared by threads: each call counts only its own delivery reports.
+    """
+    lock = threading.Lock()
+    outcome = {"acknowledged": 0, "failures": []}
+
+    def on_delivery(err, _msg) -> None:
+        with lock:
+            if err is None:
+                outcome["acknowledged"] += 1
+            else:
+                outcome["failures"].append(err)
+
+    for message in messages:
+        while True:
+            try:
+                producer.produce(message.topic, value=message.value, key=message.key, headers=message.headers,
+                                 on_delivery=on_delivery)
+                break
+            except BufferError:  # the local queue is full: let deliveries drain it
+                producer.poll(0.05)
+        metrics.MESSAGES_PRODUCED.labels(service, message.topic).inc()
+    deadline = time.monotonic() + timeout
+    while True:
+        with lock:
+            done = outcome["acknowledged"] + len(outcome["failures"])
+        if done >= len(messages) or time.monotonic() >= deadline:
+            break
+        producer.flush(min(1.0, max(0.0, deadline - time.monotonic())))
+    with lock:
+        acknowledged, failures = outcome["acknowledged"], list(outcome["failures"])
+    if acknowledged < len(messages):
+        raise TransientError(f"Kafka acknowledged {acknowledged} of {len(messages)} messages"
+                             + (f"; first refusal: {failures[0]}" if failures else " before the deadline"))
 
 
 def ensure_topics(bootstrap: str, topics: dict[str, int], timeout: float = 15) -> None:
@@ -159,20 +210,22 @@ class BatchLoop:
             return 0
         with metrics.BATCH_SECONDS.labels(self.service).time():
             rejects = self._handle_with_retry(good)
-        for reject in rejects:
-            self._dead_letter(reject)
         if rejects:
-            self.producer.flush(30)
+            # Offsets move past a rejected message only once the dead-letter topic holds it.
+            self._retry(lambda: self._dead_letter(rejects))
         for msg in good:
             metrics.MESSAGES_CONSUMED.labels(self.service, msg.topic()).inc()
         self.store(self.consumer, good)
         return len(good)
 
     def _handle_with_retry(self, messages: list[Message]) -> list[DeadLetter]:
+        return self._retry(lambda: self.handler(messages))
+
+    def _retry(self, attempt: Callable[[], T]) -> T:
         delay = 0.2
         while True:
             try:
-                return self.handler(messages)
+                return attempt()
             except TransientError as exc:
                 if self.stopping.is_set():
                     raise
@@ -181,7 +234,12 @@ class BatchLoop:
                 time.sleep(delay)
                 delay = min(delay * 2, self.max_backoff)
 
-    def _dead_letter(self, reject: DeadLetter) -> None:
+    def _dead_letter(self, rejects: list[DeadLetter]) -> None:
+        produce_confirmed(self.producer, [self._dead_letter_message(r) for r in rejects], self.service)
+        for reject in rejects:
+            metrics.DEAD_LETTERS.labels(self.service, reject.reason).inc()
+
+    def _dead_letter_message(self, reject: DeadLetter) -> OutgoingMessage:
         msg = reject.message
         headers = list(msg.headers() or []) + [
             ("satmon-dlq-reason", reject.reason.encode()),
@@ -190,5 +248,4 @@ class BatchLoop:
             ("satmon-dlq-source-offset", f"{msg.partition()}:{msg.offset()}".encode()),
             ("satmon-dlq-service", self.service.encode()),
         ]
-        self.producer.produce(self.dead_letter_topic, value=msg.value(), key=msg.key(), headers=headers)
-        metrics.DEAD_LETTERS.labels(self.service, reject.reason).inc()
+        return OutgoingMessage(self.dead_letter_topic, msg.value(), msg.key(), headers)

@@ -7,7 +7,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from satmon_core.errors import TransientError
+from satmon_core.errors import RejectedError, TransientError
 
 __all__ = ["VictoriaMetrics", "QUERY_DEADLINE_S"]
 
@@ -20,7 +20,12 @@ class VictoriaMetrics:
         self.base_url = base_url.rstrip("/")
 
     def import_lines(self, lines: list[str]) -> None:
-        """Writes Prometheus exposition lines with millisecond timestamps."""
+        """Writes Prometheus exposition lines with millisecond timestamps.
+
+        RejectedError when VictoriaMetrics refuses the lines themselves (HTTP 4xx): the same
+        lines would be refused again. TransientError for everything retrying may fix (5xx,
+        connection refused, deadline).
+        """
         if not lines:
             return
         body = ("\n".join(lines) + "\n").encode()
@@ -29,6 +34,11 @@ class VictoriaMetrics:
             with urllib.request.urlopen(request, timeout=WRITE_DEADLINE_S) as response:
                 if response.status not in (200, 204):
                     raise TransientError(f"VictoriaMetrics import returned {response.status}")
+        except urllib.error.HTTPError as exc:  # an HTTPError is a URLError: decide before the catch-all
+            if 400 <= exc.code < 500:
+                raise RejectedError(f"VictoriaMetrics refused the import ({exc.code}): "
+                                    f"{exc.read()[:300].decode(errors='replace')}") from exc
+            raise TransientError(f"VictoriaMetrics import returned {exc.code}") from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise TransientError(f"VictoriaMetrics import failed: {exc}") from exc
 

@@ -58,3 +58,35 @@ def test_compose_has_health_checks_gpu_and_no_default_passwords():
     example = (REPO / ".env.example").read_text()
     assert "POSTGRES_PASSWORD=" in example and "RABBITMQ_PASSWORD=" in example
     assert json.dumps(compose["volumes"])  # named volumes declared
+
+
+def test_compose_keeps_the_backend_private_and_the_edge_encrypted():
+    compose = _compose()
+    services = compose["services"]
+    assert compose["networks"]["backend"]["internal"] is True
+    for name in ("kafka", "rabbitmq", "postgres", "victoria-metrics", "triton", "router", "scheduler", "worker",
+                 "writer", "ops-api"):
+        assert services[name]["networks"] == ["backend"], name
+        assert "ports" not in services[name], f"{name} publishes a port"
+    # Envoy: TLS certificate and key required from .env; the admin port not published.
+    envoy = services["envoy"]
+    assert envoy["ports"] == ["8080:8080"]
+    assert any("ENVOY_TLS_CERT:?" in v for v in envoy["volumes"]) and any("ENVOY_TLS_KEY:?" in v for v in envoy["volumes"])
+    dockerfile = (REPO / "envoy" / "Dockerfile").read_text()
+    assert "--admin-bind 127.0.0.1" in dockerfile and "SATMON_ENVOY_TLS_CERT=" in dockerfile
+    assert services["jaeger"]["ports"] == ["127.0.0.1:16686:16686"]
+    # The services connect as the rows-only role; only the migrations job uses the schema owner.
+    assert services["router"]["environment"]["SATMON_PG_DSN"].startswith("postgresql://satmon:")
+    assert services["init"]["environment"]["SATMON_PG_DSN"].startswith("postgresql://satmon_admin:")
+    assert "ENVOY_TLS_CERT=" in (REPO / ".env.example").read_text()
+
+
+def test_the_envoy_admin_interface_is_rendered_on_loopback_even_when_the_listener_is_public(tmp_path):
+    import yaml
+
+    from satmon_cli.envoy_config import render_envoy_config
+
+    config = yaml.safe_load(render_envoy_config(tmp_path, bind="0.0.0.0").read_text())
+    assert config["admin"]["address"]["socket_address"]["address"] == "127.0.0.1"
+    listener = config["static_resources"]["listeners"][0]["address"]["socket_address"]["address"]
+    assert listener == "0.0.0.0"

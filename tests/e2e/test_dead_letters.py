@@ -1,4 +1,5 @@
-"""Malformed records land in the dead-letter topic with a reason, and the pipeline keeps going."""
+"""Malformed records land in the dead-letter topic with a reason, and the pipeline keeps going; a Celery
+task that can never succeed lands in RabbitMQ's dead-letter queue instead of vanishing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import uuid
 import pytest
 from confluent_kafka import Consumer
 
+from satmon_cli.stack.components import rabbitmqctl
+from satmon_core.celery_app import DEAD_LETTER_QUEUE, SCORE_TASK, make_celery
 from satmon_core.config import load_settings
+from satmon_core.victoria import VictoriaMetrics
 from satmon_core.kafka import consumer_config, make_producer
 from satmon_detection.windows import window_starts
 from satmon_simulator.domain.fleet import FleetData, assign_channels
@@ -70,4 +74,27 @@ def test_malformed_records_are_dead_lettered_and_the_pipeline_continues(stack):
     base_ns = (int(time.time()) - 6 * 86400) * 1_000_000_000
     run_replay(ReplayPlan(2, 1.0, 60, 60.0, 1, base_time_ns=base_ns))
     expected = 2 * 7 * len(window_starts(60))
+    assert wait_for(lambda: stream_rows(base_ns, 60)[0] == expected, 90), stream_rows(base_ns, 60)
+
+    # Nothing the router refused was stored by the writer, which reads the same raw topic.
+    time.sleep(3)
+    vm = VictoriaMetrics(settings.vm_url)
+    assert vm.export(f'{{satellite_id="{unknown.satellite_id}"}}', 0, time.time() + 86400) == []
+
+
+def _dead_queue_depth() -> int:
+    listed = rabbitmqctl("list_queues", "-p", "satmon", "name", "messages", "--quiet", "--no-table-headers").stdout
+    depths = dict(line.split() for line in listed.strip().splitlines() if line.strip())
+    return int(depths.get(DEAD_LETTER_QUEUE, 0))
+
+
+def test_a_task_that_can_never_succeed_goes_to_the_dead_letter_queue(stack):
+    before = _dead_queue_depth()
+    app = make_celery(load_settings().amqp_url)
+    app.send_task(SCORE_TASK, args=["!!! not base64, not a task batch !!!"])
+    assert wait_for(lambda: _dead_queue_depth() == before + 1, 60), _dead_queue_depth()
+    # The worker goes on scoring: a short replay is scored in full.
+    base_ns = (int(time.time()) - 18 * 86400) * 1_000_000_000
+    run_replay(ReplayPlan(1, 1.0, 60, 60.0, 1, base_time_ns=base_ns))
+    expected = 7 * len(window_starts(60))
     assert wait_for(lambda: stream_rows(base_ns, 60)[0] == expected, 90), stream_rows(base_ns, 60)

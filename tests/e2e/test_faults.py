@@ -1,5 +1,5 @@
-"""SIGKILL a worker mid-task, the writer mid-batch, the router; stop or kill the Kafka broker mid-replay:
-nothing lost, nothing duplicated."""
+"""SIGKILL a worker mid-task, the writer mid-batch, the router; stop or kill the Kafka broker mid-replay;
+crash a service and let the stack restart it: nothing lost, nothing duplicated."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import time
 import pytest
 
 from satmon_cli.stack import procs
+from satmon_cli.stack.keeper import read_restarts
+from satmon_cli.stack.layout import run_dir
 from satmon_detection.windows import window_starts
 from satmon_simulator.replay import ReplayPlan
 from tests.support.counting import overlapping_alerts, stream_rows, vm_feature_samples
@@ -82,3 +84,23 @@ def test_a_killed_process_loses_and_duplicates_nothing(stack, component, sig, of
 def test_a_server_away_for_20_seconds_loses_and_duplicates_nothing(stack, component, offset_days):
     """Stopped cleanly mid-replay and started again 20 s later: every consumer held its input."""
     _replay_through(threading.Thread(target=_outage, args=(component, 4.0, 20.0)), offset_days)
+
+
+def _kill_component_only(component: str, after_s: float) -> None:
+    """SIGKILL the component itself, not its keeper: the stack must bring it back on its own."""
+    time.sleep(after_s)
+    pid = procs.child_pid_of(component)
+    assert pid is not None, f"{component} has no keeper child"
+    os.kill(pid, signal.SIGKILL)
+    assert wait_for(lambda: procs.child_pid_of(component) not in (None, pid), 60)
+
+
+@pytest.mark.parametrize("component,offset_days", [("scheduler", 16), ("writer", 17)])
+def test_a_crashed_service_is_restarted_by_the_stack_and_loses_nothing(stack, component, offset_days):
+    before = read_restarts(run_dir(), component).count
+    _replay_through(threading.Thread(target=_kill_component_only, args=(component, 5.0)), offset_days)
+    assert read_restarts(run_dir(), component).count == before + 1
+    status = subprocess.run([sys.executable, "-m", "satmon_cli.main", "status"], capture_output=True, text=True,
+                            timeout=120)
+    row = next(line for line in status.stdout.splitlines() if line.startswith(component + " "))
+    assert row.split()[1] == "up" and int(row.split()[3]) == before + 1, row

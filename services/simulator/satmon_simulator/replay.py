@@ -41,7 +41,9 @@ class ReplayPlan:
 
 def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[[int], None] = lambda n: None,
            stop: threading.Event | None = None, ground_truth_topic: str | None = None) -> int:
-    """Produces plan.steps records per satellite; returns the number produced. Stops cleanly on SIGINT/SIGTERM.
+    """Produces plan.steps records per satellite; returns the number the broker acknowledged (every one,
+    or it raises). Stops cleanly on SIGINT/SIGTERM. A broker that is away for a while (up to the
+    producer's message.timeout.ms, 5 minutes) delays the end of the replay instead of losing records.
 
     With ground_truth_topic, first publishes each stream's labelled sequences there (for scoring
     the live alerts; they travel apart from the telemetry and never reach the detector)."""
@@ -62,6 +64,11 @@ def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[
         _publish_ground_truth(producer, ground_truth_topic, fleet, plan.start_row, steps, base_ns)
     wall_start = time.monotonic()
     produced = 0
+    refused: list = []
+
+    def on_delivery(err, _msg) -> None:
+        if err is not None:
+            refused.append(err)
     span_tracer = tracer("satmon.simulator")
     for step in range(steps):
         if stop.is_set():
@@ -80,14 +87,18 @@ def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[
                 headers = kafka_headers({"satmon-produced-ns": str(time.time_ns())})
                 while True:
                     try:
-                        producer.produce(topic, key=sat.encode(), value=record.SerializeToString(), headers=headers)
+                        producer.produce(topic, key=sat.encode(), value=record.SerializeToString(), headers=headers,
+                                         on_delivery=on_delivery)
                         break
                     except BufferError:
                         producer.poll(0.05)
             produced += 1
         producer.poll(0)
         progress(len(sats))
-    producer.flush(60)
+    while len(producer) > 0 and not stop.is_set():  # each record ends acknowledged or refused in message.timeout.ms
+        producer.flush(1)
+    if refused:
+        raise RuntimeError(f"{len(refused)} of {produced} records were not accepted by Kafka: {refused[0]}")
     return produced
 
 

@@ -6,7 +6,7 @@ import os
 
 from grpc_health.v1 import health_pb2
 
-from satmon_core.celery_app import QUEUE
+from satmon_core.celery_app import QUEUE, declare_dead_letter_queue
 from satmon_core.config import load_settings
 from satmon_core.grpc_server import setup_logging, start_grpc_server
 from satmon_core.metrics import serve_metrics
@@ -19,6 +19,7 @@ def main() -> None:
     setup_logging("worker")
     settings = load_settings()
     app = build_celery(settings)
+    declare_dead_letter_queue(app)
     serve_metrics(settings.metrics_port)
     server, health = start_grpc_server(settings.grpc_port, registrations(app))
     for name in ("", "satmon.detection.v1.InferenceService"):

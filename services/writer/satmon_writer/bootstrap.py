@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from satmon_core.config import Settings
+from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_server import ServiceProcess
 from satmon_core.kafka import BatchLoop, make_consumer, make_producer
 from satmon_core.victoria import VictoriaMetrics
@@ -34,7 +35,7 @@ def build(settings: Settings) -> ServiceProcess:
 
     return ServiceProcess(
         name="writer", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
-        loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, TelemetryWriter(vm), 1000),
+        loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, TelemetryWriter(vm, FleetRegistry(settings.pg_dsn)), 1000),
                loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500),
                loop("writer", GROUND_TRUTH_GROUP, settings.ground_truth_topic, GroundTruthWriter(ground_truth), 100)],
         on_stop=[alerts.close, ground_truth.close, lambda: producer.flush(10)])

@@ -43,6 +43,7 @@ class Component:
     start_timeout: float = 60.0
     kind: str = "infrastructure"
     metrics_port: Callable[[], int | None] = lambda: None
+    restart: bool = True  # a keeper restarts it if it exits after it was healthy (see stack.keeper)
 
 
 def _tcp_open(p: int) -> bool:

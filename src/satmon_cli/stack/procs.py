@@ -7,13 +7,14 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from satmon_cli.stack.layout import HOST, log_dir, run_dir
 
-__all__ = ["pid_of", "is_alive", "spawn", "stop", "port_is_free", "wait_until"]
+__all__ = ["pid_of", "child_pid_of", "is_alive", "spawn", "stop", "port_is_free", "wait_until"]
 
 
 def _pid_file(name: str) -> Path:
@@ -36,6 +37,16 @@ def pid_of(name: str) -> int | None:
     return None
 
 
+def child_pid_of(name: str) -> int | None:
+    """The PID of the component itself under its keeper, if alive."""
+    path = run_dir() / f"{name}.child.pid"
+    try:
+        pid = int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return pid if is_alive(pid) else None
+
+
 def is_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -52,11 +63,17 @@ def is_alive(pid: int) -> bool:
 
 
 def spawn(name: str, argv: Sequence[str], env: dict[str, str], cwd: Path | None = None,
-          user: str | None = None) -> int:
-    """Starts argv in its own session (so `stop` can signal the whole group), logging to .satmon/logs."""
+          user: str | None = None, keep: bool = False) -> int:
+    """Starts argv in its own session (so `stop` can signal the whole group), logging to .satmon/logs.
+
+    With `keep`, a keeper (`satmon_cli.stack.keeper`) leads the session and restarts argv when it
+    exits after it was once healthy; the recorded PID is then the keeper's.
+    """
     if user and os.geteuid() == 0:
-        # Drop privileges with exec (no forked wrapper) so the PID is the server's own.
+        # Drop privileges with exec (no forked wrapper) so the process is the server itself.
         argv = ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups", *argv]
+    if keep:
+        argv = [sys.executable, "-m", "satmon_cli.stack.keeper", name, str(run_dir()), "--", *argv]
     log = open(log_dir() / f"{name}.log", "ab")
     proc = subprocess.Popen(list(argv), env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)

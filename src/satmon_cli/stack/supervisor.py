@@ -8,7 +8,8 @@ from pathlib import Path
 
 from satmon_cli.stack import procs
 from satmon_cli.stack.components import COMPONENTS, Component
-from satmon_cli.stack.layout import log_dir, port
+from satmon_cli.stack.keeper import mark_healthy, read_restarts
+from satmon_cli.stack.layout import log_dir, port, run_dir
 
 __all__ = ["StackError", "up", "down", "component_states", "ComponentState"]
 
@@ -23,6 +24,7 @@ class ComponentState:
     pid: int | None
     healthy: bool
     endpoint: str
+    restarts: int = 0
 
 
 def _selected(names: Iterable[str] | None) -> list[Component]:
@@ -65,11 +67,12 @@ def _start(component: Component, say) -> None:
     component.prepare()
     # A server run as another user starts in / : the caller's directory may be closed to it.
     pid = procs.spawn(component.name, component.argv(), env=component.env(), user=component.user,
-                      cwd=Path("/") if component.user else None)
+                      cwd=Path("/") if component.user else None, keep=component.restart)
     ok = procs.wait_until(component.ready, component.start_timeout, alive=lambda: procs.is_alive(pid))
     if not ok:
         reason = "exited" if not procs.is_alive(pid) else f"not healthy after {component.start_timeout:.0f}s"
         raise StackError(f"{component.name} failed to start ({reason}); log: {_log_tail(component.name)}")
+    mark_healthy(run_dir(), component.name)  # from now on its keeper restarts it if it exits
     component.configure()
     say(f"  {component.name:<17} started  {component.endpoint()}")
 
@@ -86,6 +89,7 @@ def up(names: Iterable[str] | None = None, say=print) -> list[ComponentState]:
                     raise StackError(f"{component.name} is running (pid {procs.pid_of(component.name)}) "
                                      "but not healthy; run `satmon down` and retry")
                 component.configure()
+                mark_healthy(run_dir(), component.name)
                 say(f"  {component.name:<17} running  {component.endpoint()}")
                 continue
             started.append(component)
@@ -114,6 +118,6 @@ def component_states(components: Iterable[Component] | None = None) -> list[Comp
     for component in components or COMPONENTS:
         pid = procs.pid_of(component.name)
         states.append(ComponentState(component.name, pid, pid is not None and _healthy(component),
-                                     component.endpoint()))
+                                     component.endpoint(), read_restarts(run_dir(), component.name).count))
     return states
 

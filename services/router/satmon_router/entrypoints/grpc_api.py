@@ -5,8 +5,9 @@ from __future__ import annotations
 import grpc
 
 from satmon.telemetry.v1 import routing_service_pb2, routing_service_pb2_grpc
-from satmon_core.errors import InvalidRecordError
+from satmon_core.errors import InvalidRecordError, TransientError
 from satmon_core.grpc_errors import abort_invalid
+from satmon_core.kafka import OutgoingMessage, produce_confirmed
 from satmon_core.tracing import kafka_headers
 from satmon_core.validation import validate_record
 from satmon_router.entrypoints.kafka_loop import RouterCounters
@@ -33,11 +34,13 @@ class RoutingServicer(routing_service_pb2_grpc.RoutingServiceServicer):
             except InvalidRecordError as exc:
                 abort_invalid(context, f"records[{index}]", str(exc))
         headers = kafka_headers()
-        for record in request.records:
-            self.producer.produce(self.raw_topic, key=record.satellite_id.encode(), value=record.SerializeToString(),
-                                  headers=headers)
-        if self.producer.flush(10):
-            context.abort(grpc.StatusCode.UNAVAILABLE, "the Kafka broker did not acknowledge every record")
+        try:
+            # "Accepted" means the broker acknowledged each record, not that it sits in a local buffer.
+            produce_confirmed(self.producer, [
+                OutgoingMessage(self.raw_topic, record.SerializeToString(), record.satellite_id.encode(), headers)
+                for record in request.records], "router-ingest", timeout=10)
+        except TransientError as exc:
+            context.abort(grpc.StatusCode.UNAVAILABLE, f"not every record was acknowledged by Kafka, retry: {exc}")
         return routing_service_pb2.IngestTelemetryResponse(accepted_count=len(request.records))
 
     def GetRoutingStats(self, request, context):

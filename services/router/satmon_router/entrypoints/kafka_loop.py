@@ -5,14 +5,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from confluent_kafka import KafkaError, Message, Producer
+from confluent_kafka import Message, Producer
 from opentelemetry import trace
 
-from satmon_core import metrics
 from satmon_core.config import Settings
-from satmon_core.errors import InvalidRecordError, TransientError
+from satmon_core.errors import InvalidRecordError
 from satmon_core.fleet_registry import FleetRegistry
-from satmon_core.kafka import DeadLetter
+from satmon_core.kafka import DeadLetter, OutgoingMessage, produce_confirmed
 from satmon_core.tracing import context_from_kafka, kafka_headers, tracer
 from satmon_core.validation import decode_record, validate_record
 from satmon_router.domain.routing import split_record
@@ -35,16 +34,10 @@ class RouterHandler:
         self.registry = registry
         self.counters = counters
         self.tracer = tracer("satmon.router")
-        self.failures: list[KafkaError] = []
-
-    def _on_delivery(self, err, msg) -> None:
-        if err is not None:
-            self.failures.append(err)
 
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
         rejects: list[DeadLetter] = []
-        published = 0
-        self.failures.clear()
+        outgoing: list[OutgoingMessage] = []
         for msg in messages:
             try:
                 record = decode_record(msg.value())
@@ -60,24 +53,12 @@ class RouterHandler:
                                                                "satmon.sequence": record.sequence}):
                 produced_ns = dict(msg.headers() or []).get("satmon-produced-ns", b"").decode()
                 headers = kafka_headers({"satmon-produced-ns": produced_ns} if produced_ns else None)
-                for subsystem, sample in split_record(record):
-                    topic = self.settings.subsystem_topic(subsystem)
-                    self._produce(topic, record.satellite_id.encode(), sample.SerializeToString(), headers)
-                    published += 1
-        remaining = self.producer.flush(30)
-        if remaining or self.failures:
-            raise TransientError(f"{remaining} undelivered, {len(self.failures)} failed: {self.failures[:1]}")
+                outgoing.extend(OutgoingMessage(self.settings.subsystem_topic(subsystem), sample.SerializeToString(),
+                                                record.satellite_id.encode(), headers)
+                                for subsystem, sample in split_record(record))
+        produce_confirmed(self.producer, outgoing, "router")
         with self.counters.lock:
             self.counters.records_consumed += len(messages)
-            self.counters.samples_published += published
+            self.counters.samples_published += len(outgoing)
             self.counters.records_dead_lettered += len(rejects)
         return rejects
-
-    def _produce(self, topic: str, key: bytes, value: bytes, headers) -> None:
-        while True:
-            try:
-                self.producer.produce(topic, key=key, value=value, headers=headers, on_delivery=self._on_delivery)
-                metrics.MESSAGES_PRODUCED.labels("router", topic).inc()
-                return
-            except BufferError:
-                self.producer.poll(0.05)

@@ -7,7 +7,8 @@ from google.protobuf.message import DecodeError
 from opentelemetry import trace
 
 from satmon_core import metrics
-from satmon_core.errors import InvalidRecordError
+from satmon_core.errors import InvalidRecordError, RejectedError
+from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.kafka import DeadLetter
 from satmon_core.tracing import context_from_kafka, tracer
 from satmon_core.validation import decode_record, validate_record
@@ -19,31 +20,55 @@ from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.domain.samples import record_lines, result_lines
 from satmon_writer.domain.validation import decode_result
 
-__all__ = ["TelemetryWriter", "ResultWriter", "GroundTruthWriter"]
+__all__ = ["TelemetryWriter", "ResultWriter", "GroundTruthWriter", "import_isolating_rejects"]
+
+
+def import_isolating_rejects(vm: VictoriaMetrics, batch: list[tuple[Message, list[str]]]) -> list[DeadLetter]:
+    """Imports every message's lines; if VictoriaMetrics refuses the batch (a 4xx), imports message
+    by message so that only the messages it refuses are dead-lettered, with its answer as the reason.
+    A TransientError propagates: the loop retries the whole batch, and re-imported samples land on
+    the same series and timestamps."""
+    try:
+        vm.import_lines([line for _, lines in batch for line in lines])
+        metrics.SINK_WRITES.labels("victoria-metrics").inc(sum(len(lines) for _, lines in batch))
+        return []
+    except RejectedError:
+        pass
+    rejects = []
+    for msg, lines in batch:
+        try:
+            vm.import_lines(lines)
+            metrics.SINK_WRITES.labels("victoria-metrics").inc(len(lines))
+        except RejectedError as exc:
+            rejects.append(DeadLetter(msg, "victoria_metrics_rejected", str(exc)))
+    return rejects
+
 
 class TelemetryWriter:
     """Raw records -> smap_feature and satellite_* series.
 
-    Invalid raw records are dead-lettered once, by the router; here they are
-    counted in satmon_invalid_skipped_total and skipped.
+    Invalid raw records and records of unknown satellites are dead-lettered once,
+    by the router; here they are counted in satmon_invalid_skipped_total and
+    skipped, so nothing the router refuses is stored.
     """
 
-    def __init__(self, vm: VictoriaMetrics) -> None:
+    def __init__(self, vm: VictoriaMetrics, registry: FleetRegistry) -> None:
         self.vm = vm
+        self.registry = registry
 
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
-        lines: list[str] = []
+        batch: list[tuple[Message, list[str]]] = []
         for msg in messages:
             try:
                 record = decode_record(msg.value())
                 validate_record(record)
+                if not self.registry.is_known(record.satellite_id):  # TransientError while PostgreSQL is away
+                    raise InvalidRecordError("unknown_satellite", record.satellite_id)
             except InvalidRecordError as exc:
                 metrics.INVALID_SKIPPED.labels("writer", exc.reason).inc()
                 continue
-            lines.extend(record_lines(record))
-        self.vm.import_lines(lines)  # TransientError -> the loop retries the whole batch
-        metrics.SINK_WRITES.labels("victoria-metrics").inc(len(lines))
-        return []
+            batch.append((msg, record_lines(record)))
+        return import_isolating_rejects(self.vm, batch)
 
 
 class ResultWriter:
@@ -56,7 +81,9 @@ class ResultWriter:
         self.tracer = tracer("satmon.writer")
 
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
-        rejects, results, lines = [], [], []
+        rejects: list[DeadLetter] = []
+        scored: list[tuple[Message, object]] = []
+        batch: list[tuple[Message, list[str]]] = []
         for msg in messages:
             try:
                 result = decode_result(msg.value())
@@ -67,13 +94,14 @@ class ResultWriter:
                                                    kind=trace.SpanKind.CONSUMER,
                                                    attributes={"satmon.job_id": result.job_id,
                                                                "satmon.satellite_id": result.satellite_id}):
-                results.append(result)
-                lines.extend(result_lines(result))
-        self.vm.import_lines(lines)
+                scored.append((msg, result))
+                batch.append((msg, result_lines(result)))
+        refused = import_isolating_rejects(self.vm, batch)
+        refused_messages = {id(r.message) for r in refused}
+        results = [result for msg, result in scored if id(msg) not in refused_messages]
         touched = self.alerts.record(results)
-        metrics.SINK_WRITES.labels("victoria-metrics").inc(len(lines))
         self.on_alerts(touched, results)
-        return rejects
+        return rejects + refused
 
 
 class GroundTruthWriter:
