@@ -11,18 +11,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from satmon_core import metrics
 from satmon_core.errors import TransientError
 
 __all__ = ["consumer_config", "make_consumer", "make_producer", "ensure_topics", "OutgoingMessage",
-           "produce_confirmed", "DeadLetter", "BatchLoop", "consumer_lag"]
+           "produce_confirmed", "DeadLetter", "DelayedDurability", "BatchLoop", "consumer_lag"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -162,6 +163,19 @@ class DeadLetter:
 BatchHandler = Callable[[list[Message]], list[DeadLetter]]
 
 
+@dataclass(frozen=True)
+class DelayedDurability:
+    """For a sink that acknowledges writes before they are on disk (VictoriaMetrics): a batch's
+    offsets are stored `delay_s` after the batch was written, and only if the sink's `epoch()` (its
+    start time; None while it cannot be asked) is the one seen when the batch was written. If the
+    sink restarted in between, the loop seeks back to the oldest batch whose offsets it has not
+    stored and writes again; the sink's writes are idempotent."""
+
+    epoch: Callable[[], object | None]
+    delay_s: float
+    check_every_s: float = 1.0
+
+
 class BatchLoop:
     """Polls batches, hands them to a handler, dead-letters rejects, then stores offsets.
 
@@ -172,7 +186,8 @@ class BatchLoop:
     def __init__(self, service: str, consumer: Consumer, handler: BatchHandler, producer: Producer,
                  dead_letter_topic: str, batch_size: int = 500, poll_timeout: float = 0.2,
                  max_backoff: float = 10.0,
-                 store: Callable[[Consumer, list[Message]], None] | None = None) -> None:
+                 store: Callable[[Consumer, list[Message]], None] | None = None,
+                 durability: DelayedDurability | None = None) -> None:
         self.service = service
         self.consumer = consumer
         self.handler = handler
@@ -184,6 +199,10 @@ class BatchLoop:
         self.stopping = threading.Event()
         # Default: every processed message's offset. The scheduler stores less (windows it still holds).
         self.store = store or (lambda consumer, msgs: [consumer.store_offsets(message=m) for m in msgs])
+        self.durability = durability
+        self._unconfirmed: deque[tuple[float, list[Message]]] = deque()  # (written at, batch), oldest first
+        self._sink_epoch: object | None = None
+        self._checked_at = 0.0
 
     def run(self) -> None:
         try:
@@ -196,6 +215,7 @@ class BatchLoop:
         # Block for the first message only, then take whatever else is already fetched: consume(n, t)
         # alone would hold a partial batch for the whole timeout and add that to every hop's latency.
         first = self.consumer.poll(self.poll_timeout)
+        self._store_durable()
         if first is None:
             return 0
         messages = [first, *self.consumer.consume(self.batch_size - 1, 0)]
@@ -215,8 +235,46 @@ class BatchLoop:
             self._retry(lambda: self._dead_letter(rejects))
         for msg in good:
             metrics.MESSAGES_CONSUMED.labels(self.service, msg.topic()).inc()
-        self.store(self.consumer, good)
+        if self.durability is None:
+            self.store(self.consumer, good)
+        else:
+            if self._sink_epoch is None:
+                self._sink_epoch = self.durability.epoch()
+            self._unconfirmed.append((time.monotonic(), good))
         return len(good)
+
+    def _store_durable(self) -> None:
+        """Stores the offsets of batches the sink has had time to make durable; rewinds if it restarted."""
+        if not self._unconfirmed or self.durability is None:
+            return
+        now = time.monotonic()
+        if now - self._unconfirmed[0][0] < self.durability.delay_s or now - self._checked_at < self.durability.check_every_s:
+            return
+        self._checked_at = now
+        epoch = self.durability.epoch()
+        if epoch is None:
+            return  # the sink is away: keep everything unstored until it answers
+        if self._sink_epoch is not None and epoch != self._sink_epoch:
+            self._rewind()
+            self._sink_epoch = epoch
+            return
+        self._sink_epoch = epoch
+        while self._unconfirmed and now - self._unconfirmed[0][0] >= self.durability.delay_s:
+            self.store(self.consumer, self._unconfirmed.popleft()[1])
+
+    def _rewind(self) -> None:
+        oldest: dict[tuple[str, int], int] = {}
+        for _, batch in self._unconfirmed:
+            for msg in batch:
+                key = (msg.topic(), msg.partition())
+                oldest[key] = min(oldest.get(key, msg.offset()), msg.offset())
+        self._unconfirmed.clear()
+        assigned = {(tp.topic, tp.partition) for tp in self.consumer.assignment()}
+        log.warning("%s: the sink restarted; writing again from %d partition offsets", self.service, len(oldest))
+        metrics.RETRIES.labels(self.service, "SinkRestarted").inc()
+        for (topic, partition), offset in oldest.items():
+            if (topic, partition) in assigned:  # a partition moved away is re-read by its new owner
+                self.consumer.seek(TopicPartition(topic, partition, offset))
 
     def _handle_with_retry(self, messages: list[Message]) -> list[DeadLetter]:
         return self._retry(lambda: self.handler(messages))

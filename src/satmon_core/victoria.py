@@ -9,10 +9,15 @@ import urllib.request
 
 from satmon_core.errors import RejectedError, TransientError
 
-__all__ = ["VictoriaMetrics", "QUERY_DEADLINE_S"]
+__all__ = ["VictoriaMetrics", "QUERY_DEADLINE_S", "DURABLE_AFTER_S"]
 
 QUERY_DEADLINE_S = 5.0
 WRITE_DEADLINE_S = 15.0
+# VictoriaMetrics acknowledges an import before the samples are on disk: it keeps them in memory and
+# flushes every -inmemoryDataFlushInterval (5 s by default; about a second in older releases such
+# as Debian's), and a SIGKILL, an OOM kill or a power cut loses what was not flushed. A write is
+# taken as durable this long after it was acknowledged, if the server did not restart meanwhile.
+DURABLE_AFTER_S = 6.0
 
 
 class VictoriaMetrics:
@@ -41,6 +46,19 @@ class VictoriaMetrics:
             raise TransientError(f"VictoriaMetrics import returned {exc.code}") from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise TransientError(f"VictoriaMetrics import failed: {exc}") from exc
+
+    def start_timestamp(self) -> float | None:
+        """The server process's start time (`vm_app_start_timestamp`), None if it cannot be asked.
+        A new value means it restarted: writes it acknowledged shortly before may be gone."""
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/metrics", timeout=2) as response:
+                text = response.read().decode()
+        except (urllib.error.URLError, TimeoutError, ConnectionError):
+            return None
+        for line in text.splitlines():
+            if line.startswith("vm_app_start_timestamp "):
+                return float(line.split()[1])
+        return None
 
     def _get(self, path: str, params: dict[str, str], timeout: float) -> dict:
         url = f"{self.base_url}{path}?{urllib.parse.urlencode(params)}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from satmon_core.config import Settings
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_server import ServiceProcess
-from satmon_core.kafka import BatchLoop, make_consumer, make_producer
-from satmon_core.victoria import VictoriaMetrics
+from satmon_core.kafka import BatchLoop, DelayedDurability, make_consumer, make_producer
+from satmon_core.victoria import DURABLE_AFTER_S, VictoriaMetrics
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.entrypoints.kafka_loops import GroundTruthWriter, ResultWriter, TelemetryWriter
@@ -24,10 +24,14 @@ def build(settings: Settings) -> ServiceProcess:
     ground_truth = GroundTruthStore(settings.pg_dsn)
     producer = make_producer(settings.kafka_bootstrap)
 
-    def loop(service: str, group: str, topic: str, handler, batch_size: int):
+    # Both loops that import into VictoriaMetrics store offsets only once their samples are on its disk.
+    durability = DelayedDurability(vm.start_timestamp, DURABLE_AFTER_S)
+
+    def loop(service: str, group: str, topic: str, handler, batch_size: int, writes_vm: bool = True):
         def run(stopping) -> None:
             batch_loop = BatchLoop(service, make_consumer(settings.kafka_bootstrap, group, [topic]), handler,
-                                   producer, settings.dead_letter_topic, batch_size=batch_size)
+                                   producer, settings.dead_letter_topic, batch_size=batch_size,
+                                   durability=durability if writes_vm else None)
             batch_loop.stopping = stopping
             batch_loop.run()
         run.__name__ = f"{service}-{group}"
@@ -37,5 +41,6 @@ def build(settings: Settings) -> ServiceProcess:
         name="writer", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
         loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, TelemetryWriter(vm, FleetRegistry(settings.pg_dsn)), 1000),
                loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500),
-               loop("writer", GROUND_TRUTH_GROUP, settings.ground_truth_topic, GroundTruthWriter(ground_truth), 100)],
+               loop("writer", GROUND_TRUTH_GROUP, settings.ground_truth_topic, GroundTruthWriter(ground_truth), 100,
+                    writes_vm=False)],
         on_stop=[alerts.close, ground_truth.close, lambda: producer.flush(10)])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from satmon_cli.stack.layout import HOST, log_dir, run_dir
 
-__all__ = ["pid_of", "child_pid_of", "is_alive", "spawn", "stop", "port_is_free", "wait_until"]
+__all__ = ["pid_of", "child_pid_of", "is_alive", "group_alive", "wait_for_previous_run", "spawn", "stop", "port_is_free", "wait_until"]
 
 
 def _pid_file(name: str) -> Path:
@@ -45,6 +45,20 @@ def child_pid_of(name: str) -> int | None:
     except (OSError, ValueError):
         return None
     return pid if is_alive(pid) else None
+
+
+def wait_for_previous_run(name: str, timeout: float = 30.0) -> None:
+    """Waits until the component's previous process (the keeper's last child) has left the process
+    table entirely. A killed server may linger as a zombie until init reaps it, and PostgreSQL, for
+    one, refuses to start while the PID in its lock file still exists."""
+    try:
+        pid = int((run_dir() / f"{name}.child.pid").read_text().strip())
+    except (OSError, ValueError):
+        return
+    deadline = time.monotonic() + timeout
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        _reap(pid)
+        time.sleep(0.1)
 
 
 def is_alive(pid: int) -> bool:
@@ -89,10 +103,10 @@ def stop(name: str, sig: int = signal.SIGTERM, timeout: float = 30.0) -> bool:
         return False
     _signal_group(pid, sig)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _group_alive(pid):
+    while time.monotonic() < deadline and group_alive(pid):
         _reap(pid)
         time.sleep(0.1)
-    if _group_alive(pid):
+    if group_alive(pid):
         _signal_group(pid, signal.SIGKILL)
         time.sleep(0.2)
     _reap(pid)
@@ -109,7 +123,8 @@ def _signal_group(pid: int, sig: int) -> None:
         os.kill(pid, sig)
 
 
-def _group_alive(pgid: int) -> bool:
+def group_alive(pgid: int) -> bool:
+    """True while any live (non-zombie) process is left in the process group."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue

@@ -64,6 +64,7 @@ def _start(component: Component, say) -> None:
     for number in wanted:
         if not procs.port_is_free(number):
             raise StackError(f"port {number} ({component.name}) is taken by another process")
+    procs.wait_for_previous_run(component.name)
     component.prepare()
     # A server run as another user starts in / : the caller's directory may be closed to it.
     pid = procs.spawn(component.name, component.argv(), env=component.env(), user=component.user,
