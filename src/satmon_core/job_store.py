@@ -55,6 +55,7 @@ class JobRecord:
     status: str
     error_message: str
     rows: tuple[SubsystemRow, ...]
+    created_at: datetime | None = None  # when the scheduler dispatched it; a new row without it: now
 
 
 def encode_page_token(created_at: datetime, key: str) -> str:
@@ -108,12 +109,12 @@ class JobStore:
             return
         with postgres_outage_is_transient(), self.pool.connection() as conn, conn.cursor() as cur:
             cur.executemany(
-                "INSERT INTO inference_jobs (job_id, satellite_id, source, trigger_reason, status, completed_at, "
-                "error_message) VALUES (%s, %s, %s, %s, %s, now(), %s) "
+                "INSERT INTO inference_jobs (job_id, satellite_id, source, trigger_reason, status, created_at, "
+                "completed_at, error_message) VALUES (%s, %s, %s, %s, %s, COALESCE(%s, now()), now(), %s) "
                 "ON CONFLICT (job_id) DO UPDATE SET status = EXCLUDED.status, completed_at = EXCLUDED.completed_at, "
                 "error_message = EXCLUDED.error_message WHERE inference_jobs.status NOT IN ('completed', 'failed')",
-                [(j.job_id, j.satellite_id, j.source, j.trigger_reason or None, j.status, j.error_message or None)
-                 for j in jobs])
+                [(j.job_id, j.satellite_id, j.source, j.trigger_reason or None, j.status, j.created_at,
+                  j.error_message or None) for j in jobs])
             cur.executemany(
                 "INSERT INTO subsystem_inferences (job_id, subsystem, model_name, model_version, status, "
                 "anomaly_detected, anomaly_score, max_score, threshold, inference_time_ms, window_start_time, "

@@ -70,6 +70,15 @@ def test_every_full_window_produces_exactly_one_result(replayed):
     assert wait_for(lambda: rows()[0] >= expected, 120), f"{rows()} of {expected} stream jobs"
     time.sleep(3)  # anything extra (a duplicate) would show up now
     assert rows() == (expected, expected)
+    # Jobs are created when the scheduler dispatches them and completed when scored: the hourly
+    # throughput query of the user manual, AVG(completed_at - created_at), must not read 0.
+    with psycopg.connect(load_settings().pg_dsn) as conn:
+        later, average = conn.execute(
+            "SELECT count(*) FILTER (WHERE created_at > completed_at), "
+            "extract(epoch FROM avg(completed_at - created_at)) FROM inference_jobs "
+            "WHERE source = 'stream' AND job_id IN (SELECT job_id FROM subsystem_inferences "
+            "WHERE window_start_time >= to_timestamp(%s))", (replayed["base_ns"] / 1e9,)).fetchone()
+    assert later == 0 and average > 0.0, (later, average)
 
 
 def test_rule_triggers_fire_exactly_when_conditions_hold(replayed):

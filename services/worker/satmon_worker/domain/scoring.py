@@ -100,7 +100,10 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer
         satellite = task.windows[0].satellite_id if task.windows else ""
         records.append(JobRecord(job_id=task.job_id, satellite_id=satellite, source=SOURCE_NAMES[task.source],
                                  trigger_reason=task.trigger_reason, status="failed" if failed else "completed",
-                                 error_message=errors.get(t_index, ""), rows=subsystem_rows))
+                                 error_message=errors.get(t_index, ""), rows=subsystem_rows,
+                                 # Stream jobs are first recorded here: created_at is the dispatch time.
+                                 created_at=task.create_time.ToDatetime(tzinfo=timezone.utc)
+                                 if task.HasField("create_time") else None))
     return outputs, records
 
 
