@@ -43,12 +43,25 @@ class TritonScorer:
             metadata = self.client.get_model_metadata(name, client_timeout=DEADLINE_S)
         except InferenceServerException as exc:
             if "NOT_FOUND" in _status(exc) or "unknown model" in str(exc):
-                raise ModelUnavailable(f"model {name} is not served: {exc.message()}") from exc
+                raise self._not_served(name, exc) from exc
             raise TransientError(f"inference server: {exc}") from exc
         entry = (repo.threshold_from_config(config), metadata.versions[-1], max(config.max_batch_size, 1))
         with self.lock:
             self.models[name] = entry
         return entry
+
+    def _not_served(self, name: str, exc: InferenceServerException) -> Exception:
+        """A model the server does not know fails its jobs only if the server is ready: while it starts
+        or shuts down (a graceful stop unloads every model first) the same answer is transient."""
+        try:
+            ready = self.client.is_server_ready(client_timeout=2)
+        except InferenceServerException:
+            ready = False
+        if ready:
+            return ModelUnavailable(f"model {name} is not served: {exc.message()}")
+        with self.lock:
+            self.models.pop(name, None)
+        return TransientError(f"inference server not ready, model {name} unavailable: {exc.message()}")
 
     def score_many(self, batches: dict[str, np.ndarray]) -> dict[str, ModelScores | WorkerError]:
         futures = {model: self.pool.submit(self.score, model, windows) for model, windows in batches.items()}
@@ -77,7 +90,7 @@ class TritonScorer:
                 if "INVALID_ARGUMENT" in status:
                     raise BadWindow(exc.message()) from exc
                 if "NOT_FOUND" in status:
-                    raise ModelUnavailable(exc.message()) from exc
+                    raise self._not_served(model_name, exc) from exc
                 raise TransientError(f"inference server: {exc}") from exc
             metrics.INFERENCE_SECONDS.labels(model_name).observe(time.perf_counter() - t0)
             recon.append(response.as_numpy(repo.RECONSTRUCTION_NAME))
