@@ -229,7 +229,7 @@ class BatchLoop:
         if not good:
             return 0
         with metrics.BATCH_SECONDS.labels(self.service).time():
-            rejects = self._handle_with_retry(good)
+            rejects = self._retry(lambda: self.handler(good))
         if rejects:
             # Offsets move past a rejected message only once the dead-letter topic holds it.
             self._retry(lambda: self._dead_letter(rejects))
@@ -275,9 +275,6 @@ class BatchLoop:
         for (topic, partition), offset in oldest.items():
             if (topic, partition) in assigned:  # a partition moved away is re-read by its new owner
                 self.consumer.seek(TopicPartition(topic, partition, offset))
-
-    def _handle_with_retry(self, messages: list[Message]) -> list[DeadLetter]:
-        return self._retry(lambda: self.handler(messages))
 
     def _retry(self, attempt: Callable[[], T]) -> T:
         delay = 0.2

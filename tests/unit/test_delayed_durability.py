@@ -58,17 +58,19 @@ class _Consumer:
         self.position = tp.offset
 
 
-def _loop(consumer, epoch, written):
+def _written(records: int):
+    """A loop over `records` messages, each written to the sink (`written`) by one run_once."""
+    consumer, epoch, written = _Consumer(records), ["start-1"], []
     durability = DelayedDurability(lambda: epoch[0], delay_s=0.2, check_every_s=0.0)
-    return BatchLoop("test", consumer, lambda msgs: written.extend(m.offset() for m in msgs) or [], None, "dlq",
+    loop = BatchLoop("test", consumer, lambda msgs: written.extend(m.offset() for m in msgs) or [], None, "dlq",
                      durability=durability)
+    for _ in range(records):
+        loop.run_once()
+    return consumer, epoch, written, loop
 
 
 def test_offsets_are_stored_only_after_the_delay():
-    consumer, epoch, written = _Consumer(3), ["start-1"], []
-    loop = _loop(consumer, epoch, written)
-    for _ in range(3):
-        loop.run_once()
+    consumer, epoch, written, loop = _written(3)
     assert written == [0, 1, 2] and consumer.stored == []
     time.sleep(0.25)
     loop.run_once()
@@ -76,10 +78,7 @@ def test_offsets_are_stored_only_after_the_delay():
 
 
 def test_a_sink_restart_rewinds_to_the_oldest_unstored_batch_and_writes_again():
-    consumer, epoch, written = _Consumer(3), ["start-1"], []
-    loop = _loop(consumer, epoch, written)
-    for _ in range(3):
-        loop.run_once()
+    consumer, epoch, written, loop = _written(3)
     epoch[0] = "start-2"  # the sink was killed and came back: what it acknowledged may be gone
     time.sleep(0.25)
     loop.run_once()
@@ -93,10 +92,7 @@ def test_a_sink_restart_rewinds_to_the_oldest_unstored_batch_and_writes_again():
 
 
 def test_nothing_is_stored_while_the_sink_cannot_be_asked():
-    consumer, epoch, written = _Consumer(2), ["start-1"], []
-    loop = _loop(consumer, epoch, written)
-    loop.run_once()
-    loop.run_once()
+    consumer, epoch, written, loop = _written(2)
     epoch[0] = None
     time.sleep(0.25)
     loop.run_once()

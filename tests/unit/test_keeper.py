@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from satmon_cli.stack.keeper import read_restarts
+from satmon_cli.stack.keeper import child_pid_file, read_restarts
 
 
 def _keeper(run_dir: Path, script: str) -> subprocess.Popen:
@@ -52,8 +52,8 @@ def test_a_crashing_component_is_restarted_with_backoff_and_counted(tmp_path):
 
 def test_a_stop_signal_to_the_group_stops_component_and_keeper(tmp_path):
     keeper = _keeper(tmp_path, f"touch {tmp_path}/thing.healthy; exec sleep 60")
-    assert _wait(lambda: (tmp_path / "thing.child.pid").exists(), 10)
-    child = int((tmp_path / "thing.child.pid").read_text())
+    assert _wait(lambda: child_pid_file(tmp_path, "thing").exists(), 10)
+    child = int(child_pid_file(tmp_path, "thing").read_text())
     assert _wait(lambda: (tmp_path / "thing.healthy").exists(), 10)
     os.killpg(keeper.pid, signal.SIGTERM)
     assert keeper.wait(10) == 128 + signal.SIGTERM
@@ -64,11 +64,11 @@ def test_a_stop_signal_to_the_group_stops_component_and_keeper(tmp_path):
 def test_a_killed_component_is_started_again(tmp_path):
     keeper = _keeper(tmp_path, f"touch {tmp_path}/thing.healthy; exec sleep 60")
     try:
-        assert _wait(lambda: (tmp_path / "thing.healthy").exists() and (tmp_path / "thing.child.pid").exists(), 10)
-        first = int((tmp_path / "thing.child.pid").read_text())
+        assert _wait(lambda: (tmp_path / "thing.healthy").exists() and child_pid_file(tmp_path, "thing").exists(), 10)
+        first = int(child_pid_file(tmp_path, "thing").read_text())
         os.kill(first, signal.SIGKILL)
         assert _wait(lambda: read_restarts(tmp_path, "thing").count == 1, 10)
-        assert _wait(lambda: int((tmp_path / "thing.child.pid").read_text()) != first, 10)
+        assert _wait(lambda: int(child_pid_file(tmp_path, "thing").read_text()) != first, 10)
         assert read_restarts(tmp_path, "thing").last_exit_code == -signal.SIGKILL
     finally:
         os.killpg(keeper.pid, signal.SIGTERM)

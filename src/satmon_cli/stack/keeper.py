@@ -23,7 +23,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-__all__ = ["Restarts", "read_restarts", "mark_healthy", "main"]
+__all__ = ["Restarts", "read_restarts", "mark_healthy", "child_pid_file", "main"]
 
 FIRST_BACKOFF_S = 1.0
 MAX_BACKOFF_S = 30.0
@@ -40,6 +40,11 @@ class Restarts:
 
 def _restarts_file(run_dir: Path, name: str) -> Path:
     return run_dir / f"{name}.restarts"
+
+
+def child_pid_file(run_dir: Path, name: str) -> Path:
+    """Where the keeper records the PID of the component's current (or last) process."""
+    return run_dir / f"{name}.child.pid"
 
 
 def _healthy_marker(run_dir: Path, name: str) -> Path:
@@ -79,7 +84,7 @@ def keep(name: str, argv: list[str], run_dir: Path) -> int:
     while True:
         started = time.monotonic()
         child = subprocess.Popen(argv)
-        (run_dir / f"{name}.child.pid").write_text(f"{child.pid}\n")
+        child_pid_file(run_dir, name).write_text(f"{child.pid}\n")
         code = child.wait()
         if stopping or not _healthy_marker(run_dir, name).exists():
             return code

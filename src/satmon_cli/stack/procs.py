@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from satmon_cli.stack.keeper import child_pid_file
 from satmon_cli.stack.layout import HOST, log_dir, run_dir
 
 __all__ = ["pid_of", "child_pid_of", "is_alive", "group_alive", "wait_for_previous_run", "spawn", "stop", "port_is_free", "wait_until"]
@@ -37,23 +38,25 @@ def pid_of(name: str) -> int | None:
     return None
 
 
-def child_pid_of(name: str) -> int | None:
-    """The PID of the component itself under its keeper, if alive."""
-    path = run_dir() / f"{name}.child.pid"
+def _recorded_child(name: str) -> int | None:
     try:
-        pid = int(path.read_text().strip())
+        return int(child_pid_file(run_dir(), name).read_text().strip())
     except (OSError, ValueError):
         return None
-    return pid if is_alive(pid) else None
+
+
+def child_pid_of(name: str) -> int | None:
+    """The PID of the component itself under its keeper, if alive."""
+    pid = _recorded_child(name)
+    return pid if pid is not None and is_alive(pid) else None
 
 
 def wait_for_previous_run(name: str, timeout: float = 30.0) -> None:
     """Waits until the component's previous process (the keeper's last child) has left the process
     table entirely. A killed server may linger as a zombie until init reaps it, and PostgreSQL, for
     one, refuses to start while the PID in its lock file still exists."""
-    try:
-        pid = int((run_dir() / f"{name}.child.pid").read_text().strip())
-    except (OSError, ValueError):
+    pid = _recorded_child(name)
+    if pid is None:
         return
     deadline = time.monotonic() + timeout
     while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:

@@ -83,7 +83,6 @@ class ResultWriter:
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
         rejects: list[DeadLetter] = []
         scored: list[tuple[Message, object]] = []
-        batch: list[tuple[Message, list[str]]] = []
         for msg in messages:
             try:
                 result = decode_result(msg.value())
@@ -95,8 +94,7 @@ class ResultWriter:
                                                    attributes={"satmon.job_id": result.job_id,
                                                                "satmon.satellite_id": result.satellite_id}):
                 scored.append((msg, result))
-                batch.append((msg, result_lines(result)))
-        refused = import_isolating_rejects(self.vm, batch)
+        refused = import_isolating_rejects(self.vm, [(msg, result_lines(result)) for msg, result in scored])
         refused_messages = {id(r.message) for r in refused}
         results = [result for msg, result in scored if id(msg) not in refused_messages]
         touched = self.alerts.record(results)
