@@ -63,9 +63,9 @@ def main() -> None:
             return json.loads(r.read())
 
     envoy = f"http://127.0.0.1:{port('envoy')}"
-    query = {"query.satelliteId": args.satellite, "query.subsystem": "SUBSYSTEM_ACS",
-             "query.startTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(rng.start_s)),
-             "query.endTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(rng.end_s))}
+    query = {"satellite_id": args.satellite, "subsystem": "acs",
+             "start": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(rng.start_s)),
+             "end": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(rng.end_s))}
     rest_url = envoy + "/api/v1/trends/raw?" + urllib.parse.urlencode(query)
 
     def rest():
@@ -73,10 +73,9 @@ def main() -> None:
         with urllib.request.urlopen(req, timeout=10) as r:
             return json.loads(r.read())
 
-    request = ops.QueryRawTrendRequest(query=ops.TrendQuery(satellite_id=args.satellite,
-                                                            subsystem=telemetry_pb2.SUBSYSTEM_ACS))
-    request.query.start_time.FromSeconds(int(rng.start_s))
-    request.query.end_time.FromSeconds(int(rng.end_s))
+    request = ops.QueryRawTrendRequest(satellite_id=args.satellite, subsystem=telemetry_pb2.SUBSYSTEM_ACS)
+    request.start_time.FromSeconds(int(rng.start_s))
+    request.end_time.FromSeconds(int(rng.end_s))
     body = request.SerializeToString()
 
     def web():

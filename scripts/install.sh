@@ -60,6 +60,15 @@ if ! ls .cache/kafka-*/lib/.resolved >/dev/null 2>&1; then
   .venv/bin/python -c "from satmon_cli.stack.components import resolve_kafka_jars; print(resolve_kafka_jars())"
 fi
 
+# protoc-gen-openapiv2 (grpc-gateway), built by Go from the module proxy: `satmon gen` writes the
+# OpenAPI document with it, and the contract tests check the committed one is current.
+OPENAPIV2_VERSION=v2.27.3
+if [ ! -x .cache/bin/protoc-gen-openapiv2-$OPENAPIV2_VERSION ]; then
+  say "protoc-gen-openapiv2 $OPENAPIV2_VERSION (Go module proxy)"
+  GOBIN="$PWD/.cache/gobin" go install github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2@$OPENAPIV2_VERSION
+  mkdir -p .cache/bin && mv .cache/gobin/protoc-gen-openapiv2 .cache/bin/protoc-gen-openapiv2-$OPENAPIV2_VERSION
+fi
+
 if [ -f web/package-lock.json ]; then
   wstamp=web/node_modules/.satmon-lock-$(sha256sum web/package-lock.json | cut -c1-16)
   if [ ! -f "$wstamp" ]; then

@@ -6,15 +6,21 @@ into a scratch directory and fail when the committed tree differs.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from grpc_tools import protoc  # dev dependency: generation is a developer task
 
 from satmon_core.paths import repo_root
 
-__all__ = ["generate_all", "generate_python", "generate_typescript", "proto_files"]
+__all__ = ["generate_all", "generate_python", "generate_typescript", "generate_openapi", "proto_files", "OPENAPI_FILE"]
+
+# The REST reference: one OpenAPI (Swagger 2.0) document for every google.api.http rule, served by
+# Envoy at /api/v1/openapi.json.
+OPENAPI_FILE = Path("gen") / "openapi" / "satmon.openapi.json"
 
 _WKT_INCLUDE = Path(protoc.__file__).parent / "_proto"
 
@@ -64,10 +70,34 @@ def generate_typescript(out_dir: Path) -> None:
                  *proto_files(include_third_party=True)])
 
 
-def generate_all(python_out: Path | None = None, ts_out: Path | None = None) -> None:
+def generate_openapi(out_file: Path) -> None:
+    """protoc-gen-openapiv2 (grpc-gateway; scripts/install.sh builds it) merged into one document.
+    Field names are the JSON names REST takes (`start`, `satelliteId`); enums list every accepted value."""
+    plugins = sorted((repo_root() / ".cache" / "bin").glob("protoc-gen-openapiv2-*"))
+    if not plugins:
+        raise RuntimeError("protoc-gen-openapiv2 is missing: run ./scripts/install.sh first")
+    with tempfile.TemporaryDirectory() as scratch:
+        # The plugin wants a Go package per file; these protos have none (nothing here is Go).
+        go_packages = ",".join(f"M{f}=satmon/{Path(f).parent}" for f in proto_files())
+        _run_protoc([f"--plugin=protoc-gen-openapiv2={plugins[-1]}", f"--openapiv2_out={scratch}",
+                     "--openapiv2_opt=allow_merge=true,merge_file_name=satmon,json_names_for_fields=true,"
+                     f"omit_enum_default_value=true,{go_packages}", *proto_files()])
+        document = json.loads((Path(scratch) / "satmon.swagger.json").read_text())
+    document["info"] = {"title": "satmon REST API", "version": "v1",
+                        "description": "Generated from proto/ by protoc-gen-openapiv2 (`satmon gen`). Every "
+                                       "path needs `Authorization: Bearer <token>` except /health."}
+    document["securityDefinitions"] = {"bearer": {"type": "apiKey", "name": "Authorization", "in": "header",
+                                                  "description": "`Bearer <token>` (satmon token create)"}}
+    document["security"] = [{"bearer": []}]
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
+
+
+def generate_all(python_out: Path | None = None, ts_out: Path | None = None, openapi_out: Path | None = None) -> None:
     root = repo_root()
     generate_python(python_out or root / "gen" / "python")
     generate_typescript(ts_out or root / "web" / "src" / "gen")
+    generate_openapi(openapi_out or root / OPENAPI_FILE)
 
 
 if __name__ == "__main__":  # pragma: no cover - convenience for `python -m`

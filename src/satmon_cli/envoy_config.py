@@ -37,19 +37,58 @@ def _cluster(name: str, host: str, upstream_port: int) -> str:
 
 
 def _static_routes(dist: Path) -> str:
-    """One direct_response route per built dashboard file; '/' serves index.html."""
+    """One direct_response route per built dashboard file; '/' serves index.html, '/api/v1/docs' the
+    REST reference page (web/scripts/api-docs.mjs puts it and the OpenAPI document into dist/)."""
     if not (dist / "index.html").exists():
         return ""
     routes = []
     for path in sorted(p for p in dist.rglob("*") if p.is_file()):
         url = "/" + path.relative_to(dist).as_posix()
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        matches = ['{ path: "/" }', f'{{ path: "{url}" }}'] if url == "/index.html" else [f'{{ path: "{url}" }}']
+        aliases = {"/index.html": ["/"], "/api/v1/docs/index.html": ["/api/v1/docs", "/api/v1/docs/"]}
+        matches = [f'{{ path: "{u}" }}' for u in [*aliases.get(url, []), url]]
         for match in matches:
             routes.append(f"""                        - match: {match}
                           direct_response: {{ status: 200, body: {{ filename: "{path}" }} }}
                           response_headers_to_add: [{{ header: {{ key: content-type, value: "{content_type}" }} }}]""")
     return "\n".join(routes)
+
+
+# Replies Envoy makes itself (malformed JSON, a bad enum or query parameter, no such path, upstream
+# down) get the JSON google.rpc.Status body that every upstream error already has: HTTP status ->
+# (gRPC code, the message where Envoy's own body is empty, else None to keep Envoy's words).
+LOCAL_REPLY_CODES = {
+    400: (3, None), 401: (16, None), 403: (7, None),
+    404: (5, "no such path; the REST reference is at /api/v1/openapi.json"), 405: (12, "method not allowed"),
+    408: (4, None), 413: (8, None), 429: (8, None), 500: (13, None), 502: (14, None), 503: (14, None),
+    504: (4, None),
+}
+
+
+def _local_reply_mappers() -> str:
+    """One mapper per status; gRPC and grpc-web requests are left alone (their errors are trailers)."""
+    mappers = []
+    for status, (code, message) in LOCAL_REPLY_CODES.items():
+        body = f'\n                      body: {{ inline_string: "{message}" }}' if message else ""
+        mappers.append(f"""                    - filter:
+                        and_filter:
+                          filters:
+                            - status_code_filter:
+                                comparison: {{ op: EQ, value: {{ default_value: {status}, runtime_key: satmon.local_reply.{status} }} }}
+                            - or_filter:
+                                filters:
+                                  - header_filter:
+                                      header: {{ name: content-type, string_match: {{ prefix: application/grpc }},
+                                                invert_match: true, treat_missing_header_as_empty: true }}
+                                  - header_filter:
+                                      header: {{ name: x-envoy-original-path, present_match: true }}
+                      body_format_override:
+                        content_type: application/json
+                        json_format:
+                          code: {code}
+                          message: "%LOCAL_REPLY_BODY%"
+                          details: []{body}""")
+    return "\n".join(mappers)
 
 
 def build_descriptor_set(out_file: Path) -> None:
@@ -97,6 +136,7 @@ def render_envoy_config(out_dir: Path, bind: str = HOST, upstream_hosts: dict[st
         CLUSTERS="".join(_cluster(name, upstream_hosts.get(component, HOST), port(component))
                          for name, component in UPSTREAMS.items()),
         STATIC_ROUTES=_static_routes(dist or repo_root() / "web" / "dist"),
+        LOCAL_REPLY_MAPPERS=_local_reply_mappers(),
     )
     config = out_dir / "envoy.yaml"
     config.write_text(rendered)

@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         from satmon_cli.codegen import generate_all
 
         generate_all()
-        print("regenerated gen/python and web/src/gen")
+        print("regenerated gen/python, web/src/gen and gen/openapi/satmon.openapi.json")
         return 0
     if args.command == "train":
         from satmon_cli.models_cmd import train

@@ -124,8 +124,12 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
     def _caller(self, method: str, header: str, context: grpc.ServicerContext) -> str:
         """The token's name, or aborts the RPC with the right code."""
-        if not header.lower().startswith("bearer "):
+        if not header.strip():
             context.abort(grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required (authorization: Bearer ...)")
+        if not header.lower().startswith("bearer "):
+            # Someone who pasted the token alone has a token: say what is wrong with the header.
+            context.abort(grpc.StatusCode.UNAUTHENTICATED,
+                          "the authorization header must read `Bearer <token>` (the `Bearer ` prefix is missing)")
         try:
             found = self.verifier.identity(header[7:].strip())
         except TransientError:

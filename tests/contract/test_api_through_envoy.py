@@ -88,11 +88,11 @@ def _job_id() -> str:
 # (service stub, method, request factory, REST verb, REST path, REST body or query factory, role)
 def cases(ctx):
     base, end = ctx["base_s"], ctx["base_s"] + 300
-    query = ops.TrendQuery(satellite_id="SAT-001", subsystem=ACS, feature_indices=[0], start_time=_ts(base),
-                           end_time=_ts(end), step_seconds=10)
-    trend_qs = {"query.satelliteId": "SAT-001", "query.subsystem": "SUBSYSTEM_ACS", "query.featureIndices": "0",
-                "query.startTime": _ts(base).ToJsonString(), "query.endTime": _ts(end).ToJsonString(),
-                "query.stepSeconds": "10"}
+    query = dict(satellite_id="SAT-001", subsystem=ACS, feature_indices=[0], start_time=_ts(base),
+                 end_time=_ts(end), step_seconds=10)
+    # Flat query parameters and short enum names, as an operator types them.
+    trend_qs = {"satellite_id": "SAT-001", "subsystem": "acs", "features": "0",
+                "start": _ts(base).ToJsonString(), "end": _ts(end).ToJsonString(), "step": "10"}
     submit = sched.SubmitInferenceJobRequest(satellite_id="SAT-001", subsystems=[ACS], model_name="SMAP_A-1",
                                              start_time=_ts(base), end_time=_ts(end))
     return [
@@ -110,30 +110,30 @@ def cases(ctx):
          {"pageSize": "5"}, "viewer"),
         ("inference", "ScoreWindow", lambda: inference.ScoreWindowRequest(window=_window()), "POST", "/v1/windows:score",
          "body", "operator"),
-        ("ops", "QueryRawTrend", lambda: ops.QueryRawTrendRequest(query=query), "GET", "/api/v1/trends/raw", trend_qs,
+        ("ops", "QueryRawTrend", lambda: ops.QueryRawTrendRequest(**query), "GET", "/api/v1/trends/raw", trend_qs,
          "viewer"),
-        ("ops", "QueryPredictionTrend", lambda: ops.QueryPredictionTrendRequest(query=query), "GET",
+        ("ops", "QueryPredictionTrend", lambda: ops.QueryPredictionTrendRequest(**query), "GET",
          "/api/v1/trends/prediction", trend_qs, "viewer"),
-        ("ops", "CompareTrends", lambda: ops.CompareTrendsRequest(query=query), "GET", "/api/v1/trends/compare",
+        ("ops", "CompareTrends", lambda: ops.CompareTrendsRequest(**query), "GET", "/api/v1/trends/compare",
          trend_qs, "viewer"),
         ("ops", "ListMetrics", ops.ListMetricsRequest, "GET", "/api/v1/trends/metrics", {}, "viewer"),
         ("ops", "ListSatellites", ops.ListSatellitesRequest, "GET", "/api/v1/trends/satellites", {}, "viewer"),
-        ("ops", "ListJobs", lambda: ops.ListJobsRequest(page_size=3), "GET", "/api/v1/query/jobs", {"pageSize": "3"},
-         "viewer"),
+        ("ops", "ListJobs", lambda: ops.ListJobsRequest(page_size=3), "GET", "/api/v1/query/jobs",
+         {"page_size": "3", "state": "completed"}, "viewer"),
         ("ops", "GetJobStats", ops.GetJobStatsRequest, "GET", "/api/v1/query/stats", {}, "viewer"),
         ("ops", "GetDetectionQuality", lambda: ops.GetDetectionQualityRequest(satellite_id="SAT-001"), "GET",
          "/api/v1/query/detection-quality", {"satelliteId": "SAT-001"}, "viewer"),
         ("ops", "SearchResults", lambda: ops.SearchResultsRequest(satellite_id="SAT-001", anomalies_only=True), "GET",
          "/api/v1/search/results", {"satelliteId": "SAT-001", "anomaliesOnly": "true"}, "viewer"),
-        ("ops", "ListAlerts", lambda: ops.ListAlertsRequest(satellite_id="SAT-001"), "GET", "/v1/alerts",
-         {"satelliteId": "SAT-001"}, "viewer"),
+        ("ops", "ListAlerts", lambda: ops.ListAlertsRequest(satellite_id="SAT-001"), "GET", "/api/v1/alerts",
+         {"satellite_id": "SAT-001", "state": "open"}, "viewer"),
         ("ops", "AcknowledgeAlert", lambda: ops.AcknowledgeAlertRequest(alert_id=_alert_id(), operator_name="ana",
                                                                          comment="looking"),
-         "POST", "/v1/alerts/{alert_id}:acknowledge", "body", "operator"),
+         "POST", "/api/v1/alerts/{alert_id}/acknowledge", "body", "operator"),
         ("ops", "CheckHealth", ops.CheckHealthRequest, "GET", "/health", {}, "viewer"),
         ("ops", "ResolveAlert", lambda: ops.ResolveAlertRequest(alert_id=_alert_id("'open', 'acknowledged', 'closed'"),
                                                                  operator_name="ana"), "POST",
-         "/v1/alerts/{alert_id}:resolve", "body", "operator"),
+         "/api/v1/alerts/{alert_id}/resolve", "body", "operator"),
     ]
 
 
@@ -269,8 +269,8 @@ BAD_IDS = {"quote": 'SAT-1"} evil{x="1', "newline": "SAT-1\nevil 1", "brace": "S
 
 @pytest.mark.parametrize("case", BAD_IDS)
 @pytest.mark.parametrize("service,method,build,field", [
-    ("ops", "QueryRawTrend", lambda sat: ops.QueryRawTrendRequest(query=ops.TrendQuery(satellite_id=sat, subsystem=ACS)),
-     "query.satellite_id"),
+    ("ops", "QueryRawTrend", lambda sat: ops.QueryRawTrendRequest(satellite_id=sat, subsystem=ACS),
+     "satellite_id"),
     ("ops", "ListAlerts", lambda sat: ops.ListAlertsRequest(satellite_id=sat), "satellite_id"),
     ("ops", "GetDetectionQuality", lambda sat: ops.GetDetectionQualityRequest(satellite_id=sat), "satellite_id"),
     ("scheduling", "SubmitInferenceJob", lambda sat: sched.SubmitInferenceJobRequest(
@@ -370,3 +370,66 @@ def test_acknowledgements_are_history_and_name_the_tokens_operator(seeded):
     assert again.acknowledge_time == first.acknowledge_time
     assert [(a.operator_name, a.comment) for a in again.acknowledgements] == [("test-operator", "first look"),
                                                                              ("bo", "second look")]
+
+
+def _get(ctx, path: str, token: str | None, headers: dict | None = None):
+    """(status, content type, body) of a REST GET, the JSON parsed."""
+    request = urllib.request.Request(ctx["envoy"] + path, headers={
+        **({"authorization": f"Bearer {token}"} if token else {}), **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=15) as r:
+            return r.status, r.headers.get("content-type"), json.loads(r.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("content-type"), json.loads(exc.read())
+
+
+@pytest.mark.parametrize("subsystem", ["acs", "ACS", "SUBSYSTEM_ACS", "subsystem_acs"])
+def test_rest_takes_flat_parameters_and_short_enum_names(seeded, subsystem):
+    token = seeded["tokens"]["viewer"]
+    start, end = _ts(seeded["base_s"]).ToJsonString(), _ts(seeded["base_s"] + 300).ToJsonString()
+    status, _, body = _get(seeded, f"/api/v1/trends/raw?satellite_id=SAT-001&subsystem={subsystem}"
+                                   f"&features=0&start={start}&end={end}&step=10", token)
+    assert status == 200 and body["series"] and body["series"][0]["values"], body
+    status, _, body = _get(seeded, "/api/v1/query/jobs?state=completed&page_size=2", token)
+    assert status == 200 and {j["state"] for j in body["jobs"]} == {"JOB_STATE_COMPLETED"}  # full names out
+    status, _, body = _get(seeded, "/api/v1/alerts?satellite_id=SAT-001&state=CLOSED", token)
+    assert status == 200 and body["alerts"] and {a["state"] for a in body["alerts"]} == {"ALERT_STATE_CLOSED"}
+
+
+@pytest.mark.parametrize("path,words", [
+    ("/api/v1/trends/raw?satellite_id=SAT-001&subsystem=bogus", 'subsystem: invalid value "bogus"'),
+    ("/api/v1/query/jobs?statee=completed", 'Could not find field "statee"'),
+    ("/api/v1/no-such-thing", "no such path"),
+])
+def test_envoys_own_errors_are_json_status_bodies(seeded, path, words):
+    status, content_type, body = _get(seeded, path, seeded["tokens"]["viewer"])
+    assert status in (400, 404) and content_type == "application/json"
+    assert body["code"] == (3 if status == 400 else 5) and words in body["message"], body
+
+
+def test_malformed_json_is_a_json_status_body(seeded):
+    request = urllib.request.Request(seeded["envoy"] + "/api/v1/inference/submit", data=b'{"model_name":',
+                                     method="POST", headers={"content-type": "application/json",
+                                                             "authorization": f"Bearer {seeded['tokens']['operator']}"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=15)
+    assert info.value.code == 400 and info.value.headers.get("content-type") == "application/json"
+    body = json.loads(info.value.read())
+    assert body["code"] == 3 and "Unexpected end of string" in body["message"]
+
+
+def test_a_token_without_the_bearer_prefix_is_told_so(seeded):
+    status, _, body = _get(seeded, "/api/v1/query/stats", None, {"authorization": seeded["tokens"]["viewer"]})
+    assert status == 401 and "`Bearer ` prefix is missing" in body["message"]
+
+
+def test_openapi_document_and_reference_page_are_served(seeded):
+    with urllib.request.urlopen(seeded["envoy"] + "/api/v1/openapi.json", timeout=5) as r:
+        document = json.loads(r.read())
+    assert r.headers.get("content-type") == "application/json"
+    assert document == json.loads((Path(__file__).parents[2] / "gen" / "openapi" / "satmon.openapi.json").read_text())
+    with urllib.request.urlopen(seeded["envoy"] + "/api/v1/docs", timeout=5) as r:
+        page = r.read().decode()
+    assert "SwaggerUIBundle" in page and "/api/v1/openapi.json" in page
+    with urllib.request.urlopen(seeded["envoy"] + "/api/v1/docs/swagger-ui-bundle.js", timeout=5) as r:
+        assert len(r.read()) > 100_000

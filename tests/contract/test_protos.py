@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from satmon_cli.codegen import generate_python, generate_typescript
+from satmon_cli.codegen import OPENAPI_FILE, generate_openapi, generate_python, generate_typescript
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -48,6 +48,23 @@ def test_generated_python_is_current(tmp_path):
 def test_generated_typescript_is_current(tmp_path):
     generate_typescript(tmp_path / "ts")
     assert not _diff(REPO / "web" / "src" / "gen", tmp_path / "ts"), "run `satmon gen` and commit the result"
+
+
+def test_generated_openapi_is_current(tmp_path):
+    generate_openapi(tmp_path / "satmon.openapi.json")
+    committed = (REPO / OPENAPI_FILE).read_text()
+    assert committed == (tmp_path / "satmon.openapi.json").read_text(), "run `satmon gen` and commit the result"
+
+
+def test_openapi_lists_every_rest_path_with_flat_parameters_and_short_enum_names():
+    import json
+
+    document = json.loads((REPO / OPENAPI_FILE).read_text())
+    assert {"/api/v1/alerts", "/api/v1/alerts/{alertId}/acknowledge", "/api/v1/alerts/{alertId}/resolve",
+            "/api/v1/trends/raw", "/api/v1/inference/submit", "/api/v1/query/jobs"} <= set(document["paths"])
+    trend = {p["name"]: p for p in document["paths"]["/api/v1/trends/raw"]["get"]["parameters"]}
+    assert {"satelliteId", "subsystem", "start", "end", "step"} <= set(trend)
+    assert {"EPS", "SUBSYSTEM_EPS"} <= set(trend["subsystem"]["enum"])
 
 
 def test_every_rpc_has_its_own_messages_and_an_http_rule():

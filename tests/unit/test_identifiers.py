@@ -25,8 +25,8 @@ def test_invalid_ids_are_found_at_any_depth_with_their_path():
     request = routing.IngestTelemetryRequest(records=[events_pb2.TelemetryRecord(satellite_id="SAT-1"),
                                                       events_pb2.TelemetryRecord(satellite_id="SAT-{1}")])
     assert invalid_satellite_id_fields(request) == ["records[1].satellite_id"]
-    trend = ops.QueryRawTrendRequest(query=ops.TrendQuery(satellite_id='x"}'))
-    assert invalid_satellite_id_fields(trend) == ["query.satellite_id"]
+    trend = ops.QueryRawTrendRequest(satellite_id='x"}')
+    assert invalid_satellite_id_fields(trend) == ["satellite_id"]
     assert invalid_satellite_id_fields(ops.ListAlertsRequest()) == []  # empty means "any satellite"
 
 

@@ -34,8 +34,8 @@ export function Trends({ satellite, subsystem }: { satellite: string; subsystem:
     const step = Math.max(1, Math.round(RANGES[range] / width)); // one point per pixel
     try {
       const [trend, alerts] = await Promise.all([
-        ops.compareTrends({ query: { satelliteId: sat, subsystem: sub, featureIndices: [feature],
-                                     startTime: timestampFromMs(start), endTime: timestampFromMs(end), stepSeconds: step } }),
+        ops.compareTrends({ satelliteId: sat, subsystem: sub, featureIndices: [feature],
+                            startTime: timestampFromMs(start), endTime: timestampFromMs(end), stepSeconds: step }),
         ops.listAlerts({ satelliteId: sat, pageSize: 200 }),
       ]);
       const byTime = (s?: { timesMs: bigint[]; values: number[] }) =>

@@ -30,9 +30,9 @@ def plan_range(start_s: float | None, end_s: float | None, step_s: int, now_s: f
     end = end_s or now_s
     start = start_s or end - 3600
     if end <= start:
-        raise TrendError("query.end_time", "must be after start_time")
+        raise TrendError("end_time", "must be after start_time")
     if end - start > MAX_RANGE_S:
-        raise TrendError("query.start_time", "ranges longer than 31 days are not served")
+        raise TrendError("start_time", "ranges longer than 31 days are not served")
     step = step_s or max(1, round((end - start) / MAX_POINTS))
     if (end - start) / step > 11000:
         raise TrendError("query.step_seconds", "would return more than 11,000 points per series")

@@ -47,12 +47,12 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
 
     def _series(self, metric: str, query, context) -> list[pb.TrendSeries]:
         if not query.satellite_id:
-            abort_invalid(context, "query.satellite_id", "is required")
+            abort_invalid(context, "satellite_id", "is required")
         if query.subsystem not in SUBSYSTEMS:
-            abort_invalid(context, "query.subsystem", "must be a known subsystem")
+            abort_invalid(context, "subsystem", "must be a known subsystem")
         features = list(query.feature_indices) or list(range(FEATURES))
         if any(f >= FEATURES for f in features):
-            abort_invalid(context, "query.feature_indices", f"indices run from 0 to {FEATURES - 1}")
+            abort_invalid(context, "feature_indices", f"indices run from 0 to {FEATURES - 1}")
         try:
             rng = plan_range(_seconds(query.start_time), _seconds(query.end_time), query.step_seconds, time.time())
             raw = self.vm.query_range(feature_query(metric, query.satellite_id, SUBSYSTEMS[query.subsystem], features,
@@ -67,15 +67,15 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         return series
 
     def QueryRawTrend(self, request, context):
-        return pb.QueryRawTrendResponse(series=self._series("smap_feature", request.query, context))
+        return pb.QueryRawTrendResponse(series=self._series("smap_feature", request, context))
 
     def QueryPredictionTrend(self, request, context):
-        return pb.QueryPredictionTrendResponse(series=self._series("smap_prediction", request.query, context))
+        return pb.QueryPredictionTrendResponse(series=self._series("smap_prediction", request, context))
 
     def CompareTrends(self, request, context):
-        raw = self._series("smap_feature", request.query, context)
-        prediction = self._series("smap_prediction", request.query, context)
-        q = request.query
+        raw = self._series("smap_feature", request, context)
+        prediction = self._series("smap_prediction", request, context)
+        q = request
         rng = plan_range(_seconds(q.start_time), _seconds(q.end_time), q.step_seconds, time.time())
         selector = (f'inference_anomaly_score{{satellite_id="{label_value(q.satellite_id)}",'
                     f'subsystem="{SUBSYSTEMS[q.subsystem]}"}}')

@@ -27,13 +27,17 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from satmon.telemetry.v1 import telemetry_pb2 as satmon_dot_telemetry_dot_v1_dot_telemetry__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsatmon/detection/v1/job.proto\x12\x13satmon.detection.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#satmon/telemetry/v1/telemetry.proto\"\xc1\x02\n\x12SubsystemInference\x12\x31\n\tsubsystem\x18\x01 \x01(\x0e\x32\x1e.satmon.telemetry.v1.Subsystem\x12\x12\n\nmodel_name\x18\x02 \x01(\t\x12,\n\x05state\x18\x03 \x01(\x0e\x32\x1d.satmon.detection.v1.JobState\x12\x18\n\x10\x61nomaly_detected\x18\x04 \x01(\x08\x12\x15\n\ranomaly_score\x18\x05 \x01(\x01\x12\x19\n\x11inference_time_ms\x18\x06 \x01(\x01\x12\x35\n\x11window_start_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0fwindow_end_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x90\x03\n\x0cInferenceJob\x12\x14\n\x06job_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x0csatellite_id\x18\x02 \x01(\t\x12.\n\x06source\x18\x03 \x01(\x0e\x32\x1e.satmon.detection.v1.JobSource\x12\x16\n\x0etrigger_reason\x18\x04 \x01(\t\x12\x32\n\x05state\x18\x05 \x01(\x0e\x32\x1d.satmon.detection.v1.JobStateB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x37\n\rcomplete_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1b\n\rerror_message\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12K\n\x14subsystem_inferences\x18\t \x03(\x0b\x32\'.satmon.detection.v1.SubsystemInferenceB\x04\xe2\x41\x01\x03*j\n\tJobSource\x12\x1a\n\x16JOB_SOURCE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_SOURCE_STREAM\x10\x01\x12\x13\n\x0fJOB_SOURCE_RULE\x10\x02\x12\x15\n\x11JOB_SOURCE_MANUAL\x10\x03*\x85\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATE_PENDING\x10\x01\x12\x18\n\x14JOB_STATE_PROCESSING\x10\x02\x12\x17\n\x13JOB_STATE_COMPLETED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dsatmon/detection/v1/job.proto\x12\x13satmon.detection.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#satmon/telemetry/v1/telemetry.proto\"\xc1\x02\n\x12SubsystemInference\x12\x31\n\tsubsystem\x18\x01 \x01(\x0e\x32\x1e.satmon.telemetry.v1.Subsystem\x12\x12\n\nmodel_name\x18\x02 \x01(\t\x12,\n\x05state\x18\x03 \x01(\x0e\x32\x1d.satmon.detection.v1.JobState\x12\x18\n\x10\x61nomaly_detected\x18\x04 \x01(\x08\x12\x15\n\ranomaly_score\x18\x05 \x01(\x01\x12\x19\n\x11inference_time_ms\x18\x06 \x01(\x01\x12\x35\n\x11window_start_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0fwindow_end_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x90\x03\n\x0cInferenceJob\x12\x14\n\x06job_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x0csatellite_id\x18\x02 \x01(\t\x12.\n\x06source\x18\x03 \x01(\x0e\x32\x1e.satmon.detection.v1.JobSource\x12\x16\n\x0etrigger_reason\x18\x04 \x01(\t\x12\x32\n\x05state\x18\x05 \x01(\x0e\x32\x1d.satmon.detection.v1.JobStateB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x37\n\rcomplete_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x1b\n\rerror_message\x18\x08 \x01(\tB\x04\xe2\x41\x01\x03\x12K\n\x14subsystem_inferences\x18\t \x03(\x0b\x32\'.satmon.detection.v1.SubsystemInferenceB\x04\xe2\x41\x01\x03*\x90\x01\n\tJobSource\x12\x1a\n\x16JOB_SOURCE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_SOURCE_STREAM\x10\x01\x12\x13\n\x0fJOB_SOURCE_RULE\x10\x02\x12\x15\n\x11JOB_SOURCE_MANUAL\x10\x03\x12\n\n\x06STREAM\x10\x01\x12\x08\n\x04RULE\x10\x02\x12\n\n\x06MANUAL\x10\x03\x1a\x02\x10\x01*\xc1\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11JOB_STATE_PENDING\x10\x01\x12\x18\n\x14JOB_STATE_PROCESSING\x10\x02\x12\x17\n\x13JOB_STATE_COMPLETED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x12\x0b\n\x07PENDING\x10\x01\x12\x0e\n\nPROCESSING\x10\x02\x12\r\n\tCOMPLETED\x10\x03\x12\n\n\x06\x46\x41ILED\x10\x04\x1a\x02\x10\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'satmon.detection.v1.job_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_JOBSOURCE']._loaded_options = None
+  _globals['_JOBSOURCE']._serialized_options = b'\020\001'
+  _globals['_JOBSTATE']._loaded_options = None
+  _globals['_JOBSTATE']._serialized_options = b'\020\001'
   _globals['_INFERENCEJOB'].fields_by_name['job_id']._loaded_options = None
   _globals['_INFERENCEJOB'].fields_by_name['job_id']._serialized_options = b'\342A\001\003'
   _globals['_INFERENCEJOB'].fields_by_name['state']._loaded_options = None
@@ -46,10 +50,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_INFERENCEJOB'].fields_by_name['error_message']._serialized_options = b'\342A\001\003'
   _globals['_INFERENCEJOB'].fields_by_name['subsystem_inferences']._loaded_options = None
   _globals['_INFERENCEJOB'].fields_by_name['subsystem_inferences']._serialized_options = b'\342A\001\003'
-  _globals['_JOBSOURCE']._serialized_start=884
-  _globals['_JOBSOURCE']._serialized_end=990
-  _globals['_JOBSTATE']._serialized_start=993
-  _globals['_JOBSTATE']._serialized_end=1126
+  _globals['_JOBSOURCE']._serialized_start=885
+  _globals['_JOBSOURCE']._serialized_end=1029
+  _globals['_JOBSTATE']._serialized_start=1032
+  _globals['_JOBSTATE']._serialized_end=1225
   _globals['_SUBSYSTEMINFERENCE']._serialized_start=158
   _globals['_SUBSYSTEMINFERENCE']._serialized_end=479
   _globals['_INFERENCEJOB']._serialized_start=482

@@ -18,6 +18,9 @@ class JobSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     JOB_SOURCE_STREAM: _ClassVar[JobSource]
     JOB_SOURCE_RULE: _ClassVar[JobSource]
     JOB_SOURCE_MANUAL: _ClassVar[JobSource]
+    STREAM: _ClassVar[JobSource]
+    RULE: _ClassVar[JobSource]
+    MANUAL: _ClassVar[JobSource]
 
 class JobState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -26,15 +29,26 @@ class JobState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     JOB_STATE_PROCESSING: _ClassVar[JobState]
     JOB_STATE_COMPLETED: _ClassVar[JobState]
     JOB_STATE_FAILED: _ClassVar[JobState]
+    PENDING: _ClassVar[JobState]
+    PROCESSING: _ClassVar[JobState]
+    COMPLETED: _ClassVar[JobState]
+    FAILED: _ClassVar[JobState]
 JOB_SOURCE_UNSPECIFIED: JobSource
 JOB_SOURCE_STREAM: JobSource
 JOB_SOURCE_RULE: JobSource
 JOB_SOURCE_MANUAL: JobSource
+STREAM: JobSource
+RULE: JobSource
+MANUAL: JobSource
 JOB_STATE_UNSPECIFIED: JobState
 JOB_STATE_PENDING: JobState
 JOB_STATE_PROCESSING: JobState
 JOB_STATE_COMPLETED: JobState
 JOB_STATE_FAILED: JobState
+PENDING: JobState
+PROCESSING: JobState
+COMPLETED: JobState
+FAILED: JobState
 
 class SubsystemInference(_message.Message):
     __slots__ = ("subsystem", "model_name", "state", "anomaly_detected", "anomaly_score", "inference_time_ms", "window_start_time", "window_end_time")

@@ -19,11 +19,19 @@ class AlertState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ALERT_STATE_ACKNOWLEDGED: _ClassVar[AlertState]
     ALERT_STATE_RESOLVED: _ClassVar[AlertState]
     ALERT_STATE_CLOSED: _ClassVar[AlertState]
+    OPEN: _ClassVar[AlertState]
+    ACKNOWLEDGED: _ClassVar[AlertState]
+    RESOLVED: _ClassVar[AlertState]
+    CLOSED: _ClassVar[AlertState]
 ALERT_STATE_UNSPECIFIED: AlertState
 ALERT_STATE_OPEN: AlertState
 ALERT_STATE_ACKNOWLEDGED: AlertState
 ALERT_STATE_RESOLVED: AlertState
 ALERT_STATE_CLOSED: AlertState
+OPEN: AlertState
+ACKNOWLEDGED: AlertState
+RESOLVED: AlertState
+CLOSED: AlertState
 
 class AlertAcknowledgement(_message.Message):
     __slots__ = ("operator_name", "comment", "acknowledge_time")

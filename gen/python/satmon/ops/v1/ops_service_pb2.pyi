@@ -27,7 +27,7 @@ class TrendSeries(_message.Message):
     values: _containers.RepeatedScalarFieldContainer[float]
     def __init__(self, metric: _Optional[str] = ..., feature_index: _Optional[int] = ..., times_ms: _Optional[_Iterable[int]] = ..., values: _Optional[_Iterable[float]] = ...) -> None: ...
 
-class TrendQuery(_message.Message):
+class QueryRawTrendRequest(_message.Message):
     __slots__ = ("satellite_id", "subsystem", "feature_indices", "start_time", "end_time", "step_seconds")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
@@ -43,12 +43,6 @@ class TrendQuery(_message.Message):
     step_seconds: int
     def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
 
-class QueryRawTrendRequest(_message.Message):
-    __slots__ = ("query",)
-    QUERY_FIELD_NUMBER: _ClassVar[int]
-    query: TrendQuery
-    def __init__(self, query: _Optional[_Union[TrendQuery, _Mapping]] = ...) -> None: ...
-
 class QueryRawTrendResponse(_message.Message):
     __slots__ = ("series",)
     SERIES_FIELD_NUMBER: _ClassVar[int]
@@ -56,10 +50,20 @@ class QueryRawTrendResponse(_message.Message):
     def __init__(self, series: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ...) -> None: ...
 
 class QueryPredictionTrendRequest(_message.Message):
-    __slots__ = ("query",)
-    QUERY_FIELD_NUMBER: _ClassVar[int]
-    query: TrendQuery
-    def __init__(self, query: _Optional[_Union[TrendQuery, _Mapping]] = ...) -> None: ...
+    __slots__ = ("satellite_id", "subsystem", "feature_indices", "start_time", "end_time", "step_seconds")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_INDICES_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    subsystem: _telemetry_pb2.Subsystem
+    feature_indices: _containers.RepeatedScalarFieldContainer[int]
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    step_seconds: int
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
 
 class QueryPredictionTrendResponse(_message.Message):
     __slots__ = ("series",)
@@ -68,10 +72,20 @@ class QueryPredictionTrendResponse(_message.Message):
     def __init__(self, series: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ...) -> None: ...
 
 class CompareTrendsRequest(_message.Message):
-    __slots__ = ("query",)
-    QUERY_FIELD_NUMBER: _ClassVar[int]
-    query: TrendQuery
-    def __init__(self, query: _Optional[_Union[TrendQuery, _Mapping]] = ...) -> None: ...
+    __slots__ = ("satellite_id", "subsystem", "feature_indices", "start_time", "end_time", "step_seconds")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    FEATURE_INDICES_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    STEP_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    subsystem: _telemetry_pb2.Subsystem
+    feature_indices: _containers.RepeatedScalarFieldContainer[int]
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    step_seconds: int
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
 
 class CompareTrendsResponse(_message.Message):
     __slots__ = ("raw", "prediction", "anomaly_score")

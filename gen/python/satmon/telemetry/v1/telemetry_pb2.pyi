@@ -17,6 +17,13 @@ class Subsystem(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SUBSYSTEM_PS: _ClassVar[Subsystem]
     SUBSYSTEM_SS: _ClassVar[Subsystem]
     SUBSYSTEM_TCS: _ClassVar[Subsystem]
+    ACS: _ClassVar[Subsystem]
+    DATA: _ClassVar[Subsystem]
+    EPS: _ClassVar[Subsystem]
+    FSW: _ClassVar[Subsystem]
+    PS: _ClassVar[Subsystem]
+    SS: _ClassVar[Subsystem]
+    TCS: _ClassVar[Subsystem]
 SUBSYSTEM_UNSPECIFIED: Subsystem
 SUBSYSTEM_ACS: Subsystem
 SUBSYSTEM_DATA: Subsystem
@@ -25,6 +32,13 @@ SUBSYSTEM_FSW: Subsystem
 SUBSYSTEM_PS: Subsystem
 SUBSYSTEM_SS: Subsystem
 SUBSYSTEM_TCS: Subsystem
+ACS: Subsystem
+DATA: Subsystem
+EPS: Subsystem
+FSW: Subsystem
+PS: Subsystem
+SS: Subsystem
+TCS: Subsystem
 
 class SubsystemFrame(_message.Message):
     __slots__ = ("subsystem", "channel", "features")

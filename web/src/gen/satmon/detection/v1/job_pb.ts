@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/detection/v1/job.proto.
  */
 export const file_satmon_detection_v1_job: GenFile = /*@__PURE__*/
-  fileDesc("Ch1zYXRtb24vZGV0ZWN0aW9uL3YxL2pvYi5wcm90bxITc2F0bW9uLmRldGVjdGlvbi52MSLBAgoSU3Vic3lzdGVtSW5mZXJlbmNlEjEKCXN1YnN5c3RlbRgBIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYAiABKAkSLAoFc3RhdGUYAyABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlEhgKEGFub21hbHlfZGV0ZWN0ZWQYBCABKAgSFQoNYW5vbWFseV9zY29yZRgFIAEoARIZChFpbmZlcmVuY2VfdGltZV9tcxgGIAEoARI1ChF3aW5kb3dfc3RhcnRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoPd2luZG93X2VuZF90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKQAwoMSW5mZXJlbmNlSm9iEhQKBmpvYl9pZBgBIAEoCUIE4kEBAxIUCgxzYXRlbGxpdGVfaWQYAiABKAkSLgoGc291cmNlGAMgASgOMh4uc2F0bW9uLmRldGVjdGlvbi52MS5Kb2JTb3VyY2USFgoOdHJpZ2dlcl9yZWFzb24YBCABKAkSMgoFc3RhdGUYBSABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI3Cg1jb21wbGV0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIbCg1lcnJvcl9tZXNzYWdlGAggASgJQgTiQQEDEksKFHN1YnN5c3RlbV9pbmZlcmVuY2VzGAkgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2VCBOJBAQMqagoJSm9iU291cmNlEhoKFkpPQl9TT1VSQ0VfVU5TUEVDSUZJRUQQABIVChFKT0JfU09VUkNFX1NUUkVBTRABEhMKD0pPQl9TT1VSQ0VfUlVMRRACEhUKEUpPQl9TT1VSQ0VfTUFOVUFMEAMqhQEKCEpvYlN0YXRlEhkKFUpPQl9TVEFURV9VTlNQRUNJRklFRBAAEhUKEUpPQl9TVEFURV9QRU5ESU5HEAESGAoUSk9CX1NUQVRFX1BST0NFU1NJTkcQAhIXChNKT0JfU1RBVEVfQ09NUExFVEVEEAMSFAoQSk9CX1NUQVRFX0ZBSUxFRBAEYgZwcm90bzM", [file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("Ch1zYXRtb24vZGV0ZWN0aW9uL3YxL2pvYi5wcm90bxITc2F0bW9uLmRldGVjdGlvbi52MSLBAgoSU3Vic3lzdGVtSW5mZXJlbmNlEjEKCXN1YnN5c3RlbRgBIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYAiABKAkSLAoFc3RhdGUYAyABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlEhgKEGFub21hbHlfZGV0ZWN0ZWQYBCABKAgSFQoNYW5vbWFseV9zY29yZRgFIAEoARIZChFpbmZlcmVuY2VfdGltZV9tcxgGIAEoARI1ChF3aW5kb3dfc3RhcnRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoPd2luZG93X2VuZF90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKQAwoMSW5mZXJlbmNlSm9iEhQKBmpvYl9pZBgBIAEoCUIE4kEBAxIUCgxzYXRlbGxpdGVfaWQYAiABKAkSLgoGc291cmNlGAMgASgOMh4uc2F0bW9uLmRldGVjdGlvbi52MS5Kb2JTb3VyY2USFgoOdHJpZ2dlcl9yZWFzb24YBCABKAkSMgoFc3RhdGUYBSABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI3Cg1jb21wbGV0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIbCg1lcnJvcl9tZXNzYWdlGAggASgJQgTiQQEDEksKFHN1YnN5c3RlbV9pbmZlcmVuY2VzGAkgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2VCBOJBAQMqkAEKCUpvYlNvdXJjZRIaChZKT0JfU09VUkNFX1VOU1BFQ0lGSUVEEAASFQoRSk9CX1NPVVJDRV9TVFJFQU0QARITCg9KT0JfU09VUkNFX1JVTEUQAhIVChFKT0JfU09VUkNFX01BTlVBTBADEgoKBlNUUkVBTRABEggKBFJVTEUQAhIKCgZNQU5VQUwQAxoCEAEqwQEKCEpvYlN0YXRlEhkKFUpPQl9TVEFURV9VTlNQRUNJRklFRBAAEhUKEUpPQl9TVEFURV9QRU5ESU5HEAESGAoUSk9CX1NUQVRFX1BST0NFU1NJTkcQAhIXChNKT0JfU1RBVEVfQ09NUExFVEVEEAMSFAoQSk9CX1NUQVRFX0ZBSUxFRBAEEgsKB1BFTkRJTkcQARIOCgpQUk9DRVNTSU5HEAISDQoJQ09NUExFVEVEEAMSCgoGRkFJTEVEEAQaAhABYgZwcm90bzM", [file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
 
 /**
  * SubsystemInference is the outcome of scoring one subsystem within a job.
@@ -175,26 +175,47 @@ export enum JobSource {
    *
    * @generated from enum value: JOB_SOURCE_UNSPECIFIED = 0;
    */
-  UNSPECIFIED = 0,
+  JOB_SOURCE_UNSPECIFIED = 0,
 
   /**
    * A full sliding window from the telemetry stream.
    *
    * @generated from enum value: JOB_SOURCE_STREAM = 1;
    */
-  STREAM = 1,
+  JOB_SOURCE_STREAM = 1,
 
   /**
    * A housekeeping rule fired (low battery, temperature, thruster).
    *
    * @generated from enum value: JOB_SOURCE_RULE = 2;
    */
-  RULE = 2,
+  JOB_SOURCE_RULE = 2,
 
   /**
    * An operator submitted it.
    *
    * @generated from enum value: JOB_SOURCE_MANUAL = 3;
+   */
+  JOB_SOURCE_MANUAL = 3,
+
+  /**
+   * Short for JOB_SOURCE_STREAM.
+   *
+   * @generated from enum value: STREAM = 1;
+   */
+  STREAM = 1,
+
+  /**
+   * Short for JOB_SOURCE_RULE.
+   *
+   * @generated from enum value: RULE = 2;
+   */
+  RULE = 2,
+
+  /**
+   * Short for JOB_SOURCE_MANUAL.
+   *
+   * @generated from enum value: MANUAL = 3;
    */
   MANUAL = 3,
 }
@@ -216,33 +237,61 @@ export enum JobState {
    *
    * @generated from enum value: JOB_STATE_UNSPECIFIED = 0;
    */
-  UNSPECIFIED = 0,
+  JOB_STATE_UNSPECIFIED = 0,
 
   /**
    * Accepted and queued, not yet picked up by a worker.
    *
    * @generated from enum value: JOB_STATE_PENDING = 1;
    */
-  PENDING = 1,
+  JOB_STATE_PENDING = 1,
 
   /**
    * A worker is scoring it.
    *
    * @generated from enum value: JOB_STATE_PROCESSING = 2;
    */
-  PROCESSING = 2,
+  JOB_STATE_PROCESSING = 2,
 
   /**
    * Every subsystem was scored.
    *
    * @generated from enum value: JOB_STATE_COMPLETED = 3;
    */
-  COMPLETED = 3,
+  JOB_STATE_COMPLETED = 3,
 
   /**
    * Scoring failed; error_message says why.
    *
    * @generated from enum value: JOB_STATE_FAILED = 4;
+   */
+  JOB_STATE_FAILED = 4,
+
+  /**
+   * Short for JOB_STATE_PENDING.
+   *
+   * @generated from enum value: PENDING = 1;
+   */
+  PENDING = 1,
+
+  /**
+   * Short for JOB_STATE_PROCESSING.
+   *
+   * @generated from enum value: PROCESSING = 2;
+   */
+  PROCESSING = 2,
+
+  /**
+   * Short for JOB_STATE_COMPLETED.
+   *
+   * @generated from enum value: COMPLETED = 3;
+   */
+  COMPLETED = 3,
+
+  /**
+   * Short for JOB_STATE_FAILED.
+   *
+   * @generated from enum value: FAILED = 4;
    */
   FAILED = 4,
 }

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/ops/v1/alert.proto.
  */
 export const file_satmon_ops_v1_alert: GenFile = /*@__PURE__*/
-  fileDesc("ChlzYXRtb24vb3BzL3YxL2FsZXJ0LnByb3RvEg1zYXRtb24ub3BzLnYxInQKFEFsZXJ0QWNrbm93bGVkZ2VtZW50EhUKDW9wZXJhdG9yX25hbWUYASABKAkSDwoHY29tbWVudBgCIAEoCRI0ChBhY2tub3dsZWRnZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLZBAoFQWxlcnQSFgoIYWxlcnRfaWQYASABKAlCBOJBAQMSFAoMc2F0ZWxsaXRlX2lkGAIgASgJEjEKCXN1YnN5c3RlbRgDIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYBCABKAkSLgoKc3RhcnRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnBlYWtfc2NvcmUYByABKAESFAoMd2luZG93X2NvdW50GAggASgNEi4KBXN0YXRlGAkgASgOMhkuc2F0bW9uLm9wcy52MS5BbGVydFN0YXRlQgTiQQEDEh0KD2Fja25vd2xlZGdlZF9ieRgKIAEoCUIE4kEBAxIVCgdjb21tZW50GAsgASgJQgTiQQEDEjoKEGFja25vd2xlZGdlX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjYKDHJlc29sdmVfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNAoKY2xvc2VfdGltZRgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSQwoQYWNrbm93bGVkZ2VtZW50cxgPIAMoCzIjLnNhdG1vbi5vcHMudjEuQWxlcnRBY2tub3dsZWRnZW1lbnRCBOJBAQMqjwEKCkFsZXJ0U3RhdGUSGwoXQUxFUlRfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBBTEVSVF9TVEFURV9PUEVOEAESHAoYQUxFUlRfU1RBVEVfQUNLTk9XTEVER0VEEAISGAoUQUxFUlRfU1RBVEVfUkVTT0xWRUQQAxIWChJBTEVSVF9TVEFURV9DTE9TRUQQBGIGcHJvdG8z", [file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("ChlzYXRtb24vb3BzL3YxL2FsZXJ0LnByb3RvEg1zYXRtb24ub3BzLnYxInQKFEFsZXJ0QWNrbm93bGVkZ2VtZW50EhUKDW9wZXJhdG9yX25hbWUYASABKAkSDwoHY29tbWVudBgCIAEoCRI0ChBhY2tub3dsZWRnZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLZBAoFQWxlcnQSFgoIYWxlcnRfaWQYASABKAlCBOJBAQMSFAoMc2F0ZWxsaXRlX2lkGAIgASgJEjEKCXN1YnN5c3RlbRgDIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYBCABKAkSLgoKc3RhcnRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCnBlYWtfc2NvcmUYByABKAESFAoMd2luZG93X2NvdW50GAggASgNEi4KBXN0YXRlGAkgASgOMhkuc2F0bW9uLm9wcy52MS5BbGVydFN0YXRlQgTiQQEDEh0KD2Fja25vd2xlZGdlZF9ieRgKIAEoCUIE4kEBAxIVCgdjb21tZW50GAsgASgJQgTiQQEDEjoKEGFja25vd2xlZGdlX3RpbWUYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjYKDHJlc29sdmVfdGltZRgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSNAoKY2xvc2VfdGltZRgOIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCBOJBAQMSQwoQYWNrbm93bGVkZ2VtZW50cxgPIAMoCzIjLnNhdG1vbi5vcHMudjEuQWxlcnRBY2tub3dsZWRnZW1lbnRCBOJBAQMqyQEKCkFsZXJ0U3RhdGUSGwoXQUxFUlRfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBBTEVSVF9TVEFURV9PUEVOEAESHAoYQUxFUlRfU1RBVEVfQUNLTk9XTEVER0VEEAISGAoUQUxFUlRfU1RBVEVfUkVTT0xWRUQQAxIWChJBTEVSVF9TVEFURV9DTE9TRUQQBBIICgRPUEVOEAESEAoMQUNLTk9XTEVER0VEEAISDAoIUkVTT0xWRUQQAxIKCgZDTE9TRUQQBBoCEAFiBnByb3RvMw", [file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
 
 /**
  * AlertAcknowledgement is one operator's acknowledgement of an alert.
@@ -182,33 +182,61 @@ export enum AlertState {
    *
    * @generated from enum value: ALERT_STATE_UNSPECIFIED = 0;
    */
-  UNSPECIFIED = 0,
+  ALERT_STATE_UNSPECIFIED = 0,
 
   /**
    * The detector's anomaly sequence is still going on; nobody has acknowledged it.
    *
    * @generated from enum value: ALERT_STATE_OPEN = 1;
    */
-  OPEN = 1,
+  ALERT_STATE_OPEN = 1,
 
   /**
    * An operator has acknowledged it; the sequence is still going on.
    *
    * @generated from enum value: ALERT_STATE_ACKNOWLEDGED = 2;
    */
-  ACKNOWLEDGED = 2,
+  ALERT_STATE_ACKNOWLEDGED = 2,
 
   /**
    * Resolved by an operator.
    *
    * @generated from enum value: ALERT_STATE_RESOLVED = 3;
    */
-  RESOLVED = 3,
+  ALERT_STATE_RESOLVED = 3,
 
   /**
    * The detector's sequence has ended; an operator may still acknowledge or resolve it.
    *
    * @generated from enum value: ALERT_STATE_CLOSED = 4;
+   */
+  ALERT_STATE_CLOSED = 4,
+
+  /**
+   * Short for ALERT_STATE_OPEN.
+   *
+   * @generated from enum value: OPEN = 1;
+   */
+  OPEN = 1,
+
+  /**
+   * Short for ALERT_STATE_ACKNOWLEDGED.
+   *
+   * @generated from enum value: ACKNOWLEDGED = 2;
+   */
+  ACKNOWLEDGED = 2,
+
+  /**
+   * Short for ALERT_STATE_RESOLVED.
+   *
+   * @generated from enum value: RESOLVED = 3;
+   */
+  RESOLVED = 3,
+
+  /**
+   * Short for ALERT_STATE_CLOSED.
+   *
+   * @generated from enum value: CLOSED = 4;
    */
   CLOSED = 4,
 }

@@ -22,7 +22,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/ops/v1/ops_service.proto.
  */
 export const file_satmon_ops_v1_ops_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIlYKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoASLuAQoKVHJlbmRRdWVyeRIaCgxzYXRlbGxpdGVfaWQYASABKAlCBOJBAQISNwoJc3Vic3lzdGVtGAIgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1CBOJBAQISFwoPZmVhdHVyZV9pbmRpY2VzGAMgAygNEi4KCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxzdGVwX3NlY29uZHMYBiABKA0iRgoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSLgoFcXVlcnkYASABKAsyGS5zYXRtb24ub3BzLnYxLlRyZW5kUXVlcnlCBOJBAQIiQwoVUXVlcnlSYXdUcmVuZFJlc3BvbnNlEioKBnNlcmllcxgBIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMiTQobUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0Ei4KBXF1ZXJ5GAEgASgLMhkuc2F0bW9uLm9wcy52MS5UcmVuZFF1ZXJ5QgTiQQECIkoKHFF1ZXJ5UHJlZGljdGlvblRyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyJGChRDb21wYXJlVHJlbmRzUmVxdWVzdBIuCgVxdWVyeRgBIAEoCzIZLnNhdG1vbi5vcHMudjEuVHJlbmRRdWVyeUIE4kEBAiKjAQoVQ29tcGFyZVRyZW5kc1Jlc3BvbnNlEicKA3JhdxgBIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMSLgoKcHJlZGljdGlvbhgCIAMoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMSMQoNYW5vbWFseV9zY29yZRgDIAEoCzIaLnNhdG1vbi5vcHMudjEuVHJlbmRTZXJpZXMiFAoSTGlzdE1ldHJpY3NSZXF1ZXN0IiYKE0xpc3RNZXRyaWNzUmVzcG9uc2USDwoHbWV0cmljcxgBIAMoCSIXChVMaXN0U2F0ZWxsaXRlc1JlcXVlc3QilgIKEFNhdGVsbGl0ZVN1bW1hcnkSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjIKDmxhc3Rfc2Vlbl90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAMgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAQgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBSABKAESFAoMbGF0aXR1ZGVfZGVnGAYgASgBEhUKDWxvbmdpdHVkZV9kZWcYByABKAESPAoUYW5vbWFsb3VzX3N1YnN5c3RlbXMYCCADKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbSJNChZMaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlEjMKCnNhdGVsbGl0ZXMYASADKAsyHy5zYXRtb24ub3BzLnYxLlNhdGVsbGl0ZVN1bW1hcnkirAEKD0xpc3RKb2JzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIUCgxzYXRlbGxpdGVfaWQYAyABKAkSLAoFc3RhdGUYBCABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlEi4KBnNvdXJjZRgFIAEoDjIeLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU291cmNlIlwKEExpc3RKb2JzUmVzcG9uc2USLwoEam9icxgBIAMoCzIhLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlSm9iEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJyChJHZXRKb2JTdGF0c1JlcXVlc3QSLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYBCg5TdWJzeXN0ZW1TdGF0cxIxCglzdWJzeXN0ZW0YASABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRIXCg9pbmZlcmVuY2VfY291bnQYAiABKAQSFAoMYW5vbWFseV9yYXRlGAMgASgBEhIKCm1lYW5fc2NvcmUYBCABKAEi1AEKE0dldEpvYlN0YXRzUmVzcG9uc2USEgoKdG90YWxfam9icxgBIAEoBBIWCg5jb21wbGV0ZWRfam9icxgCIAEoBBITCgtmYWlsZWRfam9icxgDIAEoBBIXCg9wcm9jZXNzaW5nX2pvYnMYBCABKAQSFAoMc3VjY2Vzc19yYXRlGAUgASgBEhUKDWpvYnNfcGVyX2hvdXIYBiABKAESNgoPc3Vic3lzdGVtX3N0YXRzGAcgAygLMh0uc2F0bW9uLm9wcy52MS5TdWJzeXN0ZW1TdGF0cyIyChpHZXREZXRlY3Rpb25RdWFsaXR5UmVxdWVzdBIUCgxzYXRlbGxpdGVfaWQYASABKAkixgEKG0dldERldGVjdGlvblF1YWxpdHlSZXNwb25zZRIYChBsYWJlbGxlZF9zdHJlYW1zGAEgASgEEhoKEmxhYmVsbGVkX3NlcXVlbmNlcxgCIAEoBBIaChJkZXRlY3RlZF9zZXF1ZW5jZXMYAyABKAQSFAoMZmFsc2VfYWxlcnRzGAQgASgEEhcKD2V2ZW50X3ByZWNpc2lvbhgFIAEoARIUCgxldmVudF9yZWNhbGwYBiABKAESEAoIZXZlbnRfZjEYByABKAEikAIKFFNlYXJjaFJlc3VsdHNSZXF1ZXN0EhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIxCglzdWJzeXN0ZW0YAiABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRISCgptb2RlbF9uYW1lGAMgASgJEi4KCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5hbm9tYWxpZXNfb25seRgGIAEoCBIRCglwYWdlX3NpemUYByABKAUSEgoKcGFnZV90b2tlbhgIIAEoCSJqChVTZWFyY2hSZXN1bHRzUmVzcG9uc2USOAoHcmVzdWx0cxgBIAMoCzInLnNhdG1vbi5kZXRlY3Rpb24udjEuU3Vic3lzdGVtSW5mZXJlbmNlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJ6ChFMaXN0QWxlcnRzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIUCgxzYXRlbGxpdGVfaWQYAyABKAkSKAoFc3RhdGUYBCABKA4yGS5zYXRtb24ub3BzLnYxLkFsZXJ0U3RhdGUiUwoSTGlzdEFsZXJ0c1Jlc3BvbnNlEiQKBmFsZXJ0cxgBIAMoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIl8KF0Fja25vd2xlZGdlQWxlcnRSZXF1ZXN0EhYKCGFsZXJ0X2lkGAEgASgJQgTiQQECEhsKDW9wZXJhdG9yX25hbWUYAiABKAlCBOJBAQESDwoHY29tbWVudBgDIAEoCSI/ChhBY2tub3dsZWRnZUFsZXJ0UmVzcG9uc2USIwoFYWxlcnQYASABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0IlsKE1Jlc29sdmVBbGVydFJlcXVlc3QSFgoIYWxlcnRfaWQYASABKAlCBOJBAQISGwoNb3BlcmF0b3JfbmFtZRgCIAEoCUIE4kEBARIPCgdjb21tZW50GAMgASgJIjsKFFJlc29sdmVBbGVydFJlc3BvbnNlEiMKBWFsZXJ0GAEgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydCIUChJDaGVja0hlYWx0aFJlcXVlc3QiQQoQRGVwZW5kZW5jeUhlYWx0aBIMCgRuYW1lGAEgASgJEg8KB2hlYWx0aHkYAiABKAgSDgoGZGV0YWlsGAMgASgJIlwKE0NoZWNrSGVhbHRoUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEjUKDGRlcGVuZGVuY2llcxgCIAMoCzIfLnNhdG1vbi5vcHMudjEuRGVwZW5kZW5jeUhlYWx0aCIrChNTdHJlYW1FdmVudHNSZXF1ZXN0EhQKDHNhdGVsbGl0ZV9pZBgBIAEoCSKzAQoUU3RyZWFtRXZlbnRzUmVzcG9uc2USNgoGcmVzdWx0GAEgASgLMiQuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VSZXN1bHRIABIlCgVhbGVydBgCIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnRIABIzCgVzdGF0cxgDIAEoCzIiLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXNwb25zZUgAQgcKBWV2ZW50MpUPCgpPcHNTZXJ2aWNlEogBCg1RdWVyeVJhd1RyZW5kEiMuc2F0bW9uLm9wcy52MS5RdWVyeVJhd1RyZW5kUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuUXVlcnlSYXdUcmVuZFJlc3BvbnNlIiyC0+STAiYSDi92MS90cmVuZHM6cmF3WhQSEi9hcGkvdjEvdHJlbmRzL3JhdxKrAQoUUXVlcnlQcmVkaWN0aW9uVHJlbmQSKi5zYXRtb24ub3BzLnYxLlF1ZXJ5UHJlZGljdGlvblRyZW5kUmVxdWVzdBorLnNhdG1vbi5vcHMudjEuUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXNwb25zZSI6gtPkkwI0EhUvdjEvdHJlbmRzOnByZWRpY3Rpb25aGxIZL2FwaS92MS90cmVuZHMvcHJlZGljdGlvbhKQAQoNQ29tcGFyZVRyZW5kcxIjLnNhdG1vbi5vcHMudjEuQ29tcGFyZVRyZW5kc1JlcXVlc3QaJC5zYXRtb24ub3BzLnYxLkNvbXBhcmVUcmVuZHNSZXNwb25zZSI0gtPkkwIuEhIvdjEvdHJlbmRzOmNvbXBhcmVaGBIWL2FwaS92MS90cmVuZHMvY29tcGFyZRKDAQoLTGlzdE1ldHJpY3MSIS5zYXRtb24ub3BzLnYxLkxpc3RNZXRyaWNzUmVxdWVzdBoiLnNhdG1vbi5vcHMudjEuTGlzdE1ldHJpY3NSZXNwb25zZSItgtPkkwInEgsvdjEvbWV0cmljc1oYEhYvYXBpL3YxL3RyZW5kcy9tZXRyaWNzEpIBCg5MaXN0U2F0ZWxsaXRlcxIkLnNhdG1vbi5vcHMudjEuTGlzdFNhdGVsbGl0ZXNSZXF1ZXN0GiUuc2F0bW9uLm9wcy52MS5MaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlIjOC0+STAi0SDi92MS9zYXRlbGxpdGVzWhsSGS9hcGkvdjEvdHJlbmRzL3NhdGVsbGl0ZXMSdwoITGlzdEpvYnMSHi5zYXRtb24ub3BzLnYxLkxpc3RKb2JzUmVxdWVzdBofLnNhdG1vbi5vcHMudjEuTGlzdEpvYnNSZXNwb25zZSIqgtPkkwIkEgwvdjEvb3BzL2pvYnNaFBISL2FwaS92MS9xdWVyeS9qb2JzEoIBCgtHZXRKb2JTdGF0cxIhLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1Jlc3BvbnNlIiyC0+STAiYSDS92MS9vcHMvc3RhdHNaFRITL2FwaS92MS9xdWVyeS9zdGF0cxKyAQoTR2V0RGV0ZWN0aW9uUXVhbGl0eRIpLnNhdG1vbi5vcHMudjEuR2V0RGV0ZWN0aW9uUXVhbGl0eVJlcXVlc3QaKi5zYXRtb24ub3BzLnYxLkdldERldGVjdGlvblF1YWxpdHlSZXNwb25zZSJEgtPkkwI+EhkvdjEvb3BzL2RldGVjdGlvbi1xdWFsaXR5WiESHy9hcGkvdjEvcXVlcnkvZGV0ZWN0aW9uLXF1YWxpdHkSkAEKDVNlYXJjaFJlc3VsdHMSIy5zYXRtb24ub3BzLnYxLlNlYXJjaFJlc3VsdHNSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5TZWFyY2hSZXN1bHRzUmVzcG9uc2UiNILT5JMCLhISL3YxL3Jlc3VsdHM6c2VhcmNoWhgSFi9hcGkvdjEvc2VhcmNoL3Jlc3VsdHMSZQoKTGlzdEFsZXJ0cxIgLnNhdG1vbi5vcHMudjEuTGlzdEFsZXJ0c1JlcXVlc3QaIS5zYXRtb24ub3BzLnYxLkxpc3RBbGVydHNSZXNwb25zZSISgtPkkwIMEgovdjEvYWxlcnRzEpEBChBBY2tub3dsZWRnZUFsZXJ0EiYuc2F0bW9uLm9wcy52MS5BY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBonLnNhdG1vbi5vcHMudjEuQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlIiyC0+STAiYiIS92MS9hbGVydHMve2FsZXJ0X2lkfTphY2tub3dsZWRnZToBKhKBAQoMUmVzb2x2ZUFsZXJ0EiIuc2F0bW9uLm9wcy52MS5SZXNvbHZlQWxlcnRSZXF1ZXN0GiMuc2F0bW9uLm9wcy52MS5SZXNvbHZlQWxlcnRSZXNwb25zZSIogtPkkwIiIh0vdjEvYWxlcnRzL3thbGVydF9pZH06cmVzb2x2ZToBKhJlCgtDaGVja0hlYWx0aBIhLnNhdG1vbi5vcHMudjEuQ2hlY2tIZWFsdGhSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5DaGVja0hlYWx0aFJlc3BvbnNlIg+C0+STAgkSBy9oZWFsdGgSdAoMU3RyZWFtRXZlbnRzEiIuc2F0bW9uLm9wcy52MS5TdHJlYW1FdmVudHNSZXF1ZXN0GiMuc2F0bW9uLm9wcy52MS5TdHJlYW1FdmVudHNSZXNwb25zZSIZgtPkkwITEhEvdjEvZXZlbnRzOnN0cmVhbTABYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIlYKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoASKUAgoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSGgoMc2F0ZWxsaXRlX2lkGAEgASgJQgTiQQECEjcKCXN1YnN5c3RlbRgCIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtQgTiQQECEiEKD2ZlYXR1cmVfaW5kaWNlcxgDIAMoDVIIZmVhdHVyZXMSNQoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSBXN0YXJ0EjEKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIDZW5kEhoKDHN0ZXBfc2Vjb25kcxgGIAEoDVIEc3RlcCJDChVRdWVyeVJhd1RyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyKbAgobUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0EhoKDHNhdGVsbGl0ZV9pZBgBIAEoCUIE4kEBAhI3CglzdWJzeXN0ZW0YAiABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbUIE4kEBAhIhCg9mZWF0dXJlX2luZGljZXMYAyADKA1SCGZlYXR1cmVzEjUKCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZBIaCgxzdGVwX3NlY29uZHMYBiABKA1SBHN0ZXAiSgocUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXNwb25zZRIqCgZzZXJpZXMYASADKAsyGi5zYXRtb24ub3BzLnYxLlRyZW5kU2VyaWVzIpQCChRDb21wYXJlVHJlbmRzUmVxdWVzdBIaCgxzYXRlbGxpdGVfaWQYASABKAlCBOJBAQISNwoJc3Vic3lzdGVtGAIgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1CBOJBAQISIQoPZmVhdHVyZV9pbmRpY2VzGAMgAygNUghmZWF0dXJlcxI1CgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQSGgoMc3RlcF9zZWNvbmRzGAYgASgNUgRzdGVwIqMBChVDb21wYXJlVHJlbmRzUmVzcG9uc2USJwoDcmF3GAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIuCgpwcmVkaWN0aW9uGAIgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIxCg1hbm9tYWx5X3Njb3JlGAMgASgLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyIUChJMaXN0TWV0cmljc1JlcXVlc3QiJgoTTGlzdE1ldHJpY3NSZXNwb25zZRIPCgdtZXRyaWNzGAEgAygJIhcKFUxpc3RTYXRlbGxpdGVzUmVxdWVzdCKWAgoQU2F0ZWxsaXRlU3VtbWFyeRIUCgxzYXRlbGxpdGVfaWQYASABKAkSMgoObGFzdF9zZWVuX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE2JhdHRlcnlfc29jX3BlcmNlbnQYAyABKAESGQoRb2JjX3RlbXBlcmF0dXJlX2MYBCABKAESFQoNc29sYXJfcG93ZXJfdxgFIAEoARIUCgxsYXRpdHVkZV9kZWcYBiABKAESFQoNbG9uZ2l0dWRlX2RlZxgHIAEoARI8ChRhbm9tYWxvdXNfc3Vic3lzdGVtcxgIIAMoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtIk0KFkxpc3RTYXRlbGxpdGVzUmVzcG9uc2USMwoKc2F0ZWxsaXRlcxgBIAMoCzIfLnNhdG1vbi5vcHMudjEuU2F0ZWxsaXRlU3VtbWFyeSKsAQoPTGlzdEpvYnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDHNhdGVsbGl0ZV9pZBgDIAEoCRIsCgVzdGF0ZRgEIAEoDjIdLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU3RhdGUSLgoGc291cmNlGAUgASgOMh4uc2F0bW9uLmRldGVjdGlvbi52MS5Kb2JTb3VyY2UiXAoQTGlzdEpvYnNSZXNwb25zZRIvCgRqb2JzGAEgAygLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIn4KEkdldEpvYlN0YXRzUmVxdWVzdBI1CgpzdGFydF90aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQihgEKDlN1YnN5c3RlbVN0YXRzEjEKCXN1YnN5c3RlbRgBIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhcKD2luZmVyZW5jZV9jb3VudBgCIAEoBBIUCgxhbm9tYWx5X3JhdGUYAyABKAESEgoKbWVhbl9zY29yZRgEIAEoASLUAQoTR2V0Sm9iU3RhdHNSZXNwb25zZRISCgp0b3RhbF9qb2JzGAEgASgEEhYKDmNvbXBsZXRlZF9qb2JzGAIgASgEEhMKC2ZhaWxlZF9qb2JzGAMgASgEEhcKD3Byb2Nlc3Npbmdfam9icxgEIAEoBBIUCgxzdWNjZXNzX3JhdGUYBSABKAESFQoNam9ic19wZXJfaG91chgGIAEoARI2Cg9zdWJzeXN0ZW1fc3RhdHMYByADKAsyHS5zYXRtb24ub3BzLnYxLlN1YnN5c3RlbVN0YXRzIjIKGkdldERldGVjdGlvblF1YWxpdHlSZXF1ZXN0EhQKDHNhdGVsbGl0ZV9pZBgBIAEoCSLGAQobR2V0RGV0ZWN0aW9uUXVhbGl0eVJlc3BvbnNlEhgKEGxhYmVsbGVkX3N0cmVhbXMYASABKAQSGgoSbGFiZWxsZWRfc2VxdWVuY2VzGAIgASgEEhoKEmRldGVjdGVkX3NlcXVlbmNlcxgDIAEoBBIUCgxmYWxzZV9hbGVydHMYBCABKAQSFwoPZXZlbnRfcHJlY2lzaW9uGAUgASgBEhQKDGV2ZW50X3JlY2FsbBgGIAEoARIQCghldmVudF9mMRgHIAEoASKcAgoUU2VhcmNoUmVzdWx0c1JlcXVlc3QSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjEKCXN1YnN5c3RlbRgCIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYAyABKAkSNQoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSBXN0YXJ0EjEKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIDZW5kEhYKDmFub21hbGllc19vbmx5GAYgASgIEhEKCXBhZ2Vfc2l6ZRgHIAEoBRISCgpwYWdlX3Rva2VuGAggASgJImoKFVNlYXJjaFJlc3VsdHNSZXNwb25zZRI4CgdyZXN1bHRzGAEgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2USFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJInoKEUxpc3RBbGVydHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEhQKDHNhdGVsbGl0ZV9pZBgDIAEoCRIoCgVzdGF0ZRgEIAEoDjIZLnNhdG1vbi5vcHMudjEuQWxlcnRTdGF0ZSJTChJMaXN0QWxlcnRzUmVzcG9uc2USJAoGYWxlcnRzGAEgAygLMhQuc2F0bW9uLm9wcy52MS5BbGVydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiXwoXQWNrbm93bGVkZ2VBbGVydFJlcXVlc3QSFgoIYWxlcnRfaWQYASABKAlCBOJBAQISGwoNb3BlcmF0b3JfbmFtZRgCIAEoCUIE4kEBARIPCgdjb21tZW50GAMgASgJIj8KGEFja25vd2xlZGdlQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQiWwoTUmVzb2x2ZUFsZXJ0UmVxdWVzdBIWCghhbGVydF9pZBgBIAEoCUIE4kEBAhIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEg8KB2NvbW1lbnQYAyABKAkiOwoUUmVzb2x2ZUFsZXJ0UmVzcG9uc2USIwoFYWxlcnQYASABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0IhQKEkNoZWNrSGVhbHRoUmVxdWVzdCJBChBEZXBlbmRlbmN5SGVhbHRoEgwKBG5hbWUYASABKAkSDwoHaGVhbHRoeRgCIAEoCBIOCgZkZXRhaWwYAyABKAkiXAoTQ2hlY2tIZWFsdGhSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSNQoMZGVwZW5kZW5jaWVzGAIgAygLMh8uc2F0bW9uLm9wcy52MS5EZXBlbmRlbmN5SGVhbHRoIisKE1N0cmVhbUV2ZW50c1JlcXVlc3QSFAoMc2F0ZWxsaXRlX2lkGAEgASgJIrMBChRTdHJlYW1FdmVudHNSZXNwb25zZRI2CgZyZXN1bHQYASABKAsyJC5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZVJlc3VsdEgAEiUKBWFsZXJ0GAIgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydEgAEjMKBXN0YXRzGAMgASgLMiIuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1Jlc3BvbnNlSABCBwoFZXZlbnQy+w8KCk9wc1NlcnZpY2USiAEKDVF1ZXJ5UmF3VHJlbmQSIy5zYXRtb24ub3BzLnYxLlF1ZXJ5UmF3VHJlbmRSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5RdWVyeVJhd1RyZW5kUmVzcG9uc2UiLILT5JMCJhIOL3YxL3RyZW5kczpyYXdaFBISL2FwaS92MS90cmVuZHMvcmF3EqsBChRRdWVyeVByZWRpY3Rpb25UcmVuZBIqLnNhdG1vbi5vcHMudjEuUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0Gisuc2F0bW9uLm9wcy52MS5RdWVyeVByZWRpY3Rpb25UcmVuZFJlc3BvbnNlIjqC0+STAjQSFS92MS90cmVuZHM6cHJlZGljdGlvblobEhkvYXBpL3YxL3RyZW5kcy9wcmVkaWN0aW9uEpABCg1Db21wYXJlVHJlbmRzEiMuc2F0bW9uLm9wcy52MS5Db21wYXJlVHJlbmRzUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuQ29tcGFyZVRyZW5kc1Jlc3BvbnNlIjSC0+STAi4SEi92MS90cmVuZHM6Y29tcGFyZVoYEhYvYXBpL3YxL3RyZW5kcy9jb21wYXJlEoMBCgtMaXN0TWV0cmljcxIhLnNhdG1vbi5vcHMudjEuTGlzdE1ldHJpY3NSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5MaXN0TWV0cmljc1Jlc3BvbnNlIi2C0+STAicSCy92MS9tZXRyaWNzWhgSFi9hcGkvdjEvdHJlbmRzL21ldHJpY3MSkgEKDkxpc3RTYXRlbGxpdGVzEiQuc2F0bW9uLm9wcy52MS5MaXN0U2F0ZWxsaXRlc1JlcXVlc3QaJS5zYXRtb24ub3BzLnYxLkxpc3RTYXRlbGxpdGVzUmVzcG9uc2UiM4LT5JMCLRIOL3YxL3NhdGVsbGl0ZXNaGxIZL2FwaS92MS90cmVuZHMvc2F0ZWxsaXRlcxJ3CghMaXN0Sm9icxIeLnNhdG1vbi5vcHMudjEuTGlzdEpvYnNSZXF1ZXN0Gh8uc2F0bW9uLm9wcy52MS5MaXN0Sm9ic1Jlc3BvbnNlIiqC0+STAiQSDC92MS9vcHMvam9ic1oUEhIvYXBpL3YxL3F1ZXJ5L2pvYnMSggEKC0dldEpvYlN0YXRzEiEuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1JlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVzcG9uc2UiLILT5JMCJhINL3YxL29wcy9zdGF0c1oVEhMvYXBpL3YxL3F1ZXJ5L3N0YXRzErIBChNHZXREZXRlY3Rpb25RdWFsaXR5Eikuc2F0bW9uLm9wcy52MS5HZXREZXRlY3Rpb25RdWFsaXR5UmVxdWVzdBoqLnNhdG1vbi5vcHMudjEuR2V0RGV0ZWN0aW9uUXVhbGl0eVJlc3BvbnNlIkSC0+STAj4SGS92MS9vcHMvZGV0ZWN0aW9uLXF1YWxpdHlaIRIfL2FwaS92MS9xdWVyeS9kZXRlY3Rpb24tcXVhbGl0eRKQAQoNU2VhcmNoUmVzdWx0cxIjLnNhdG1vbi5vcHMudjEuU2VhcmNoUmVzdWx0c1JlcXVlc3QaJC5zYXRtb24ub3BzLnYxLlNlYXJjaFJlc3VsdHNSZXNwb25zZSI0gtPkkwIuEhIvdjEvcmVzdWx0czpzZWFyY2haGBIWL2FwaS92MS9zZWFyY2gvcmVzdWx0cxJ3CgpMaXN0QWxlcnRzEiAuc2F0bW9uLm9wcy52MS5MaXN0QWxlcnRzUmVxdWVzdBohLnNhdG1vbi5vcHMudjEuTGlzdEFsZXJ0c1Jlc3BvbnNlIiSC0+STAh4SDi9hcGkvdjEvYWxlcnRzWgwSCi92MS9hbGVydHMSvQEKEEFja25vd2xlZGdlQWxlcnQSJi5zYXRtb24ub3BzLnYxLkFja25vd2xlZGdlQWxlcnRSZXF1ZXN0Gicuc2F0bW9uLm9wcy52MS5BY2tub3dsZWRnZUFsZXJ0UmVzcG9uc2UiWILT5JMCUiIlL2FwaS92MS9hbGVydHMve2FsZXJ0X2lkfS9hY2tub3dsZWRnZToBKlomIiEvdjEvYWxlcnRzL3thbGVydF9pZH06YWNrbm93bGVkZ2U6ASoSqQEKDFJlc29sdmVBbGVydBIiLnNhdG1vbi5vcHMudjEuUmVzb2x2ZUFsZXJ0UmVxdWVzdBojLnNhdG1vbi5vcHMudjEuUmVzb2x2ZUFsZXJ0UmVzcG9uc2UiUILT5JMCSiIhL2FwaS92MS9hbGVydHMve2FsZXJ0X2lkfS9yZXNvbHZlOgEqWiIiHS92MS9hbGVydHMve2FsZXJ0X2lkfTpyZXNvbHZlOgEqEmUKC0NoZWNrSGVhbHRoEiEuc2F0bW9uLm9wcy52MS5DaGVja0hlYWx0aFJlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkNoZWNrSGVhbHRoUmVzcG9uc2UiD4LT5JMCCRIHL2hlYWx0aBJ0CgxTdHJlYW1FdmVudHMSIi5zYXRtb24ub3BzLnYxLlN0cmVhbUV2ZW50c1JlcXVlc3QaIy5zYXRtb24ub3BzLnYxLlN0cmVhbUV2ZW50c1Jlc3BvbnNlIhmC0+STAhMSES92MS9ldmVudHM6c3RyZWFtMAFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert, file_satmon_telemetry_v1_telemetry]);
 
 /**
  * TrendSeries is one feature's series, as two parallel packed arrays: a chart
@@ -68,11 +68,11 @@ export const TrendSeriesSchema: GenMessage<TrendSeries> = /*@__PURE__*/
   messageDesc(file_satmon_ops_v1_ops_service, 0);
 
 /**
- * TrendQuery selects a satellite, subsystem, features and range.
+ * QueryRawTrendRequest selects raw telemetry of one satellite's subsystem over a range.
  *
- * @generated from message satmon.ops.v1.TrendQuery
+ * @generated from message satmon.ops.v1.QueryRawTrendRequest
  */
-export type TrendQuery = Message<"satmon.ops.v1.TrendQuery"> & {
+export type QueryRawTrendRequest = Message<"satmon.ops.v1.QueryRawTrendRequest"> & {
   /**
    * The satellite.
    *
@@ -81,7 +81,7 @@ export type TrendQuery = Message<"satmon.ops.v1.TrendQuery"> & {
   satelliteId: string;
 
   /**
-   * The subsystem.
+   * The subsystem: its full name (SUBSYSTEM_EPS) or short name (eps, EPS).
    *
    * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 2;
    */
@@ -90,51 +90,30 @@ export type TrendQuery = Message<"satmon.ops.v1.TrendQuery"> & {
   /**
    * Feature indices; empty means all 25.
    *
-   * @generated from field: repeated uint32 feature_indices = 3;
+   * @generated from field: repeated uint32 feature_indices = 3 [json_name = "features"];
    */
   featureIndices: number[];
 
   /**
-   * Range start; unset means one hour before end_time.
+   * Range start; unset means one hour before end. In REST, `start=2026-11-23T10:00:00Z`.
    *
-   * @generated from field: google.protobuf.Timestamp start_time = 4;
+   * @generated from field: google.protobuf.Timestamp start_time = 4 [json_name = "start"];
    */
   startTime?: Timestamp | undefined;
 
   /**
-   * Range end; unset means now.
+   * Range end; unset means now. In REST, `end=...`.
    *
-   * @generated from field: google.protobuf.Timestamp end_time = 5;
+   * @generated from field: google.protobuf.Timestamp end_time = 5 [json_name = "end"];
    */
   endTime?: Timestamp | undefined;
 
   /**
-   * Seconds between points; 0 lets the server choose about 1000 points.
+   * Seconds between points; 0 lets the server choose about 1000 points. In REST, `step=60`.
    *
-   * @generated from field: uint32 step_seconds = 6;
+   * @generated from field: uint32 step_seconds = 6 [json_name = "step"];
    */
   stepSeconds: number;
-};
-
-/**
- * Describes the message satmon.ops.v1.TrendQuery.
- * Use `create(TrendQuerySchema)` to create a new message.
- */
-export const TrendQuerySchema: GenMessage<TrendQuery> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 1);
-
-/**
- * QueryRawTrendRequest selects raw telemetry.
- *
- * @generated from message satmon.ops.v1.QueryRawTrendRequest
- */
-export type QueryRawTrendRequest = Message<"satmon.ops.v1.QueryRawTrendRequest"> & {
-  /**
-   * What to query.
-   *
-   * @generated from field: satmon.ops.v1.TrendQuery query = 1;
-   */
-  query?: TrendQuery | undefined;
 };
 
 /**
@@ -142,7 +121,7 @@ export type QueryRawTrendRequest = Message<"satmon.ops.v1.QueryRawTrendRequest">
  * Use `create(QueryRawTrendRequestSchema)` to create a new message.
  */
 export const QueryRawTrendRequestSchema: GenMessage<QueryRawTrendRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 2);
+  messageDesc(file_satmon_ops_v1_ops_service, 1);
 
 /**
  * QueryRawTrendResponse holds raw series.
@@ -163,20 +142,55 @@ export type QueryRawTrendResponse = Message<"satmon.ops.v1.QueryRawTrendResponse
  * Use `create(QueryRawTrendResponseSchema)` to create a new message.
  */
 export const QueryRawTrendResponseSchema: GenMessage<QueryRawTrendResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 3);
+  messageDesc(file_satmon_ops_v1_ops_service, 2);
 
 /**
- * QueryPredictionTrendRequest selects predicted values.
+ * QueryPredictionTrendRequest selects predicted values, with the same fields as QueryRawTrendRequest.
  *
  * @generated from message satmon.ops.v1.QueryPredictionTrendRequest
  */
 export type QueryPredictionTrendRequest = Message<"satmon.ops.v1.QueryPredictionTrendRequest"> & {
   /**
-   * What to query.
+   * The satellite.
    *
-   * @generated from field: satmon.ops.v1.TrendQuery query = 1;
+   * @generated from field: string satellite_id = 1;
    */
-  query?: TrendQuery | undefined;
+  satelliteId: string;
+
+  /**
+   * The subsystem: its full name (SUBSYSTEM_EPS) or short name (eps, EPS).
+   *
+   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 2;
+   */
+  subsystem: Subsystem;
+
+  /**
+   * Feature indices; empty means all 25.
+   *
+   * @generated from field: repeated uint32 feature_indices = 3 [json_name = "features"];
+   */
+  featureIndices: number[];
+
+  /**
+   * Range start; unset means one hour before end. In REST, `start=2026-11-23T10:00:00Z`.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 4 [json_name = "start"];
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * Range end; unset means now. In REST, `end=...`.
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 5 [json_name = "end"];
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * Seconds between points; 0 lets the server choose about 1000 points. In REST, `step=60`.
+   *
+   * @generated from field: uint32 step_seconds = 6 [json_name = "step"];
+   */
+  stepSeconds: number;
 };
 
 /**
@@ -184,7 +198,7 @@ export type QueryPredictionTrendRequest = Message<"satmon.ops.v1.QueryPrediction
  * Use `create(QueryPredictionTrendRequestSchema)` to create a new message.
  */
 export const QueryPredictionTrendRequestSchema: GenMessage<QueryPredictionTrendRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 4);
+  messageDesc(file_satmon_ops_v1_ops_service, 3);
 
 /**
  * QueryPredictionTrendResponse holds predicted series.
@@ -205,20 +219,55 @@ export type QueryPredictionTrendResponse = Message<"satmon.ops.v1.QueryPredictio
  * Use `create(QueryPredictionTrendResponseSchema)` to create a new message.
  */
 export const QueryPredictionTrendResponseSchema: GenMessage<QueryPredictionTrendResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 5);
+  messageDesc(file_satmon_ops_v1_ops_service, 4);
 
 /**
- * CompareTrendsRequest selects raw and predicted values.
+ * CompareTrendsRequest selects raw and predicted values, with the same fields as QueryRawTrendRequest.
  *
  * @generated from message satmon.ops.v1.CompareTrendsRequest
  */
 export type CompareTrendsRequest = Message<"satmon.ops.v1.CompareTrendsRequest"> & {
   /**
-   * What to query.
+   * The satellite.
    *
-   * @generated from field: satmon.ops.v1.TrendQuery query = 1;
+   * @generated from field: string satellite_id = 1;
    */
-  query?: TrendQuery | undefined;
+  satelliteId: string;
+
+  /**
+   * The subsystem: its full name (SUBSYSTEM_EPS) or short name (eps, EPS).
+   *
+   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 2;
+   */
+  subsystem: Subsystem;
+
+  /**
+   * Feature indices; empty means all 25.
+   *
+   * @generated from field: repeated uint32 feature_indices = 3 [json_name = "features"];
+   */
+  featureIndices: number[];
+
+  /**
+   * Range start; unset means one hour before end. In REST, `start=2026-11-23T10:00:00Z`.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 4 [json_name = "start"];
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * Range end; unset means now. In REST, `end=...`.
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 5 [json_name = "end"];
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * Seconds between points; 0 lets the server choose about 1000 points. In REST, `step=60`.
+   *
+   * @generated from field: uint32 step_seconds = 6 [json_name = "step"];
+   */
+  stepSeconds: number;
 };
 
 /**
@@ -226,7 +275,7 @@ export type CompareTrendsRequest = Message<"satmon.ops.v1.CompareTrendsRequest">
  * Use `create(CompareTrendsRequestSchema)` to create a new message.
  */
 export const CompareTrendsRequestSchema: GenMessage<CompareTrendsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 6);
+  messageDesc(file_satmon_ops_v1_ops_service, 5);
 
 /**
  * CompareTrendsResponse holds both, on the same time axis.
@@ -261,7 +310,7 @@ export type CompareTrendsResponse = Message<"satmon.ops.v1.CompareTrendsResponse
  * Use `create(CompareTrendsResponseSchema)` to create a new message.
  */
 export const CompareTrendsResponseSchema: GenMessage<CompareTrendsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 7);
+  messageDesc(file_satmon_ops_v1_ops_service, 6);
 
 /**
  * ListMetricsRequest takes no arguments.
@@ -276,7 +325,7 @@ export type ListMetricsRequest = Message<"satmon.ops.v1.ListMetricsRequest"> & {
  * Use `create(ListMetricsRequestSchema)` to create a new message.
  */
 export const ListMetricsRequestSchema: GenMessage<ListMetricsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 8);
+  messageDesc(file_satmon_ops_v1_ops_service, 7);
 
 /**
  * ListMetricsResponse names the metrics.
@@ -297,7 +346,7 @@ export type ListMetricsResponse = Message<"satmon.ops.v1.ListMetricsResponse"> &
  * Use `create(ListMetricsResponseSchema)` to create a new message.
  */
 export const ListMetricsResponseSchema: GenMessage<ListMetricsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 9);
+  messageDesc(file_satmon_ops_v1_ops_service, 8);
 
 /**
  * ListSatellitesRequest takes no arguments.
@@ -312,7 +361,7 @@ export type ListSatellitesRequest = Message<"satmon.ops.v1.ListSatellitesRequest
  * Use `create(ListSatellitesRequestSchema)` to create a new message.
  */
 export const ListSatellitesRequestSchema: GenMessage<ListSatellitesRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 10);
+  messageDesc(file_satmon_ops_v1_ops_service, 9);
 
 /**
  * SatelliteSummary is a satellite's latest state.
@@ -382,7 +431,7 @@ export type SatelliteSummary = Message<"satmon.ops.v1.SatelliteSummary"> & {
  * Use `create(SatelliteSummarySchema)` to create a new message.
  */
 export const SatelliteSummarySchema: GenMessage<SatelliteSummary> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 11);
+  messageDesc(file_satmon_ops_v1_ops_service, 10);
 
 /**
  * ListSatellitesResponse lists satellites.
@@ -403,7 +452,7 @@ export type ListSatellitesResponse = Message<"satmon.ops.v1.ListSatellitesRespon
  * Use `create(ListSatellitesResponseSchema)` to create a new message.
  */
 export const ListSatellitesResponseSchema: GenMessage<ListSatellitesResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 12);
+  messageDesc(file_satmon_ops_v1_ops_service, 11);
 
 /**
  * ListJobsRequest filters and pages jobs.
@@ -452,7 +501,7 @@ export type ListJobsRequest = Message<"satmon.ops.v1.ListJobsRequest"> & {
  * Use `create(ListJobsRequestSchema)` to create a new message.
  */
 export const ListJobsRequestSchema: GenMessage<ListJobsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 13);
+  messageDesc(file_satmon_ops_v1_ops_service, 12);
 
 /**
  * ListJobsResponse is one page of jobs.
@@ -480,7 +529,7 @@ export type ListJobsResponse = Message<"satmon.ops.v1.ListJobsResponse"> & {
  * Use `create(ListJobsResponseSchema)` to create a new message.
  */
 export const ListJobsResponseSchema: GenMessage<ListJobsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 14);
+  messageDesc(file_satmon_ops_v1_ops_service, 13);
 
 /**
  * GetJobStatsRequest selects the range.
@@ -491,14 +540,14 @@ export type GetJobStatsRequest = Message<"satmon.ops.v1.GetJobStatsRequest"> & {
   /**
    * Range start; unset means 24 hours ago.
    *
-   * @generated from field: google.protobuf.Timestamp start_time = 1;
+   * @generated from field: google.protobuf.Timestamp start_time = 1 [json_name = "start"];
    */
   startTime?: Timestamp | undefined;
 
   /**
    * Range end; unset means now.
    *
-   * @generated from field: google.protobuf.Timestamp end_time = 2;
+   * @generated from field: google.protobuf.Timestamp end_time = 2 [json_name = "end"];
    */
   endTime?: Timestamp | undefined;
 };
@@ -508,7 +557,7 @@ export type GetJobStatsRequest = Message<"satmon.ops.v1.GetJobStatsRequest"> & {
  * Use `create(GetJobStatsRequestSchema)` to create a new message.
  */
 export const GetJobStatsRequestSchema: GenMessage<GetJobStatsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 15);
+  messageDesc(file_satmon_ops_v1_ops_service, 14);
 
 /**
  * SubsystemStats summarises one subsystem's results.
@@ -550,7 +599,7 @@ export type SubsystemStats = Message<"satmon.ops.v1.SubsystemStats"> & {
  * Use `create(SubsystemStatsSchema)` to create a new message.
  */
 export const SubsystemStatsSchema: GenMessage<SubsystemStats> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 16);
+  messageDesc(file_satmon_ops_v1_ops_service, 15);
 
 /**
  * GetJobStatsResponse holds the statistics.
@@ -613,7 +662,7 @@ export type GetJobStatsResponse = Message<"satmon.ops.v1.GetJobStatsResponse"> &
  * Use `create(GetJobStatsResponseSchema)` to create a new message.
  */
 export const GetJobStatsResponseSchema: GenMessage<GetJobStatsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 17);
+  messageDesc(file_satmon_ops_v1_ops_service, 16);
 
 /**
  * GetDetectionQualityRequest asks for the live detection figures.
@@ -634,7 +683,7 @@ export type GetDetectionQualityRequest = Message<"satmon.ops.v1.GetDetectionQual
  * Use `create(GetDetectionQualityRequestSchema)` to create a new message.
  */
 export const GetDetectionQualityRequestSchema: GenMessage<GetDetectionQualityRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 18);
+  messageDesc(file_satmon_ops_v1_ops_service, 17);
 
 /**
  * GetDetectionQualityResponse scores the live alerts against the replay's labels (Hundman rule).
@@ -697,7 +746,7 @@ export type GetDetectionQualityResponse = Message<"satmon.ops.v1.GetDetectionQua
  * Use `create(GetDetectionQualityResponseSchema)` to create a new message.
  */
 export const GetDetectionQualityResponseSchema: GenMessage<GetDetectionQualityResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 19);
+  messageDesc(file_satmon_ops_v1_ops_service, 18);
 
 /**
  * SearchResultsRequest filters scored windows.
@@ -729,14 +778,14 @@ export type SearchResultsRequest = Message<"satmon.ops.v1.SearchResultsRequest">
   /**
    * Range start.
    *
-   * @generated from field: google.protobuf.Timestamp start_time = 4;
+   * @generated from field: google.protobuf.Timestamp start_time = 4 [json_name = "start"];
    */
   startTime?: Timestamp | undefined;
 
   /**
    * Range end.
    *
-   * @generated from field: google.protobuf.Timestamp end_time = 5;
+   * @generated from field: google.protobuf.Timestamp end_time = 5 [json_name = "end"];
    */
   endTime?: Timestamp | undefined;
 
@@ -767,7 +816,7 @@ export type SearchResultsRequest = Message<"satmon.ops.v1.SearchResultsRequest">
  * Use `create(SearchResultsRequestSchema)` to create a new message.
  */
 export const SearchResultsRequestSchema: GenMessage<SearchResultsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 20);
+  messageDesc(file_satmon_ops_v1_ops_service, 19);
 
 /**
  * SearchResultsResponse is one page of scored windows.
@@ -795,7 +844,7 @@ export type SearchResultsResponse = Message<"satmon.ops.v1.SearchResultsResponse
  * Use `create(SearchResultsResponseSchema)` to create a new message.
  */
 export const SearchResultsResponseSchema: GenMessage<SearchResultsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 21);
+  messageDesc(file_satmon_ops_v1_ops_service, 20);
 
 /**
  * ListAlertsRequest filters and pages alerts.
@@ -837,7 +886,7 @@ export type ListAlertsRequest = Message<"satmon.ops.v1.ListAlertsRequest"> & {
  * Use `create(ListAlertsRequestSchema)` to create a new message.
  */
 export const ListAlertsRequestSchema: GenMessage<ListAlertsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 22);
+  messageDesc(file_satmon_ops_v1_ops_service, 21);
 
 /**
  * ListAlertsResponse is one page of alerts.
@@ -865,7 +914,7 @@ export type ListAlertsResponse = Message<"satmon.ops.v1.ListAlertsResponse"> & {
  * Use `create(ListAlertsResponseSchema)` to create a new message.
  */
 export const ListAlertsResponseSchema: GenMessage<ListAlertsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 23);
+  messageDesc(file_satmon_ops_v1_ops_service, 22);
 
 /**
  * AcknowledgeAlertRequest acknowledges an alert.
@@ -901,7 +950,7 @@ export type AcknowledgeAlertRequest = Message<"satmon.ops.v1.AcknowledgeAlertReq
  * Use `create(AcknowledgeAlertRequestSchema)` to create a new message.
  */
 export const AcknowledgeAlertRequestSchema: GenMessage<AcknowledgeAlertRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 24);
+  messageDesc(file_satmon_ops_v1_ops_service, 23);
 
 /**
  * AcknowledgeAlertResponse carries the updated alert.
@@ -922,7 +971,7 @@ export type AcknowledgeAlertResponse = Message<"satmon.ops.v1.AcknowledgeAlertRe
  * Use `create(AcknowledgeAlertResponseSchema)` to create a new message.
  */
 export const AcknowledgeAlertResponseSchema: GenMessage<AcknowledgeAlertResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 25);
+  messageDesc(file_satmon_ops_v1_ops_service, 24);
 
 /**
  * ResolveAlertRequest resolves an alert.
@@ -958,7 +1007,7 @@ export type ResolveAlertRequest = Message<"satmon.ops.v1.ResolveAlertRequest"> &
  * Use `create(ResolveAlertRequestSchema)` to create a new message.
  */
 export const ResolveAlertRequestSchema: GenMessage<ResolveAlertRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 26);
+  messageDesc(file_satmon_ops_v1_ops_service, 25);
 
 /**
  * ResolveAlertResponse carries the updated alert.
@@ -979,7 +1028,7 @@ export type ResolveAlertResponse = Message<"satmon.ops.v1.ResolveAlertResponse">
  * Use `create(ResolveAlertResponseSchema)` to create a new message.
  */
 export const ResolveAlertResponseSchema: GenMessage<ResolveAlertResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 27);
+  messageDesc(file_satmon_ops_v1_ops_service, 26);
 
 /**
  * CheckHealthRequest takes no arguments.
@@ -994,7 +1043,7 @@ export type CheckHealthRequest = Message<"satmon.ops.v1.CheckHealthRequest"> & {
  * Use `create(CheckHealthRequestSchema)` to create a new message.
  */
 export const CheckHealthRequestSchema: GenMessage<CheckHealthRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 28);
+  messageDesc(file_satmon_ops_v1_ops_service, 27);
 
 /**
  * DependencyHealth is one store's reachability.
@@ -1029,7 +1078,7 @@ export type DependencyHealth = Message<"satmon.ops.v1.DependencyHealth"> & {
  * Use `create(DependencyHealthSchema)` to create a new message.
  */
 export const DependencyHealthSchema: GenMessage<DependencyHealth> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 29);
+  messageDesc(file_satmon_ops_v1_ops_service, 28);
 
 /**
  * CheckHealthResponse reports the API's own status and its dependencies'.
@@ -1057,7 +1106,7 @@ export type CheckHealthResponse = Message<"satmon.ops.v1.CheckHealthResponse"> &
  * Use `create(CheckHealthResponseSchema)` to create a new message.
  */
 export const CheckHealthResponseSchema: GenMessage<CheckHealthResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 30);
+  messageDesc(file_satmon_ops_v1_ops_service, 29);
 
 /**
  * StreamEventsRequest chooses what to receive.
@@ -1078,7 +1127,7 @@ export type StreamEventsRequest = Message<"satmon.ops.v1.StreamEventsRequest"> &
  * Use `create(StreamEventsRequestSchema)` to create a new message.
  */
 export const StreamEventsRequestSchema: GenMessage<StreamEventsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 31);
+  messageDesc(file_satmon_ops_v1_ops_service, 30);
 
 /**
  * StreamEventsResponse is one event.
@@ -1123,7 +1172,7 @@ export type StreamEventsResponse = Message<"satmon.ops.v1.StreamEventsResponse">
  * Use `create(StreamEventsResponseSchema)` to create a new message.
  */
 export const StreamEventsResponseSchema: GenMessage<StreamEventsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 32);
+  messageDesc(file_satmon_ops_v1_ops_service, 31);
 
 /**
  * OpsService answers operators' queries: trends, fleet, jobs, statistics,

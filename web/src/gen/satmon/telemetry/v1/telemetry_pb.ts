@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/telemetry/v1/telemetry.proto.
  */
 export const file_satmon_telemetry_v1_telemetry: GenFile = /*@__PURE__*/
-  fileDesc("CiNzYXRtb24vdGVsZW1ldHJ5L3YxL3RlbGVtZXRyeS5wcm90bxITc2F0bW9uLnRlbGVtZXRyeS52MSJmCg5TdWJzeXN0ZW1GcmFtZRIxCglzdWJzeXN0ZW0YASABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRIPCgdjaGFubmVsGAIgASgJEhAKCGZlYXR1cmVzGAMgAygCImMKCFBvc2l0aW9uEhQKDGxhdGl0dWRlX2RlZxgBIAEoARIVCg1sb25naXR1ZGVfZGVnGAIgASgBEhMKC2FsdGl0dWRlX2ttGAMgASgBEhUKDXZlbG9jaXR5X2ttX3MYBCABKAEi8wEKDEhvdXNla2VlcGluZxIZChFiYXR0ZXJ5X3ZvbHRhZ2VfdhgBIAEoARIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAIgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAMgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBCABKAESGwoTcG93ZXJfY29uc3VtcHRpb25fdxgFIAEoARIXCg90aHJ1c3Rlcl9hY3RpdmUYBiABKAgSEgoKaW5fZWNsaXBzZRgHIAEoCBIvCghwb3NpdGlvbhgIIAEoCzIdLnNhdG1vbi50ZWxlbWV0cnkudjEuUG9zaXRpb24qqgEKCVN1YnN5c3RlbRIZChVTVUJTWVNURU1fVU5TUEVDSUZJRUQQABIRCg1TVUJTWVNURU1fQUNTEAESEgoOU1VCU1lTVEVNX0RBVEEQAhIRCg1TVUJTWVNURU1fRVBTEAMSEQoNU1VCU1lTVEVNX0ZTVxAEEhAKDFNVQlNZU1RFTV9QUxAFEhAKDFNVQlNZU1RFTV9TUxAGEhEKDVNVQlNZU1RFTV9UQ1MQB2IGcHJvdG8z");
+  fileDesc("CiNzYXRtb24vdGVsZW1ldHJ5L3YxL3RlbGVtZXRyeS5wcm90bxITc2F0bW9uLnRlbGVtZXRyeS52MSJmCg5TdWJzeXN0ZW1GcmFtZRIxCglzdWJzeXN0ZW0YASABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRIPCgdjaGFubmVsGAIgASgJEhAKCGZlYXR1cmVzGAMgAygCImMKCFBvc2l0aW9uEhQKDGxhdGl0dWRlX2RlZxgBIAEoARIVCg1sb25naXR1ZGVfZGVnGAIgASgBEhMKC2FsdGl0dWRlX2ttGAMgASgBEhUKDXZlbG9jaXR5X2ttX3MYBCABKAEi8wEKDEhvdXNla2VlcGluZxIZChFiYXR0ZXJ5X3ZvbHRhZ2VfdhgBIAEoARIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAIgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAMgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBCABKAESGwoTcG93ZXJfY29uc3VtcHRpb25fdxgFIAEoARIXCg90aHJ1c3Rlcl9hY3RpdmUYBiABKAgSEgoKaW5fZWNsaXBzZRgHIAEoCBIvCghwb3NpdGlvbhgIIAEoCzIdLnNhdG1vbi50ZWxlbWV0cnkudjEuUG9zaXRpb24q7AEKCVN1YnN5c3RlbRIZChVTVUJTWVNURU1fVU5TUEVDSUZJRUQQABIRCg1TVUJTWVNURU1fQUNTEAESEgoOU1VCU1lTVEVNX0RBVEEQAhIRCg1TVUJTWVNURU1fRVBTEAMSEQoNU1VCU1lTVEVNX0ZTVxAEEhAKDFNVQlNZU1RFTV9QUxAFEhAKDFNVQlNZU1RFTV9TUxAGEhEKDVNVQlNZU1RFTV9UQ1MQBxIHCgNBQ1MQARIICgREQVRBEAISBwoDRVBTEAMSBwoDRlNXEAQSBgoCUFMQBRIGCgJTUxAGEgcKA1RDUxAHGgIQAWIGcHJvdG8z");
 
 /**
  * SubsystemFrame is one subsystem's feature vector at one time step.
@@ -171,54 +171,103 @@ export enum Subsystem {
    *
    * @generated from enum value: SUBSYSTEM_UNSPECIFIED = 0;
    */
-  UNSPECIFIED = 0,
+  SUBSYSTEM_UNSPECIFIED = 0,
 
   /**
    * Attitude control (SMAP A-* channels).
    *
    * @generated from enum value: SUBSYSTEM_ACS = 1;
    */
-  ACS = 1,
+  SUBSYSTEM_ACS = 1,
 
   /**
    * Command and data handling (SMAP D-* channels).
    *
    * @generated from enum value: SUBSYSTEM_DATA = 2;
    */
-  DATA = 2,
+  SUBSYSTEM_DATA = 2,
 
   /**
    * Electrical power (SMAP E-* channels).
    *
    * @generated from enum value: SUBSYSTEM_EPS = 3;
    */
-  EPS = 3,
+  SUBSYSTEM_EPS = 3,
 
   /**
    * Flight software (SMAP F-* channels).
    *
    * @generated from enum value: SUBSYSTEM_FSW = 4;
    */
-  FSW = 4,
+  SUBSYSTEM_FSW = 4,
 
   /**
    * Propulsion (SMAP P-* channels).
    *
    * @generated from enum value: SUBSYSTEM_PS = 5;
    */
-  PS = 5,
+  SUBSYSTEM_PS = 5,
 
   /**
    * Solar array and structures (SMAP S-* channels).
    *
    * @generated from enum value: SUBSYSTEM_SS = 6;
    */
-  SS = 6,
+  SUBSYSTEM_SS = 6,
 
   /**
    * Thermal control (SMAP T-* channels).
    *
    * @generated from enum value: SUBSYSTEM_TCS = 7;
+   */
+  SUBSYSTEM_TCS = 7,
+
+  /**
+   * Short for SUBSYSTEM_ACS.
+   *
+   * @generated from enum value: ACS = 1;
+   */
+  ACS = 1,
+
+  /**
+   * Short for SUBSYSTEM_DATA.
+   *
+   * @generated from enum value: DATA = 2;
+   */
+  DATA = 2,
+
+  /**
+   * Short for SUBSYSTEM_EPS.
+   *
+   * @generated from enum value: EPS = 3;
+   */
+  EPS = 3,
+
+  /**
+   * Short for SUBSYSTEM_FSW.
+   *
+   * @generated from enum value: FSW = 4;
+   */
+  FSW = 4,
+
+  /**
+   * Short for SUBSYSTEM_PS.
+   *
+   * @generated from enum value: PS = 5;
+   */
+  PS = 5,
+
+  /**
+   * Short for SUBSYSTEM_SS.
+   *
+   * @generated from enum value: SS = 6;
+   */
+  SS = 6,
+
+  /**
+   * Short for SUBSYSTEM_TCS.
+   *
+   * @generated from enum value: TCS = 7;
    */
   TCS = 7,
 }
