@@ -433,3 +433,16 @@ def test_openapi_document_and_reference_page_are_served(seeded):
     assert "SwaggerUIBundle" in page and "/api/v1/openapi.json" in page
     with urllib.request.urlopen(seeded["envoy"] + "/api/v1/docs/swagger-ui-bundle.js", timeout=5) as r:
         assert len(r.read()) > 100_000
+
+
+@pytest.mark.parametrize("path", ["/api/v1/trends/raw?satellite_id=SAT-NOPE&subsystem=eps",
+                                  "/api/v1/query/jobs?satellite_id=SAT-NOPE",
+                                  "/api/v1/alerts?satellite_id=SAT-NOPE",
+                                  "/api/v1/search/results?satellite_id=SAT-NOPE"])
+def test_an_unknown_satellite_is_not_found_not_an_empty_list(seeded, path):
+    status, _, body = _get(seeded, path, seeded["tokens"]["viewer"])
+    assert status == 404 and body["code"] == 5 and "SAT-NOPE" in body["message"], body
+    assert body["details"][0]["reason"] == "SATELLITE_NOT_FOUND"
+    with pytest.raises(grpc.RpcError) as info:
+        _grpc(seeded, "ops", "ListAlerts", ops.ListAlertsRequest(satellite_id="SAT-NOPE"), seeded["tokens"]["viewer"])
+    assert info.value.code() == grpc.StatusCode.NOT_FOUND

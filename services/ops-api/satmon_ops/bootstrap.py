@@ -6,6 +6,7 @@ from satmon.detection.v1 import inference_service_pb2, scheduling_service_pb2
 from satmon.ops.v1 import ops_service_pb2, ops_service_pb2_grpc
 from satmon.telemetry.v1 import routing_service_pb2
 from satmon_core.config import Settings
+from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_server import Registration, ServiceProcess
 from satmon_core.job_store import JobStore
 from satmon_core.victoria import VictoriaMetrics
@@ -20,7 +21,7 @@ def build(settings: Settings) -> ServiceProcess:
     store = OpsStore(settings.pg_dsn)
     jobs = JobStore(settings.pg_dsn)
     hub = EventHub(settings.kafka_bootstrap, settings.results_topic, store)
-    servicer = OpsServicer(VictoriaMetrics(settings.vm_url), store, jobs, hub)
+    servicer = OpsServicer(VictoriaMetrics(settings.vm_url), store, jobs, hub, FleetRegistry(settings.pg_dsn))
     name = ops_service_pb2.DESCRIPTOR.services_by_name["OpsService"].full_name
     return ServiceProcess(
         name="ops-api", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,

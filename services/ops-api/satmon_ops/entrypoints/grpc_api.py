@@ -11,6 +11,7 @@ import psycopg
 
 from satmon.ops.v1 import ops_service_pb2 as pb, ops_service_pb2_grpc
 from satmon_core.errors import TransientError
+from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_errors import abort_invalid, abort_with, page_size, page_token_errors
 from satmon_core.job_store import JobStore
 from satmon_core.topics import SUBSYSTEMS
@@ -37,17 +38,33 @@ def _series(metric: str, feature_index: int, values: list) -> pb.TrendSeries:
 
 
 class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
-    def __init__(self, vm: VictoriaMetrics, store: OpsStore, jobs: JobStore, hub: EventHub) -> None:
+    def __init__(self, vm: VictoriaMetrics, store: OpsStore, jobs: JobStore, hub: EventHub,
+                 fleet: FleetRegistry) -> None:
         self.vm = vm
+        self.fleet = fleet
         self.store = store
         self.jobs = jobs
         self.hub = hub
+
+    def _known_satellite(self, context, satellite_id: str) -> None:
+        """NOT_FOUND for a satellite the fleet registry does not hold: an empty answer would read as
+        "no data yet" for a typo. Empty means "every satellite" and passes."""
+        if not satellite_id:
+            return
+        try:
+            known = self.fleet.is_known(satellite_id)
+        except TransientError as exc:
+            abort_with(context, grpc.StatusCode.UNAVAILABLE, "DATABASE_UNAVAILABLE", str(exc))
+        if not known:
+            abort_with(context, grpc.StatusCode.NOT_FOUND, "SATELLITE_NOT_FOUND",
+                       f"satellite {satellite_id} is not in the fleet registry", {"satellite_id": satellite_id})
 
     # --- trends ----------------------------------------------------------------------------------
 
     def _series(self, metric: str, query, context) -> list[pb.TrendSeries]:
         if not query.satellite_id:
             abort_invalid(context, "satellite_id", "is required")
+        self._known_satellite(context, query.satellite_id)
         if query.subsystem not in SUBSYSTEMS:
             abort_invalid(context, "subsystem", "must be a known subsystem")
         features = list(query.feature_indices) or list(range(FEATURES))
@@ -125,6 +142,7 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
 
     def ListJobs(self, request, context):
         size = page_size(context, request.page_size)
+        self._known_satellite(context, request.satellite_id)
         with page_token_errors(context):
             jobs, token = self.jobs.list_jobs(size, request.page_token, request.satellite_id, request.state,
                                               request.source)
@@ -141,6 +159,7 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         size = page_size(context, request.page_size)
         if request.subsystem and request.subsystem not in SUBSYSTEMS:
             abort_invalid(context, "subsystem", "must be a known subsystem")
+        self._known_satellite(context, request.satellite_id)
         with page_token_errors(context):
             results, token = self.store.search_results(request, size)
         return pb.SearchResultsResponse(results=results, next_page_token=token)
@@ -148,6 +167,7 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     # --- alerts ------------------------------------------------------------------------------------
 
     def GetDetectionQuality(self, request, context):
+        self._known_satellite(context, request.satellite_id)
         try:
             quality = self.store.detection_quality(request.satellite_id)
         except psycopg.OperationalError as exc:
@@ -159,6 +179,7 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
 
     def ListAlerts(self, request, context):
         size = page_size(context, request.page_size)
+        self._known_satellite(context, request.satellite_id)
         with page_token_errors(context):
             alerts, token = self.store.list_alerts(size, request.page_token, request.satellite_id, request.state)
         return pb.ListAlertsResponse(alerts=alerts, next_page_token=token)
