@@ -35,7 +35,7 @@ def plan_range(start_s: float | None, end_s: float | None, step_s: int, now_s: f
         raise TrendError("start_time", "ranges longer than 31 days are not served")
     step = step_s or max(1, round((end - start) / MAX_POINTS))
     if (end - start) / step > 11000:
-        raise TrendError("query.step_seconds", "would return more than 11,000 points per series")
+        raise TrendError("step_seconds", "would return more than 11,000 points per series")
     return TrendRange(start, end, step)
 
 

@@ -62,6 +62,7 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     # --- trends ----------------------------------------------------------------------------------
 
     def _series(self, metric: str, query, context) -> list[pb.TrendSeries]:
+        """One metric's series for a trend request (any of the three: they share their fields)."""
         if not query.satellite_id:
             abort_invalid(context, "satellite_id", "is required")
         self._known_satellite(context, query.satellite_id)
@@ -92,10 +93,9 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     def CompareTrends(self, request, context):
         raw = self._series("smap_feature", request, context)
         prediction = self._series("smap_prediction", request, context)
-        q = request
-        rng = plan_range(_seconds(q.start_time), _seconds(q.end_time), q.step_seconds, time.time())
-        selector = (f'inference_anomaly_score{{satellite_id="{label_value(q.satellite_id)}",'
-                    f'subsystem="{SUBSYSTEMS[q.subsystem]}"}}')
+        rng = plan_range(_seconds(request.start_time), _seconds(request.end_time), request.step_seconds, time.time())
+        selector = (f'inference_anomaly_score{{satellite_id="{label_value(request.satellite_id)}",'
+                    f'subsystem="{SUBSYSTEMS[request.subsystem]}"}}')
         expr = f"max(max_over_time({selector}[{int(rng.step_s)}s]))" if rng.step_s > 1 else f"max({selector})"
         try:
             scores = self.vm.query_range(expr, rng.start_s, rng.end_s, rng.step_s)
