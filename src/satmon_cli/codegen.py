@@ -25,9 +25,16 @@ OPENAPI_FILE = Path("gen") / "openapi" / "satmon.openapi.json"
 _WKT_INCLUDE = Path(protoc.__file__).parent / "_proto"
 
 
+# Vendored protos we import: googleapis (HTTP rules, field behaviour, rpc status) and protovalidate
+# (buf.validate request rules, v1.2.2 from the Go module proxy, Apache-2.0).
+_THIRD_PARTY = ("googleapis", "protovalidate")
+# Third-party protos generated into gen/python because no PyPI package ships their code.
+_PYTHON_THIRD_PARTY = ["buf/validate/validate.proto"]
+
+
 def _includes() -> list[str]:
     root = repo_root()
-    return [f"-I{root / 'proto'}", f"-I{root / 'third_party' / 'googleapis'}", f"-I{_WKT_INCLUDE}"]
+    return [f"-I{root / 'proto'}", *(f"-I{root / 'third_party' / name}" for name in _THIRD_PARTY), f"-I{_WKT_INCLUDE}"]
 
 
 def proto_files(include_third_party: bool = False) -> list[str]:
@@ -35,8 +42,9 @@ def proto_files(include_third_party: bool = False) -> list[str]:
     root = repo_root()
     files = sorted(str(p.relative_to(root / "proto")) for p in (root / "proto").rglob("*.proto"))
     if include_third_party:
-        tp = root / "third_party" / "googleapis"
-        files += sorted(str(p.relative_to(tp)) for p in tp.rglob("*.proto"))
+        for name in _THIRD_PARTY:
+            tp = root / "third_party" / name
+            files += sorted(str(p.relative_to(tp)) for p in tp.rglob("*.proto"))
     return files
 
 
@@ -51,7 +59,8 @@ def generate_python(out_dir: Path) -> None:
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
-    _run_protoc([f"--python_out={out_dir}", f"--pyi_out={out_dir}", f"--grpc_python_out={out_dir}", *proto_files()])
+    _run_protoc([f"--python_out={out_dir}", f"--pyi_out={out_dir}", f"--grpc_python_out={out_dir}", *proto_files(),
+                 *_PYTHON_THIRD_PARTY])
     for package in sorted({p.parent for p in out_dir.rglob("*.py")} | {out_dir / "satmon"}):
         while package != out_dir:
             (package / "__init__.py").touch()

@@ -57,5 +57,6 @@ class FleetRegistry:
         if satellite_id in self.known:
             return True
         if self.failed_at > self.loaded_at:
-            raise TransientError(f"fleet registry unavailable; cannot decide on {satellite_id}")
+            raise TransientError(f"fleet registry unavailable; cannot decide on {satellite_id}",
+                                 reason="DATABASE_UNAVAILABLE")
         return False

@@ -16,7 +16,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from satmon_core.auth import AuthInterceptor, TokenVerifier, auth_enabled
-from satmon_core.request_validation import IdentifierInterceptor
+from satmon_core.grpc_errors import ServiceInterceptor
 from satmon_core.metrics import serve_metrics
 
 __all__ = ["Registration", "ServiceProcess", "check_health", "bind_host", "start_grpc_server", "setup_logging"]
@@ -107,7 +107,7 @@ def start_grpc_server(port: int, registrations: Sequence[Registration],
                       ) -> tuple[grpc.Server, health.HealthServicer]:
     """Starts a server with health (NOT_SERVING until the caller says otherwise), reflection and,
     for operator-facing services, bearer-token checks (satmon_core.auth)."""
-    interceptors = [IdentifierInterceptor(), *interceptors]
+    interceptors = [ServiceInterceptor(), *interceptors]
     if authenticate and auth_enabled():
         interceptors = [AuthInterceptor(TokenVerifier(os.environ["SATMON_PG_DSN"])), *interceptors]
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers), interceptors=list(interceptors))

@@ -56,6 +56,9 @@ class JobRecord:
     error_message: str
     rows: tuple[SubsystemRow, ...]
     created_at: datetime | None = None  # when the scheduler dispatched it; a new row without it: now
+    # Every window of a manual job (many per subsystem over a range); empty for stream and rule
+    # jobs, whose one window per subsystem is its summary row.
+    windows: tuple[SubsystemRow, ...] = ()
 
 
 def encode_page_token(created_at: datetime, key: str) -> str:
@@ -123,6 +126,12 @@ class JobStore:
                 [(j.job_id, r.subsystem, r.model_name, r.model_version, r.status, r.anomaly_detected, r.anomaly_score,
                   r.max_score, r.threshold, r.inference_time_ms, r.window_start_time, r.window_end_time,
                   r.start_sequence) for j in jobs for r in j.rows])
+            cur.executemany(
+                "INSERT INTO job_window_scores (job_id, subsystem, start_sequence, model_name, window_start_time, "
+                "window_end_time, anomaly_score, max_score, threshold, anomaly_detected) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                [(j.job_id, w.subsystem, w.start_sequence, w.model_name, w.window_start_time, w.window_end_time,
+                  w.anomaly_score, w.max_score, w.threshold, w.anomaly_detected) for j in jobs for w in j.windows])
 
     # --- reads --------------------------------------------------------------------------------------
 
@@ -137,6 +146,24 @@ class JobStore:
     def get_job(self, job_id: str) -> job_pb2.InferenceJob | None:
         jobs = self._jobs("WHERE j.job_id = %s", [job_id], limit=1)
         return jobs[0] if jobs else None
+
+    def window_scores(self, job_id: str) -> list[job_pb2.WindowScore]:
+        """Every window the job scored: its own rows for a manual job, else its one window per subsystem."""
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(
+                "SELECT subsystem, start_sequence, model_name, window_start_time, window_end_time, anomaly_score, "
+                "max_score, threshold, anomaly_detected FROM job_window_scores WHERE job_id = %s "
+                "UNION ALL "
+                "SELECT subsystem, start_sequence, model_name, window_start_time, window_end_time, anomaly_score, "
+                "max_score, threshold, anomaly_detected FROM subsystem_inferences si WHERE job_id = %s "
+                "AND NOT EXISTS (SELECT 1 FROM job_window_scores w WHERE w.job_id = si.job_id) "
+                "ORDER BY subsystem, start_sequence", (job_id, job_id)).fetchall()
+        return [job_pb2.WindowScore(
+            subsystem=SUBSYSTEM_BY_NAME.get(r["subsystem"], 0), model_name=r["model_name"],
+            start_sequence=r["start_sequence"] or 0, window_start_time=_ts(r["window_start_time"]),
+            window_end_time=_ts(r["window_end_time"]), anomaly_score=r["anomaly_score"] or 0.0,
+            max_score=r["max_score"] or 0.0, threshold=r["threshold"] or 0.0,
+            anomaly_detected=r["anomaly_detected"]) for r in rows]
 
     def list_jobs(self, page_size: int, page_token: str = "", satellite_id: str = "", state: int = 0,
                   source: int = 0) -> tuple[list[job_pb2.InferenceJob], str]:

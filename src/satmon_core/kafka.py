@@ -114,7 +114,8 @@ def produce_confirmed(producer: Producer, messages: Sequence[OutgoingMessage], s
         acknowledged, failures = outcome["acknowledged"], list(outcome["failures"])
     if acknowledged < len(messages):
         raise TransientError(f"Kafka acknowledged {acknowledged} of {len(messages)} messages"
-                             + (f"; first refusal: {failures[0]}" if failures else " before the deadline"))
+                             + (f"; first refusal: {failures[0]}" if failures else " before the deadline"),
+                             reason="KAFKA_UNAVAILABLE")
 
 
 def ensure_topics(bootstrap: str, topics: dict[str, int], timeout: float = 15) -> None:

@@ -32,4 +32,4 @@ def postgres_outage_is_transient() -> Iterator[None]:
     try:
         yield
     except (psycopg.OperationalError, PoolTimeout) as exc:
-        raise TransientError(f"PostgreSQL: {exc}") from exc
+        raise TransientError(f"PostgreSQL: {exc}", reason="DATABASE_UNAVAILABLE") from exc

@@ -11,6 +11,9 @@ from satmon_core.errors import RejectedError, TransientError
 
 __all__ = ["VictoriaMetrics", "QUERY_DEADLINE_S", "DURABLE_AFTER_S"]
 
+# The reason callers see (ErrorInfo) while VictoriaMetrics cannot be reached.
+UNAVAILABLE = "METRICS_STORE_UNAVAILABLE"
+
 QUERY_DEADLINE_S = 5.0
 WRITE_DEADLINE_S = 15.0
 # VictoriaMetrics acknowledges an import before the samples are on disk: it keeps them in memory and
@@ -38,14 +41,14 @@ class VictoriaMetrics:
         try:
             with urllib.request.urlopen(request, timeout=WRITE_DEADLINE_S) as response:
                 if response.status not in (200, 204):
-                    raise TransientError(f"VictoriaMetrics import returned {response.status}")
+                    raise TransientError(f"VictoriaMetrics import returned {response.status}", reason=UNAVAILABLE)
         except urllib.error.HTTPError as exc:  # an HTTPError is a URLError: decide before the catch-all
             if 400 <= exc.code < 500:
                 raise RejectedError(f"VictoriaMetrics refused the import ({exc.code}): "
                                     f"{exc.read()[:300].decode(errors='replace')}") from exc
-            raise TransientError(f"VictoriaMetrics import returned {exc.code}") from exc
+            raise TransientError(f"VictoriaMetrics import returned {exc.code}", reason=UNAVAILABLE) from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            raise TransientError(f"VictoriaMetrics import failed: {exc}") from exc
+            raise TransientError(f"VictoriaMetrics import failed: {exc}", reason=UNAVAILABLE) from exc
 
     def start_timestamp(self) -> float | None:
         """The server process's start time (`vm_app_start_timestamp`), None if it cannot be asked.
@@ -68,7 +71,7 @@ class VictoriaMetrics:
         except urllib.error.HTTPError as exc:
             raise ValueError(f"VictoriaMetrics rejected the query: {exc.read()[:300]!r}") from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            raise TransientError(f"VictoriaMetrics query failed: {exc}") from exc
+            raise TransientError(f"VictoriaMetrics query failed: {exc}", reason=UNAVAILABLE) from exc
 
     def query_range(self, query: str, start_s: float, end_s: float, step_s: float,
                     timeout: float = QUERY_DEADLINE_S) -> list[dict]:
@@ -90,7 +93,7 @@ class VictoriaMetrics:
             with urllib.request.urlopen(url, timeout=timeout) as response:
                 return [json.loads(line) for line in response.read().splitlines() if line.strip()]
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            raise TransientError(f"VictoriaMetrics export failed: {exc}") from exc
+            raise TransientError(f"VictoriaMetrics export failed: {exc}", reason=UNAVAILABLE) from exc
 
     def label_values(self, label: str, match: str | None = None, timeout: float = QUERY_DEADLINE_S) -> list[str]:
         params = {"match[]": match} if match else {}

@@ -106,8 +106,6 @@ def cases(ctx):
          "/api/v1/inference/status/{job_id}", {}, "viewer"),
         ("scheduling", "GetInferenceJobResult", lambda: sched.GetInferenceJobResultRequest(job_id=_job_id()), "GET",
          "/api/v1/inference/result/{job_id}", {}, "viewer"),
-        ("scheduling", "ListInferenceJobs", lambda: sched.ListInferenceJobsRequest(page_size=5), "GET", "/v1/jobs",
-         {"pageSize": "5"}, "viewer"),
         ("inference", "ScoreWindow", lambda: inference.ScoreWindowRequest(window=_window()), "POST", "/v1/windows:score",
          "body", "operator"),
         ("ops", "QueryRawTrend", lambda: ops.QueryRawTrendRequest(**query), "GET", "/api/v1/trends/raw", trend_qs,
@@ -446,3 +444,106 @@ def test_an_unknown_satellite_is_not_found_not_an_empty_list(seeded, path):
     with pytest.raises(grpc.RpcError) as info:
         _grpc(seeded, "ops", "ListAlerts", ops.ListAlertsRequest(satellite_id="SAT-NOPE"), seeded["tokens"]["viewer"])
     assert info.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+ORIGINAL_SUBMISSION = {"model_name": "SMAP_A-1", "data": [25.0, 26.1, 27.3], "config": {"window_size": 10},
+                       "metadata": {"satellite_id": "SAT-001", "source": "manual"}}
+
+
+def _post(ctx, path: str, body: bytes | dict, token: str):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(ctx["envoy"] + path, data=data, method="POST",
+                                     headers={"content-type": "application/json", "authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=15) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def _violations(body: dict) -> dict[str, str]:
+    return {v["field"]: v["description"] for d in body["details"] for v in d.get("fieldViolations", [])}
+
+
+def test_the_original_submission_shape_is_read_and_too_little_data_names_the_length_needed(seeded):
+    """The design documents' body, verbatim: every field is read (none silently dropped), and three
+    values are too few for a 30-row model, which the answer says with the number needed."""
+    status, body = _post(seeded, "/api/v1/inference/submit", ORIGINAL_SUBMISSION, seeded["tokens"]["operator"])
+    assert status == 400 and body["code"] == 3, body
+    violations = _violations(body)
+    assert "has 3 rows" in violations["data"] and "at least 30" in violations["data"], violations
+    assert "30 rows" in violations["config.window_size"]
+    assert body["message"].startswith("data: ")
+
+
+def test_an_original_submission_with_enough_data_scores_every_window(seeded):
+    """60 values of A-1's telemetry column in the original shape: a job for SAT-001's ACS (the model's
+    family), four windows (rows 0, 10, 20, 30), each with its own score in the result."""
+    _, test = load_channel("A-1")
+    body = {**ORIGINAL_SUBMISSION, "data": [float(v) for v in test[:60, 0]], "config": {"window_size": 30}}
+    status, reply = _post(seeded, "/api/v1/inference/submit", body, seeded["tokens"]["operator"])
+    assert status == 200, reply
+    job_id = reply["job"]["jobId"]
+    assert reply["job"]["satelliteId"] == "SAT-001" and reply["job"]["source"] == "JOB_SOURCE_MANUAL"
+    token = seeded["tokens"]["viewer"]
+
+    def finished():
+        code, _, result = _get(seeded, f"/api/v1/inference/result/{job_id}", token)
+        return result if code == 200 and result["job"]["state"] == "JOB_STATE_COMPLETED" else None
+
+    assert wait_for(lambda: finished() is not None, 60), "the job did not complete"
+    result = finished()
+    windows = result["windowScores"]
+    assert [int(w.get("startSequence", 0)) for w in windows] == [0, 10, 20, 30]
+    assert {w["subsystem"] for w in windows} == {"SUBSYSTEM_ACS"} and all("anomalyScore" in w for w in windows)
+    assert "subsystemInferences" not in result  # once, inside the job, not twice
+    assert len(result["job"]["subsystemInferences"]) == 1
+    status, _, job = _get(seeded, f"/api/v1/inference/status/{job_id}", token)
+    assert status == 200 and job["job"]["jobId"] == job_id
+
+
+TEN_YEARS_AGO = "2016-11-23T00:00:00Z"
+
+# (method and path, body or None, field the error names): the bad input of the issue, per RPC that takes it.
+BAD_INPUT = [
+    # malformed JSON and wrong types
+    ("POST /api/v1/inference/submit", b'{"model_name": "SMAP_A-1", "data": [1, 2', "Unexpected end of string"),
+    ("POST /api/v1/inference/submit", {"satelliteId": "SAT-001", "stride": "ten"}, "stride"),
+    ("POST /api/v1/alerts/1/acknowledge", b'{"comment": }', "Unexpected token"),
+    ("GET /api/v1/query/jobs?page_size=abc", None, "page_size"),
+    ("GET /api/v1/trends/raw?satellite_id=SAT-001&subsystem=eps&step=fast", None, "step"),
+    # unknown enum values
+    ("GET /api/v1/query/jobs?state=finished", None, "state"),
+    ("GET /api/v1/alerts?state=sleeping", None, "state"),
+    ("GET /api/v1/search/results?subsystem=warp", None, "subsystem"),
+    ("POST /api/v1/inference/submit", {"satelliteId": "SAT-001", "subsystems": ["warp"]}, "subsystems"),
+    # declared rules: negative page sizes, feature indices, required fields
+    ("GET /api/v1/query/jobs?page_size=-1", None, "page_size"),
+    ("GET /api/v1/alerts?page_size=-5", None, "page_size"),
+    ("GET /api/v1/search/results?page_size=-1", None, "page_size"),
+    ("GET /api/v1/trends/raw?satellite_id=SAT-001&subsystem=eps&features=25", None, "feature_indices[0]"),
+    ("GET /api/v1/trends/compare?subsystem=eps", None, "satellite_id"),
+    ("GET /api/v1/trends/prediction?satellite_id=SAT-001", None, "subsystem"),
+    # ten-year ranges
+    (f"GET /api/v1/trends/raw?satellite_id=SAT-001&subsystem=eps&start={TEN_YEARS_AGO}", None, "start_time"),
+    (f"GET /api/v1/query/stats?start={TEN_YEARS_AGO}", None, "start_time"),
+    (f"GET /api/v1/search/results?start={TEN_YEARS_AGO}", None, "start_time"),
+    ("POST /api/v1/inference/submit", {"satelliteId": "SAT-001", "subsystems": ["acs"], "startTime": TEN_YEARS_AGO,
+                                       "endTime": "2026-11-23T00:00:00Z"}, "start_time"),
+    # unknown satellites (404)
+    ("GET /api/v1/trends/compare?satellite_id=SAT-NOPE&subsystem=eps", None, "SAT-NOPE"),
+    ("GET /api/v1/query/detection-quality?satellite_id=SAT-NOPE", None, "SAT-NOPE"),
+]
+
+
+@pytest.mark.parametrize("request_line,body,names", BAD_INPUT, ids=[f"{r}-{n}" for r, _, n in BAD_INPUT])
+def test_bad_input_is_a_json_status_naming_the_field(seeded, request_line, body, names):
+    verb, path = request_line.split(" ", 1)
+    if verb == "GET":
+        status, content_type, reply = _get(seeded, path, seeded["tokens"]["viewer"])
+        assert content_type == "application/json"
+    else:
+        status, reply = _post(seeded, path, body, seeded["tokens"]["operator"])
+    expected = 404 if "NOPE" in path else 400
+    assert status == expected and reply["code"] == (5 if expected == 404 else 3), reply
+    assert names in reply["message"] or names in _violations(reply), reply

@@ -1,69 +1,147 @@
-import { useCallback, useEffect, useState } from "react";
-import { ops } from "../api";
+import { Fragment, useCallback, useEffect, useState } from "react";
+import { errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
-import { subsystemName, when } from "../format";
+import { SUBSYSTEMS, seconds, subsystemName, when } from "../format";
 import { AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
 import type { StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
+import { navigate } from "../route";
 
 const STATE = { [AlertState.OPEN]: "open", [AlertState.ACKNOWLEDGED]: "acknowledged", [AlertState.CLOSED]: "closed", [AlertState.RESOLVED]: "resolved" } as Record<number, string>;
+const PAGE_SIZE = 25;
 
-// Alerts arrive live over the event stream; operators acknowledge them with a comment (the server
-// records who from the bearer token) and every acknowledgement is kept.
-export function Alerts() {
-  const [alerts, setAlerts] = useState<Alert[]>([]);
-  const [comment, setComment] = useState("");
+// Alerts with filters (state, satellite, subsystem) and pages, all in the URL. New and changed
+// alerts arrive live over the event stream. Each row has its own comment box; the server records
+// who acknowledged from the bearer token and keeps every acknowledgement (the history row).
+export function Alerts({ params }: { params: URLSearchParams }) {
+  const state = Number(params.get("state") ?? 0);
+  const satellite = params.get("satellite") ?? "";
+  const subsystem = Number(params.get("subsystem") ?? 0);
+  const [alerts, setAlerts] = useState<Alert[]>();
+  const [pages, setPages] = useState<string[]>([""]); // page tokens seen: pages[i] opens page i
+  const [next, setNext] = useState("");
+  const [comments, setComments] = useState<Record<string, string>>({});
+  const [open, setOpen] = useState<Record<string, boolean>>({});
+  const [draft, setDraft] = useState(satellite);
   const [error, setError] = useState("");
+  const tokenVersion = useTokenVersion();
+  const page = pages.length - 1;
+  const filters = { state: state || undefined, satellite: satellite || undefined, subsystem: subsystem || undefined };
 
+  const load = useCallback(async (token: string) => {
+    try {
+      const reply = await ops.listAlerts({ pageSize: PAGE_SIZE, pageToken: token, satelliteId: satellite, state, subsystem });
+      setAlerts(reply.alerts);
+      setNext(reply.nextPageToken);
+      setError("");
+    } catch (e) {
+      setAlerts([]);
+      setError(errorText(e));
+    }
+  }, [satellite, state, subsystem]);
   useEffect(() => {
-    ops.listAlerts({ pageSize: 100 }).then((r) => setAlerts(r.alerts), (e) => setError(String(e)));
-  }, []);
+    setPages([""]);
+    void load("");
+  }, [load, tokenVersion]);
+  useEffect(() => setDraft(satellite), [satellite]);
+
+  const matches = useCallback((a: Alert) => (!state || a.state === state) && (!satellite || a.satelliteId === satellite)
+    && (!subsystem || a.subsystem === subsystem), [state, satellite, subsystem]);
   useEvents(
     useCallback((event: StreamEventsResponse) => {
       if (event.event.case !== "alert") return;
       const alert = event.event.value;
-      setAlerts((prev) => [alert, ...prev.filter((a) => a.alertId !== alert.alertId)].slice(0, 200));
-    }, []),
+      setAlerts((prev) => {
+        if (!prev) return prev;
+        if (prev.some((a) => a.alertId === alert.alertId)) {
+          return prev.map((a) => (a.alertId === alert.alertId ? alert : a)).filter(matches);
+        }
+        // A new alert belongs on the first page; later pages keep their place.
+        return page === 0 && matches(alert) ? [alert, ...prev].slice(0, PAGE_SIZE) : prev;
+      });
+    }, [matches, page]),
   );
 
   async function act(alert: Alert, verb: "acknowledge" | "resolve") {
     try {
-      const request = { alertId: alert.alertId, comment };
+      const request = { alertId: alert.alertId, comment: comments[alert.alertId] ?? "" };
       const updated = verb === "acknowledge" ? (await ops.acknowledgeAlert(request)).alert : (await ops.resolveAlert(request)).alert;
-      if (updated) setAlerts((prev) => prev.map((a) => (a.alertId === updated.alertId ? updated : a)));
+      if (updated) setAlerts((prev) => prev?.map((a) => (a.alertId === updated.alertId ? updated : a)));
+      setComments((prev) => ({ ...prev, [alert.alertId]: "" }));
       setError("");
     } catch (e) {
-      setError(String(e));
+      setError(errorText(e));
     }
+  }
+
+  function trend(a: Alert) {
+    const margin = Math.max(600, (seconds(a.endTime) - seconds(a.startTime)) / 2);
+    navigate("trends", { satellite: a.satelliteId, subsystem: a.subsystem, from: Math.floor(seconds(a.startTime) - margin),
+                         to: Math.ceil(seconds(a.endTime) + margin) });
   }
 
   return (
     <section>
       <h2>Alerts</h2>
       <div className="controls">
-        <input value={comment} onChange={(e) => setComment(e.target.value)} placeholder="comment" aria-label="comment" />
+        <select value={state} aria-label="state filter" onChange={(e) => navigate("alerts", { ...filters, state: Number(e.target.value) || undefined })}>
+          <option value={0}>every state</option>
+          {Object.entries(STATE).map(([value, name]) => <option key={value} value={value}>{name}</option>)}
+        </select>
+        <form onSubmit={(e) => { e.preventDefault(); navigate("alerts", { ...filters, satellite: draft.trim() || undefined }); }}>
+          <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="any satellite" aria-label="satellite filter" />
+        </form>
+        <select value={subsystem} aria-label="subsystem filter" onChange={(e) => navigate("alerts", { ...filters, subsystem: Number(e.target.value) || undefined })}>
+          <option value={0}>every subsystem</option>
+          {SUBSYSTEMS.map((s) => <option key={s.value} value={s.value}>{s.name}</option>)}
+        </select>
       </div>
-      {error && <p className="error">{error}</p>}
-      <table data-testid="alerts">
-        <thead>
-          <tr><th>id</th><th>satellite</th><th>subsystem</th><th>start</th><th>end</th><th>peak</th><th>windows</th><th>state</th><th /></tr>
-        </thead>
-        <tbody>
-          {alerts.map((a) => (
-            <tr key={a.alertId} data-alert={a.alertId} className={STATE[a.state]}>
-              <td>{a.alertId}</td><td>{a.satelliteId}</td><td>{subsystemName(a.subsystem)}</td>
-              <td>{when(a.startTime)}</td><td>{when(a.endTime)}</td><td>{a.peakScore.toFixed(3)}</td>
-              <td>{a.windowCount}</td>
-              <td className="state" title={a.acknowledgements.map((k) => `${k.operatorName}: ${k.comment}`).join("\n")}>
-                {STATE[a.state]}{a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ""}
-                {a.acknowledgements.length > 1 ? ` (+${a.acknowledgements.length - 1})` : ""}</td>
-              <td>
-                {(a.state === AlertState.OPEN || (a.state === AlertState.CLOSED && !a.acknowledgedBy)) && <button onClick={() => act(a, "acknowledge")}>acknowledge</button>}
-                {a.state !== AlertState.RESOLVED && <button onClick={() => act(a, "resolve")}>resolve</button>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {error && <p className="error" data-testid="alerts-error">{error}</p>}
+      {!alerts ? <p className="muted">loading…</p> : (
+        <table data-testid="alerts">
+          <thead>
+            <tr><th>id</th><th>satellite</th><th>subsystem</th><th>start (UTC)</th><th>end (UTC)</th><th>peak</th><th>windows</th><th>state</th><th>comment</th><th /></tr>
+          </thead>
+          <tbody>
+            {alerts.map((a) => (
+              <Fragment key={a.alertId}>
+                <tr data-alert={a.alertId} className={STATE[a.state]}>
+                  <td>{a.alertId}</td><td>{a.satelliteId}</td><td>{subsystemName(a.subsystem)}</td>
+                  <td>{when(a.startTime)}</td><td>{when(a.endTime)}</td><td>{a.peakScore.toFixed(3)}</td>
+                  <td>{a.windowCount}</td>
+                  <td className="state">
+                    {STATE[a.state]}{a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ""}
+                    {a.acknowledgements.length > 0 && (
+                      <button className="link" aria-label="history" onClick={() => setOpen((o) => ({ ...o, [a.alertId]: !o[a.alertId] }))}>
+                        {a.acknowledgements.length} ack{a.acknowledgements.length > 1 ? "s" : ""} {open[a.alertId] ? "▴" : "▾"}
+                      </button>)}
+                  </td>
+                  <td>
+                    {a.state !== AlertState.RESOLVED && (
+                      <input value={comments[a.alertId] ?? ""} placeholder="comment" aria-label={`comment for alert ${a.alertId}`}
+                             onChange={(e) => setComments((c) => ({ ...c, [a.alertId]: e.target.value }))} />)}
+                  </td>
+                  <td>
+                    <button onClick={() => trend(a)}>trend</button>
+                    {a.state !== AlertState.RESOLVED && <button onClick={() => act(a, "acknowledge")}>acknowledge</button>}
+                    {a.state !== AlertState.RESOLVED && <button onClick={() => act(a, "resolve")}>resolve</button>}
+                  </td>
+                </tr>
+                {open[a.alertId] && a.acknowledgements.map((k, i) => (
+                  <tr key={`${a.alertId}-${i}`} className="history" data-history={a.alertId}>
+                    <td /><td colSpan={9}>{when(k.acknowledgeTime)} · {k.operatorName}: {k.comment || "(no comment)"}</td>
+                  </tr>
+                ))}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {alerts && !alerts.length && !error && <p className="muted">no alerts match the filters</p>}
+      <div className="pager">
+        <button disabled={page === 0} onClick={() => { const prev = pages.slice(0, -1); setPages(prev); void load(prev[prev.length - 1]); }}>◀ newer</button>
+        <span data-testid="alerts-page">page {page + 1}</span>
+        <button disabled={!next} onClick={() => { setPages([...pages, next]); void load(next); }}>older ▶</button>
+      </div>
     </section>
   );
 }

@@ -1,87 +1,137 @@
 import { useCallback, useEffect, useState } from "react";
-import { ops } from "../api";
-import { useEvents } from "../events";
-import { SUBSYSTEMS, seconds } from "../format";
+import { errorText, ops, useTokenVersion } from "../api";
+import { useEvents, useTick } from "../events";
+import { SUBSYSTEMS, ago, seconds, utc } from "../format";
 import type { SatelliteSummary, StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
+import { navigate } from "../route";
 
 // A satellite silent for longer than this is drawn as stale rather than nominal.
-const STALE_SECONDS = 300;
+const STALE_SECONDS = 120;
 
-// Satellites x subsystems, coloured by anomaly state, with each satellite's housekeeping.
-export function Fleet({ onOpen }: { onOpen: (satellite: string, subsystem: number) => void }) {
-  const [satellites, setSatellites] = useState<SatelliteSummary[]>([]);
+const LEGEND: [string, string][] = [
+  ["nominal", "scored recently, no alert"], ["alert", "open alert"], ["anomaly", "open alert, latest window anomalous"],
+  ["stale", `no telemetry for ${STALE_SECONDS} s`], ["unknown", "never scored"],
+];
+
+type Sort = "satellite" | "last seen" | "alerts" | "battery";
+
+// Satellites x subsystems, coloured by anomaly state, with each satellite's housekeeping. The list
+// reloads when the server pushes an alert or statistics event (StreamEvents), not on a timer; the
+// last-seen clock advances with each live result.
+export function Fleet({ params }: { params: URLSearchParams }) {
+  const [satellites, setSatellites] = useState<SatelliteSummary[]>();
   const [live, setLive] = useState<Record<string, boolean>>({});
+  const [seen, setSeen] = useState<Record<string, number>>({});
   const [error, setError] = useState("");
+  const tokenVersion = useTokenVersion();
+  const now = useTick(5000) && Date.now();
+  const alertingOnly = params.get("alerting") === "1";
+  const subsystem = Number(params.get("subsystem") ?? 0);
+  const sort = (params.get("sort") ?? "satellite") as Sort;
+  const set = (changes: Record<string, string | number | undefined>) =>
+    navigate("fleet", { alerting: alertingOnly ? 1 : undefined, subsystem: subsystem || undefined, sort, ...changes });
 
   const load = useCallback(async () => {
     try {
       setSatellites((await ops.listSatellites({})).satellites);
       setError("");
     } catch (e) {
-      setError(String(e));
+      setError(errorText(e));
     }
   }, []);
   useEffect(() => {
     void load();
-    const id = setInterval(load, 15000); // housekeeping cards; anomaly colours come live
-    return () => clearInterval(id);
-  }, [load]);
+  }, [load, tokenVersion]);
   useEvents(
     useCallback((event: StreamEventsResponse) => {
       if (event.event.case === "result") {
         const r = event.event.value;
         setLive((prev) => ({ ...prev, [`${r.satelliteId}/${r.subsystem}`]: r.isAnomaly }));
+        const last = seconds(r.sampleTimes[r.sampleTimes.length - 1]);
+        setSeen((prev) => (last > (prev[r.satelliteId] ?? 0) ? { ...prev, [r.satelliteId]: last } : prev));
+      } else {
+        void load();
       }
-    }, []),
+    }, [load]),
   );
+
+  if (!satellites) {
+    return <section><h2>Fleet</h2>{error ? <p className="error">{error}</p> : <p className="muted">loading…</p>}</section>;
+  }
+  const lastSeen = (sat: SatelliteSummary) => Math.max(seconds(sat.lastSeenTime), seen[sat.satelliteId] ?? 0);
+  const isStale = (sat: SatelliteSummary) => now / 1000 - lastSeen(sat) > STALE_SECONDS;
+  const alerting = satellites.filter((s) => s.anomalousSubsystems.length > 0);
+  const shown = satellites
+    .filter((s) => !alertingOnly || s.anomalousSubsystems.length > 0)
+    .filter((s) => !subsystem || !alertingOnly || s.anomalousSubsystems.includes(subsystem))
+    .sort((a, b) => sort === "last seen" ? lastSeen(b) - lastSeen(a)
+      : sort === "alerts" ? b.anomalousSubsystems.length - a.anomalousSubsystems.length
+      : sort === "battery" ? a.batterySocPercent - b.batterySocPercent
+      : a.satelliteId.localeCompare(b.satelliteId));
+  const columns = SUBSYSTEMS.filter((s) => !subsystem || s.value === subsystem);
 
   return (
     <section>
       <h2>Fleet</h2>
+      <div className="cards" data-testid="fleet-counts">
+        <div className="card"><b>{satellites.length}</b>satellites</div>
+        <div className="card"><b>{alerting.length}</b>alerting</div>
+        <div className="card"><b>{satellites.filter(isStale).length}</b>stale (&gt; {STALE_SECONDS} s)</div>
+      </div>
+      <div className="controls">
+        <label><input type="checkbox" checked={alertingOnly} aria-label="alerting only"
+                      onChange={(e) => set({ alerting: e.target.checked ? 1 : undefined })} /> alerting only</label>
+        <select value={subsystem} aria-label="subsystem filter" onChange={(e) => set({ subsystem: Number(e.target.value) || undefined })}>
+          <option value={0}>all subsystems</option>
+          {SUBSYSTEMS.map((s) => <option key={s.value} value={s.value}>{s.name}</option>)}
+        </select>
+        <label>sort <select value={sort} aria-label="sort" onChange={(e) => set({ sort: e.target.value })}>
+          {(["satellite", "last seen", "alerts", "battery"] as Sort[]).map((s) => <option key={s}>{s}</option>)}
+        </select></label>
+        <span className="legend" data-testid="legend">
+          {LEGEND.map(([state, meaning]) => <span key={state}><i className={`cell ${state}`} />{meaning}</span>)}
+        </span>
+      </div>
       {error && <p className="error">{error}</p>}
       <table className="fleet">
         <thead>
           <tr>
             <th>satellite</th>
-            {SUBSYSTEMS.map((s) => (
-              <th key={s.value}>{s.name}</th>
-            ))}
-            <th>battery</th>
-            <th>OBC temp</th>
-            <th>solar</th>
-            <th>position</th>
+            {columns.map((s) => <th key={s.value}>{s.name}</th>)}
+            <th>last seen (UTC)</th><th>battery</th><th>OBC temp</th><th>solar</th><th>position</th>
           </tr>
         </thead>
         <tbody>
-          {satellites.map((sat) => (
-            <tr key={sat.satelliteId} data-satellite={sat.satelliteId}>
-              <td>{sat.satelliteId}</td>
-              {SUBSYSTEMS.map((s) => {
-                const key = `${sat.satelliteId}/${s.value}`;
-                const alert = sat.anomalousSubsystems.includes(s.value);
-                const lastSeen = seconds(sat.lastSeenTime);
-                const fresh = lastSeen > 0 && Date.now() / 1000 - lastSeen < STALE_SECONDS;
-                // Colours follow the detector's alerts; a single window above the model's normal level
-                // is not an alert, so it only deepens the colour of a subsystem already alerting.
-                const state = alert ? (live[key] ? "anomaly" : "alert")
-                  : key in live || fresh ? "nominal" : lastSeen > 0 ? "stale" : "unknown";
-                return (
-                  <td key={s.value} className={`cell ${state}`} onClick={() => onOpen(sat.satelliteId, s.value)}
-                      title={`${s.name}: ${state}`}>
-                    {state === "anomaly" ? "!" : state === "alert" ? "•" : ""}
-                  </td>
-                );
-              })}
-              <td>{sat.batterySocPercent.toFixed(0)} %</td>
-              <td>{sat.obcTemperatureC.toFixed(1)} °C</td>
-              <td>{sat.solarPowerW.toFixed(0)} W</td>
-              <td>
-                {sat.latitudeDeg.toFixed(1)}, {sat.longitudeDeg.toFixed(1)}
-              </td>
-            </tr>
-          ))}
+          {shown.map((sat) => {
+            const stale = isStale(sat);
+            return (
+              <tr key={sat.satelliteId} data-satellite={sat.satelliteId} className={stale ? "stale" : ""}>
+                <td>{sat.satelliteId}</td>
+                {columns.map((s) => {
+                  const key = `${sat.satelliteId}/${s.value}`;
+                  const alert = sat.anomalousSubsystems.includes(s.value);
+                  // Colours follow the detector's alerts; a single window above the model's normal level
+                  // is not an alert, so it only deepens the colour of a subsystem already alerting.
+                  const state = alert ? (live[key] ? "anomaly" : "alert")
+                    : stale ? (lastSeen(sat) > 0 ? "stale" : "unknown") : "nominal";
+                  return (
+                    <td key={s.value} className={`cell ${state}`} title={`${s.name}: ${state}`}
+                        onClick={() => navigate("trends", { satellite: sat.satelliteId, subsystem: s.value })}>
+                      {state === "anomaly" ? "!" : state === "alert" ? "•" : ""}
+                    </td>
+                  );
+                })}
+                <td data-testid="last-seen">{utc(lastSeen(sat))} ({ago(lastSeen(sat), now)}){stale && <b className="badge">STALE</b>}</td>
+                <td>{sat.batterySocPercent.toFixed(0)} %</td>
+                <td>{sat.obcTemperatureC.toFixed(1)} °C</td>
+                <td>{sat.solarPowerW.toFixed(0)} W</td>
+                <td>{sat.latitudeDeg.toFixed(1)}, {sat.longitudeDeg.toFixed(1)}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
+      {!shown.length && <p className="muted">no satellite matches the filters</p>}
     </section>
   );
 }

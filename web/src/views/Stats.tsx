@@ -1,21 +1,25 @@
 import { useCallback, useEffect, useState } from "react";
-import { ops } from "../api";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
-import { subsystemName } from "../format";
+import { subsystemName, when } from "../format";
 import type {
   GetDetectionQualityResponse, GetJobStatsResponse, StreamEventsResponse,
 } from "../gen/satmon/ops/v1/ops_service_pb";
+import { navigate } from "../route";
+
+const PERIODS: Record<string, number> = { "1h": 3600, "24h": 86400, "7d": 7 * 86400 };
 
 // Live event-wise precision and recall of the alerts against the labels of the replayed SMAP rows
 // (the simulator's ground truth; the detector never sees it). Refreshed when an alert changes and
 // with each pushed statistics event.
-function DetectionQuality() {
+function DetectionQuality({ version }: { version: number }) {
   const [quality, setQuality] = useState<GetDetectionQualityResponse>();
   const [error, setError] = useState<string>();
   const load = useCallback(() => {
-    ops.getDetectionQuality({}).then((q) => { setQuality(q); setError(undefined); }, (e) => setError(String(e)));
+    ops.getDetectionQuality({}).then((q) => { setQuality(q); setError(undefined); }, (e) => setError(errorText(e)));
   }, []);
-  useEffect(load, [load]);
+  useEffect(load, [load, version]);
   useEvents(useCallback((event: StreamEventsResponse) => {
     if (event.event.case === "alert" || event.event.case === "stats") load();
   }, [load]));
@@ -33,37 +37,58 @@ function DetectionQuality() {
   );
 }
 
-export function Stats() {
+// Job statistics over a chosen period (in the URL). Every figure says which period it covers;
+// jobs per hour is the server's one definition: jobs completed in the period per hour of it.
+export function Stats({ params }: { params: URLSearchParams }) {
+  const period = params.get("period") ?? "24h";
   const [stats, setStats] = useState<GetJobStatsResponse>();
-  useEffect(() => {
-    ops.getJobStats({}).then(setStats, () => undefined);
-  }, []);
+  const [error, setError] = useState("");
+  const version = useTokenVersion();
+  const load = useCallback(() => {
+    const end = Date.now();
+    ops.getJobStats({ startTime: timestampFromMs(end - PERIODS[period] * 1000), endTime: timestampFromMs(end) })
+      .then((s) => { setStats(s); setError(""); }, (e) => setError(errorText(e)));
+  }, [period]);
+  useEffect(load, [load, version]);
+  // The server pushes statistics every 10 s; reload this period's figures when it does.
   useEvents(useCallback((event: StreamEventsResponse) => {
-    if (event.event.case === "stats") setStats(event.event.value);
-  }, []));
-  if (!stats) return <section><h2>Job statistics</h2><p className="muted">loading…</p></section>;
+    if (event.event.case === "stats") load();
+  }, [load]));
+
   return (
     <section>
       <h2>Live detection vs the replay's labels</h2>
-      <DetectionQuality />
+      <DetectionQuality version={version} />
       <h2>Job statistics</h2>
-      <div className="cards">
-        <div className="card"><b>{String(stats.totalJobs)}</b>jobs</div>
-        <div className="card"><b>{String(stats.completedJobs)}</b>completed</div>
-        <div className="card"><b>{String(stats.failedJobs)}</b>failed</div>
-        <div className="card"><b>{String(stats.processingJobs)}</b>processing</div>
-        <div className="card"><b>{(stats.successRate * 100).toFixed(1)} %</b>success</div>
-        <div className="card"><b>{stats.jobsPerHour.toFixed(0)}</b>jobs / hour</div>
+      <div className="controls">
+        {Object.keys(PERIODS).map((p) => (
+          <button key={p} className={p === period ? "active" : ""} onClick={() => navigate("stats", { period: p })}>last {p}</button>
+        ))}
+        {stats && <span className="muted" data-testid="stats-period">period {when(stats.periodStart)} – {when(stats.periodEnd)}</span>}
       </div>
-      <table>
-        <thead><tr><th>subsystem</th><th>windows</th><th>anomaly rate</th><th>mean score</th></tr></thead>
-        <tbody>
-          {stats.subsystemStats.map((s) => (
-            <tr key={s.subsystem}><td>{subsystemName(s.subsystem)}</td><td>{String(s.inferenceCount)}</td>
-              <td>{(s.anomalyRate * 100).toFixed(2)} %</td><td>{s.meanScore.toFixed(4)}</td></tr>
-          ))}
-        </tbody>
-      </table>
+      {error && <p className="error" data-testid="stats-error">{error}</p>}
+      {!stats && !error && <p className="muted">loading…</p>}
+      {stats && (
+        <>
+          <div className="cards">
+            <div className="card"><b>{String(stats.totalJobs)}</b>jobs created, last {period}</div>
+            <div className="card"><b>{String(stats.completedJobs)}</b>completed</div>
+            <div className="card"><b>{String(stats.failedJobs)}</b>failed</div>
+            <div className="card"><b>{String(stats.processingJobs)}</b>pending or processing</div>
+            <div className="card"><b>{(stats.successRate * 100).toFixed(1)} %</b>success</div>
+            <div className="card" data-testid="jobs-per-hour"><b>{stats.jobsPerHour.toFixed(0)}</b>jobs / hour (completed, last {period})</div>
+          </div>
+          <table>
+            <thead><tr><th>subsystem</th><th>windows (last {period})</th><th>anomaly rate</th><th>mean score</th></tr></thead>
+            <tbody>
+              {stats.subsystemStats.map((s) => (
+                <tr key={s.subsystem}><td>{subsystemName(s.subsystem)}</td><td>{String(s.inferenceCount)}</td>
+                  <td>{(s.anomalyRate * 100).toFixed(2)} %</td><td>{s.meanScore.toFixed(4)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
     </section>
   );
 }

@@ -2,77 +2,127 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { ops } from "../api";
+import { errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
-import { SUBSYSTEMS, seconds } from "../format";
-import type { Alert } from "../gen/satmon/ops/v1/alert_pb";
-import type { StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
+import { SUBSYSTEMS, seconds, utc } from "../format";
+import { AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
+import type { StreamEventsResponse, TrendSeries } from "../gen/satmon/ops/v1/ops_service_pb";
+import { navigate } from "../route";
 
 const RANGES: Record<string, number> = { "1h": 3600, "6h": 21600, "1d": 86400, "1w": 604800 };
 
-// Raw versus prediction on one time axis, anomaly score below, alert spans shaded.
-export function Trends({ satellite, subsystem }: { satellite: string; subsystem: number }) {
-  const [sat, setSat] = useState(satellite);
-  const [sub, setSub] = useState(subsystem);
-  const [feature, setFeature] = useState(0);
-  const [range, setRange] = useState("1h");
-  const [live, setLive] = useState(false);
+// Alert spans, shaded by what an operator still has to do: open red, acknowledged amber, closed
+// (the detector saw it end, nobody acknowledged) grey, resolved green.
+const SHADE: Record<number, string> = {
+  [AlertState.OPEN]: "rgba(239, 83, 80, 0.25)", [AlertState.ACKNOWLEDGED]: "rgba(255, 183, 77, 0.22)",
+  [AlertState.CLOSED]: "rgba(144, 164, 174, 0.22)", [AlertState.RESOLVED]: "rgba(102, 187, 106, 0.18)",
+};
+
+// "2026-11-23T10:00" in UTC for <input type=datetime-local>, and back.
+const toInput = (s: number) => new Date(s * 1000).toISOString().slice(0, 16);
+const fromInput = (v: string) => Date.parse(`${v}:00Z`) / 1000;
+
+// UTC, 24-hour tick labels; the date only where the range spans days.
+function utcTicks(span: number) {
+  return (_u: uPlot, splits: number[]) => splits.map((s) => {
+    const iso = new Date(s * 1000).toISOString();
+    return span > 86400 ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, span < 600 ? 19 : 16);
+  });
+}
+
+// Raw and predicted points on a regular grid, null where nothing was stored, so a gap in the
+// telemetry is drawn as a gap rather than a straight line across it.
+export function onGrid(start: number, end: number, step: number, series: (TrendSeries | undefined)[]) {
+  const xs: number[] = [];
+  for (let t = Math.ceil(start / step) * step; t <= end; t += step) xs.push(t);
+  const index = new Map(xs.map((x, i) => [x, i]));
+  const columns = series.map((s) => {
+    const column: (number | null)[] = new Array(xs.length).fill(null);
+    (s?.timesMs ?? []).forEach((ms, i) => {
+      const at = index.get(Math.round(Number(ms) / 1000 / step) * step);
+      if (at !== undefined) column[at] = s!.values[i];
+    });
+    return column;
+  });
+  return { xs, columns };
+}
+
+// Raw versus prediction on the chosen range's time axis, the anomaly score and the model's
+// threshold below, alert spans shaded by state. Everything on screen is in the URL.
+export function Trends({ params }: { params: URLSearchParams }) {
+  const satellite = params.get("satellite") ?? "SAT-001";
+  const subsystem = Number(params.get("subsystem") ?? SUBSYSTEMS[0].value);
+  const feature = Number(params.get("feature") ?? 0);
+  const range = params.get("range") ?? (params.get("from") ? "" : "1h");
+  const live = params.get("live") === "1";
+  const [draft, setDraft] = useState(satellite);
   const [points, setPoints] = useState(0);
+  const [threshold, setThreshold] = useState(0);
   const [error, setError] = useState("");
+  const [nowS, setNowS] = useState(() => Date.now() / 1000); // "now" for a relative range, moved by live updates
   const top = useRef<HTMLDivElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
   const plots = useRef<uPlot[]>([]);
+  const tokenVersion = useTokenVersion();
 
-  useEffect(() => setSat(satellite), [satellite]);
-  useEffect(() => setSub(subsystem), [subsystem]);
+  // The window shown: a relative range ending now, or absolute from/to (seconds, UTC).
+  const end = range ? nowS : Number(params.get("to"));
+  const start = range ? end - RANGES[range] : Number(params.get("from"));
+  const state = { satellite, subsystem, feature, range: range || undefined, from: range ? undefined : start,
+                  to: range ? undefined : end, live: live ? 1 : undefined };
+  const go = (changes: Record<string, string | number | undefined>) => navigate("trends", { ...state, ...changes });
+  useEffect(() => setDraft(satellite), [satellite]);
+  useEffect(() => setNowS(Date.now() / 1000), [range]);
 
   const load = useCallback(async () => {
-    if (!sat) return;
-    const end = Date.now();
-    const start = end - RANGES[range] * 1000;
     const width = top.current?.clientWidth ?? 1000;
-    const step = Math.max(1, Math.round(RANGES[range] / width)); // one point per pixel
+    const step = Math.max(1, Math.round((end - start) / width)); // one point per pixel
     try {
       const [trend, alerts] = await Promise.all([
-        ops.compareTrends({ satelliteId: sat, subsystem: sub, featureIndices: [feature],
-                            startTime: timestampFromMs(start), endTime: timestampFromMs(end), stepSeconds: step }),
-        ops.listAlerts({ satelliteId: sat, pageSize: 200 }),
+        ops.compareTrends({ satelliteId: satellite, subsystem, featureIndices: [feature], stepSeconds: step,
+                            startTime: timestampFromMs(start * 1000), endTime: timestampFromMs(end * 1000) }),
+        ops.listAlerts({ satelliteId: satellite, subsystem, pageSize: 200 }),
       ]);
-      const byTime = (s?: { timesMs: bigint[]; values: number[] }) =>
-        new Map((s?.timesMs ?? []).map((t, i) => [Number(t) / 1000, s!.values[i]]));
-      const raw = trend.raw[0];
-      const xs = (raw?.timesMs ?? []).map((t) => Number(t) / 1000);
-      const pred = byTime(trend.prediction[0]);
-      const score = byTime(trend.anomalyScore);
-      const spans = alerts.alerts.filter((a: Alert) => a.subsystem === sub).map((a) => [seconds(a.startTime), seconds(a.endTime)]);
-      draw(xs, [raw?.values ?? [], xs.map((x) => pred.get(x) ?? null)], xs.map((x) => score.get(x) ?? null), spans);
-      setPoints(xs.length);
+      const { xs, columns } = onGrid(start, end, step, [trend.raw[0], trend.prediction[0], trend.anomalyScore]);
+      const spans = alerts.alerts.map((a: Alert) => [seconds(a.startTime), seconds(a.endTime), a.state]);
+      draw(xs, columns, trend.threshold, spans, start, end);
+      setPoints(columns[0].filter((v) => v !== null).length);
+      setThreshold(trend.threshold);
       setError("");
     } catch (e) {
-      setError(String(e));
+      plots.current.forEach((p) => p.destroy());
+      plots.current = [];
+      setPoints(0);
+      setError(errorText(e));
     }
-  }, [sat, sub, feature, range]);
+  }, [satellite, subsystem, feature, start, end, tokenVersion]);
 
-  function draw(xs: number[], series: (number | null)[][], score: (number | null)[], spans: number[][]) {
+  function draw(xs: number[], [raw, prediction, score]: (number | null)[][], limit: number, spans: number[][],
+                from: number, to: number) {
     plots.current.forEach((p) => p.destroy());
     const width = top.current?.clientWidth ?? 1000;
     const shade = (u: uPlot) => {
       const ctx = u.ctx;
       ctx.save();
-      ctx.fillStyle = "rgba(255, 80, 80, 0.18)";
-      for (const [a, b] of spans) {
-        const x0 = u.valToPos(a, "x", true);
-        const x1 = u.valToPos(b, "x", true);
-        ctx.fillRect(x0, u.bbox.top, Math.max(2, x1 - x0), u.bbox.height);
+      for (const [a, b, alertState] of spans) {
+        ctx.fillStyle = SHADE[alertState] ?? SHADE[AlertState.OPEN];
+        const x0 = u.valToPos(Math.max(a, from), "x", true);
+        const x1 = u.valToPos(Math.min(b, to), "x", true);
+        if (x1 >= x0) ctx.fillRect(x0, u.bbox.top, Math.max(2, x1 - x0), u.bbox.height);
       }
       ctx.restore();
     };
-    const axes = [{ stroke: "#aab" }, { stroke: "#aab" }];
-    const a = new uPlot({ width, height: 260, axes, hooks: { draw: [shade] }, cursor: { sync: { key: "t" } },
-      series: [{}, { label: "raw", stroke: "#4fc3f7" }, { label: "prediction", stroke: "#ffb74d" }] },
-      [xs, ...series] as uPlot.AlignedData, top.current!);
-    const b = new uPlot({ width, height: 140, axes, hooks: { draw: [shade] }, cursor: { sync: { key: "t" } },
-      series: [{}, { label: "anomaly score", stroke: "#ef5350" }] }, [xs, score] as uPlot.AlignedData, bottom.current!);
+    const axes = [{ stroke: "#aab", values: utcTicks(to - from) }, { stroke: "#aab" }];
+    // The x scale is the chosen range, not the data's extent; drag to zoom, "reset zoom" to return.
+    const scales = { x: { time: true, range: (): uPlot.Range.MinMax => [from, to] } };
+    const common = { width, axes, scales, hooks: { draw: [shade] }, cursor: { sync: { key: "t" } } };
+    const a = new uPlot({ ...common, height: 260,
+      series: [{ value: (_u, v) => utc(v) }, { label: "raw", stroke: "#4fc3f7" }, { label: "prediction", stroke: "#ffb74d" }] },
+      [xs, raw, prediction] as uPlot.AlignedData, top.current!);
+    const b = new uPlot({ ...common, height: 160,
+      series: [{ value: (_u, v) => utc(v) }, { label: "anomaly score", stroke: "#ef5350" },
+               { label: `threshold ${limit.toFixed(4)}`, stroke: "#e0e0e0", dash: [6, 4], points: { show: false } }] },
+      [xs, score, xs.map(() => (limit > 0 ? limit : null))] as uPlot.AlignedData, bottom.current!);
     plots.current = [a, b];
   }
 
@@ -82,30 +132,50 @@ export function Trends({ satellite, subsystem }: { satellite: string; subsystem:
   useEffect(() => () => plots.current.forEach((p) => p.destroy()), []);
   useEvents(
     useCallback((event: StreamEventsResponse) => {
-      if (live && event.event.case === "result" && event.event.value.satelliteId === sat) void load();
-    }, [live, sat, load]),
+      if (live && range && event.event.case === "result" && event.event.value.satelliteId === satellite) {
+        const now = Date.now() / 1000;
+        setNowS((prev) => (now - prev >= 5 ? now : prev)); // at most one reload per 5 s
+      }
+    }, [live, range, satellite]),
   );
 
+  const span = end - start;
   return (
     <section>
       <h2>Trends</h2>
       <div className="controls">
-        <input value={sat} onChange={(e) => setSat(e.target.value)} placeholder="SAT-001" aria-label="satellite" />
-        <select value={sub} onChange={(e) => setSub(Number(e.target.value))} aria-label="subsystem">
+        <form onSubmit={(e) => { e.preventDefault(); go({ satellite: draft.trim() }); }}>
+          <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="SAT-001" aria-label="satellite" />
+        </form>
+        <select value={subsystem} onChange={(e) => go({ subsystem: Number(e.target.value) })} aria-label="subsystem">
           {SUBSYSTEMS.map((s) => <option key={s.value} value={s.value}>{s.name}</option>)}
         </select>
-        <select value={feature} onChange={(e) => setFeature(Number(e.target.value))} aria-label="feature">
+        <select value={feature} onChange={(e) => go({ feature: Number(e.target.value) })} aria-label="feature">
           {Array.from({ length: 25 }, (_, i) => <option key={i} value={i}>feature {i}</option>)}
         </select>
         {Object.keys(RANGES).map((r) => (
-          <button key={r} className={r === range ? "active" : ""} onClick={() => setRange(r)}>{r}</button>
+          <button key={r} className={r === range ? "active" : ""} onClick={() => go({ range: r, from: undefined, to: undefined })}>{r}</button>
         ))}
-        <label><input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> live</label>
+        <input type="datetime-local" aria-label="from (UTC)" value={toInput(start)} key={`f${start}`}
+               onBlur={(e) => e.target.value && go({ range: undefined, from: fromInput(e.target.value), to: end })} />
+        <input type="datetime-local" aria-label="to (UTC)" value={toInput(end)} key={`t${end}`}
+               onBlur={(e) => e.target.value && go({ range: undefined, from: start, to: fromInput(e.target.value) })} />
+        <button aria-label="earlier" onClick={() => go({ range: undefined, from: start - span / 2, to: end - span / 2 })}>◀</button>
+        <button aria-label="later" onClick={() => go({ range: undefined, from: start + span / 2, to: end + span / 2 })}>▶</button>
+        <button onClick={() => plots.current.forEach((p) => p.setScale("x", { min: start, max: end }))}>reset zoom</button>
+        <label><input type="checkbox" checked={live} disabled={!range} onChange={(e) => go({ live: e.target.checked ? 1 : undefined })} /> live</label>
         <span className="muted" data-testid="trend-points">{points} points</span>
+        <span className="muted" data-testid="trend-range">{utc(start)} – {utc(end)}</span>
+        {threshold > 0 && <span className="muted">threshold {threshold.toFixed(4)}</span>}
       </div>
-      {error && <p className="error">{error}</p>}
+      {error && <p className="error" data-testid="trend-error">{error}</p>}
       <div ref={top} className="chart" data-testid="trend-chart" />
       <div ref={bottom} className="chart" />
+      <p className="legend">
+        {[[AlertState.OPEN, "open"], [AlertState.ACKNOWLEDGED, "acknowledged"], [AlertState.CLOSED, "closed"],
+          [AlertState.RESOLVED, "resolved"]].map(([s, name]) => (
+          <span key={name}><i style={{ background: SHADE[s as number] }} />{name} alert</span>))}
+      </p>
     </section>
   );
 }

@@ -79,19 +79,25 @@ class OpsStore:
                 "count(*) FILTER (WHERE status = 'failed') AS failed, "
                 "count(*) FILTER (WHERE status IN ('pending', 'processing')) AS processing "
                 "FROM inference_jobs WHERE created_at >= %s AND created_at < %s", (start, end)).fetchone()
+            completed_in_period = cur.execute(
+                "SELECT count(*) AS n FROM inference_jobs WHERE status = 'completed' AND completed_at >= %s "
+                "AND completed_at < %s", (start, end)).fetchone()["n"]
             per = cur.execute(
                 "SELECT si.subsystem, count(*) AS n, avg(si.anomaly_detected::int) AS rate, avg(si.anomaly_score) AS mean "
                 "FROM subsystem_inferences si WHERE si.created_at >= %s AND si.created_at < %s "
                 "GROUP BY si.subsystem ORDER BY si.subsystem", (start, end)).fetchall()
         finished = totals["completed"] + totals["failed"]
         hours = max((end - start).total_seconds() / 3600.0, 1e-9)
-        return pb.GetJobStatsResponse(
+        response = pb.GetJobStatsResponse(
             total_jobs=totals["total"], completed_jobs=totals["completed"], failed_jobs=totals["failed"],
             processing_jobs=totals["processing"], success_rate=totals["completed"] / finished if finished else 0.0,
-            jobs_per_hour=totals["total"] / hours,
+            jobs_per_hour=completed_in_period / hours,
             subsystem_stats=[pb.SubsystemStats(subsystem=SUBSYSTEM_BY_NAME.get(r["subsystem"], 0),
                                                inference_count=r["n"], anomaly_rate=float(r["rate"] or 0),
                                                mean_score=float(r["mean"] or 0)) for r in per])
+        response.period_start.FromDatetime(start)
+        response.period_end.FromDatetime(end)
+        return response
 
     def search_results(self, request, size: int) -> tuple[list[job_pb2.SubsystemInference], str]:
         clauses, params = [], []
@@ -129,11 +135,15 @@ class OpsStore:
         token = encode_page_token(rows[size - 1]["created_at"], str(rows[size - 1]["id"])) if len(rows) > size else ""
         return results, token
 
-    def list_alerts(self, size: int, token: str, satellite_id: str, state: int) -> tuple[list[alert_pb2.Alert], str]:
+    def list_alerts(self, size: int, token: str, satellite_id: str, state: int, subsystem: int = 0
+                    ) -> tuple[list[alert_pb2.Alert], str]:
         clauses, params = [], []
         if satellite_id:
             clauses.append("satellite_id = %s")
             params.append(satellite_id)
+        if subsystem:
+            clauses.append("subsystem = %s")
+            params.append(SUBSYSTEMS[subsystem])
         if state:
             clauses.append("state = %s")
             params.append(ALERT_STATE_NAMES[state])
@@ -154,6 +164,13 @@ class OpsStore:
             rows = cur.execute(f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE updated_at > %s ORDER BY updated_at LIMIT 500",
                                (since,)).fetchall()
         return [alert_to_proto(r) for r in rows], (rows[-1]["updated_at"] if rows else since)
+
+    def latest_threshold(self, satellite_id: str, subsystem: str) -> float | None:
+        with self.pool.connection() as conn:
+            row = conn.execute("SELECT si.threshold FROM subsystem_inferences si JOIN inference_jobs j USING (job_id) "
+                               "WHERE j.satellite_id = %s AND si.subsystem = %s AND si.threshold IS NOT NULL "
+                               "ORDER BY si.created_at DESC LIMIT 1", (satellite_id, subsystem)).fetchone()
+        return row[0] if row else None
 
     def detection_quality(self, satellite_id: str) -> DetectionQuality:
         with self.pool.connection() as conn:

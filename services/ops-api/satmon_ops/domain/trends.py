@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from satmon_core.errors import InvalidArgument
 from satmon_core.identifiers import label_value
 
-__all__ = ["TrendRange", "plan_range", "feature_query", "MAX_POINTS", "TrendError"]
+__all__ = ["TrendRange", "check_span", "plan_range", "feature_query", "MAX_POINTS"]
 
 MAX_POINTS = 1000
 MAX_RANGE_S = 31 * 86400
-
-
-class TrendError(ValueError):
-    def __init__(self, field: str, description: str) -> None:
-        super().__init__(f"{field}: {description}")
-        self.field = field
-        self.description = description
 
 
 @dataclass(frozen=True)
@@ -26,16 +20,22 @@ class TrendRange:
     step_s: float
 
 
+def check_span(start_s: float, end_s: float) -> None:
+    """Every time range an operator gives (trends, statistics, search): ordered and at most 31 days
+    (jobs are kept 30 days, raw telemetry is served downsampled to ~1000 points)."""
+    if end_s <= start_s:
+        raise InvalidArgument("end_time", "must be after start_time")
+    if end_s - start_s > MAX_RANGE_S:
+        raise InvalidArgument("start_time", "ranges longer than 31 days are not served")
+
+
 def plan_range(start_s: float | None, end_s: float | None, step_s: int, now_s: float) -> TrendRange:
     end = end_s or now_s
     start = start_s or end - 3600
-    if end <= start:
-        raise TrendError("end_time", "must be after start_time")
-    if end - start > MAX_RANGE_S:
-        raise TrendError("start_time", "ranges longer than 31 days are not served")
+    check_span(start, end)
     step = step_s or max(1, round((end - start) / MAX_POINTS))
     if (end - start) / step > 11000:
-        raise TrendError("step_seconds", "would return more than 11,000 points per series")
+        raise InvalidArgument("step_seconds", "would return more than 11,000 points per series")
     return TrendRange(start, end, step)
 
 

@@ -6,13 +6,10 @@ import queue
 import time
 from datetime import datetime, timedelta, timezone
 
-import grpc
-import psycopg
-
 from satmon.ops.v1 import ops_service_pb2 as pb, ops_service_pb2_grpc
-from satmon_core.errors import TransientError
+from satmon_core.errors import FailedPrecondition, NotFound, TransientError
 from satmon_core.fleet_registry import FleetRegistry
-from satmon_core.grpc_errors import abort_invalid, abort_with, page_size, page_token_errors
+from satmon_core.grpc_errors import page_size, page_token_errors
 from satmon_core.job_store import JobStore
 from satmon_core.topics import SUBSYSTEMS
 from satmon_core.victoria import VictoriaMetrics
@@ -20,7 +17,7 @@ from satmon_ops.adapters.events import EventHub
 from satmon_core.auth import caller
 from satmon_core.identifiers import label_value
 from satmon_ops.adapters.ops_store import AlertNotFound, AlertResolved, OpsStore
-from satmon_ops.domain.trends import TrendError, feature_query, plan_range
+from satmon_ops.domain.trends import check_span, feature_query, plan_range
 
 __all__ = ["OpsServicer"]
 
@@ -46,79 +43,55 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         self.jobs = jobs
         self.hub = hub
 
-    def _known_satellite(self, context, satellite_id: str) -> None:
+    def _known_satellite(self, satellite_id: str) -> None:
         """NOT_FOUND for a satellite the fleet registry does not hold: an empty answer would read as
         "no data yet" for a typo. Empty means "every satellite" and passes."""
-        if not satellite_id:
-            return
-        try:
-            known = self.fleet.is_known(satellite_id)
-        except TransientError as exc:
-            abort_with(context, grpc.StatusCode.UNAVAILABLE, "DATABASE_UNAVAILABLE", str(exc))
-        if not known:
-            abort_with(context, grpc.StatusCode.NOT_FOUND, "SATELLITE_NOT_FOUND",
-                       f"satellite {satellite_id} is not in the fleet registry", {"satellite_id": satellite_id})
+        if satellite_id and not self.fleet.is_known(satellite_id):
+            raise NotFound("SATELLITE_NOT_FOUND", f"satellite {satellite_id} is not in the fleet registry",
+                           satellite_id=satellite_id)
 
     # --- trends ----------------------------------------------------------------------------------
 
-    def _series(self, metric: str, query, context) -> list[pb.TrendSeries]:
-        """One metric's series for a trend request (any of the three: they share their fields)."""
-        if not query.satellite_id:
-            abort_invalid(context, "satellite_id", "is required")
-        self._known_satellite(context, query.satellite_id)
-        if query.subsystem not in SUBSYSTEMS:
-            abort_invalid(context, "subsystem", "must be a known subsystem")
+    def _series(self, metric: str, query) -> list[pb.TrendSeries]:
+        """One metric's series for a trend request (any of the three: they share their fields; the
+        declared rules have checked satellite_id, subsystem and feature indices)."""
+        self._known_satellite(query.satellite_id)
         features = list(query.feature_indices) or list(range(FEATURES))
-        if any(f >= FEATURES for f in features):
-            abort_invalid(context, "feature_indices", f"indices run from 0 to {FEATURES - 1}")
-        try:
-            rng = plan_range(_seconds(query.start_time), _seconds(query.end_time), query.step_seconds, time.time())
-            raw = self.vm.query_range(feature_query(metric, query.satellite_id, SUBSYSTEMS[query.subsystem], features,
-                                                    rng.step_s), rng.start_s, rng.end_s, rng.step_s)
-        except TrendError as exc:
-            abort_invalid(context, exc.field, exc.description)
-        except TransientError as exc:
-            abort_with(context, grpc.StatusCode.UNAVAILABLE, "METRICS_STORE_UNAVAILABLE", str(exc))
+        rng = plan_range(_seconds(query.start_time), _seconds(query.end_time), query.step_seconds, time.time())
+        raw = self.vm.query_range(feature_query(metric, query.satellite_id, SUBSYSTEMS[query.subsystem], features,
+                                                rng.step_s), rng.start_s, rng.end_s, rng.step_s)
         series = []
         for item in sorted(raw, key=lambda s: int(s["metric"].get("feature_index", 0))):
             series.append(_series(metric, int(item["metric"].get("feature_index", 0)), item["values"]))
         return series
 
     def QueryRawTrend(self, request, context):
-        return pb.QueryRawTrendResponse(series=self._series("smap_feature", request, context))
+        return pb.QueryRawTrendResponse(series=self._series("smap_feature", request))
 
     def QueryPredictionTrend(self, request, context):
-        return pb.QueryPredictionTrendResponse(series=self._series("smap_prediction", request, context))
+        return pb.QueryPredictionTrendResponse(series=self._series("smap_prediction", request))
 
     def CompareTrends(self, request, context):
-        raw = self._series("smap_feature", request, context)
-        prediction = self._series("smap_prediction", request, context)
+        raw = self._series("smap_feature", request)
+        prediction = self._series("smap_prediction", request)
         rng = plan_range(_seconds(request.start_time), _seconds(request.end_time), request.step_seconds, time.time())
         selector = (f'inference_anomaly_score{{satellite_id="{label_value(request.satellite_id)}",'
                     f'subsystem="{SUBSYSTEMS[request.subsystem]}"}}')
         expr = f"max(max_over_time({selector}[{int(rng.step_s)}s]))" if rng.step_s > 1 else f"max({selector})"
-        try:
-            scores = self.vm.query_range(expr, rng.start_s, rng.end_s, rng.step_s)
-        except TransientError as exc:
-            abort_with(context, grpc.StatusCode.UNAVAILABLE, "METRICS_STORE_UNAVAILABLE", str(exc))
+        scores = self.vm.query_range(expr, rng.start_s, rng.end_s, rng.step_s)
         score = _series("inference_anomaly_score", 0, scores[0]["values"] if scores else [])
-        return pb.CompareTrendsResponse(raw=raw, prediction=prediction, anomaly_score=score)
+        threshold = self.store.latest_threshold(request.satellite_id, SUBSYSTEMS[request.subsystem])
+        return pb.CompareTrendsResponse(raw=raw, prediction=prediction, anomaly_score=score, threshold=threshold or 0.0)
 
     def ListMetrics(self, request, context):
-        try:
-            names = self.vm.label_values("__name__")
-        except TransientError as exc:
-            abort_with(context, grpc.StatusCode.UNAVAILABLE, "METRICS_STORE_UNAVAILABLE", str(exc))
+        names = self.vm.label_values("__name__")
         return pb.ListMetricsResponse(metrics=sorted(n for n in names if n.startswith(("smap_", "satellite_", "inference_"))))
 
     def ListSatellites(self, request, context):
-        try:
-            latest = {name: self.vm.query(f"last_over_time({name}[10m])") for name in
-                      ("satellite_battery_soc_percent", "satellite_temperature", "satellite_solar_power",
-                       "satellite_latitude", "satellite_longitude")}
-            seen = self.vm.query("tlast_over_time(satellite_battery_soc_percent[10m])")
-        except TransientError as exc:
-            abort_with(context, grpc.StatusCode.UNAVAILABLE, "METRICS_STORE_UNAVAILABLE", str(exc))
+        latest = {name: self.vm.query(f"last_over_time({name}[10m])") for name in
+                  ("satellite_battery_soc_percent", "satellite_temperature", "satellite_solar_power",
+                   "satellite_latitude", "satellite_longitude")}
+        seen = self.vm.query("tlast_over_time(satellite_battery_soc_percent[10m])")
         values: dict[str, dict[str, float]] = {}
         for name, items in latest.items():
             for item in items:
@@ -141,9 +114,9 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     # --- jobs, stats, results ----------------------------------------------------------------------
 
     def ListJobs(self, request, context):
-        size = page_size(context, request.page_size)
-        self._known_satellite(context, request.satellite_id)
-        with page_token_errors(context):
+        size = page_size(request.page_size)
+        self._known_satellite(request.satellite_id)
+        with page_token_errors():
             jobs, token = self.jobs.list_jobs(size, request.page_token, request.satellite_id, request.state,
                                               request.source)
         return pb.ListJobsResponse(jobs=jobs, next_page_token=token)
@@ -151,59 +124,54 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     def GetJobStats(self, request, context):
         end = request.end_time.ToDatetime(tzinfo=timezone.utc) if request.HasField("end_time") else datetime.now(timezone.utc)
         start = request.start_time.ToDatetime(tzinfo=timezone.utc) if request.HasField("start_time") else end - timedelta(hours=24)
-        if end <= start:
-            abort_invalid(context, "end_time", "must be after start_time")
+        check_span(start.timestamp(), end.timestamp())
         return self.store.job_stats(start, end)
 
     def SearchResults(self, request, context):
-        size = page_size(context, request.page_size)
-        if request.subsystem and request.subsystem not in SUBSYSTEMS:
-            abort_invalid(context, "subsystem", "must be a known subsystem")
-        self._known_satellite(context, request.satellite_id)
-        with page_token_errors(context):
+        size = page_size(request.page_size)
+        self._known_satellite(request.satellite_id)
+        if request.HasField("start_time"):
+            check_span(_seconds(request.start_time) or 0.0, _seconds(request.end_time) or time.time())
+        with page_token_errors():
             results, token = self.store.search_results(request, size)
         return pb.SearchResultsResponse(results=results, next_page_token=token)
 
     # --- alerts ------------------------------------------------------------------------------------
 
     def GetDetectionQuality(self, request, context):
-        self._known_satellite(context, request.satellite_id)
-        try:
-            quality = self.store.detection_quality(request.satellite_id)
-        except psycopg.OperationalError as exc:
-            abort_with(context, grpc.StatusCode.UNAVAILABLE, "DATABASE_UNAVAILABLE", str(exc))
+        self._known_satellite(request.satellite_id)
+        quality = self.store.detection_quality(request.satellite_id)
         return pb.GetDetectionQualityResponse(
             labelled_streams=quality.labelled_streams, labelled_sequences=quality.labelled_sequences,
             detected_sequences=quality.detected_sequences, false_alerts=quality.false_alerts,
             event_precision=quality.precision, event_recall=quality.recall, event_f1=quality.f1)
 
     def ListAlerts(self, request, context):
-        size = page_size(context, request.page_size)
-        self._known_satellite(context, request.satellite_id)
-        with page_token_errors(context):
-            alerts, token = self.store.list_alerts(size, request.page_token, request.satellite_id, request.state)
+        size = page_size(request.page_size)
+        self._known_satellite(request.satellite_id)
+        with page_token_errors():
+            alerts, token = self.store.list_alerts(size, request.page_token, request.satellite_id, request.state,
+                                                 request.subsystem)
         return pb.ListAlertsResponse(alerts=alerts, next_page_token=token)
 
-    def _transition(self, request, state: str, context):
-        if not request.alert_id:
-            abort_invalid(context, "alert_id", "is required")
+    def _transition(self, request, state: str):
         # With authentication on, the operator is the token's name; the request's field only
         # names someone when there is no token to say who it is.
         operator = caller() or request.operator_name or "anonymous"
         try:
             return self.store.transition(request.alert_id, state, operator, request.comment)
-        except AlertNotFound:
-            abort_with(context, grpc.StatusCode.NOT_FOUND, "ALERT_NOT_FOUND", f"alert {request.alert_id} does not exist",
-                       {"alert_id": request.alert_id})
-        except AlertResolved:
-            abort_with(context, grpc.StatusCode.FAILED_PRECONDITION, "ALERT_RESOLVED",
-                       f"alert {request.alert_id} is already resolved", {"alert_id": request.alert_id})
+        except AlertNotFound as exc:
+            raise NotFound("ALERT_NOT_FOUND", f"alert {request.alert_id} does not exist",
+                           alert_id=request.alert_id) from exc
+        except AlertResolved as exc:
+            raise FailedPrecondition("ALERT_RESOLVED", f"alert {request.alert_id} is already resolved",
+                                     alert_id=request.alert_id) from exc
 
     def AcknowledgeAlert(self, request, context):
-        return pb.AcknowledgeAlertResponse(alert=self._transition(request, "acknowledged", context))
+        return pb.AcknowledgeAlertResponse(alert=self._transition(request, "acknowledged"))
 
     def ResolveAlert(self, request, context):
-        return pb.ResolveAlertResponse(alert=self._transition(request, "resolved", context))
+        return pb.ResolveAlertResponse(alert=self._transition(request, "resolved"))
 
     # --- health --------------------------------------------------------------------------------------
 
@@ -217,8 +185,8 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
                 checks.append(pb.DependencyHealth(name=name, healthy=False, detail=str(exc)[:200]))
         status = "SERVING" if all(c.healthy for c in checks) else "DEGRADED"
         if status != "SERVING":
-            abort_with(context, grpc.StatusCode.UNAVAILABLE, "DEPENDENCY_UNHEALTHY",
-                       "; ".join(f"{c.name}: {c.detail}" for c in checks if not c.healthy))
+            raise TransientError("; ".join(f"{c.name}: {c.detail}" for c in checks if not c.healthy),
+                                 reason="DEPENDENCY_UNHEALTHY")
         return pb.CheckHealthResponse(status=status, dependencies=checks)
 
     # --- live stream -------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ class TaskQueue:
                                    retry=True, retry_policy={"max_retries": 5, "interval_start": 0.2,
                                                              "interval_step": 0.5, "interval_max": 2})
             except Exception as exc:  # noqa: BLE001 - kombu raises many connection error types
-                raise TransientError(f"publishing to RabbitMQ failed: {exc}") from exc
+                raise TransientError(f"publishing to RabbitMQ failed: {exc}", reason="QUEUE_UNAVAILABLE") from exc
             del pending[:len(chunk)]
             self._count(chunk)
 

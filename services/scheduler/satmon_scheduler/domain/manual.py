@@ -1,57 +1,157 @@
-"""Validating manual job submissions and cutting their windows."""
+"""Manual job submissions: checking them, reading inline telemetry (`data` or `windows`), cutting windows.
+
+A submission names its telemetry one of three ways: `data` (the original submission shape: one
+channel's values, or rows of 25), `windows` (rows with their sample times), or a time range of
+stored telemetry. Every problem is reported at once, each with the field's path.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
 
 import numpy as np
 
 from satmon.detection.v1 import events_pb2
-from satmon_core.topics import SUBSYSTEMS
+from satmon_core.errors import InvalidArgument
+from satmon_core.identifiers import SATELLITE_ID_PATTERN, is_valid_satellite_id
+from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
+from satmon_detection.smap import SUBSYSTEM_FAMILIES
 from satmon_detection.windows import STRIDE, WINDOW_SIZE, window_starts
 
-__all__ = ["FieldViolation", "validate_submission", "cut_windows", "MAX_WINDOWS"]
+__all__ = ["validate_submission", "satellite_of", "window_settings", "data_window", "cut_windows", "MAX_WINDOWS",
+           "MAX_DATA_ROWS"]
 
 MAX_WINDOWS = 5000
+MAX_DATA_ROWS = 50_000
+MAX_RANGE_S = 12 * 3600  # 4,318 windows at the default stride: under MAX_WINDOWS
 FEATURES = 25
+_SUBSYSTEM_OF_FAMILY = {letter: name for name, letter in SUBSYSTEM_FAMILIES.items()}
 
 
-@dataclass(frozen=True)
-class FieldViolation(Exception):
-    field: str
-    description: str
+def satellite_of(request) -> str:
+    """The field, or metadata["satellite_id"] in the original submission shape."""
+    return request.satellite_id or request.metadata.get("satellite_id", "")
+
+
+def window_settings(request) -> tuple[int, int]:
+    """(rows per window, stride): `config` first (the original shape), then the flat fields."""
+    size = request.config.window_size or request.window_size or WINDOW_SIZE
+    stride = request.config.stride or request.stride or STRIDE
+    return size, stride
+
+
+def _size_field(request, prefix: str) -> str:
+    return prefix + ("config.window_size" if request.config.window_size else "window_size")
+
+
+def _data_rows(data, prefix: str) -> tuple[np.ndarray | None, list[tuple[str, str]]]:
+    """`data` as a (rows, 25) array: a list of numbers is the telemetry column (the command columns
+    are zero, as in SMAP's own arrays), a list of lists is whole rows."""
+    values = data.values
+    if all(v.WhichOneof("kind") == "number_value" for v in values):
+        rows = np.zeros((len(values), FEATURES), dtype=np.float32)
+        rows[:, 0] = [v.number_value for v in values]
+        return rows, []
+    rows = []
+    for i, v in enumerate(values):
+        if v.WhichOneof("kind") != "list_value":
+            return None, [(f"{prefix}data[{i}]", "must be a number (one channel's values) or a list of 25 numbers "
+                                                 "(rows); the whole array must use one form")]
+        row = v.list_value.values
+        if len(row) != FEATURES or any(x.WhichOneof("kind") != "number_value" for x in row):
+            return None, [(f"{prefix}data[{i}]", f"a row must be {FEATURES} numbers, got {len(row)} items")]
+        rows.append([x.number_value for x in row])
+    return np.asarray(rows, dtype=np.float32).reshape(-1, FEATURES), []
+
+
+def _subsystem_for_data(request) -> int | None:
+    if len(request.subsystems) == 1:
+        return request.subsystems[0]
+    family = request.model_name.removeprefix("SMAP_").split("-")[0]
+    name = _SUBSYSTEM_OF_FAMILY.get(family)
+    return SUBSYSTEM_BY_NAME[name] if name else None
 
 
 def validate_submission(request, prefix: str = "") -> None:
-    """Raises FieldViolation naming the first bad field."""
-    if not request.satellite_id:
-        raise FieldViolation(prefix + "satellite_id", "is required")
-    for i, subsystem in enumerate(request.subsystems):
-        if subsystem not in SUBSYSTEMS:
-            raise FieldViolation(f"{prefix}subsystems[{i}]", "must be a known subsystem")
-    if request.model_name and len(request.subsystems) != 1:
-        raise FieldViolation(prefix + "model_name", "can only be set with exactly one subsystem")
-    size = request.window_size or WINDOW_SIZE
-    if size != WINDOW_SIZE:
-        raise FieldViolation(prefix + "window_size", f"the models take {WINDOW_SIZE} rows")
-    if request.stride and not 1 <= request.stride <= size:
-        raise FieldViolation(prefix + "stride", f"must be between 1 and {size}")
+    """Raises InvalidArgument listing every bad field (rules declared in the proto, such as the
+    satellite-id pattern of the field and known subsystems, were checked before this runs)."""
+    bad: list[tuple[str, str]] = []
+    satellite = satellite_of(request)
+    if not satellite:
+        bad.append((prefix + "satellite_id", 'is required (or metadata["satellite_id"])'))
+    elif not is_valid_satellite_id(satellite):
+        bad.append((prefix + 'metadata["satellite_id"]', f"must match {SATELLITE_ID_PATTERN.pattern}"))
+    sources = [name for name, given in (("data", request.HasField("data")), ("windows", bool(request.windows)),
+                                        ("start_time", request.HasField("start_time"))) if given]
+    if len(sources) > 1:
+        bad.append((prefix + sources[1],
+                    f"give one of data, windows or start_time/end_time, not {' and '.join(sources)}"))
+    if request.HasField("data"):
+        bad += _check_data(request, prefix)
+    elif request.model_name and len(request.subsystems) != 1:
+        bad.append((prefix + "model_name", "can only be set with exactly one subsystem"))
     for i, window in enumerate(request.windows):
         rows = len(window.sample_times)
         if window.feature_count != FEATURES:
-            raise FieldViolation(f"{prefix}windows[{i}].feature_count", f"must be {FEATURES}")
-        if rows < WINDOW_SIZE or len(window.values) != rows * FEATURES:
-            raise FieldViolation(f"{prefix}windows[{i}].values",
-                                 f"expected at least {WINDOW_SIZE} rows of {FEATURES} values, one per sample_time")
-        if not np.isfinite(np.asarray(window.values, dtype=np.float32)).all():
-            raise FieldViolation(f"{prefix}windows[{i}].values", "must not contain NaN or infinity")
+            bad.append((f"{prefix}windows[{i}].feature_count", f"must be {FEATURES}"))
+        elif rows < WINDOW_SIZE or len(window.values) != rows * FEATURES:
+            bad.append((f"{prefix}windows[{i}].values",
+                        f"expected at least {WINDOW_SIZE} rows of {FEATURES} values, one per sample_time"))
+        elif not np.isfinite(np.asarray(window.values, dtype=np.float32)).all():
+            bad.append((f"{prefix}windows[{i}].values", "must not contain NaN or infinity"))
         if window.subsystem not in SUBSYSTEMS:
-            raise FieldViolation(f"{prefix}windows[{i}].subsystem", "must be a known subsystem")
-    if not request.windows:
-        if not request.HasField("start_time") or not request.HasField("end_time"):
-            raise FieldViolation(prefix + "start_time", "start_time and end_time are required without inline windows")
-        if request.end_time.ToNanoseconds() <= request.start_time.ToNanoseconds():
-            raise FieldViolation(prefix + "end_time", "must be after start_time")
+            bad.append((f"{prefix}windows[{i}].subsystem", "must be a known subsystem"))
+    if not sources:
+        bad.append((prefix + "start_time", "data, windows, or start_time and end_time are required"))
+    elif request.HasField("start_time"):
+        if not request.HasField("end_time"):
+            bad.append((prefix + "end_time", "is required with start_time"))
+        elif request.end_time.ToNanoseconds() <= request.start_time.ToNanoseconds():
+            bad.append((prefix + "end_time", "must be after start_time"))
+        elif (request.end_time.ToSeconds() - request.start_time.ToSeconds()) > MAX_RANGE_S:
+            bad.append((prefix + "start_time", f"the range covers more than {MAX_WINDOWS} windows; at most "
+                                               f"{MAX_RANGE_S // 3600} hours per job (one row per second)"))
+    size, stride = window_settings(request)
+    if size != WINDOW_SIZE:
+        bad.append((_size_field(request, prefix), f"the models take windows of {WINDOW_SIZE} rows"))
+    if not 1 <= stride <= WINDOW_SIZE:
+        bad.append((prefix + ("config.stride" if request.config.stride else "stride"),
+                    f"must be between 1 and {WINDOW_SIZE}"))
+    if bad:
+        raise InvalidArgument(*bad[0], *bad[1:])
+
+
+def _check_data(request, prefix: str) -> list[tuple[str, str]]:
+    bad = []
+    if not request.model_name:
+        bad.append((prefix + "model_name", "is required with data (the channel's model, e.g. SMAP_A-1)"))
+    elif _subsystem_for_data(request) is None:
+        bad.append((prefix + "subsystems", f"name the one subsystem {request.model_name} scores"))
+    rows, problems = _data_rows(request.data, prefix)
+    bad += problems
+    if rows is not None:
+        model = request.model_name or "the model"
+        if len(rows) < WINDOW_SIZE:
+            bad.append((prefix + "data", f"has {len(rows)} rows; {model} needs at least {WINDOW_SIZE} "
+                                         f"(one window of {WINDOW_SIZE} rows)"))
+        elif len(rows) > MAX_DATA_ROWS:
+            bad.append((prefix + "data", f"has {len(rows)} rows; at most {MAX_DATA_ROWS} per submission"))
+        elif not np.isfinite(rows).all():
+            bad.append((prefix + "data", "must not contain NaN or infinity"))
+    return bad
+
+
+def data_window(request, now_s: float | None = None) -> events_pb2.Window:
+    """The submission's `data` as one long window, one row per second ending now (the original shape
+    carries no times). Call after validate_submission."""
+    rows, _ = _data_rows(request.data, "")
+    end_ns = int((time.time() if now_s is None else now_s) * 1e9)
+    window = events_pb2.Window(satellite_id=satellite_of(request), subsystem=_subsystem_for_data(request),
+                               model_name=request.model_name, start_sequence=0, feature_count=FEATURES,
+                               values=rows.ravel().tolist())
+    for i in range(len(rows)):
+        window.sample_times.add().FromNanoseconds(end_ns - (len(rows) - 1 - i) * 1_000_000_000)
+    return window
 
 
 def cut_windows(source: events_pb2.Window, stride: int) -> list[events_pb2.Window]:

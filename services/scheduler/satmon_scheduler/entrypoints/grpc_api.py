@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from satmon.detection.v1 import events_pb2, job_pb2, scheduling_service_pb2 as pb, scheduling_service_pb2_grpc
-from satmon_core.errors import TransientError
-from satmon_core.grpc_errors import abort_invalid, abort_with, page_size, page_token_errors
+from satmon_core.errors import FailedPrecondition, InvalidArgument, NotFound
 from satmon_core.job_store import JobStore
 from satmon_core.topics import SUBSYSTEMS
 from satmon_core.tracing import carrier
 from satmon_scheduler.adapters.task_queue import TaskQueue
 from satmon_scheduler.adapters.telemetry_source import TelemetrySource
 from satmon_scheduler.domain.jobs import manual_job_id
-from satmon_scheduler.domain.manual import FieldViolation, cut_windows, validate_submission
+from satmon_scheduler.domain.manual import cut_windows, data_window, satellite_of, validate_submission, window_settings
 
 __all__ = ["SchedulingServicer"]
-
-MAX_BATCH = 100
 
 
 class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
@@ -28,87 +24,69 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
         self.telemetry = telemetry
 
     def SubmitInferenceJob(self, request, context):
-        try:
-            validate_submission(request)
-        except FieldViolation as exc:
-            abort_invalid(context, exc.field, exc.description)
-        return pb.SubmitInferenceJobResponse(job=self._submit(request, context))
+        validate_submission(request)
+        return pb.SubmitInferenceJobResponse(job=self._submit(request))
 
     def BatchSubmitInferenceJobs(self, request, context):
-        if not request.requests:
-            abort_invalid(context, "requests", "at least one submission is required")
-        if len(request.requests) > MAX_BATCH:
-            abort_invalid(context, "requests", f"at most {MAX_BATCH} submissions per call")
+        # 1 to 100 submissions: a declared rule. All are checked before any is queued.
         for i, item in enumerate(request.requests):
-            try:
-                validate_submission(item, prefix=f"requests[{i}].")
-            except FieldViolation as exc:
-                abort_invalid(context, exc.field, exc.description)
-        return pb.BatchSubmitInferenceJobsResponse(jobs=[self._submit(r, context) for r in request.requests])
+            validate_submission(item, prefix=f"requests[{i}].")
+        return pb.BatchSubmitInferenceJobsResponse(jobs=[self._submit(r) for r in request.requests])
 
-    def _model_for(self, request, subsystem: int, context) -> str:
-        name = request.model_name or self.store.latest_model(request.satellite_id, SUBSYSTEMS[subsystem])
+    def _model_for(self, request, subsystem: int) -> str:
+        satellite = satellite_of(request)
+        name = request.model_name or self.store.latest_model(satellite, SUBSYSTEMS[subsystem])
         if not name:
-            abort_invalid(context, "model_name", f"no model known for {request.satellite_id}/{SUBSYSTEMS[subsystem]}; "
-                                                 "name one, e.g. SMAP_A-1")
+            raise InvalidArgument("model_name", f"no model known for {satellite}/{SUBSYSTEMS[subsystem]}; "
+                                                "name one, e.g. SMAP_A-1")
         return name
 
-    def _submit(self, request, context) -> job_pb2.InferenceJob:
+    def _windows(self, request) -> list[events_pb2.Window]:
+        """The submission's telemetry cut into model windows (TransientError when the store is away)."""
+        _, stride = window_settings(request)
+        if request.HasField("data"):
+            return cut_windows(data_window(request), stride)
         windows: list[events_pb2.Window] = []
-        try:
-            if request.windows:
-                for source in request.windows:
-                    copy = events_pb2.Window()
-                    copy.CopyFrom(source)
-                    source = copy
-                    source.satellite_id = request.satellite_id
-                    if not source.model_name:
-                        source.model_name = self._model_for(request, source.subsystem, context)
-                    windows += cut_windows(source, request.stride)
-            else:
-                for subsystem in request.subsystems or list(SUBSYSTEMS):
-                    series = self.telemetry.series(request.satellite_id, SUBSYSTEMS[subsystem],
-                                                   self._model_for(request, subsystem, context),
-                                                   request.start_time.ToNanoseconds() / 1e9,
-                                                   request.end_time.ToNanoseconds() / 1e9)
-                    if series is not None:
-                        windows += cut_windows(series, request.stride)
-        except TransientError as exc:
-            abort_with(context, grpc.StatusCode.UNAVAILABLE, "TELEMETRY_STORE_UNAVAILABLE", str(exc))
+        if request.windows:
+            for source in request.windows:
+                window = events_pb2.Window()
+                window.CopyFrom(source)
+                window.satellite_id = satellite_of(request)
+                window.model_name = window.model_name or self._model_for(request, window.subsystem)
+                windows += cut_windows(window, stride)
+            return windows
+        for subsystem in request.subsystems or list(SUBSYSTEMS):
+            series = self.telemetry.series(satellite_of(request), SUBSYSTEMS[subsystem],
+                                           self._model_for(request, subsystem),
+                                           request.start_time.ToNanoseconds() / 1e9,
+                                           request.end_time.ToNanoseconds() / 1e9)
+            if series is not None:
+                windows += cut_windows(series, stride)
+        return windows
+
+    def _submit(self, request) -> job_pb2.InferenceJob:
+        windows = self._windows(request)
         if not windows:
-            abort_with(context, grpc.StatusCode.FAILED_PRECONDITION, "NO_TELEMETRY",
-                       "no complete 30-row window of stored telemetry in the requested range")
+            raise FailedPrecondition("NO_TELEMETRY", "no complete 30-row window of stored telemetry in the requested "
+                                                     "range")
         job_id = manual_job_id()
-        self.store.insert_pending(job_id, request.satellite_id, "manual", metadata=dict(request.metadata))
+        self.store.insert_pending(job_id, satellite_of(request), "manual", metadata=dict(request.metadata))
         now = Timestamp()
         now.GetCurrentTime()
         task = events_pb2.InferenceTask(job_id=job_id, source=job_pb2.JOB_SOURCE_MANUAL, windows=windows,
                                         create_time=now, trace_context=carrier())
-        try:
-            self.queue.send([task])
-        except TransientError as exc:
-            abort_with(context, grpc.StatusCode.UNAVAILABLE, "QUEUE_UNAVAILABLE", str(exc))
+        self.queue.send([task])  # TransientError (QUEUE_UNAVAILABLE) when RabbitMQ does not confirm
         return self.store.get_job(job_id)
 
     def GetInferenceJob(self, request, context):
-        return pb.GetInferenceJobResponse(job=self._job(request.job_id, context))
+        return pb.GetInferenceJobResponse(job=self._job(request.job_id))
 
     def GetInferenceJobResult(self, request, context):
-        job = self._job(request.job_id, context)
-        return pb.GetInferenceJobResultResponse(job=job, subsystem_inferences=job.subsystem_inferences)
+        job = self._job(request.job_id)
+        return pb.GetInferenceJobResultResponse(job=job, window_scores=self.store.window_scores(job.job_id))
 
-    def ListInferenceJobs(self, request, context):
-        size = page_size(context, request.page_size)
-        with page_token_errors(context):
-            jobs, token = self.store.list_jobs(size, request.page_token, request.satellite_id, request.state,
-                                               request.source)
-        return pb.ListInferenceJobsResponse(jobs=jobs, next_page_token=token)
-
-    def _job(self, job_id: str, context) -> job_pb2.InferenceJob:
-        if not job_id:
-            abort_invalid(context, "job_id", "is required")
-        job = self.store.get_job(job_id)
+    def _job(self, job_id: str) -> job_pb2.InferenceJob:
+        job = self.store.get_job(job_id)  # job_id present: a declared rule
         if job is None:
-            abort_with(context, grpc.StatusCode.NOT_FOUND, "JOB_NOT_FOUND", f"job {job_id} does not exist",
-                       {"job_id": job_id})
+            raise NotFound("JOB_NOT_FOUND", f"job {job_id} does not exist", job_id=job_id)
         return job

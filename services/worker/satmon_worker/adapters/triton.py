@@ -18,6 +18,8 @@ from satmon_worker.errors import BadWindow, ModelUnavailable, WorkerError
 
 __all__ = ["TritonScorer"]
 
+UNAVAILABLE = "INFERENCE_SERVER_UNAVAILABLE"
+
 DEADLINE_S = 10.0
 
 
@@ -44,7 +46,7 @@ class TritonScorer:
         except InferenceServerException as exc:
             if "NOT_FOUND" in _status(exc) or "unknown model" in str(exc):
                 raise self._not_served(name, exc) from exc
-            raise TransientError(f"inference server: {exc}") from exc
+            raise TransientError(f"inference server: {exc}", reason=UNAVAILABLE) from exc
         entry = (repo.threshold_from_config(config), metadata.versions[-1], max(config.max_batch_size, 1))
         with self.lock:
             self.models[name] = entry
@@ -61,7 +63,8 @@ class TritonScorer:
             return ModelUnavailable(f"model {name} is not served: {exc.message()}")
         with self.lock:
             self.models.pop(name, None)
-        return TransientError(f"inference server not ready, model {name} unavailable: {exc.message()}")
+        return TransientError(f"inference server not ready, model {name} unavailable: {exc.message()}",
+                              reason=UNAVAILABLE)
 
     def score_many(self, batches: dict[str, np.ndarray]) -> dict[str, ModelScores | WorkerError]:
         futures = {model: self.pool.submit(self.score, model, windows) for model, windows in batches.items()}
@@ -91,7 +94,7 @@ class TritonScorer:
                     raise BadWindow(exc.message()) from exc
                 if "NOT_FOUND" in status:
                     raise self._not_served(model_name, exc) from exc
-                raise TransientError(f"inference server: {exc}") from exc
+                raise TransientError(f"inference server: {exc}", reason=UNAVAILABLE) from exc
             metrics.INFERENCE_SECONDS.labels(model_name).observe(time.perf_counter() - t0)
             recon.append(response.as_numpy(repo.RECONSTRUCTION_NAME))
             scores.append(response.as_numpy(repo.SCORE_NAME))

@@ -25,7 +25,8 @@ def process_batch(payload: bytes, scorer: Scorer, store, publisher) -> int:
     if not todo:
         return 0
     span_tracer = tracer("satmon.worker")
-    outputs, records = score_tasks(todo, scorer)
+    scored = score_tasks(todo, scorer)
+    outputs, records = scored.outputs, scored.records
     messages = []
     for task, results in outputs:
         with span_tracer.start_as_current_span("inference.score", context=context_from_carrier(dict(task.trace_context)),

@@ -11,13 +11,13 @@ from typing import Protocol
 
 import numpy as np
 
-from satmon.detection.v1 import events_pb2
+from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.job_store import SOURCE_NAMES, JobRecord, SubsystemRow
 from satmon_core.topics import SUBSYSTEMS
 from satmon_detection.scoring import summarise, window_is_anomalous
 from satmon_worker.errors import BadWindow, WorkerError
 
-__all__ = ["Scorer", "ModelScores", "score_tasks", "window_array"]
+__all__ = ["Scorer", "ModelScores", "ScoredTasks", "score_tasks", "window_array"]
 
 
 @dataclass(frozen=True)
@@ -50,24 +50,30 @@ def _dt(ts) -> datetime:
     return ts.ToDatetime(tzinfo=timezone.utc)
 
 
-def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer
-                ) -> tuple[list[tuple[events_pb2.InferenceTask, list[events_pb2.InferenceResult]]], list[JobRecord]]:
-    """Scores every window, batching per model. Returns results per task and one JobRecord per task."""
+@dataclass(frozen=True)
+class ScoredTasks:
+    outputs: list[tuple[events_pb2.InferenceTask, list[events_pb2.InferenceResult]]]  # results per task
+    records: list[JobRecord]                                                          # one per task
+    errors: dict[str, WorkerError]                                                    # job_id -> why it failed
+
+
+def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> ScoredTasks:
+    """Scores every window, batching per model."""
     by_model: dict[str, list[tuple[int, int, np.ndarray]]] = defaultdict(list)
-    errors: dict[int, str] = {}
+    errors: dict[int, WorkerError] = {}
     for t_index, task in enumerate(tasks):
         for w_index, window in enumerate(task.windows):
             try:
                 by_model[window.model_name].append((t_index, w_index, window_array(window)))
             except BadWindow as exc:
-                errors[t_index] = str(exc)
+                errors[t_index] = exc
     scored: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, float, str, float]] = {}
     scored_models = scorer.score_many({model: np.stack([a for _, _, a in items]) for model, items in by_model.items()})
     for model, items in by_model.items():
         result = scored_models[model]
         if isinstance(result, WorkerError):
             for t_index, _, _ in items:
-                errors[t_index] = str(result)
+                errors[t_index] = result
             continue
         per_window_ms = result.elapsed_ms / len(items)
         for i, (t_index, w_index, _) in enumerate(items):
@@ -97,14 +103,16 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer
         outputs.append((task, results))
         failed = t_index in errors
         subsystem_rows = tuple(_aggregate(name, rs) for name, rs in sorted(rows.items()))
+        windows = tuple(_aggregate(name, [r]) for name, rs in sorted(rows.items()) for r in rs) \
+            if task.source == job_pb2.JOB_SOURCE_MANUAL else ()
         satellite = task.windows[0].satellite_id if task.windows else ""
         records.append(JobRecord(job_id=task.job_id, satellite_id=satellite, source=SOURCE_NAMES[task.source],
                                  trigger_reason=task.trigger_reason, status="failed" if failed else "completed",
-                                 error_message=errors.get(t_index, ""), rows=subsystem_rows,
+                                 error_message=str(errors.get(t_index, "")), rows=subsystem_rows, windows=windows,
                                  # Stream jobs are first recorded here: created_at is the dispatch time.
                                  created_at=task.create_time.ToDatetime(tzinfo=timezone.utc)
                                  if task.HasField("create_time") else None))
-    return outputs, records
+    return ScoredTasks(outputs, records, {tasks[i].job_id: error for i, error in errors.items()})
 
 
 def _aggregate(subsystem: str, results: list[events_pb2.InferenceResult]) -> SubsystemRow:

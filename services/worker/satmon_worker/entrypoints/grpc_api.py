@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import grpc
-
 from satmon.detection.v1 import events_pb2, inference_service_pb2, inference_service_pb2_grpc, job_pb2
-from satmon_core.errors import TransientError
-from satmon_core.grpc_errors import abort_invalid, abort_with
+from satmon_core.errors import InvalidArgument, NotFound
+from satmon_detection.windows import WINDOW_SIZE
 from satmon_worker.domain.scoring import score_tasks
+from satmon_worker.errors import ModelUnavailable
 
 __all__ = ["InferenceServicer"]
+
+FEATURES = 25
 
 
 class InferenceServicer(inference_service_pb2_grpc.InferenceServiceServicer):
@@ -17,24 +18,18 @@ class InferenceServicer(inference_service_pb2_grpc.InferenceServiceServicer):
         self.scorer_factory = scorer_factory
 
     def ScoreWindow(self, request, context):
-        window = request.window
-        if not request.HasField("window"):
-            abort_invalid(context, "window", "a window is required")
+        window = request.window  # present: a declared rule
         if not window.model_name:
-            abort_invalid(context, "window.model_name", "a model name such as SMAP_A-1 is required")
-        if window.feature_count != 25:
-            abort_invalid(context, "window.feature_count", "must be 25")
-        if len(window.sample_times) != 30 or len(window.values) != 30 * 25:
-            abort_invalid(context, "window.values", "expected 30 rows (sample_times) of 25 values")
+            raise InvalidArgument("window.model_name", "a model name such as SMAP_A-1 is required")
+        if window.feature_count != FEATURES:
+            raise InvalidArgument("window.feature_count", f"must be {FEATURES}")
+        if len(window.sample_times) != WINDOW_SIZE or len(window.values) != WINDOW_SIZE * FEATURES:
+            raise InvalidArgument("window.values", f"expected {WINDOW_SIZE} rows (sample_times) of {FEATURES} values")
         task = events_pb2.InferenceTask(job_id="adhoc", source=job_pb2.JOB_SOURCE_MANUAL, windows=[window])
-        try:
-            outputs, records = score_tasks([task], self.scorer_factory())
-        except TransientError as exc:
-            abort_with(context, grpc.StatusCode.UNAVAILABLE, "INFERENCE_SERVER_UNAVAILABLE", str(exc))
-        if records[0].status == "failed":
-            message = records[0].error_message
-            if "not served" in message or "unknown model" in message:
-                abort_with(context, grpc.StatusCode.NOT_FOUND, "MODEL_NOT_FOUND", message,
-                           {"model_name": window.model_name})
-            abort_invalid(context, "window.values", message)
-        return inference_service_pb2.ScoreWindowResponse(result=outputs[0][1][0])
+        scored = score_tasks([task], self.scorer_factory())  # TransientError: UNAVAILABLE
+        error = scored.errors.get(task.job_id)
+        if isinstance(error, ModelUnavailable):
+            raise NotFound("MODEL_NOT_FOUND", str(error), model_name=window.model_name)
+        if error is not None:
+            raise InvalidArgument("window.values", str(error))
+        return inference_service_pb2.ScoreWindowResponse(result=scored.outputs[0][1][0])

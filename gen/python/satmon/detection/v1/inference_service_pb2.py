@@ -22,12 +22,13 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from satmon.detection.v1 import events_pb2 as satmon_dot_detection_dot_v1_dot_events__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+satmon/detection/v1/inference_service.proto\x12\x13satmon.detection.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a satmon/detection/v1/events.proto\"G\n\x12ScoreWindowRequest\x12\x31\n\x06window\x18\x01 \x01(\x0b\x32\x1b.satmon.detection.v1.WindowB\x04\xe2\x41\x01\x02\"K\n\x13ScoreWindowResponse\x12\x34\n\x06result\x18\x01 \x01(\x0b\x32$.satmon.detection.v1.InferenceResult2\x92\x01\n\x10InferenceService\x12~\n\x0bScoreWindow\x12\'.satmon.detection.v1.ScoreWindowRequest\x1a(.satmon.detection.v1.ScoreWindowResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x11/v1/windows:score:\x01*b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+satmon/detection/v1/inference_service.proto\x12\x13satmon.detection.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a satmon/detection/v1/events.proto\"M\n\x12ScoreWindowRequest\x12\x37\n\x06window\x18\x01 \x01(\x0b\x32\x1b.satmon.detection.v1.WindowB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"K\n\x13ScoreWindowResponse\x12\x34\n\x06result\x18\x01 \x01(\x0b\x32$.satmon.detection.v1.InferenceResult2\x92\x01\n\x10InferenceService\x12~\n\x0bScoreWindow\x12\'.satmon.detection.v1.ScoreWindowRequest\x1a(.satmon.detection.v1.ScoreWindowResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x11/v1/windows:score:\x01*b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,13 +36,13 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'satmon.detection.v1.inferen
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SCOREWINDOWREQUEST'].fields_by_name['window']._loaded_options = None
-  _globals['_SCOREWINDOWREQUEST'].fields_by_name['window']._serialized_options = b'\342A\001\002'
+  _globals['_SCOREWINDOWREQUEST'].fields_by_name['window']._serialized_options = b'\342A\001\002\272H\003\310\001\001'
   _globals['_INFERENCESERVICE'].methods_by_name['ScoreWindow']._loaded_options = None
   _globals['_INFERENCESERVICE'].methods_by_name['ScoreWindow']._serialized_options = b'\202\323\344\223\002\026\"\021/v1/windows:score:\001*'
-  _globals['_SCOREWINDOWREQUEST']._serialized_start=165
-  _globals['_SCOREWINDOWREQUEST']._serialized_end=236
-  _globals['_SCOREWINDOWRESPONSE']._serialized_start=238
-  _globals['_SCOREWINDOWRESPONSE']._serialized_end=313
-  _globals['_INFERENCESERVICE']._serialized_start=316
-  _globals['_INFERENCESERVICE']._serialized_end=462
+  _globals['_SCOREWINDOWREQUEST']._serialized_start=194
+  _globals['_SCOREWINDOWREQUEST']._serialized_end=271
+  _globals['_SCOREWINDOWRESPONSE']._serialized_start=273
+  _globals['_SCOREWINDOWRESPONSE']._serialized_end=348
+  _globals['_INFERENCESERVICE']._serialized_start=351
+  _globals['_INFERENCESERVICE']._serialized_end=497
 # @@protoc_insertion_point(module_scope)

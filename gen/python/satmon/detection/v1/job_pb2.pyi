@@ -70,6 +70,28 @@ class SubsystemInference(_message.Message):
     window_end_time: _timestamp_pb2.Timestamp
     def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., anomaly_detected: _Optional[bool] = ..., anomaly_score: _Optional[float] = ..., inference_time_ms: _Optional[float] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
+class WindowScore(_message.Message):
+    __slots__ = ("subsystem", "model_name", "start_sequence", "window_start_time", "window_end_time", "anomaly_score", "max_score", "threshold", "anomaly_detected")
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
+    START_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_START_TIME_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_END_TIME_FIELD_NUMBER: _ClassVar[int]
+    ANOMALY_SCORE_FIELD_NUMBER: _ClassVar[int]
+    MAX_SCORE_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    ANOMALY_DETECTED_FIELD_NUMBER: _ClassVar[int]
+    subsystem: _telemetry_pb2.Subsystem
+    model_name: str
+    start_sequence: int
+    window_start_time: _timestamp_pb2.Timestamp
+    window_end_time: _timestamp_pb2.Timestamp
+    anomaly_score: float
+    max_score: float
+    threshold: float
+    anomaly_detected: bool
+    def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anomaly_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., anomaly_detected: _Optional[bool] = ...) -> None: ...
+
 class InferenceJob(_message.Message):
     __slots__ = ("job_id", "satellite_id", "source", "trigger_reason", "state", "create_time", "complete_time", "error_message", "subsystem_inferences")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]

@@ -1,7 +1,9 @@
 import datetime
 
+from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from satmon.detection.v1 import events_pb2 as _events_pb2
 from satmon.detection.v1 import job_pb2 as _job_pb2
@@ -15,7 +17,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class SubmitInferenceJobRequest(_message.Message):
-    __slots__ = ("satellite_id", "subsystems", "model_name", "windows", "start_time", "end_time", "window_size", "stride", "metadata")
+    __slots__ = ("satellite_id", "subsystems", "model_name", "windows", "start_time", "end_time", "window_size", "stride", "metadata", "data", "config")
     class MetadataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -32,6 +34,8 @@ class SubmitInferenceJobRequest(_message.Message):
     WINDOW_SIZE_FIELD_NUMBER: _ClassVar[int]
     STRIDE_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
     subsystems: _containers.RepeatedScalarFieldContainer[_telemetry_pb2.Subsystem]
     model_name: str
@@ -41,7 +45,17 @@ class SubmitInferenceJobRequest(_message.Message):
     window_size: int
     stride: int
     metadata: _containers.ScalarMap[str, str]
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystems: _Optional[_Iterable[_Union[_telemetry_pb2.Subsystem, str]]] = ..., model_name: _Optional[str] = ..., windows: _Optional[_Iterable[_Union[_events_pb2.Window, _Mapping]]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_size: _Optional[int] = ..., stride: _Optional[int] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    data: _struct_pb2.ListValue
+    config: JobConfig
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystems: _Optional[_Iterable[_Union[_telemetry_pb2.Subsystem, str]]] = ..., model_name: _Optional[str] = ..., windows: _Optional[_Iterable[_Union[_events_pb2.Window, _Mapping]]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_size: _Optional[int] = ..., stride: _Optional[int] = ..., metadata: _Optional[_Mapping[str, str]] = ..., data: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., config: _Optional[_Union[JobConfig, _Mapping]] = ...) -> None: ...
+
+class JobConfig(_message.Message):
+    __slots__ = ("window_size", "stride")
+    WINDOW_SIZE_FIELD_NUMBER: _ClassVar[int]
+    STRIDE_FIELD_NUMBER: _ClassVar[int]
+    window_size: int
+    stride: int
+    def __init__(self, window_size: _Optional[int] = ..., stride: _Optional[int] = ...) -> None: ...
 
 class SubmitInferenceJobResponse(_message.Message):
     __slots__ = ("job",)
@@ -80,31 +94,9 @@ class GetInferenceJobResultRequest(_message.Message):
     def __init__(self, job_id: _Optional[str] = ...) -> None: ...
 
 class GetInferenceJobResultResponse(_message.Message):
-    __slots__ = ("job", "subsystem_inferences")
+    __slots__ = ("job", "window_scores")
     JOB_FIELD_NUMBER: _ClassVar[int]
-    SUBSYSTEM_INFERENCES_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_SCORES_FIELD_NUMBER: _ClassVar[int]
     job: _job_pb2.InferenceJob
-    subsystem_inferences: _containers.RepeatedCompositeFieldContainer[_job_pb2.SubsystemInference]
-    def __init__(self, job: _Optional[_Union[_job_pb2.InferenceJob, _Mapping]] = ..., subsystem_inferences: _Optional[_Iterable[_Union[_job_pb2.SubsystemInference, _Mapping]]] = ...) -> None: ...
-
-class ListInferenceJobsRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "satellite_id", "state", "source")
-    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
-    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
-    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
-    STATE_FIELD_NUMBER: _ClassVar[int]
-    SOURCE_FIELD_NUMBER: _ClassVar[int]
-    page_size: int
-    page_token: str
-    satellite_id: str
-    state: _job_pb2.JobState
-    source: _job_pb2.JobSource
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_job_pb2.JobState, str]] = ..., source: _Optional[_Union[_job_pb2.JobSource, str]] = ...) -> None: ...
-
-class ListInferenceJobsResponse(_message.Message):
-    __slots__ = ("jobs", "next_page_token")
-    JOBS_FIELD_NUMBER: _ClassVar[int]
-    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
-    jobs: _containers.RepeatedCompositeFieldContainer[_job_pb2.InferenceJob]
-    next_page_token: str
-    def __init__(self, jobs: _Optional[_Iterable[_Union[_job_pb2.InferenceJob, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+    window_scores: _containers.RepeatedCompositeFieldContainer[_job_pb2.WindowScore]
+    def __init__(self, job: _Optional[_Union[_job_pb2.InferenceJob, _Mapping]] = ..., window_scores: _Optional[_Iterable[_Union[_job_pb2.WindowScore, _Mapping]]] = ...) -> None: ...

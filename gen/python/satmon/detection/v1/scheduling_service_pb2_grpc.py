@@ -56,11 +56,6 @@ class SchedulingServiceStub:
                 request_serializer=satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.GetInferenceJobResultRequest.SerializeToString,
                 response_deserializer=satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.GetInferenceJobResultResponse.FromString,
                 _registered_method=True)
-        self.ListInferenceJobs = channel.unary_unary(
-                '/satmon.detection.v1.SchedulingService/ListInferenceJobs',
-                request_serializer=satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.ListInferenceJobsRequest.SerializeToString,
-                response_deserializer=satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.ListInferenceJobsResponse.FromString,
-                _registered_method=True)
 
 
 class SchedulingServiceServicer:
@@ -96,13 +91,6 @@ class SchedulingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListInferenceJobs(self, request, context):
-        """Lists jobs, newest first. INVALID_ARGUMENT for a negative page_size.
-        """
-        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
-        context.set_details('Method not implemented!')
-        raise NotImplementedError('Method not implemented!')
-
 
 def add_SchedulingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -125,11 +113,6 @@ def add_SchedulingServiceServicer_to_server(servicer, server):
                     servicer.GetInferenceJobResult,
                     request_deserializer=satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.GetInferenceJobResultRequest.FromString,
                     response_serializer=satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.GetInferenceJobResultResponse.SerializeToString,
-            ),
-            'ListInferenceJobs': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListInferenceJobs,
-                    request_deserializer=satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.ListInferenceJobsRequest.FromString,
-                    response_serializer=satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.ListInferenceJobsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -242,33 +225,6 @@ class SchedulingService:
             '/satmon.detection.v1.SchedulingService/GetInferenceJobResult',
             satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.GetInferenceJobResultRequest.SerializeToString,
             satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.GetInferenceJobResultResponse.FromString,
-            options,
-            channel_credentials,
-            insecure,
-            call_credentials,
-            compression,
-            wait_for_ready,
-            timeout,
-            metadata,
-            _registered_method=True)
-
-    @staticmethod
-    def ListInferenceJobs(request,
-            target,
-            options=(),
-            channel_credentials=None,
-            call_credentials=None,
-            insecure=False,
-            compression=None,
-            wait_for_ready=None,
-            timeout=None,
-            metadata=None):
-        return grpc.experimental.unary_unary(
-            request,
-            target,
-            '/satmon.detection.v1.SchedulingService/ListInferenceJobs',
-            satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.ListInferenceJobsRequest.SerializeToString,
-            satmon_dot_detection_dot_v1_dot_scheduling__service__pb2.ListInferenceJobsResponse.FromString,
             options,
             channel_credentials,
             insecure,

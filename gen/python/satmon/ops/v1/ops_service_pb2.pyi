@@ -1,5 +1,6 @@
 import datetime
 
+from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
@@ -88,14 +89,16 @@ class CompareTrendsRequest(_message.Message):
     def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
 
 class CompareTrendsResponse(_message.Message):
-    __slots__ = ("raw", "prediction", "anomaly_score")
+    __slots__ = ("raw", "prediction", "anomaly_score", "threshold")
     RAW_FIELD_NUMBER: _ClassVar[int]
     PREDICTION_FIELD_NUMBER: _ClassVar[int]
     ANOMALY_SCORE_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     raw: _containers.RepeatedCompositeFieldContainer[TrendSeries]
     prediction: _containers.RepeatedCompositeFieldContainer[TrendSeries]
     anomaly_score: TrendSeries
-    def __init__(self, raw: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ..., prediction: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ..., anomaly_score: _Optional[_Union[TrendSeries, _Mapping]] = ...) -> None: ...
+    threshold: float
+    def __init__(self, raw: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ..., prediction: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ..., anomaly_score: _Optional[_Union[TrendSeries, _Mapping]] = ..., threshold: _Optional[float] = ...) -> None: ...
 
 class ListMetricsRequest(_message.Message):
     __slots__ = ()
@@ -180,7 +183,7 @@ class SubsystemStats(_message.Message):
     def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., inference_count: _Optional[int] = ..., anomaly_rate: _Optional[float] = ..., mean_score: _Optional[float] = ...) -> None: ...
 
 class GetJobStatsResponse(_message.Message):
-    __slots__ = ("total_jobs", "completed_jobs", "failed_jobs", "processing_jobs", "success_rate", "jobs_per_hour", "subsystem_stats")
+    __slots__ = ("total_jobs", "completed_jobs", "failed_jobs", "processing_jobs", "success_rate", "jobs_per_hour", "subsystem_stats", "period_start", "period_end")
     TOTAL_JOBS_FIELD_NUMBER: _ClassVar[int]
     COMPLETED_JOBS_FIELD_NUMBER: _ClassVar[int]
     FAILED_JOBS_FIELD_NUMBER: _ClassVar[int]
@@ -188,6 +191,8 @@ class GetJobStatsResponse(_message.Message):
     SUCCESS_RATE_FIELD_NUMBER: _ClassVar[int]
     JOBS_PER_HOUR_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_STATS_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_START_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_FIELD_NUMBER: _ClassVar[int]
     total_jobs: int
     completed_jobs: int
     failed_jobs: int
@@ -195,7 +200,9 @@ class GetJobStatsResponse(_message.Message):
     success_rate: float
     jobs_per_hour: float
     subsystem_stats: _containers.RepeatedCompositeFieldContainer[SubsystemStats]
-    def __init__(self, total_jobs: _Optional[int] = ..., completed_jobs: _Optional[int] = ..., failed_jobs: _Optional[int] = ..., processing_jobs: _Optional[int] = ..., success_rate: _Optional[float] = ..., jobs_per_hour: _Optional[float] = ..., subsystem_stats: _Optional[_Iterable[_Union[SubsystemStats, _Mapping]]] = ...) -> None: ...
+    period_start: _timestamp_pb2.Timestamp
+    period_end: _timestamp_pb2.Timestamp
+    def __init__(self, total_jobs: _Optional[int] = ..., completed_jobs: _Optional[int] = ..., failed_jobs: _Optional[int] = ..., processing_jobs: _Optional[int] = ..., success_rate: _Optional[float] = ..., jobs_per_hour: _Optional[float] = ..., subsystem_stats: _Optional[_Iterable[_Union[SubsystemStats, _Mapping]]] = ..., period_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., period_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GetDetectionQualityRequest(_message.Message):
     __slots__ = ("satellite_id",)
@@ -250,16 +257,18 @@ class SearchResultsResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[_job_pb2.SubsystemInference, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ListAlertsRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "satellite_id", "state")
+    __slots__ = ("page_size", "page_token", "satellite_id", "state", "subsystem")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     satellite_id: str
     state: _alert_pb2.AlertState
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ...) -> None: ...
+    subsystem: _telemetry_pb2.Subsystem
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ...) -> None: ...
 
 class ListAlertsResponse(_message.Message):
     __slots__ = ("alerts", "next_page_token")

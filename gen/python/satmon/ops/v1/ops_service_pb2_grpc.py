@@ -150,7 +150,8 @@ class OpsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListJobs(self, request, context):
-        """Inference jobs with filters and pagination.
+        """Inference jobs of every source (stream, rule, manual), newest first, with filters and
+        pagination: the one job listing (SchedulingService submits and reads single jobs).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

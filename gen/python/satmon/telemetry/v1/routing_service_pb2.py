@@ -22,12 +22,13 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from satmon.telemetry.v1 import events_pb2 as satmon_dot_telemetry_dot_v1_dot_events__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)satmon/telemetry/v1/routing_service.proto\x12\x13satmon.telemetry.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a satmon/telemetry/v1/events.proto\"U\n\x16IngestTelemetryRequest\x12;\n\x07records\x18\x01 \x03(\x0b\x32$.satmon.telemetry.v1.TelemetryRecordB\x04\xe2\x41\x01\x02\"1\n\x17IngestTelemetryResponse\x12\x16\n\x0e\x61\x63\x63\x65pted_count\x18\x01 \x01(\r\"\x18\n\x16GetRoutingStatsRequest\"m\n\x17GetRoutingStatsResponse\x12\x18\n\x10records_consumed\x18\x01 \x01(\x04\x12\x19\n\x11samples_published\x18\x02 \x01(\x04\x12\x1d\n\x15records_dead_lettered\x18\x03 \x01(\x04\x32\xaa\x02\n\x0eRoutingService\x12\x8d\x01\n\x0fIngestTelemetry\x12+.satmon.telemetry.v1.IngestTelemetryRequest\x1a,.satmon.telemetry.v1.IngestTelemetryResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/v1/telemetry:ingest:\x01*\x12\x87\x01\n\x0fGetRoutingStats\x12+.satmon.telemetry.v1.GetRoutingStatsRequest\x1a,.satmon.telemetry.v1.GetRoutingStatsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/routing/statsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)satmon/telemetry/v1/routing_service.proto\x12\x13satmon.telemetry.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a satmon/telemetry/v1/events.proto\"`\n\x16IngestTelemetryRequest\x12\x46\n\x07records\x18\x01 \x03(\x0b\x32$.satmon.telemetry.v1.TelemetryRecordB\x0f\xe2\x41\x01\x02\xbaH\x08\x92\x01\x05\x08\x01\x10\x90N\"1\n\x17IngestTelemetryResponse\x12\x16\n\x0e\x61\x63\x63\x65pted_count\x18\x01 \x01(\r\"\x18\n\x16GetRoutingStatsRequest\"m\n\x17GetRoutingStatsResponse\x12\x18\n\x10records_consumed\x18\x01 \x01(\x04\x12\x19\n\x11samples_published\x18\x02 \x01(\x04\x12\x1d\n\x15records_dead_lettered\x18\x03 \x01(\x04\x32\xaa\x02\n\x0eRoutingService\x12\x8d\x01\n\x0fIngestTelemetry\x12+.satmon.telemetry.v1.IngestTelemetryRequest\x1a,.satmon.telemetry.v1.IngestTelemetryResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/v1/telemetry:ingest:\x01*\x12\x87\x01\n\x0fGetRoutingStats\x12+.satmon.telemetry.v1.GetRoutingStatsRequest\x1a,.satmon.telemetry.v1.GetRoutingStatsResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/routing/statsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,19 +36,19 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'satmon.telemetry.v1.routing
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_INGESTTELEMETRYREQUEST'].fields_by_name['records']._loaded_options = None
-  _globals['_INGESTTELEMETRYREQUEST'].fields_by_name['records']._serialized_options = b'\342A\001\002'
+  _globals['_INGESTTELEMETRYREQUEST'].fields_by_name['records']._serialized_options = b'\342A\001\002\272H\010\222\001\005\010\001\020\220N'
   _globals['_ROUTINGSERVICE'].methods_by_name['IngestTelemetry']._loaded_options = None
   _globals['_ROUTINGSERVICE'].methods_by_name['IngestTelemetry']._serialized_options = b'\202\323\344\223\002\031\"\024/v1/telemetry:ingest:\001*'
   _globals['_ROUTINGSERVICE'].methods_by_name['GetRoutingStats']._loaded_options = None
   _globals['_ROUTINGSERVICE'].methods_by_name['GetRoutingStats']._serialized_options = b'\202\323\344\223\002\023\022\021/v1/routing/stats'
-  _globals['_INGESTTELEMETRYREQUEST']._serialized_start=163
-  _globals['_INGESTTELEMETRYREQUEST']._serialized_end=248
-  _globals['_INGESTTELEMETRYRESPONSE']._serialized_start=250
-  _globals['_INGESTTELEMETRYRESPONSE']._serialized_end=299
-  _globals['_GETROUTINGSTATSREQUEST']._serialized_start=301
-  _globals['_GETROUTINGSTATSREQUEST']._serialized_end=325
-  _globals['_GETROUTINGSTATSRESPONSE']._serialized_start=327
-  _globals['_GETROUTINGSTATSRESPONSE']._serialized_end=436
-  _globals['_ROUTINGSERVICE']._serialized_start=439
-  _globals['_ROUTINGSERVICE']._serialized_end=737
+  _globals['_INGESTTELEMETRYREQUEST']._serialized_start=192
+  _globals['_INGESTTELEMETRYREQUEST']._serialized_end=288
+  _globals['_INGESTTELEMETRYRESPONSE']._serialized_start=290
+  _globals['_INGESTTELEMETRYRESPONSE']._serialized_end=339
+  _globals['_GETROUTINGSTATSREQUEST']._serialized_start=341
+  _globals['_GETROUTINGSTATSREQUEST']._serialized_end=365
+  _globals['_GETROUTINGSTATSRESPONSE']._serialized_start=367
+  _globals['_GETROUTINGSTATSRESPONSE']._serialized_end=476
+  _globals['_ROUTINGSERVICE']._serialized_start=479
+  _globals['_ROUTINGSERVICE']._serialized_end=777
 # @@protoc_insertion_point(module_scope)

@@ -4,6 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb";
 import type { InferenceResult, Window } from "./events_pb";
@@ -14,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/detection/v1/inference_service.proto.
  */
 export const file_satmon_detection_v1_inference_service: GenFile = /*@__PURE__*/
-  fileDesc("CitzYXRtb24vZGV0ZWN0aW9uL3YxL2luZmVyZW5jZV9zZXJ2aWNlLnByb3RvEhNzYXRtb24uZGV0ZWN0aW9uLnYxIkcKElNjb3JlV2luZG93UmVxdWVzdBIxCgZ3aW5kb3cYASABKAsyGy5zYXRtb24uZGV0ZWN0aW9uLnYxLldpbmRvd0IE4kEBAiJLChNTY29yZVdpbmRvd1Jlc3BvbnNlEjQKBnJlc3VsdBgBIAEoCzIkLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlUmVzdWx0MpIBChBJbmZlcmVuY2VTZXJ2aWNlEn4KC1Njb3JlV2luZG93Eicuc2F0bW9uLmRldGVjdGlvbi52MS5TY29yZVdpbmRvd1JlcXVlc3QaKC5zYXRtb24uZGV0ZWN0aW9uLnYxLlNjb3JlV2luZG93UmVzcG9uc2UiHILT5JMCFiIRL3YxL3dpbmRvd3M6c2NvcmU6ASpiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_satmon_detection_v1_events]);
+  fileDesc("CitzYXRtb24vZGV0ZWN0aW9uL3YxL2luZmVyZW5jZV9zZXJ2aWNlLnByb3RvEhNzYXRtb24uZGV0ZWN0aW9uLnYxIk0KElNjb3JlV2luZG93UmVxdWVzdBI3CgZ3aW5kb3cYASABKAsyGy5zYXRtb24uZGV0ZWN0aW9uLnYxLldpbmRvd0IK4kEBArpIA8gBASJLChNTY29yZVdpbmRvd1Jlc3BvbnNlEjQKBnJlc3VsdBgBIAEoCzIkLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlUmVzdWx0MpIBChBJbmZlcmVuY2VTZXJ2aWNlEn4KC1Njb3JlV2luZG93Eicuc2F0bW9uLmRldGVjdGlvbi52MS5TY29yZVdpbmRvd1JlcXVlc3QaKC5zYXRtb24uZGV0ZWN0aW9uLnYxLlNjb3JlV2luZG93UmVzcG9uc2UiHILT5JMCFiIRL3YxL3dpbmRvd3M6c2NvcmU6ASpiBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_google_api_field_behavior, file_satmon_detection_v1_events]);
 
 /**
  * ScoreWindowRequest carries the window to score.

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/detection/v1/job.proto.
  */
 export const file_satmon_detection_v1_job: GenFile = /*@__PURE__*/
-  fileDesc("Ch1zYXRtb24vZGV0ZWN0aW9uL3YxL2pvYi5wcm90bxITc2F0bW9uLmRldGVjdGlvbi52MSLBAgoSU3Vic3lzdGVtSW5mZXJlbmNlEjEKCXN1YnN5c3RlbRgBIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYAiABKAkSLAoFc3RhdGUYAyABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlEhgKEGFub21hbHlfZGV0ZWN0ZWQYBCABKAgSFQoNYW5vbWFseV9zY29yZRgFIAEoARIZChFpbmZlcmVuY2VfdGltZV9tcxgGIAEoARI1ChF3aW5kb3dfc3RhcnRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoPd2luZG93X2VuZF90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKQAwoMSW5mZXJlbmNlSm9iEhQKBmpvYl9pZBgBIAEoCUIE4kEBAxIUCgxzYXRlbGxpdGVfaWQYAiABKAkSLgoGc291cmNlGAMgASgOMh4uc2F0bW9uLmRldGVjdGlvbi52MS5Kb2JTb3VyY2USFgoOdHJpZ2dlcl9yZWFzb24YBCABKAkSMgoFc3RhdGUYBSABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI3Cg1jb21wbGV0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIbCg1lcnJvcl9tZXNzYWdlGAggASgJQgTiQQEDEksKFHN1YnN5c3RlbV9pbmZlcmVuY2VzGAkgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2VCBOJBAQMqkAEKCUpvYlNvdXJjZRIaChZKT0JfU09VUkNFX1VOU1BFQ0lGSUVEEAASFQoRSk9CX1NPVVJDRV9TVFJFQU0QARITCg9KT0JfU09VUkNFX1JVTEUQAhIVChFKT0JfU09VUkNFX01BTlVBTBADEgoKBlNUUkVBTRABEggKBFJVTEUQAhIKCgZNQU5VQUwQAxoCEAEqwQEKCEpvYlN0YXRlEhkKFUpPQl9TVEFURV9VTlNQRUNJRklFRBAAEhUKEUpPQl9TVEFURV9QRU5ESU5HEAESGAoUSk9CX1NUQVRFX1BST0NFU1NJTkcQAhIXChNKT0JfU1RBVEVfQ09NUExFVEVEEAMSFAoQSk9CX1NUQVRFX0ZBSUxFRBAEEgsKB1BFTkRJTkcQARIOCgpQUk9DRVNTSU5HEAISDQoJQ09NUExFVEVEEAMSCgoGRkFJTEVEEAQaAhABYgZwcm90bzM", [file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("Ch1zYXRtb24vZGV0ZWN0aW9uL3YxL2pvYi5wcm90bxITc2F0bW9uLmRldGVjdGlvbi52MSLBAgoSU3Vic3lzdGVtSW5mZXJlbmNlEjEKCXN1YnN5c3RlbRgBIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYAiABKAkSLAoFc3RhdGUYAyABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlEhgKEGFub21hbHlfZGV0ZWN0ZWQYBCABKAgSFQoNYW5vbWFseV9zY29yZRgFIAEoARIZChFpbmZlcmVuY2VfdGltZV9tcxgGIAEoARI1ChF3aW5kb3dfc3RhcnRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoPd2luZG93X2VuZF90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKvAgoLV2luZG93U2NvcmUSMQoJc3Vic3lzdGVtGAEgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW0SEgoKbW9kZWxfbmFtZRgCIAEoCRIWCg5zdGFydF9zZXF1ZW5jZRgDIAEoBBI1ChF3aW5kb3dfc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMwoPd2luZG93X2VuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1hbm9tYWx5X3Njb3JlGAYgASgBEhEKCW1heF9zY29yZRgHIAEoARIRCgl0aHJlc2hvbGQYCCABKAESGAoQYW5vbWFseV9kZXRlY3RlZBgJIAEoCCKQAwoMSW5mZXJlbmNlSm9iEhQKBmpvYl9pZBgBIAEoCUIE4kEBAxIUCgxzYXRlbGxpdGVfaWQYAiABKAkSLgoGc291cmNlGAMgASgOMh4uc2F0bW9uLmRldGVjdGlvbi52MS5Kb2JTb3VyY2USFgoOdHJpZ2dlcl9yZWFzb24YBCABKAkSMgoFc3RhdGUYBSABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlQgTiQQEDEjUKC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI3Cg1jb21wbGV0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIbCg1lcnJvcl9tZXNzYWdlGAggASgJQgTiQQEDEksKFHN1YnN5c3RlbV9pbmZlcmVuY2VzGAkgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2VCBOJBAQMqkAEKCUpvYlNvdXJjZRIaChZKT0JfU09VUkNFX1VOU1BFQ0lGSUVEEAASFQoRSk9CX1NPVVJDRV9TVFJFQU0QARITCg9KT0JfU09VUkNFX1JVTEUQAhIVChFKT0JfU09VUkNFX01BTlVBTBADEgoKBlNUUkVBTRABEggKBFJVTEUQAhIKCgZNQU5VQUwQAxoCEAEqwQEKCEpvYlN0YXRlEhkKFUpPQl9TVEFURV9VTlNQRUNJRklFRBAAEhUKEUpPQl9TVEFURV9QRU5ESU5HEAESGAoUSk9CX1NUQVRFX1BST0NFU1NJTkcQAhIXChNKT0JfU1RBVEVfQ09NUExFVEVEEAMSFAoQSk9CX1NUQVRFX0ZBSUxFRBAEEgsKB1BFTkRJTkcQARIOCgpQUk9DRVNTSU5HEAISDQoJQ09NUExFVEVEEAMSCgoGRkFJTEVEEAQaAhABYgZwcm90bzM", [file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
 
 /**
  * SubsystemInference is the outcome of scoring one subsystem within a job.
@@ -86,6 +86,84 @@ export type SubsystemInference = Message<"satmon.detection.v1.SubsystemInference
  */
 export const SubsystemInferenceSchema: GenMessage<SubsystemInference> = /*@__PURE__*/
   messageDesc(file_satmon_detection_v1_job, 0);
+
+/**
+ * WindowScore is the outcome of scoring one window.
+ *
+ * @generated from message satmon.detection.v1.WindowScore
+ */
+export type WindowScore = Message<"satmon.detection.v1.WindowScore"> & {
+  /**
+   * The subsystem scored.
+   *
+   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 1;
+   */
+  subsystem: Subsystem;
+
+  /**
+   * The model used.
+   *
+   * @generated from field: string model_name = 2;
+   */
+  modelName: string;
+
+  /**
+   * Row index of the window's first record in the scored series (the sequence number for
+   * stream windows).
+   *
+   * @generated from field: uint64 start_sequence = 3;
+   */
+  startSequence: bigint;
+
+  /**
+   * Time of the window's first record.
+   *
+   * @generated from field: google.protobuf.Timestamp window_start_time = 4;
+   */
+  windowStartTime?: Timestamp | undefined;
+
+  /**
+   * Time of the window's last record.
+   *
+   * @generated from field: google.protobuf.Timestamp window_end_time = 5;
+   */
+  windowEndTime?: Timestamp | undefined;
+
+  /**
+   * Mean per-timestep anomaly score.
+   *
+   * @generated from field: double anomaly_score = 6;
+   */
+  anomalyScore: number;
+
+  /**
+   * Largest per-timestep anomaly score.
+   *
+   * @generated from field: double max_score = 7;
+   */
+  maxScore: number;
+
+  /**
+   * The model's threshold (its held-out normal error) the scores were compared to.
+   *
+   * @generated from field: double threshold = 8;
+   */
+  threshold: number;
+
+  /**
+   * True when the window's score crossed the threshold.
+   *
+   * @generated from field: bool anomaly_detected = 9;
+   */
+  anomalyDetected: boolean;
+};
+
+/**
+ * Describes the message satmon.detection.v1.WindowScore.
+ * Use `create(WindowScoreSchema)` to create a new message.
+ */
+export const WindowScoreSchema: GenMessage<WindowScore> = /*@__PURE__*/
+  messageDesc(file_satmon_detection_v1_job, 1);
 
 /**
  * InferenceJob is one request to score one or more subsystems of a satellite.
@@ -162,7 +240,7 @@ export type InferenceJob = Message<"satmon.detection.v1.InferenceJob"> & {
  * Use `create(InferenceJobSchema)` to create a new message.
  */
 export const InferenceJobSchema: GenMessage<InferenceJob> = /*@__PURE__*/
-  messageDesc(file_satmon_detection_v1_job, 1);
+  messageDesc(file_satmon_detection_v1_job, 2);
 
 /**
  * JobSource says why an inference job exists.

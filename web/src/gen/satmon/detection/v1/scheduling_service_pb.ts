@@ -4,13 +4,14 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { ListValue, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Window } from "./events_pb";
 import { file_satmon_detection_v1_events } from "./events_pb";
-import type { InferenceJob, JobSource, JobState, SubsystemInference } from "./job_pb";
+import type { InferenceJob, WindowScore } from "./job_pb";
 import { file_satmon_detection_v1_job } from "./job_pb";
 import type { Subsystem } from "../../telemetry/v1/telemetry_pb";
 import { file_satmon_telemetry_v1_telemetry } from "../../telemetry/v1/telemetry_pb";
@@ -20,30 +21,32 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/detection/v1/scheduling_service.proto.
  */
 export const file_satmon_detection_v1_scheduling_service: GenFile = /*@__PURE__*/
-  fileDesc("CixzYXRtb24vZGV0ZWN0aW9uL3YxL3NjaGVkdWxpbmdfc2VydmljZS5wcm90bxITc2F0bW9uLmRldGVjdGlvbi52MSKxAwoZU3VibWl0SW5mZXJlbmNlSm9iUmVxdWVzdBIaCgxzYXRlbGxpdGVfaWQYASABKAlCBOJBAQISMgoKc3Vic3lzdGVtcxgCIAMoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhIKCm1vZGVsX25hbWUYAyABKAkSLAoHd2luZG93cxgEIAMoCzIbLnNhdG1vbi5kZXRlY3Rpb24udjEuV2luZG93Ei4KCnN0YXJ0X3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgt3aW5kb3dfc2l6ZRgHIAEoDRIOCgZzdHJpZGUYCCABKA0STgoIbWV0YWRhdGEYCSADKAsyPC5zYXRtb24uZGV0ZWN0aW9uLnYxLlN1Ym1pdEluZmVyZW5jZUpvYlJlcXVlc3QuTWV0YWRhdGFFbnRyeRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiTAoaU3VibWl0SW5mZXJlbmNlSm9iUmVzcG9uc2USLgoDam9iGAEgASgLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2IiaQofQmF0Y2hTdWJtaXRJbmZlcmVuY2VKb2JzUmVxdWVzdBJGCghyZXF1ZXN0cxgBIAMoCzIuLnNhdG1vbi5kZXRlY3Rpb24udjEuU3VibWl0SW5mZXJlbmNlSm9iUmVxdWVzdEIE4kEBAiJTCiBCYXRjaFN1Ym1pdEluZmVyZW5jZUpvYnNSZXNwb25zZRIvCgRqb2JzGAEgAygLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2IiLgoWR2V0SW5mZXJlbmNlSm9iUmVxdWVzdBIUCgZqb2JfaWQYASABKAlCBOJBAQIiSQoXR2V0SW5mZXJlbmNlSm9iUmVzcG9uc2USLgoDam9iGAEgASgLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2IiNAocR2V0SW5mZXJlbmNlSm9iUmVzdWx0UmVxdWVzdBIUCgZqb2JfaWQYASABKAlCBOJBAQIilgEKHUdldEluZmVyZW5jZUpvYlJlc3VsdFJlc3BvbnNlEi4KA2pvYhgBIAEoCzIhLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlSm9iEkUKFHN1YnN5c3RlbV9pbmZlcmVuY2VzGAIgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2UitQEKGExpc3RJbmZlcmVuY2VKb2JzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIUCgxzYXRlbGxpdGVfaWQYAyABKAkSLAoFc3RhdGUYBCABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlEi4KBnNvdXJjZRgFIAEoDjIeLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU291cmNlImUKGUxpc3RJbmZlcmVuY2VKb2JzUmVzcG9uc2USLwoEam9icxgBIAMoCzIhLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlSm9iEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCTLoBgoRU2NoZWR1bGluZ1NlcnZpY2USqQEKElN1Ym1pdEluZmVyZW5jZUpvYhIuLnNhdG1vbi5kZXRlY3Rpb24udjEuU3VibWl0SW5mZXJlbmNlSm9iUmVxdWVzdBovLnNhdG1vbi5kZXRlY3Rpb24udjEuU3VibWl0SW5mZXJlbmNlSm9iUmVzcG9uc2UiMoLT5JMCLCIIL3YxL2pvYnM6ASpaHSIYL2FwaS92MS9pbmZlcmVuY2Uvc3VibWl0OgEqEqgBChhCYXRjaFN1Ym1pdEluZmVyZW5jZUpvYnMSNC5zYXRtb24uZGV0ZWN0aW9uLnYxLkJhdGNoU3VibWl0SW5mZXJlbmNlSm9ic1JlcXVlc3QaNS5zYXRtb24uZGV0ZWN0aW9uLnYxLkJhdGNoU3VibWl0SW5mZXJlbmNlSm9ic1Jlc3BvbnNlIh+C0+STAhkiFC92MS9qb2JzOmJhdGNoU3VibWl0OgEqEqwBCg9HZXRJbmZlcmVuY2VKb2ISKy5zYXRtb24uZGV0ZWN0aW9uLnYxLkdldEluZmVyZW5jZUpvYlJlcXVlc3QaLC5zYXRtb24uZGV0ZWN0aW9uLnYxLkdldEluZmVyZW5jZUpvYlJlc3BvbnNlIj6C0+STAjgSES92MS9qb2JzL3tqb2JfaWR9WiMSIS9hcGkvdjEvaW5mZXJlbmNlL3N0YXR1cy97am9iX2lkfRLFAQoVR2V0SW5mZXJlbmNlSm9iUmVzdWx0EjEuc2F0bW9uLmRldGVjdGlvbi52MS5HZXRJbmZlcmVuY2VKb2JSZXN1bHRSZXF1ZXN0GjIuc2F0bW9uLmRldGVjdGlvbi52MS5HZXRJbmZlcmVuY2VKb2JSZXN1bHRSZXNwb25zZSJFgtPkkwI/EhgvdjEvam9icy97am9iX2lkfS9yZXN1bHRaIxIhL2FwaS92MS9pbmZlcmVuY2UvcmVzdWx0L3tqb2JfaWR9EoQBChFMaXN0SW5mZXJlbmNlSm9icxItLnNhdG1vbi5kZXRlY3Rpb24udjEuTGlzdEluZmVyZW5jZUpvYnNSZXF1ZXN0Gi4uc2F0bW9uLmRldGVjdGlvbi52MS5MaXN0SW5mZXJlbmNlSm9ic1Jlc3BvbnNlIhCC0+STAgoSCC92MS9qb2JzYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("CixzYXRtb24vZGV0ZWN0aW9uL3YxL3NjaGVkdWxpbmdfc2VydmljZS5wcm90bxITc2F0bW9uLmRldGVjdGlvbi52MSLDBAoZU3VibWl0SW5mZXJlbmNlSm9iUmVxdWVzdBJBCgxzYXRlbGxpdGVfaWQYASABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESQwoKc3Vic3lzdGVtcxgCIAMoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtQg+6SAySAQkiB4IBBBABIAASEgoKbW9kZWxfbmFtZRgDIAEoCRIsCgd3aW5kb3dzGAQgAygLMhsuc2F0bW9uLmRldGVjdGlvbi52MS5XaW5kb3cSLgoKc3RhcnRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC3dpbmRvd19zaXplGAcgASgNEg4KBnN0cmlkZRgIIAEoDRJOCghtZXRhZGF0YRgJIAMoCzI8LnNhdG1vbi5kZXRlY3Rpb24udjEuU3VibWl0SW5mZXJlbmNlSm9iUmVxdWVzdC5NZXRhZGF0YUVudHJ5EigKBGRhdGEYCiABKAsyGi5nb29nbGUucHJvdG9idWYuTGlzdFZhbHVlEi4KBmNvbmZpZxgLIAEoCzIeLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iQ29uZmlnGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASIwCglKb2JDb25maWcSEwoLd2luZG93X3NpemUYASABKA0SDgoGc3RyaWRlGAIgASgNIkwKGlN1Ym1pdEluZmVyZW5jZUpvYlJlc3BvbnNlEi4KA2pvYhgBIAEoCzIhLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlSm9iInMKH0JhdGNoU3VibWl0SW5mZXJlbmNlSm9ic1JlcXVlc3QSUAoIcmVxdWVzdHMYASADKAsyLi5zYXRtb24uZGV0ZWN0aW9uLnYxLlN1Ym1pdEluZmVyZW5jZUpvYlJlcXVlc3RCDuJBAQK6SAeSAQQIARBkIlMKIEJhdGNoU3VibWl0SW5mZXJlbmNlSm9ic1Jlc3BvbnNlEi8KBGpvYnMYASADKAsyIS5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZUpvYiI0ChZHZXRJbmZlcmVuY2VKb2JSZXF1ZXN0EhoKBmpvYl9pZBgBIAEoCUIK4kEBArpIA8gBASJJChdHZXRJbmZlcmVuY2VKb2JSZXNwb25zZRIuCgNqb2IYASABKAsyIS5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZUpvYiI6ChxHZXRJbmZlcmVuY2VKb2JSZXN1bHRSZXF1ZXN0EhoKBmpvYl9pZBgBIAEoCUIK4kEBArpIA8gBASKkAQodR2V0SW5mZXJlbmNlSm9iUmVzdWx0UmVzcG9uc2USLgoDam9iGAEgASgLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2ISNwoNd2luZG93X3Njb3JlcxgDIAMoCzIgLnNhdG1vbi5kZXRlY3Rpb24udjEuV2luZG93U2NvcmVKBAgCEANSFHN1YnN5c3RlbV9pbmZlcmVuY2VzMuEFChFTY2hlZHVsaW5nU2VydmljZRKpAQoSU3VibWl0SW5mZXJlbmNlSm9iEi4uc2F0bW9uLmRldGVjdGlvbi52MS5TdWJtaXRJbmZlcmVuY2VKb2JSZXF1ZXN0Gi8uc2F0bW9uLmRldGVjdGlvbi52MS5TdWJtaXRJbmZlcmVuY2VKb2JSZXNwb25zZSIygtPkkwIsIggvdjEvam9iczoBKlodIhgvYXBpL3YxL2luZmVyZW5jZS9zdWJtaXQ6ASoSqAEKGEJhdGNoU3VibWl0SW5mZXJlbmNlSm9icxI0LnNhdG1vbi5kZXRlY3Rpb24udjEuQmF0Y2hTdWJtaXRJbmZlcmVuY2VKb2JzUmVxdWVzdBo1LnNhdG1vbi5kZXRlY3Rpb24udjEuQmF0Y2hTdWJtaXRJbmZlcmVuY2VKb2JzUmVzcG9uc2UiH4LT5JMCGSIUL3YxL2pvYnM6YmF0Y2hTdWJtaXQ6ASoSrAEKD0dldEluZmVyZW5jZUpvYhIrLnNhdG1vbi5kZXRlY3Rpb24udjEuR2V0SW5mZXJlbmNlSm9iUmVxdWVzdBosLnNhdG1vbi5kZXRlY3Rpb24udjEuR2V0SW5mZXJlbmNlSm9iUmVzcG9uc2UiPoLT5JMCOBIRL3YxL2pvYnMve2pvYl9pZH1aIxIhL2FwaS92MS9pbmZlcmVuY2Uvc3RhdHVzL3tqb2JfaWR9EsUBChVHZXRJbmZlcmVuY2VKb2JSZXN1bHQSMS5zYXRtb24uZGV0ZWN0aW9uLnYxLkdldEluZmVyZW5jZUpvYlJlc3VsdFJlcXVlc3QaMi5zYXRtb24uZGV0ZWN0aW9uLnYxLkdldEluZmVyZW5jZUpvYlJlc3VsdFJlc3BvbnNlIkWC0+STAj8SGC92MS9qb2JzL3tqb2JfaWR9L3Jlc3VsdFojEiEvYXBpL3YxL2luZmVyZW5jZS9yZXN1bHQve2pvYl9pZH1iBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_struct, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_telemetry_v1_telemetry]);
 
 /**
- * SubmitInferenceJobRequest describes a manual job.
+ * SubmitInferenceJobRequest describes a manual job: inline telemetry (`data`, the original
+ * submission shape, or `windows`) or a time range of stored telemetry (`start_time`, `end_time`).
  *
  * @generated from message satmon.detection.v1.SubmitInferenceJobRequest
  */
 export type SubmitInferenceJobRequest = Message<"satmon.detection.v1.SubmitInferenceJobRequest"> & {
   /**
-   * The satellite to score.
+   * The satellite to score; may instead be given as metadata["satellite_id"] (the original
+   * submission shape). One of the two is required.
    *
    * @generated from field: string satellite_id = 1;
    */
   satelliteId: string;
 
   /**
-   * Subsystems to score; empty means all seven.
+   * Subsystems to score; empty means all seven (or, with `data`, the model's subsystem).
    *
    * @generated from field: repeated satmon.telemetry.v1.Subsystem subsystems = 2;
    */
   subsystems: Subsystem[];
 
   /**
-   * Overrides the model, for example "SMAP_A-1"; only with one subsystem.
+   * Overrides the model, for example "SMAP_A-1"; only with one subsystem. Required with `data`.
    *
    * @generated from field: string model_name = 3;
    */
@@ -57,7 +60,7 @@ export type SubmitInferenceJobRequest = Message<"satmon.detection.v1.SubmitInfer
   windows: Window[];
 
   /**
-   * Start of the stored telemetry range to pull when no windows are inline.
+   * Start of the stored telemetry range to pull when no telemetry is inline.
    *
    * @generated from field: google.protobuf.Timestamp start_time = 5;
    */
@@ -71,7 +74,7 @@ export type SubmitInferenceJobRequest = Message<"satmon.detection.v1.SubmitInfer
   endTime?: Timestamp | undefined;
 
   /**
-   * Rows per window; 0 means 30.
+   * Rows per window; 0 means 30, the only size the models take.
    *
    * @generated from field: uint32 window_size = 7;
    */
@@ -85,11 +88,29 @@ export type SubmitInferenceJobRequest = Message<"satmon.detection.v1.SubmitInfer
   stride: number;
 
   /**
-   * Free-form labels stored with the job.
+   * Free-form labels stored with the job. "satellite_id" names the satellite when the field
+   * above is empty; "source" (e.g. "manual") is kept as a label.
    *
    * @generated from field: map<string, string> metadata = 9;
    */
   metadata: { [key: string]: string };
+
+  /**
+   * Inline telemetry in the original submission shape, one row per second ending now: either
+   * the values of the model's telemetry column (`[25.0, 26.1, ...]`; the command columns are
+   * zero) or rows of 25 values (`[[...25 values...], ...]`). At least one window (30 rows).
+   *
+   * @generated from field: google.protobuf.ListValue data = 10;
+   */
+  data?: ListValue | undefined;
+
+  /**
+   * Window settings in the original submission shape; they take precedence over
+   * window_size and stride above.
+   *
+   * @generated from field: satmon.detection.v1.JobConfig config = 11;
+   */
+  config?: JobConfig | undefined;
 };
 
 /**
@@ -98,6 +119,34 @@ export type SubmitInferenceJobRequest = Message<"satmon.detection.v1.SubmitInfer
  */
 export const SubmitInferenceJobRequestSchema: GenMessage<SubmitInferenceJobRequest> = /*@__PURE__*/
   messageDesc(file_satmon_detection_v1_scheduling_service, 0);
+
+/**
+ * JobConfig is the window configuration of a submission.
+ *
+ * @generated from message satmon.detection.v1.JobConfig
+ */
+export type JobConfig = Message<"satmon.detection.v1.JobConfig"> & {
+  /**
+   * Rows per window; 0 means 30, the only size the models take.
+   *
+   * @generated from field: uint32 window_size = 1;
+   */
+  windowSize: number;
+
+  /**
+   * Rows between window starts; 0 means 10.
+   *
+   * @generated from field: uint32 stride = 2;
+   */
+  stride: number;
+};
+
+/**
+ * Describes the message satmon.detection.v1.JobConfig.
+ * Use `create(JobConfigSchema)` to create a new message.
+ */
+export const JobConfigSchema: GenMessage<JobConfig> = /*@__PURE__*/
+  messageDesc(file_satmon_detection_v1_scheduling_service, 1);
 
 /**
  * SubmitInferenceJobResponse returns the queued job.
@@ -118,7 +167,7 @@ export type SubmitInferenceJobResponse = Message<"satmon.detection.v1.SubmitInfe
  * Use `create(SubmitInferenceJobResponseSchema)` to create a new message.
  */
 export const SubmitInferenceJobResponseSchema: GenMessage<SubmitInferenceJobResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_detection_v1_scheduling_service, 1);
+  messageDesc(file_satmon_detection_v1_scheduling_service, 2);
 
 /**
  * BatchSubmitInferenceJobsRequest carries several submissions.
@@ -139,7 +188,7 @@ export type BatchSubmitInferenceJobsRequest = Message<"satmon.detection.v1.Batch
  * Use `create(BatchSubmitInferenceJobsRequestSchema)` to create a new message.
  */
 export const BatchSubmitInferenceJobsRequestSchema: GenMessage<BatchSubmitInferenceJobsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_detection_v1_scheduling_service, 2);
+  messageDesc(file_satmon_detection_v1_scheduling_service, 3);
 
 /**
  * BatchSubmitInferenceJobsResponse returns the queued jobs in request order.
@@ -160,7 +209,7 @@ export type BatchSubmitInferenceJobsResponse = Message<"satmon.detection.v1.Batc
  * Use `create(BatchSubmitInferenceJobsResponseSchema)` to create a new message.
  */
 export const BatchSubmitInferenceJobsResponseSchema: GenMessage<BatchSubmitInferenceJobsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_detection_v1_scheduling_service, 3);
+  messageDesc(file_satmon_detection_v1_scheduling_service, 4);
 
 /**
  * GetInferenceJobRequest names a job.
@@ -181,7 +230,7 @@ export type GetInferenceJobRequest = Message<"satmon.detection.v1.GetInferenceJo
  * Use `create(GetInferenceJobRequestSchema)` to create a new message.
  */
 export const GetInferenceJobRequestSchema: GenMessage<GetInferenceJobRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_detection_v1_scheduling_service, 4);
+  messageDesc(file_satmon_detection_v1_scheduling_service, 5);
 
 /**
  * GetInferenceJobResponse carries the job.
@@ -202,7 +251,7 @@ export type GetInferenceJobResponse = Message<"satmon.detection.v1.GetInferenceJ
  * Use `create(GetInferenceJobResponseSchema)` to create a new message.
  */
 export const GetInferenceJobResponseSchema: GenMessage<GetInferenceJobResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_detection_v1_scheduling_service, 5);
+  messageDesc(file_satmon_detection_v1_scheduling_service, 6);
 
 /**
  * GetInferenceJobResultRequest names a job.
@@ -223,27 +272,29 @@ export type GetInferenceJobResultRequest = Message<"satmon.detection.v1.GetInfer
  * Use `create(GetInferenceJobResultRequestSchema)` to create a new message.
  */
 export const GetInferenceJobResultRequestSchema: GenMessage<GetInferenceJobResultRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_detection_v1_scheduling_service, 6);
+  messageDesc(file_satmon_detection_v1_scheduling_service, 7);
 
 /**
- * GetInferenceJobResultResponse carries the job and its scored windows.
+ * GetInferenceJobResultResponse carries the job (its per-subsystem summary included) and the
+ * score of every window it scored.
  *
  * @generated from message satmon.detection.v1.GetInferenceJobResultResponse
  */
 export type GetInferenceJobResultResponse = Message<"satmon.detection.v1.GetInferenceJobResultResponse"> & {
   /**
-   * The job.
+   * The job, with one summary per subsystem scored.
    *
    * @generated from field: satmon.detection.v1.InferenceJob job = 1;
    */
   job?: InferenceJob | undefined;
 
   /**
-   * Summary of each subsystem scored.
+   * Every scored window, by subsystem and then time. A stream or rule job has one window per
+   * subsystem; a manual job over a range or inline series has one per stride.
    *
-   * @generated from field: repeated satmon.detection.v1.SubsystemInference subsystem_inferences = 2;
+   * @generated from field: repeated satmon.detection.v1.WindowScore window_scores = 3;
    */
-  subsystemInferences: SubsystemInference[];
+  windowScores: WindowScore[];
 };
 
 /**
@@ -251,84 +302,7 @@ export type GetInferenceJobResultResponse = Message<"satmon.detection.v1.GetInfe
  * Use `create(GetInferenceJobResultResponseSchema)` to create a new message.
  */
 export const GetInferenceJobResultResponseSchema: GenMessage<GetInferenceJobResultResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_detection_v1_scheduling_service, 7);
-
-/**
- * ListInferenceJobsRequest filters and pages jobs.
- *
- * @generated from message satmon.detection.v1.ListInferenceJobsRequest
- */
-export type ListInferenceJobsRequest = Message<"satmon.detection.v1.ListInferenceJobsRequest"> & {
-  /**
-   * Maximum jobs to return; 0 means 50, above 1000 is capped.
-   *
-   * @generated from field: int32 page_size = 1;
-   */
-  pageSize: number;
-
-  /**
-   * Token from a previous response's next_page_token.
-   *
-   * @generated from field: string page_token = 2;
-   */
-  pageToken: string;
-
-  /**
-   * Only this satellite, when set.
-   *
-   * @generated from field: string satellite_id = 3;
-   */
-  satelliteId: string;
-
-  /**
-   * Only this state, when set.
-   *
-   * @generated from field: satmon.detection.v1.JobState state = 4;
-   */
-  state: JobState;
-
-  /**
-   * Only this source, when set.
-   *
-   * @generated from field: satmon.detection.v1.JobSource source = 5;
-   */
-  source: JobSource;
-};
-
-/**
- * Describes the message satmon.detection.v1.ListInferenceJobsRequest.
- * Use `create(ListInferenceJobsRequestSchema)` to create a new message.
- */
-export const ListInferenceJobsRequestSchema: GenMessage<ListInferenceJobsRequest> = /*@__PURE__*/
   messageDesc(file_satmon_detection_v1_scheduling_service, 8);
-
-/**
- * ListInferenceJobsResponse is one page of jobs.
- *
- * @generated from message satmon.detection.v1.ListInferenceJobsResponse
- */
-export type ListInferenceJobsResponse = Message<"satmon.detection.v1.ListInferenceJobsResponse"> & {
-  /**
-   * The jobs, newest first.
-   *
-   * @generated from field: repeated satmon.detection.v1.InferenceJob jobs = 1;
-   */
-  jobs: InferenceJob[];
-
-  /**
-   * Token for the next page; empty on the last page.
-   *
-   * @generated from field: string next_page_token = 2;
-   */
-  nextPageToken: string;
-};
-
-/**
- * Describes the message satmon.detection.v1.ListInferenceJobsResponse.
- * Use `create(ListInferenceJobsResponseSchema)` to create a new message.
- */
-export const ListInferenceJobsResponseSchema: GenMessage<ListInferenceJobsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_detection_v1_scheduling_service, 9);
 
 /**
  * SchedulingService submits inference jobs and reports on them. Manual jobs
@@ -376,16 +350,6 @@ export const SchedulingService: GenService<{
     methodKind: "unary";
     input: typeof GetInferenceJobResultRequestSchema;
     output: typeof GetInferenceJobResultResponseSchema;
-  },
-  /**
-   * Lists jobs, newest first. INVALID_ARGUMENT for a negative page_size.
-   *
-   * @generated from rpc satmon.detection.v1.SchedulingService.ListInferenceJobs
-   */
-  listInferenceJobs: {
-    methodKind: "unary";
-    input: typeof ListInferenceJobsRequestSchema;
-    output: typeof ListInferenceJobsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_satmon_detection_v1_scheduling_service, 0);
