@@ -39,5 +39,6 @@ def test_dashboard_shows_data_live_alerts_and_acknowledges(stack, tokens):
                             capture_output=True, text=True, timeout=300, cwd=REPO / "web")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "acknowledged alert" in result.stdout
-    for name in ("fleet", "trends", "alert-live", "alert-acknowledged"):
+    for name in ("fleet", "fleet-filtered", "trends", "trends-6h", "trends-unknown-satellite", "alert-live",
+                 "alert-acknowledged", "alerts-filtered", "alert-trend", "stats", "stats-bad-token"):
         assert (out / f"{name}.png").stat().st_size > 10_000

@@ -26,21 +26,57 @@ try {
   await page.evaluate((t) => localStorage.setItem("satmon.token", t), token);
   await page.reload();
 
-  step("fleet shows the satellites");
+  const hash = () => page.evaluate(() => window.location.hash);
+  const expectText = async (selector, words) => {
+    const text = await page.locator(selector).first().textContent();
+    if (!text?.includes(words)) throw new Error(`${selector} says ${text}, expected ${words}`);
+  };
+
+  step("fleet shows the satellites, counts, legend and last-seen times");
   await page.waitForSelector('tr[data-satellite="SAT-001"]', { timeout: 30000 });
   await page.waitForSelector("td.cell.nominal, td.cell.anomaly, td.cell.alert", { timeout: 30000 });
+  await expectText('[data-testid="fleet-counts"]', "satellites");
+  await expectText('[data-testid="legend"]', "open alert");
+  await expectText('tr[data-satellite="SAT-001"] [data-testid="last-seen"]', "Z (");
   await page.screenshot({ path: `${out}/fleet.png` });
 
-  step("trend chart shows raw and predicted data");
+  step("fleet filters and sort live in the URL");
+  await page.selectOption('select[aria-label="sort"]', "last seen");
+  await page.selectOption('select[aria-label="subsystem filter"]', "1");
+  if (!(await hash()).includes("sort=last+seen") || !(await hash()).includes("subsystem=1")) throw new Error(await hash());
+  if ((await page.locator("table.fleet thead th").count()) !== 7) throw new Error("subsystem filter kept other columns");
+  await page.screenshot({ path: `${out}/fleet-filtered.png` });
+  await page.goto(`${base}/#/fleet`);
+
+  step("trend chart shows raw and predicted data on the chosen range, in UTC");
   await page.locator('tr[data-satellite="SAT-001"] td.cell').first().click();
   await page.waitForFunction(() => {
     const el = document.querySelector('[data-testid="trend-points"]');
     return el && parseInt(el.textContent ?? "0", 10) > 10 && document.querySelectorAll(".uplot").length >= 2;
   }, null, { timeout: 30000 });
+  if (!(await hash()).includes("satellite=SAT-001")) throw new Error(`trend state not in the URL: ${await hash()}`);
+  await expectText('[data-testid="trend-range"]', "Z –");
+  await expectText('[data-testid="score-chart"]', "threshold");
   await page.screenshot({ path: `${out}/trends.png` });
 
+  step("a 6-hour range is drawn as 6 hours, with the gap before the data left empty");
+  await page.click('button:has-text("6h")');
+  await page.waitForFunction(() => window.location.hash.includes("range=6h"));
+  await page.waitForTimeout(1500);
+  // The x scale is the chosen range, whatever the data covers (axis ticks are canvas; read the label).
+  const shown = await page.locator('[data-testid="trend-range"]').textContent();
+  const [from, to] = (shown ?? "").split(" – ").map((t) => Date.parse(t.replace(" ", "T")));
+  if (Math.abs(to - from - 6 * 3600 * 1000) > 60000) throw new Error(`6h range shows ${shown}`);
+  await page.screenshot({ path: `${out}/trends-6h.png` });
+
+  step("an unknown satellite says so instead of drawing blank charts");
+  await page.goto(`${base}/#/trends?satellite=SAT-NOPE&subsystem=1&range=1h`);
+  await page.waitForSelector('[data-testid="trend-error"]', { timeout: 15000 });
+  await expectText('[data-testid="trend-error"]', "NotFound");
+  await page.screenshot({ path: `${out}/trends-unknown-satellite.png` });
+
   step("a new alert appears live, without reload");
-  await page.click('nav button:has-text("alerts")');
+  await page.goto(`${base}/#/alerts`);
   await page.waitForSelector('table[data-testid="alerts"]');
   const before = await page.locator("tr[data-alert]").count();
   const firstBefore = before ? await page.locator("tr[data-alert]").first().getAttribute("data-alert") : "";
@@ -52,17 +88,59 @@ try {
   }, firstBefore, { timeout: 90000 });
   await page.screenshot({ path: `${out}/alert-live.png` });
 
-  step("acknowledging it works");
-  await page.fill('input[aria-label="comment"]', "seen in the dashboard");
+  step("acknowledging it with its own comment works, twice, and the history shows both");
   const row = page.locator("tr[data-alert].open").first();
   const id = await row.getAttribute("data-alert");
+  await page.fill(`input[aria-label="comment for alert ${id}"]`, "seen in the dashboard");
   await row.locator('button:has-text("acknowledge")').click();
   await page.waitForSelector(`tr[data-alert="${id}"].acknowledged`, { timeout: 15000 });
   const state = await page.locator(`tr[data-alert="${id}"] td.state`).textContent();
   // The operator is the bearer token's name, not something typed into the page.
   if (!state?.includes(`by ${process.env.OPERATOR_NAME}`)) throw new Error(`acknowledged row says ${state}`);
+  await page.fill(`input[aria-label="comment for alert ${id}"]`, "second look");
+  await page.locator(`tr[data-alert="${id}"] button:has-text("acknowledge")`).click();
+  await page.waitForFunction((i) => document.querySelector(`tr[data-alert="${i}"] td.state`)?.textContent?.includes("2 acks"), id,
+                             { timeout: 15000 });
+  await page.locator(`tr[data-alert="${id}"] button[aria-label="history"]`).click();
+  await page.waitForSelector(`tr[data-history="${id}"]`);
+  if ((await page.locator(`tr[data-history="${id}"]`).count()) !== 2) throw new Error("history rows missing");
+  await expectText(`tr[data-history="${id}"]`, "seen in the dashboard");
   await page.screenshot({ path: `${out}/alert-acknowledged.png` });
   console.log(`acknowledged alert ${id}`);
+
+  step("alert filters and paging");
+  await page.selectOption('select[aria-label="state filter"]', String(2)); // acknowledged
+  await page.waitForFunction(() => window.location.hash.includes("state=2"));
+  await page.waitForSelector(`tr[data-alert="${id}"]`, { timeout: 15000 });
+  const states = await page.locator("tr[data-alert]").evaluateAll((rows) => rows.map((r) => r.className));
+  if (states.some((c) => c !== "acknowledged")) throw new Error(`state filter shows ${states}`);
+  await expectText('[data-testid="alerts-page"]', "page 1");
+  await page.screenshot({ path: `${out}/alerts-filtered.png` });
+
+  step("the alert's trend link opens its satellite, subsystem and time");
+  await page.locator(`tr[data-alert="${id}"] button:has-text("trend")`).click();
+  await page.waitForFunction(() => window.location.hash.startsWith("#/trends") && window.location.hash.includes("from="));
+  await page.waitForFunction(() => parseInt(document.querySelector('[data-testid="trend-points"]')?.textContent ?? "0", 10) > 10,
+                             null, { timeout: 30000 });
+  await page.screenshot({ path: `${out}/alert-trend.png` });
+
+  step("stats show their period");
+  await page.goto(`${base}/#/stats?period=1h`);
+  await page.waitForSelector('[data-testid="jobs-per-hour"]', { timeout: 15000 });
+  await expectText('[data-testid="jobs-per-hour"]', "last 1h");
+  await expectText('[data-testid="stats-period"]', "Z –");
+  await page.screenshot({ path: `${out}/stats.png` });
+
+  step("a bad token is an error on every view, not a wait");
+  await page.fill('input[aria-label="token"]', "not-a-token");
+  await page.waitForSelector('[data-testid="stats-error"]', { timeout: 15000 });
+  await expectText('[data-testid="stats-error"]', "Unauthenticated");
+  await page.screenshot({ path: `${out}/stats-bad-token.png` });
+  await page.goto(`${base}/#/alerts`);
+  await page.waitForSelector('[data-testid="alerts-error"]', { timeout: 15000 });
+  await page.fill('input[aria-label="token"]', token);
+  await page.waitForSelector("tr[data-alert]", { timeout: 15000 });
+  if (await page.locator('[data-testid="alerts-error"]').count()) throw new Error("error stayed after the token was fixed");
 } finally {
   await browser.close();
 }

@@ -18,9 +18,10 @@ const SHADE: Record<number, string> = {
   [AlertState.CLOSED]: "rgba(144, 164, 174, 0.22)", [AlertState.RESOLVED]: "rgba(102, 187, 106, 0.18)",
 };
 
-// "2026-11-23T10:00" in UTC for <input type=datetime-local>, and back.
-const toInput = (s: number) => new Date(s * 1000).toISOString().slice(0, 16);
-const fromInput = (v: string) => Date.parse(`${v}:00Z`) / 1000;
+// "2026-11-23 10:00" in UTC for the range inputs, and back (a browser's datetime picker would show
+// local 12-hour time on many machines).
+const toInput = (s: number) => new Date(s * 1000).toISOString().slice(0, 16).replace("T", " ");
+const fromInput = (v: string) => Date.parse(`${v.trim().replace(" ", "T")}:00Z`) / 1000;
 
 // UTC, 24-hour tick labels; the date only where the range spans days.
 function utcTicks(span: number) {
@@ -121,7 +122,7 @@ export function Trends({ params }: { params: URLSearchParams }) {
       [xs, raw, prediction] as uPlot.AlignedData, top.current!);
     const b = new uPlot({ ...common, height: 160,
       series: [{ value: (_u, v) => utc(v) }, { label: "anomaly score", stroke: "#ef5350" },
-               { label: `threshold ${limit.toFixed(4)}`, stroke: "#e0e0e0", dash: [6, 4], points: { show: false } }] },
+               { label: `threshold ${limit.toPrecision(3)}`, stroke: "#e0e0e0", dash: [6, 4], points: { show: false } }] },
       [xs, score, xs.map(() => (limit > 0 ? limit : null))] as uPlot.AlignedData, bottom.current!);
     plots.current = [a, b];
   }
@@ -156,21 +157,21 @@ export function Trends({ params }: { params: URLSearchParams }) {
         {Object.keys(RANGES).map((r) => (
           <button key={r} className={r === range ? "active" : ""} onClick={() => go({ range: r, from: undefined, to: undefined })}>{r}</button>
         ))}
-        <input type="datetime-local" aria-label="from (UTC)" value={toInput(start)} key={`f${start}`}
-               onBlur={(e) => e.target.value && go({ range: undefined, from: fromInput(e.target.value), to: end })} />
-        <input type="datetime-local" aria-label="to (UTC)" value={toInput(end)} key={`t${end}`}
-               onBlur={(e) => e.target.value && go({ range: undefined, from: start, to: fromInput(e.target.value) })} />
+        <input size={16} aria-label="from (UTC)" defaultValue={toInput(start)} key={`f${start}`}
+               onBlur={(e) => fromInput(e.target.value) && go({ range: undefined, from: fromInput(e.target.value), to: end })} />
+        <input size={16} aria-label="to (UTC)" defaultValue={toInput(end)} key={`t${end}`}
+               onBlur={(e) => fromInput(e.target.value) && go({ range: undefined, from: start, to: fromInput(e.target.value) })} />
         <button aria-label="earlier" onClick={() => go({ range: undefined, from: start - span / 2, to: end - span / 2 })}>◀</button>
         <button aria-label="later" onClick={() => go({ range: undefined, from: start + span / 2, to: end + span / 2 })}>▶</button>
         <button onClick={() => plots.current.forEach((p) => p.setScale("x", { min: start, max: end }))}>reset zoom</button>
         <label><input type="checkbox" checked={live} disabled={!range} onChange={(e) => go({ live: e.target.checked ? 1 : undefined })} /> live</label>
         <span className="muted" data-testid="trend-points">{points} points</span>
         <span className="muted" data-testid="trend-range">{utc(start)} – {utc(end)}</span>
-        {threshold > 0 && <span className="muted">threshold {threshold.toFixed(4)}</span>}
+        {threshold > 0 && <span className="muted">threshold {threshold.toPrecision(3)}</span>}
       </div>
       {error && <p className="error" data-testid="trend-error">{error}</p>}
       <div ref={top} className="chart" data-testid="trend-chart" />
-      <div ref={bottom} className="chart" />
+      <div ref={bottom} className="chart" data-testid="score-chart" />
       <p className="legend">
         {[[AlertState.OPEN, "open"], [AlertState.ACKNOWLEDGED, "acknowledged"], [AlertState.CLOSED, "closed"],
           [AlertState.RESOLVED, "resolved"]].map(([s, name]) => (
