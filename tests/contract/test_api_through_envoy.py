@@ -547,3 +547,39 @@ def test_bad_input_is_a_json_status_naming_the_field(seeded, request_line, body,
     expected = 404 if "NOPE" in path else 400
     assert status == expected and reply["code"] == (5 if expected == 404 else 3), reply
     assert names in reply["message"] or names in _violations(reply), reply
+
+
+def _readme_rest_rows() -> list[tuple[str, str]]:
+    """(what, curl command) for every row of the README's REST table."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    rows = []
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if line.strip().startswith("|") and len(cells) == 3 and cells[2].startswith("`curl "):
+            rows.append((cells[0], cells[2].strip("`")))
+    return rows
+
+
+README_ROWS = _readme_rest_rows()
+
+
+def test_the_readme_lists_every_operator_path():
+    assert len(README_ROWS) >= 18
+    assert {"submit, original shape", "acknowledge", "resolve", "job result (a score per window)"} <= {
+        what for what, _ in README_ROWS}
+
+
+@pytest.mark.parametrize("what,command", README_ROWS, ids=[what for what, _ in README_ROWS])
+def test_every_readme_rest_example_works_verbatim(seeded, what, command):
+    """Each example runs as written in bash, with T, E, JOB and ALERT set as the README says; curl
+    only gets -sS and the status code appended (a shell function), nothing in the command changes."""
+    alert = scalar("SELECT alert_id FROM alerts WHERE state IN ('open', 'closed', 'acknowledged') "
+                   "ORDER BY alert_id DESC LIMIT 1")
+    env = {"T": seeded["tokens"]["operator"], "E": seeded["envoy"], "JOB": _job_id(), "ALERT": str(alert),
+           "PATH": "/usr/bin:/bin"}
+    script = 'curl() { command curl -sS -w "\\n%{http_code}" "$@"; }\n' + command
+    result = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    body, _, status = result.stdout.rpartition("\n")
+    assert status == "200", f"{what}: {status} {body[:500]}"
+    json.loads(body)

@@ -69,7 +69,8 @@ def load_or_create_credentials() -> Credentials:
     path = state_dir() / "credentials.env"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        values = {k: secrets.token_urlsafe(18) for k in ("PG_ADMIN_PASSWORD", "PG_APP_PASSWORD", "RABBITMQ_PASSWORD")}
+        # Hex: a url-safe token can start with "-", which rabbitmqctl reads as an option.
+        values = {k: secrets.token_hex(18) for k in ("PG_ADMIN_PASSWORD", "PG_APP_PASSWORD", "RABBITMQ_PASSWORD")}
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.writelines(f"{k}={v}\n" for k, v in values.items())

@@ -124,14 +124,16 @@ class OpsStore:
             params += [created, int(key)]
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute(f"SELECT si.* FROM subsystem_inferences si JOIN inference_jobs j USING (job_id) {where} "
+            rows = cur.execute(f"SELECT si.*, j.satellite_id FROM subsystem_inferences si JOIN inference_jobs j USING (job_id) "
+                               f"{where} "
                                "ORDER BY si.created_at DESC, si.id DESC LIMIT %s", [*params, size + 1]).fetchall()
         results = [job_pb2.SubsystemInference(
             subsystem=SUBSYSTEM_BY_NAME.get(r["subsystem"], 0), model_name=r["model_name"],
             state=job_pb2.JOB_STATE_COMPLETED if r["status"] == "completed" else job_pb2.JOB_STATE_FAILED,
             anomaly_detected=r["anomaly_detected"], anomaly_score=r["anomaly_score"] or 0.0,
             inference_time_ms=r["inference_time_ms"] or 0.0, window_start_time=_ts(r["window_start_time"]),
-            window_end_time=_ts(r["window_end_time"])) for r in rows[:size]]
+            window_end_time=_ts(r["window_end_time"]), job_id=r["job_id"], satellite_id=r["satellite_id"])
+            for r in rows[:size]]
         token = encode_page_token(rows[size - 1]["created_at"], str(rows[size - 1]["id"])) if len(rows) > size else ""
         return results, token
 

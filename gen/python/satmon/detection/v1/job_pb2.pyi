@@ -51,7 +51,7 @@ COMPLETED: JobState
 FAILED: JobState
 
 class SubsystemInference(_message.Message):
-    __slots__ = ("subsystem", "model_name", "state", "anomaly_detected", "anomaly_score", "inference_time_ms", "window_start_time", "window_end_time")
+    __slots__ = ("subsystem", "model_name", "state", "anomaly_detected", "anomaly_score", "inference_time_ms", "window_start_time", "window_end_time", "job_id", "satellite_id")
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
     MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -60,6 +60,8 @@ class SubsystemInference(_message.Message):
     INFERENCE_TIME_MS_FIELD_NUMBER: _ClassVar[int]
     WINDOW_START_TIME_FIELD_NUMBER: _ClassVar[int]
     WINDOW_END_TIME_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     subsystem: _telemetry_pb2.Subsystem
     model_name: str
     state: JobState
@@ -68,7 +70,9 @@ class SubsystemInference(_message.Message):
     inference_time_ms: float
     window_start_time: _timestamp_pb2.Timestamp
     window_end_time: _timestamp_pb2.Timestamp
-    def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., anomaly_detected: _Optional[bool] = ..., anomaly_score: _Optional[float] = ..., inference_time_ms: _Optional[float] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    job_id: str
+    satellite_id: str
+    def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., anomaly_detected: _Optional[bool] = ..., anomaly_score: _Optional[float] = ..., inference_time_ms: _Optional[float] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ...) -> None: ...
 
 class WindowScore(_message.Message):
     __slots__ = ("subsystem", "model_name", "start_sequence", "window_start_time", "window_end_time", "anomaly_score", "max_score", "threshold", "anomaly_detected")
