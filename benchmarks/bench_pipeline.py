@@ -7,11 +7,19 @@ For each N, N satellites replay at 1 Hz in real time. A consumer on the results 
 every scored stream window, the time from its newest record's sample time (the record that closed
 the window, produced at that moment) to the result's arrival: record-to-result latency. N keeps up
 when every expected window arrives and p99 latency stays under 2 s.
+
+The latency splits at the two times each result carries: the scheduler's dispatch of its task and
+the worker's production of the result.
+    scheduling = dispatch - record   (raw topic, router, subsystem topic, scheduler's window)
+    inference  = result - dispatch   (RabbitMQ, Celery, the worker's batch, Triton)
+    delivery   = arrival - result    (results topic to a consumer, as the writer reads it)
+CPU seconds per component (every process of its session, from /proc) cover the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 import time
@@ -21,6 +29,7 @@ import numpy as np
 import psycopg
 from confluent_kafka import Consumer
 
+from benchmarks.stack_processes import component_sessions, session_cpu_s
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_cli.stack.layout import service_env
 from satmon_core.config import load_settings
@@ -46,7 +55,9 @@ def run(n: int, seconds: int, settings) -> dict:
     producer_thread = threading.Thread(target=lambda: produced.__setitem__(0, replay(
         plan, make_producer(settings.kafka_bootstrap), settings.raw_topic)))
     producer_thread.start()
-    latencies, results = [], 0
+    sessions = component_sessions()
+    cpu_before = {name: session_cpu_s(leader) for name, leader in sessions.items()}
+    latencies, stages, results = [], [], 0
     expected = n * 7 * len(window_starts(seconds))
     deadline = None
     while True:
@@ -58,20 +69,28 @@ def run(n: int, seconds: int, settings) -> dict:
             if result.source != job_pb2.JOB_SOURCE_STREAM or result.sample_times[0].ToNanoseconds() < base_ns:
                 continue
             results += 1
-            latencies.append((time.time_ns() - result.sample_times[-1].ToNanoseconds()) / 1e9)
+            arrival, record = time.time_ns(), result.sample_times[-1].ToNanoseconds()
+            latencies.append((arrival - record) / 1e9)
+            dispatch, produced_at = result.dispatch_time.ToNanoseconds(), result.create_time.ToNanoseconds()
+            stages.append(((dispatch - record) / 1e9, (produced_at - dispatch) / 1e9, (arrival - produced_at) / 1e9))
         if not producer_thread.is_alive() and deadline is None:
             deadline = time.monotonic() + 20  # drain
         if results >= expected or (deadline and time.monotonic() > deadline):
             break
     wall = time.monotonic() - started
+    cpu = {name: session_cpu_s(leader) - cpu_before[name] for name, leader in sessions.items()}
     consumer.close()
     producer_thread.join()
     lat = np.array(latencies) if latencies else np.array([np.nan])
+    split = np.array(stages) if stages else np.full((1, 3), np.nan)
     return {"satellites": n, "records": produced[0], "records_per_s": produced[0] / seconds,
             "values_per_s": produced[0] * 7 * 25 / seconds, "windows": results, "expected_windows": expected,
             "windows_per_s": results / seconds, "p50_s": float(np.percentile(lat, 50)),
             "p99_s": float(np.percentile(lat, 99)), "wall_s": wall,
-            "keeps_up": results >= expected and float(np.percentile(lat, 99)) < 2.0}
+            "keeps_up": results >= expected and float(np.percentile(lat, 99)) < 2.0,
+            "stages": {name: (float(np.percentile(split[:, i], 50)), float(np.percentile(split[:, i], 99)))
+                       for i, name in enumerate(("scheduling", "inference", "delivery"))},
+            "cpu_s": cpu}
 
 
 def main() -> None:
@@ -86,6 +105,17 @@ def main() -> None:
     for r in rows:
         print(f"{r['satellites']:>5} {r['records_per_s']:>10.0f} {r['values_per_s']:>10.0f} {r['windows_per_s']:>10.1f} "
               f"{r['windows']:>6}/{r['expected_windows']:<6} {r['p50_s']:>7.2f} {r['p99_s']:>7.2f} {r['keeps_up']}")
+    print("\nper stage, p50 / p99 seconds (scheduling = record to dispatch, inference = dispatch to result, "
+          "delivery = result to consumer)")
+    for r in rows:
+        print(f"{r['satellites']:>5} " + "  ".join(f"{name} {p50:.3f} / {p99:.3f}"
+                                                   for name, (p50, p99) in r["stages"].items()))
+    print(f"\nCPU seconds per component over each run (the machine has {os.cpu_count()} cores)")
+    names = sorted(rows[0]["cpu_s"], key=lambda k: -rows[0]["cpu_s"][k])
+    print(f"{'N':>5} " + " ".join(f"{name:>9.9}" for name in names) + f" {'total':>9}")
+    for r in rows:
+        print(f"{r['satellites']:>5} " + " ".join(f"{r['cpu_s'].get(name, 0):>9.1f}" for name in names)
+              + f" {sum(r['cpu_s'].values()):>9.1f}")
 
 
 if __name__ == "__main__":

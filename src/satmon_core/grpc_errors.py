@@ -55,7 +55,8 @@ def status_for(exc: Exception) -> grpc.Status:
     if isinstance(exc, TransientError):
         return _status(code_pb2.UNAVAILABLE, f"{exc}; retry", _error_info(exc.reason, {}))
     if isinstance(exc, psycopg.OperationalError):  # a lost database connection, wherever it surfaces
-        return _status(code_pb2.UNAVAILABLE, "PostgreSQL is unavailable; retry", _error_info("DATABASE_UNAVAILABLE", {}))
+        return _status(code_pb2.UNAVAILABLE, "PostgreSQL is unavailable; retry",
+                       _error_info("DATABASE_UNAVAILABLE", {}))
     return _status(code_pb2.INTERNAL, "internal error (logged by the service)", _error_info("INTERNAL", {}))
 
 

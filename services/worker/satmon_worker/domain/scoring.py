@@ -98,6 +98,8 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
                 is_anomaly=bool(window_is_anomalous(scores, threshold)), inference_time_ms=elapsed,
                 source=task.source, trigger_reason=task.trigger_reason)
             result.create_time.FromNanoseconds(now)
+            if task.HasField("create_time"):
+                result.dispatch_time.CopyFrom(task.create_time)
             results.append(result)
             rows.setdefault(SUBSYSTEMS[window.subsystem], []).append(result)
         outputs.append((task, results))

@@ -1,0 +1,56 @@
+"""The running local stack's processes per component: every component runs in its own session
+(its keeper is the session leader), so a component's processes are the session's members, Triton's
+Python stubs and PostgreSQL's backends included."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from satmon_cli.stack import procs
+from satmon_cli.stack.components import COMPONENTS
+
+__all__ = ["component_sessions", "session_pids", "session_rss_mb", "session_cpu_s"]
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def component_sessions() -> dict[str, int]:
+    """Component name -> its session leader's PID, for every component that is up."""
+    return {c.name: pid for c in COMPONENTS if (pid := procs.pid_of(c.name))}
+
+
+def session_pids(leader: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.getsid(int(entry)) == leader:
+                    pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
+def session_rss_mb(leader: int) -> float:
+    total = 0
+    for pid in session_pids(leader):
+        try:
+            fields = Path(f"/proc/{pid}/status").read_text().split("VmRSS:")
+            total += int(fields[1].split()[0]) if len(fields) > 1 else 0
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1024
+
+
+def session_cpu_s(leader: int) -> float:
+    """User + system CPU seconds used so far by the session's live processes."""
+    total = 0
+    for pid in session_pids(leader):
+        try:
+            # The command name may hold spaces: fields after the closing parenthesis are fixed.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / _TICKS
