@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from confluent_kafka import Consumer, Message, TopicPartition
 from google.protobuf.message import DecodeError
@@ -19,13 +18,7 @@ from satmon_core.tracing import carrier, context_from_kafka, tracer
 from satmon_scheduler.adapters.task_queue import TaskQueue
 from satmon_scheduler.domain.scheduler import StreamScheduler
 
-__all__ = ["SchedulerHandler", "STORE_EVERY_S"]
-
-# Safe offsets walk every held window (7 per satellite): once per consumed batch that was a third of
-# the scheduler's CPU at 400 satellites. Twice a second is plenty: Kafka commits stored offsets every
-# few seconds anyway, and a restart from a slightly older offset only re-cuts windows whose job ids
-# (and so results) are the same.
-STORE_EVERY_S = 0.5
+__all__ = ["SchedulerHandler"]
 
 
 class SchedulerHandler:
@@ -39,7 +32,6 @@ class SchedulerHandler:
         # Tasks cut from consumed rows but not yet confirmed by RabbitMQ. The windows' rows are already
         # in the scheduler's buffers, so a retried batch cuts nothing new: these are what it must send.
         self.unsent: list = []
-        self.stored_at = 0.0
 
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
         rejects: list[DeadLetter] = []
@@ -72,10 +64,6 @@ class SchedulerHandler:
         return rejects
 
     def store_offsets(self, consumer: Consumer, messages: list[Message]) -> None:
-        now = time.monotonic()
-        if now - self.stored_at < STORE_EVERY_S:
-            return
-        self.stored_at = now
         with self.lock:
             safe = self.scheduler.safe_offsets()
         assigned = {(tp.topic, tp.partition) for tp in consumer.assignment()}
