@@ -62,9 +62,7 @@ def status_for(exc: Exception) -> grpc.Status:
 
 def page_size(value: int, default: int = 50, maximum: int = 1000) -> int:
     """AIP-158 page size: 0 means the default, large values are capped (negative ones are refused by
-    the declared rule before the servicer runs)."""
-    if value < 0:
-        raise InvalidArgument("page_size", "must be greater than or equal to 0")
+    the declared rule, `int32.gte = 0`, before the servicer runs)."""
     return min(value or default, maximum)
 
 

@@ -24,7 +24,8 @@ export function Fleet({ params }: { params: URLSearchParams }) {
   const [seen, setSeen] = useState<Record<string, number>>({});
   const [error, setError] = useState("");
   const tokenVersion = useTokenVersion();
-  const now = useTick(5000) && Date.now();
+  useTick(5000); // re-render every 5 s so last-seen times and stale markers advance
+  const now = Date.now();
   const alertingOnly = params.get("alerting") === "1";
   const subsystem = Number(params.get("subsystem") ?? 0);
   const sort = (params.get("sort") ?? "satellite") as Sort;
