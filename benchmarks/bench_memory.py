@@ -18,7 +18,7 @@ def main() -> None:
     parser.add_argument("--label", default="idle")
     args = parser.parse_args()
     print(f"command: {Path(sys.executable).name} -m benchmarks.bench_memory {' '.join(sys.argv[1:])}")
-    rows = [(name, session_rss_mb(leader)) for name, leader in component_sessions().items()]
+    rows = [(name, sum(map(session_rss_mb, leaders))) for name, leaders in component_sessions().items()]
     for name, mb in rows:
         print(f"{args.label:<10} {name:<18} {mb:>8.0f} MB")
     print(f"{args.label:<10} {'total':<18} {sum(mb for _, mb in rows):>8.0f} MB")

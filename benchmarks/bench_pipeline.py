@@ -31,7 +31,7 @@ from confluent_kafka import Consumer
 
 from benchmarks.stack_processes import component_sessions, session_cpu_s
 from satmon.detection.v1 import events_pb2, job_pb2
-from satmon_cli.stack.layout import service_env
+from satmon_cli.stack.layout import read_scale, service_env
 from satmon_core.config import load_settings
 from satmon_core.fleet_registry import register_satellites
 from satmon_core.kafka import consumer_config, make_producer
@@ -56,7 +56,7 @@ def run(n: int, seconds: int, settings) -> dict:
         plan, make_producer(settings.kafka_bootstrap), settings.raw_topic)))
     producer_thread.start()
     sessions = component_sessions()
-    cpu_before = {name: session_cpu_s(leader) for name, leader in sessions.items()}
+    cpu_before = {name: sum(map(session_cpu_s, leaders)) for name, leaders in sessions.items()}
     latencies, stages, results = [], [], 0
     expected = n * 7 * len(window_starts(seconds))
     deadline = None
@@ -78,7 +78,7 @@ def run(n: int, seconds: int, settings) -> dict:
         if results >= expected or (deadline and time.monotonic() > deadline):
             break
     wall = time.monotonic() - started
-    cpu = {name: session_cpu_s(leader) - cpu_before[name] for name, leader in sessions.items()}
+    cpu = {name: sum(map(session_cpu_s, leaders)) - cpu_before[name] for name, leaders in sessions.items()}
     consumer.close()
     producer_thread.join()
     lat = np.array(latencies) if latencies else np.array([np.nan])
@@ -101,6 +101,8 @@ def main() -> None:
     settings = load_settings(service_env())
     rows = [run(n, args.seconds, settings) for n in args.satellites]
     print(f"command: python -m benchmarks.bench_pipeline {' '.join(sys.argv[1:])}")
+    scale = ",".join(f"{service}={count}" for service, count in read_scale().items())
+    print(f"processes per service (satmon up --scale): {scale}")
     print(f"{'N':>5} {'records/s':>10} {'values/s':>10} {'windows/s':>10} {'windows':>13} {'p50 s':>7} {'p99 s':>7} keeps up")
     for r in rows:
         print(f"{r['satellites']:>5} {r['records_per_s']:>10.0f} {r['values_per_s']:>10.0f} {r['windows_per_s']:>10.1f} "

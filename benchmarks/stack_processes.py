@@ -8,16 +8,21 @@ import os
 from pathlib import Path
 
 from satmon_cli.stack import procs
-from satmon_cli.stack.components import COMPONENTS
+from satmon_cli.stack.components import components
 
 __all__ = ["component_sessions", "session_pids", "session_rss_mb", "session_cpu_s"]
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def component_sessions() -> dict[str, int]:
-    """Component name -> its session leader's PID, for every component that is up."""
-    return {c.name: pid for c in COMPONENTS if (pid := procs.pid_of(c.name))}
+def component_sessions() -> dict[str, list[int]]:
+    """Component name -> the session leaders' PIDs of its processes that are up (several for a
+    service scaled with `satmon up --scale`)."""
+    sessions: dict[str, list[int]] = {}
+    for c in components():
+        if pid := procs.pid_of(c.name):
+            sessions.setdefault(c.service or c.name, []).append(pid)
+    return sessions
 
 
 def session_pids(leader: int) -> list[int]:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from string import Template
 
-from satmon_cli.stack.layout import HOST, port
+from satmon_cli.stack.layout import HOST, port, replica_ports
 from satmon_core.paths import repo_root
 
 __all__ = ["render_envoy_config", "UPSTREAMS"]
@@ -19,8 +19,13 @@ __all__ = ["render_envoy_config", "UPSTREAMS"]
 UPSTREAMS = {"router": "router", "scheduler": "scheduler", "worker": "worker", "ops_api": "ops-api"}
 
 
-def _cluster(name: str, host: str, upstream_port: int) -> str:
+def _cluster(name: str, host: str, upstream_ports: list[int]) -> str:
+    """One cluster over every process of a service (locally one port each; under compose one DNS name
+    that resolves to every replica). A process that stops answering is ejected for a while."""
     kind = "STATIC" if host.replace(".", "").isdigit() else "STRICT_DNS"
+    endpoints = "".join(f"""
+              - endpoint: {{ address: {{ socket_address: {{ address: {host}, port_value: {p} }} }} }}"""
+                        for p in upstream_ports)
     return f"""    - name: {name}
       type: {kind}
       connect_timeout: 1s
@@ -28,11 +33,14 @@ def _cluster(name: str, host: str, upstream_port: int) -> str:
         envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
           "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
           explicit_http_config: {{ http2_protocol_options: {{}} }}
+      outlier_detection:
+        split_external_local_origin_errors: true
+        consecutive_local_origin_failure: 2
+        max_ejection_percent: 50
       load_assignment:
         cluster_name: {name}
         endpoints:
-          - lb_endpoints:
-              - endpoint: {{ address: {{ socket_address: {{ address: {host}, port_value: {upstream_port} }} }} }}
+          - lb_endpoints:{endpoints}
 """
 
 
@@ -133,7 +141,8 @@ def render_envoy_config(out_dir: Path, bind: str = HOST, upstream_hosts: dict[st
         ENVOY_ADMIN_PORT=admin_port or port("envoy-admin"),
         TLS_TRANSPORT_SOCKET=_tls(os.environ.get("SATMON_ENVOY_TLS_CERT"), os.environ.get("SATMON_ENVOY_TLS_KEY")),
         DESCRIPTOR_SET=descriptor,
-        CLUSTERS="".join(_cluster(name, upstream_hosts.get(component, HOST), port(component))
+        CLUSTERS="".join(_cluster(name, upstream_hosts[component], [port(component)]) if component in upstream_hosts
+                         else _cluster(name, HOST, replica_ports(component))
                          for name, component in UPSTREAMS.items()),
         STATIC_ROUTES=_static_routes(dist or repo_root() / "web" / "dist"),
         LOCAL_REPLY_MAPPERS=_local_reply_mappers(),

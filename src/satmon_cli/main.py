@@ -20,6 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("up", help="start every component (or the named ones), wait for health, print endpoints")
     p.add_argument("components", nargs="*", help="only these components (default: all)")
+    p.add_argument("--scale", default="", metavar="SERVICE=N,...",
+                   help="run N processes of a service, e.g. worker=2,scheduler=2 (router, scheduler, worker, "
+                        "writer, ops-api); they share Kafka partitions and the Celery queue; kept until changed")
     p = sub.add_parser("down", help="stop everything `satmon up` started, by PID; data is kept")
     p.add_argument("components", nargs="*", help="only these components (default: all)")
     sub.add_parser("status", help="components up/down, Kafka consumer lag, RabbitMQ queue depth, job counts")

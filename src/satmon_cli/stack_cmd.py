@@ -28,12 +28,12 @@ def consumer_groups() -> dict[str, list[str]]:
 
 
 def up(args: argparse.Namespace) -> int:
-    from satmon_cli.stack.supervisor import StackError
+    from satmon_cli.stack.supervisor import StackError, parse_scale
     from satmon_cli.stack.supervisor import up as start
 
     print("satmon up")
     try:
-        states = start(args.components)
+        states = start(args.components, scale=parse_scale(args.scale))
     except StackError as exc:
         print(f"satmon: {exc}", file=sys.stderr)
         return 1

@@ -48,9 +48,12 @@ def consumer_config(bootstrap: str, group: str, **overrides: object) -> dict[str
     return config
 
 
-def make_consumer(bootstrap: str, group: str, topics: Sequence[str], **overrides: object) -> Consumer:
+def make_consumer(bootstrap: str, group: str, topics: Sequence[str] = (), **overrides: object) -> Consumer:
+    """A consumer of the group, subscribed to `topics` when given (a BatchLoop subscribes itself,
+    to hear of rebalances)."""
     consumer = Consumer(consumer_config(bootstrap, group, **overrides))
-    consumer.subscribe(list(topics))
+    if topics:
+        consumer.subscribe(list(topics))
     return consumer
 
 
@@ -162,6 +165,18 @@ class DeadLetter:
 
 
 BatchHandler = Callable[[list[Message]], list[DeadLetter]]
+# Called when partitions leave this consumer (a rebalance, or the group lost it), while it can still
+# store and commit offsets for them: state kept for them must go, their new owner rebuilds it.
+RevokeHandler = Callable[[Consumer, list[TopicPartition]], None]
+
+
+def _store_assigned(consumer: Consumer, messages: list[Message]) -> None:
+    """Stores each message's offset, for partitions this consumer still owns (a batch written
+    before a rebalance is stored after it; the partitions that moved are re-read by their owner)."""
+    assigned = {(tp.topic, tp.partition) for tp in consumer.assignment()}
+    for message in messages:
+        if (message.topic(), message.partition()) in assigned:
+            consumer.store_offsets(message=message)
 
 
 @dataclass(frozen=True)
@@ -182,13 +197,20 @@ class BatchLoop:
 
     A TransientError from the handler retries the same batch with capped
     exponential backoff; offsets are not stored until it succeeds.
+
+    Several processes may run the same loop in one consumer group. When partitions
+    leave this process, the offsets it stored for them are committed before the
+    new owner starts from them, batches not yet durable in a delayed sink are
+    forgotten (the new owner writes them again), and `on_revoke` drops whatever
+    the handler keeps per partition.
     """
 
     def __init__(self, service: str, consumer: Consumer, handler: BatchHandler, producer: Producer,
                  dead_letter_topic: str, batch_size: int = 500, poll_timeout: float = 0.2,
                  max_backoff: float = 10.0,
                  store: Callable[[Consumer, list[Message]], None] | None = None,
-                 durability: DelayedDurability | None = None) -> None:
+                 durability: DelayedDurability | None = None, topics: Sequence[str] = (),
+                 on_revoke: RevokeHandler | None = None) -> None:
         self.service = service
         self.consumer = consumer
         self.handler = handler
@@ -199,11 +221,36 @@ class BatchLoop:
         self.max_backoff = max_backoff
         self.stopping = threading.Event()
         # Default: every processed message's offset. The scheduler stores less (windows it still holds).
-        self.store = store or (lambda consumer, msgs: [consumer.store_offsets(message=m) for m in msgs])
+        self.store = store or _store_assigned
         self.durability = durability
+        self.on_revoke = on_revoke
         self._unconfirmed: deque[tuple[float, list[Message]]] = deque()  # (written at, batch), oldest first
         self._sink_epoch: object | None = None
         self._checked_at = 0.0
+        if topics:
+            consumer.subscribe(list(topics), on_revoke=self._revoked, on_lost=self._lost)
+
+    def _revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        self._forget(consumer, partitions)
+        try:
+            consumer.commit(asynchronous=False)  # what was stored, before the new owner reads the commit
+        except KafkaException as exc:
+            if exc.args[0].code() != KafkaError._NO_OFFSET:
+                log.warning("%s: committing before a rebalance failed: %s", self.service, exc)
+
+    def _lost(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        """The group gave the partitions away already (this process was too slow to heartbeat):
+        nothing can be committed for them, only forgotten."""
+        self._forget(consumer, partitions)
+
+    def _forget(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        gone = {(tp.topic, tp.partition) for tp in partitions}
+        log.info("%s: %d partitions leave this process", self.service, len(gone))
+        metrics.REBALANCES.labels(self.service).inc()
+        self._unconfirmed = deque((at, kept) for at, batch in self._unconfirmed
+                                  if (kept := [m for m in batch if (m.topic(), m.partition()) not in gone]))
+        if self.on_revoke is not None:
+            self.on_revoke(consumer, partitions)
 
     def run(self) -> None:
         try:

@@ -39,6 +39,12 @@ def test_every_built_service_exists_in_the_repository():
         assert (REPO / path).is_dir(), path
 
 
+def test_every_satmon_service_runs_as_several_replicas():
+    services = _compose()["services"]
+    for name in ("router", "scheduler", "worker", "writer", "ops-api"):
+        assert services[name]["deploy"]["replicas"] >= 2, name
+
+
 def test_compose_has_health_checks_gpu_and_no_default_passwords():
     compose = _compose()
     for name, service in compose["services"].items():

@@ -18,7 +18,7 @@ from satmon_cli.stack.layout import run_dir
 from satmon_detection.windows import window_starts
 from satmon_simulator.replay import ReplayPlan
 from tests.support.counting import overlapping_alerts, stream_rows, vm_feature_samples
-from tests.support.pipeline import run_replay, wait_for
+from tests.support.pipeline import active_group_members, rows, run_replay, wait_for
 
 pytestmark = pytest.mark.stack
 
@@ -49,23 +49,27 @@ def _outage(component: str, after_s: float, down_s: float) -> None:
             time.sleep(down_s)
 
 
-def _replay_through(fault: threading.Thread, offset_days: int) -> None:
-    """Replays SATELLITES x DURATION while `fault` runs, then counts: every record in VictoriaMetrics
+def _replay_through(fault: threading.Thread, offset_days: int, duration: int = DURATION,
+                    replayed: threading.Event | None = None) -> int:
+    """Replays SATELLITES x duration while `fault` runs, then counts: every record in VictoriaMetrics
     once, every window scored once, no alert raised twice."""
     base_ns = (int(time.time()) - offset_days * 86400) * 1_000_000_000
     fault.start()
-    produced = run_replay(ReplayPlan(SATELLITES, 1.0, DURATION, SPEEDUP, 1, base_time_ns=base_ns))
+    produced = run_replay(ReplayPlan(SATELLITES, 1.0, duration, SPEEDUP, 1, base_time_ns=base_ns))
+    if replayed is not None:
+        replayed.set()
     fault.join()
-    assert produced == SATELLITES * DURATION
+    assert produced == SATELLITES * duration
 
-    expected_windows = SATELLITES * 7 * len(window_starts(DURATION))
-    assert wait_for(lambda: stream_rows(base_ns, DURATION)[0] >= expected_windows, 240), stream_rows(base_ns, DURATION)
+    expected_windows = SATELLITES * 7 * len(window_starts(duration))
+    assert wait_for(lambda: stream_rows(base_ns, duration)[0] >= expected_windows, 240), stream_rows(base_ns, duration)
     expected_samples = produced * 7 * 25
-    assert wait_for(lambda: vm_feature_samples(SATELLITES, base_ns, DURATION) >= expected_samples, 180)
+    assert wait_for(lambda: vm_feature_samples(SATELLITES, base_ns, duration) >= expected_samples, 180)
     time.sleep(5)  # late duplicates would land now
-    assert stream_rows(base_ns, DURATION) == (expected_windows, expected_windows)
-    assert vm_feature_samples(SATELLITES, base_ns, DURATION) == expected_samples
+    assert stream_rows(base_ns, duration) == (expected_windows, expected_windows)
+    assert vm_feature_samples(SATELLITES, base_ns, duration) == expected_samples
     assert overlapping_alerts() == 0
+    return base_ns
 
 
 @pytest.mark.parametrize("component,sig,offset_days", [
@@ -110,3 +114,42 @@ def test_a_crashed_service_is_restarted_by_the_stack_and_loses_nothing(stack, co
                             timeout=120)
     row = next(line for line in status.stdout.splitlines() if line.startswith(component + " "))
     assert row.split()[1] == "up" and int(row.split()[3]) == before + 1, row
+
+
+def _scale_out_then_kill(replayed: threading.Event, outcome: dict) -> None:
+    """Mid-replay: a second scheduler and a second writer (with its detector) join their consumer
+    groups and take half the partitions over from the first, holding windows and detector states;
+    then both newcomers are SIGKILLed (keeper and all, so nothing restarts them) and their
+    partitions go back to the first processes after Kafka's session timeout."""
+    time.sleep(1)
+    scaled = subprocess.run([sys.executable, "-m", "satmon_cli.main", "up", "--scale", "scheduler=2,writer=2"],
+                            capture_output=True, text=True, timeout=300)
+    assert scaled.returncode == 0, scaled.stdout + scaled.stderr
+    assert wait_for(lambda: all(active_group_members(g) == 2 for g in GROUPS), 60), \
+        {g: active_group_members(g) for g in GROUPS}
+    time.sleep(3)
+    for name in ("scheduler-2", "writer-2"):
+        os.killpg(procs.pid_of(name), signal.SIGKILL)
+    outcome["killed_mid_replay"] = not replayed.is_set()
+
+
+GROUPS = ("satmon-scheduler", "satmon-writer-results")
+
+
+def test_two_schedulers_and_two_detectors_hand_windows_over_when_one_of_each_is_killed(stack):
+    outcome: dict = {}
+    replayed = threading.Event()
+    try:
+        base_ns = _replay_through(threading.Thread(target=_scale_out_then_kill, args=(replayed, outcome)), 21,
+                                  duration=1500, replayed=replayed)
+    finally:
+        subprocess.run([sys.executable, "-m", "satmon_cli.main", "up", "--scale", "scheduler=1,writer=1"],
+                       capture_output=True, text=True, timeout=300)
+    assert outcome == {"killed_mid_replay": True}
+    assert all(active_group_members(g) == 1 for g in GROUPS)
+
+    # Every stream's detector saw each of its 1,500 records exactly once, across both owners.
+    def detectors_done() -> list:
+        return [row for row in rows("SELECT next_sequence, count(*) FROM detector_states "
+                                    "WHERE stream_start = to_timestamp(%s) GROUP BY 1", (base_ns / 1e9,))]
+    assert wait_for(lambda: detectors_done() == [(1500, SATELLITES * 7)], 60), detectors_done()

@@ -30,6 +30,20 @@ def wait_for(check: Callable[[], bool], timeout: float, interval: float = 0.5) -
     return check()
 
 
+def rows(sql: str, params: tuple = ()) -> list[tuple]:
+    with psycopg.connect(load_settings().pg_dsn) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
 def scalar(sql: str, params: tuple = ()) -> int:
     with psycopg.connect(load_settings().pg_dsn) as conn:
         return conn.execute(sql, params).fetchone()[0]
+
+
+def active_group_members(group: str) -> int:
+    """Members of a Kafka consumer group that hold at least one partition."""
+    from confluent_kafka.admin import AdminClient
+
+    admin = AdminClient({"bootstrap.servers": load_settings().kafka_bootstrap})
+    description = admin.describe_consumer_groups([group])[group].result(timeout=10)
+    return sum(1 for member in description.members if member.assignment.topic_partitions)

@@ -100,3 +100,19 @@ def test_nothing_is_stored_while_the_sink_cannot_be_asked():
     epoch[0] = "start-1"
     loop.run_once()
     assert consumer.stored == [0, 1]
+
+
+def test_a_revoked_partition_is_neither_stored_nor_rewound_here_and_the_handler_hears_of_it():
+    from confluent_kafka import TopicPartition
+
+    consumer, epoch, written, loop = _written(3)
+    heard = []
+    loop.on_revoke = lambda _consumer, partitions: heard.extend(partitions)
+    consumer.commit = lambda asynchronous: None
+    loop._revoked(consumer, [TopicPartition("t", 0)])
+    consumer.assignment = lambda: []
+    time.sleep(0.25)
+    epoch[0] = "start-2"
+    loop.run_once()
+    assert heard == [TopicPartition("t", 0)]
+    assert consumer.stored == [] and consumer.seeks == []  # its new owner writes those batches again

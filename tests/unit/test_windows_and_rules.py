@@ -113,3 +113,63 @@ def test_rule_trigger_in_a_stream_younger_than_a_window_leaves_short_subsystems_
             tasks += scheduler.add(name, _sample("SAT-2", number, seq, 20.0 if seq == 5 else 80.0), 0, seq, now)
     assert [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE] == []  # no subsystem had 30 rows yet
     assert scheduler.pending == []
+
+
+def _walked_safe_offsets(scheduler: StreamScheduler) -> dict[tuple[str, int], int]:
+    """The definition, by walking every held window: what the incremental heap must agree with."""
+    safe = {tp: off + 1 for tp, off in scheduler.consumed.items()}
+    for (sat, subsystem), buffer in scheduler.buffers.items():
+        tp = (subsystem, scheduler.partitions[(sat, subsystem)])
+        safe[tp] = min(safe[tp], buffer.oldest_offset())
+    return safe
+
+
+def test_incremental_safe_offsets_agree_with_walking_every_window():
+    rng = np.random.default_rng(7)
+    scheduler = StreamScheduler({})
+    now = Timestamp()
+    sequences = {f"SAT-{k}": 0 for k in range(12)}
+    offsets = {0: 0, 1: 0}
+    for step in range(3000):
+        sat = f"SAT-{rng.integers(12)}"
+        partition = int(sat[-1]) % 2
+        if rng.random() < 0.01:
+            sequences[sat] = 0  # the satellite restarted its stream
+        scheduler.add("eps", _sample(sat, 3, sequences[sat]), partition, offsets[partition], now)
+        sequences[sat] += 1
+        offsets[partition] += 1
+        if step % 37 == 0:
+            assert scheduler.safe_offsets() == _walked_safe_offsets(scheduler)
+    assert scheduler.safe_offsets() == _walked_safe_offsets(scheduler)
+
+
+def test_a_satellite_gone_quiet_stops_pinning_the_offset():
+    from satmon_scheduler.domain.scheduler import STALE_AFTER_MESSAGES
+
+    scheduler = StreamScheduler({})
+    now = Timestamp()
+    scheduler.add("eps", _sample("QUIET", 3, 0), 0, 0, now)
+    scheduler.add("eps", _sample("BUSY", 3, 0), 0, STALE_AFTER_MESSAGES + 10, now)
+    assert scheduler.safe_offsets()[("eps", 0)] == STALE_AFTER_MESSAGES + 10
+    assert ("QUIET", "eps") not in scheduler.buffers
+
+
+def test_forgetting_a_moved_partition_drops_its_windows_and_rules_and_cuts_no_window_across_the_gap():
+    scheduler = StreamScheduler({})
+    now = Timestamp()
+    names = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+    for seq in range(25):
+        for number, name in enumerate(names, start=1):
+            scheduler.add(name, _sample("MOVED", number, seq), 3, seq, now)
+            scheduler.add(name, _sample("KEPT", number, seq), 4, seq, now)
+    scheduler.forget((name, 3) for name in names)
+    assert {sat for sat, _ in scheduler.buffers} == {"KEPT"}
+    assert set(scheduler.rules.state) == {"KEPT"}
+    assert all(tp[1] == 4 for tp in scheduler.safe_offsets())
+    # The partition comes back later, from a committed offset further on: the first window is cut
+    # only once 30 new rows are held, never from the rows held before it moved away.
+    tasks = []
+    for seq in range(100, 135):
+        tasks += scheduler.add("eps", _sample("MOVED", 3, seq), 3, seq, now)
+    stream = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_STREAM]
+    assert [t.windows[0].start_sequence for t in stream] == [100]

@@ -21,8 +21,8 @@ def build(settings: Settings) -> ServiceProcess:
     handler = RouterHandler(settings, producer, FleetRegistry(settings.pg_dsn), counters)
 
     def consume(stopping) -> None:
-        loop = BatchLoop("router", make_consumer(settings.kafka_bootstrap, GROUP, [settings.raw_topic]),
-                         handler, producer, settings.dead_letter_topic)
+        loop = BatchLoop("router", make_consumer(settings.kafka_bootstrap, GROUP), handler, producer,
+                         settings.dead_letter_topic, topics=[settings.raw_topic])
         loop.stopping = stopping
         loop.run()
 

@@ -38,9 +38,12 @@ def build(settings: Settings) -> ServiceProcess:
     store = JobStore(settings.pg_dsn)
 
     def consume(stopping) -> None:
-        loop = BatchLoop("scheduler", make_consumer(settings.kafka_bootstrap, GROUP, topics), handler,
-                         make_producer(settings.kafka_bootstrap), settings.dead_letter_topic,
-                         batch_size=1000, store=handler.store_offsets)
+        # Range assignment gives one scheduler the same partition of every subsystem topic, so it sees
+        # all seven subsystems of its satellites (records are keyed by satellite): rule jobs need that.
+        consumer = make_consumer(settings.kafka_bootstrap, GROUP, **{"partition.assignment.strategy": "range"})
+        loop = BatchLoop("scheduler", consumer, handler, make_producer(settings.kafka_bootstrap),
+                         settings.dead_letter_topic, batch_size=1000, store=handler.store_offsets, topics=topics,
+                         on_revoke=handler.revoked)
         loop.stopping = stopping
         loop.run()
 

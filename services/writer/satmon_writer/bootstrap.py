@@ -27,11 +27,11 @@ def build(settings: Settings) -> ServiceProcess:
     # Both loops that import into VictoriaMetrics store offsets only once their samples are on its disk.
     durability = DelayedDurability(vm.start_timestamp, DURABLE_AFTER_S)
 
-    def loop(service: str, group: str, topic: str, handler, batch_size: int, writes_vm: bool = True):
+    def loop(service: str, group: str, topic: str, handler, batch_size: int, writes_vm: bool = True, on_revoke=None):
         def run(stopping) -> None:
-            batch_loop = BatchLoop(service, make_consumer(settings.kafka_bootstrap, group, [topic]), handler,
-                                   producer, settings.dead_letter_topic, batch_size=batch_size,
-                                   durability=durability if writes_vm else None)
+            batch_loop = BatchLoop(service, make_consumer(settings.kafka_bootstrap, group), handler, producer,
+                                   settings.dead_letter_topic, batch_size=batch_size,
+                                   durability=durability if writes_vm else None, topics=[topic], on_revoke=on_revoke)
             batch_loop.stopping = stopping
             batch_loop.run()
         run.__name__ = f"{service}-{group}"
@@ -40,7 +40,10 @@ def build(settings: Settings) -> ServiceProcess:
     return ServiceProcess(
         name="writer", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
         loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, TelemetryWriter(vm, FleetRegistry(settings.pg_dsn)), 1000),
-               loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500),
+               # Another writer may take results partitions over: their detector states are reloaded from
+               # the checkpoints in PostgreSQL, never trusted from this process's memory.
+               loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500,
+                    on_revoke=lambda _consumer, _partitions: alerts.forget()),
                loop("writer", GROUND_TRUTH_GROUP, settings.ground_truth_topic, GroundTruthWriter(ground_truth), 100,
                     writes_vm=False)],
         on_stop=[alerts.close, ground_truth.close, lambda: producer.flush(10)])

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from satmon_cli.stack.layout import (HOST, METRICS_OFFSET, Credentials, load_or_create_credentials, port,
-                                     service_env)
+                                     read_scale, replica_name, service_env)
 from satmon_core.paths import repo_root, state_dir
 
-__all__ = ["Component", "COMPONENTS", "by_name"]
+__all__ = ["Component", "COMPONENTS", "components", "by_name"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Component:
     kind: str = "infrastructure"
     metrics_port: Callable[[], int | None] = lambda: None
     restart: bool = True  # a keeper restarts it if it exits after it was healthy (see stack.keeper)
+    service: str | None = None  # for one of several processes of a service: that service's name
 
 
 def _tcp_open(p: int) -> bool:
@@ -425,13 +426,14 @@ KAFKA = Component(
 
 # --- satmon's own services ------------------------------------------------------------------------
 
-def _service_env(name: str) -> dict[str, str]:
+def _service_env(service: str, name: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(service_env())
     env.update({
         "SATMON_GRPC_PORT": str(port(name)),
         "SATMON_METRICS_PORT": str(port(name) + METRICS_OFFSET),
-        "OTEL_SERVICE_NAME": f"satmon-{name}",
+        "OTEL_SERVICE_NAME": f"satmon-{service}",
+        "OTEL_RESOURCE_ATTRIBUTES": f"service.instance.id={name}",
         "PYTHONUNBUFFERED": "1",
     })
     return env
@@ -443,12 +445,18 @@ def _grpc_healthy(name: str) -> bool:
     return check_health(f"{HOST}:{port(name)}", timeout=2)
 
 
-def _service(name: str, module: str, start_timeout: float = 60) -> Component:
+_SERVICE_MODULES = {"writer": "satmon_writer", "worker": "satmon_worker", "scheduler": "satmon_scheduler",
+                    "router": "satmon_router", "ops-api": "satmon_ops"}
+
+
+def _service(service: str, replica: int = 1, start_timeout: float = 60) -> Component:
+    name = replica_name(service, replica)
     return Component(
         name=name,
+        service=service,
         ports=(name,),
-        argv=lambda: [sys.executable, "-m", module],
-        env=lambda: _service_env(name),
+        argv=lambda: [sys.executable, "-m", _SERVICE_MODULES[service]],
+        env=lambda: _service_env(service, name),
         ready=lambda: _grpc_healthy(name),
         start_timeout=start_timeout,
         kind="service",
@@ -569,18 +577,29 @@ COMPONENTS: tuple[Component, ...] = (
     RABBITMQ,
     KAFKA,
     INFERENCE_SERVER,
-    _service("writer", "satmon_writer"),
-    _service("worker", "satmon_worker"),
-    _service("scheduler", "satmon_scheduler"),
-    _service("router", "satmon_router"),
-    _service("ops-api", "satmon_ops"),
+    _service("writer"),
+    _service("worker"),
+    _service("scheduler"),
+    _service("router"),
+    _service("ops-api"),
     FLOWER,
     ENVOY,
 )
 
 
-def by_name(name: str) -> Component:
+def components() -> tuple[Component, ...]:
+    """COMPONENTS with each scaled service's further processes right after its first."""
+    scale = read_scale()
+    out: list[Component] = []
     for component in COMPONENTS:
+        out.append(component)
+        if component.service:
+            out += [_service(component.service, k) for k in range(2, scale[component.service] + 1)]
+    return tuple(out)
+
+
+def by_name(name: str) -> Component:
+    for component in components():
         if component.name == name:
             return component
     raise KeyError(name)

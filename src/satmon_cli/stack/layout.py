@@ -9,6 +9,7 @@ SATMON_PORT_<NAME>, for example SATMON_PORT_POSTGRES=25432.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from satmon_core.paths import data_dir, state_dir
 
-__all__ = ["PORTS", "port", "Credentials", "load_or_create_credentials", "service_env", "HOST"]
+__all__ = ["PORTS", "port", "Credentials", "load_or_create_credentials", "service_env", "HOST", "SCALABLE",
+           "MAX_REPLICAS", "replica_name", "read_scale", "write_scale", "replica_ports"]
 
 HOST = "127.0.0.1"
 
@@ -45,10 +47,46 @@ PORTS: dict[str, int] = {
 # Prometheus metrics of our own services: the gRPC port + 100.
 METRICS_OFFSET = 100
 
+# Services that run as several processes (`satmon up --scale scheduler=2`): Kafka consumer groups
+# and Celery workers share the work. Replica k of a service is named "<service>-k" and listens
+# (k - 1) * REPLICA_PORT_STEP above the service's own port.
+SCALABLE = ("router", "scheduler", "worker", "writer", "ops-api")
+MAX_REPLICAS = 9
+REPLICA_PORT_STEP = 10
+
 
 def port(name: str) -> int:
     override = os.environ.get(f"SATMON_PORT_{name.upper().replace('-', '_')}")
-    return int(override) if override else PORTS[name]
+    if override:
+        return int(override)
+    if name in PORTS:
+        return PORTS[name]
+    service, _, replica = name.rpartition("-")
+    if service in SCALABLE and replica.isdigit() and 2 <= int(replica) <= MAX_REPLICAS:
+        return port(service) + REPLICA_PORT_STEP * (int(replica) - 1)
+    raise KeyError(name)
+
+
+def replica_name(service: str, replica: int) -> str:
+    return service if replica == 1 else f"{service}-{replica}"
+
+
+def read_scale() -> dict[str, int]:
+    """Processes per scalable service, as the last `satmon up --scale` left it (1 when unset)."""
+    path = state_dir() / "scale.json"
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    return {service: int(saved.get(service, 1)) for service in SCALABLE}
+
+
+def write_scale(scale: dict[str, int]) -> None:
+    path = state_dir() / "scale.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(scale, indent=2, sort_keys=True) + "\n")
+
+
+def replica_ports(service: str) -> list[int]:
+    """The gRPC ports of every process of a service at its current scale."""
+    return [port(replica_name(service, k)) for k in range(1, read_scale().get(service, 1) + 1)]
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from satmon_cli.stack import procs
-from satmon_cli.stack.components import COMPONENTS, Component
+from satmon_cli.envoy_config import UPSTREAMS
+from satmon_cli.stack.components import Component, by_name, components
 from satmon_cli.stack.keeper import mark_healthy, read_restarts
-from satmon_cli.stack.layout import log_dir, port, run_dir
+from satmon_cli.stack.layout import (MAX_REPLICAS, SCALABLE, log_dir, port, read_scale, replica_name, run_dir,
+                                     write_scale)
 
-__all__ = ["StackError", "up", "down", "component_states", "ComponentState"]
+__all__ = ["StackError", "up", "down", "component_states", "ComponentState", "parse_scale"]
 
 
 class StackError(Exception):
@@ -28,13 +30,48 @@ class ComponentState:
 
 
 def _selected(names: Iterable[str] | None) -> list[Component]:
+    """The named components (a scaled service's name selects all its processes), or all of them."""
+    every = components()
     if not names:
-        return list(COMPONENTS)
+        return list(every)
     wanted = set(names)
-    unknown = wanted - {c.name for c in COMPONENTS}
+    unknown = wanted - {c.name for c in every} - {c.service for c in every if c.service}
     if unknown:
         raise StackError(f"unknown component(s): {', '.join(sorted(unknown))}")
-    return [c for c in COMPONENTS if c.name in wanted]
+    return [c for c in every if c.name in wanted or c.service in wanted]
+
+
+def parse_scale(text: str) -> dict[str, int]:
+    """'worker=2,scheduler=2' -> {'worker': 2, 'scheduler': 2}, or StackError naming the bad part."""
+    scale = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        service, _, count = part.partition("=")
+        if service not in SCALABLE:
+            raise StackError(f"--scale: {service!r} cannot be scaled (one of: {', '.join(SCALABLE)})")
+        if not count.isdigit() or not 1 <= int(count) <= MAX_REPLICAS:
+            raise StackError(f"--scale: {part!r} needs a count from 1 to {MAX_REPLICAS}")
+        scale[service] = int(count)
+    return scale
+
+
+def _rescale(scale: dict[str, int], say) -> set[str]:
+    """Records the new scale and stops the processes beyond it (newest first); returns the services
+    whose count changed."""
+    before = read_scale()
+    write_scale({**before, **scale})
+    for service, count in scale.items():
+        for replica in range(MAX_REPLICAS, count, -1):
+            if procs.stop(replica_name(service, replica)):
+                say(f"  {replica_name(service, replica):<17} stopped  (scaled to {count})")
+    return {service for service, count in scale.items() if before[service] != count}
+
+
+def _reroute(say) -> None:
+    """Envoy balances over the processes it was configured with: a running Envoy restarts to see the new set."""
+    envoy = by_name("envoy")
+    if procs.pid_of(envoy.name) is not None:
+        procs.stop(envoy.name, envoy.stop_signal)
+        _start(envoy, say)
 
 
 def preflight(components: list[Component]) -> None:
@@ -78,13 +115,15 @@ def _start(component: Component, say) -> None:
     say(f"  {component.name:<17} started  {component.endpoint()}")
 
 
-def up(names: Iterable[str] | None = None, say=print) -> list[ComponentState]:
-    """Starts what is not running, in dependency order. On failure stops what this call started."""
-    components = _selected(names)
-    preflight(components)
+def up(names: Iterable[str] | None = None, say=print, scale: dict[str, int] | None = None) -> list[ComponentState]:
+    """Starts what is not running, in dependency order. On failure stops what this call started.
+    With `scale`, first records how many processes each named service runs and stops the extra ones."""
+    rescaled = _rescale(scale, say) if scale else set()
+    wanted = _selected(names)
+    preflight(wanted)
     started: list[Component] = []
     try:
-        for component in components:
+        for component in wanted:
             if procs.pid_of(component.name) is not None:
                 if not procs.wait_until(component.ready, 10):
                     raise StackError(f"{component.name} is running (pid {procs.pid_of(component.name)}) "
@@ -104,7 +143,9 @@ def up(names: Iterable[str] | None = None, say=print) -> list[ComponentState]:
         for component in reversed(started):
             procs.stop(component.name, component.stop_signal)
         raise
-    return component_states(components)
+    if rescaled & set(UPSTREAMS.values()):
+        _reroute(say)
+    return component_states(wanted)
 
 
 def down(names: Iterable[str] | None = None, say=print) -> None:
@@ -114,9 +155,9 @@ def down(names: Iterable[str] | None = None, say=print) -> None:
             say(f"  {component.name:<17} stopped")
 
 
-def component_states(components: Iterable[Component] | None = None) -> list[ComponentState]:
+def component_states(selected: Iterable[Component] | None = None) -> list[ComponentState]:
     states = []
-    for component in components or COMPONENTS:
+    for component in selected or components():
         pid = procs.pid_of(component.name)
         states.append(ComponentState(component.name, pid, pid is not None and _healthy(component),
                                      component.endpoint(), read_restarts(run_dir(), component.name).count))

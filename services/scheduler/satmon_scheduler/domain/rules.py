@@ -13,7 +13,7 @@ older than the last one seen, which means the stream was replayed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 __all__ = ["RULES", "RuleEngine"]
 
@@ -42,3 +42,9 @@ class RuleEngine:
         if previous is None:
             return []
         return [name for name, active in current.items() if active and not previous[name]]
+
+    def forget(self, satellite_ids: Iterable[str]) -> None:
+        """Satellites another scheduler now watches: seeded afresh if they come back."""
+        for sat in satellite_ids:
+            self.state.pop(sat, None)
+            self.last_time.pop(sat, None)

@@ -63,6 +63,13 @@ class SchedulerHandler:
         self.queue.send(self.unsent)
         return rejects
 
+    def revoked(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        """Partitions moved to another scheduler: forget their windows (offsets up to the oldest row
+        they need were stored after the last batch, and the loop commits them now)."""
+        with self.lock:
+            self.scheduler.forget((self.topic_subsystem[tp.topic], tp.partition) for tp in partitions)
+            metrics.OPEN_WINDOWS.set(self.scheduler.open_windows())
+
     def store_offsets(self, consumer: Consumer, messages: list[Message]) -> None:
         with self.lock:
             safe = self.scheduler.safe_offsets()

@@ -5,9 +5,10 @@ caused and stores each touched stream's detector state (with the windows it
 holds for a gap), so the alerts and the detector never disagree: after a
 crash the batch is redelivered, the detector resumes from the last committed
 state, skips the records it has already seen, and raises nothing twice.
-Results for one satellite arrive on one partition, handled by one writer, so
-the in-memory cache of stream states is authoritative; it is dropped whenever
-a transaction fails.
+Results for one satellite arrive on one partition, handled by one writer at a
+time, so the in-memory cache of stream states is authoritative while this
+writer owns the partition; it is dropped whenever a transaction fails and
+whenever partitions move (several writers share the results consumer group).
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ class AlertStore:
                 self.streams.pop(key, None)
             raise
         return sorted(set(touched))
+
+    def forget(self) -> None:
+        """Partitions moved between writers: reload every stream's state from its checkpoint."""
+        self.streams.clear()
 
     def _close_replaced(self, conn: psycopg.Connection, key: StreamKey, model_name: str) -> list[int]:
         rows = conn.execute("SELECT stream_start FROM detector_states WHERE satellite_id = %s AND subsystem = %s "
