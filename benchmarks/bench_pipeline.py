@@ -3,7 +3,9 @@
     .venv/bin/satmon up
     .venv/bin/python -m benchmarks.bench_pipeline --satellites 50 100 200 --seconds 60
 
-For each N, N satellites replay at 1 Hz in real time. A consumer on the results topic takes, for
+For each N, N satellites replay at 1 Hz in real time, all starting in the same second (every
+window of the fleet closes at once: the worst case), or with --stagger S satellite k starting k mod S
+seconds after the first, as a fleet whose satellites did not boot together. A consumer on the results topic takes, for
 every scored stream window, the time from its newest record's sample time (the record that closed
 the window, produced at that moment) to the result's arrival: record-to-result latency. N keeps up
 when every expected window arrives and p99 latency stays under 2 s.
@@ -39,7 +41,7 @@ from satmon_detection.windows import window_starts
 from satmon_simulator.replay import ReplayPlan, replay, satellites
 
 
-def run(n: int, seconds: int, settings) -> dict:
+def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
     with psycopg.connect(settings.pg_dsn) as conn:
         register_satellites(conn, satellites(n))
     consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"bench-{uuid.uuid4().hex[:8]}",
@@ -49,7 +51,7 @@ def run(n: int, seconds: int, settings) -> dict:
         consumer.poll(0.2)
     # Start the replay's clock now: sample time == production time (speedup 1).
     base_ns = time.time_ns()
-    plan = ReplayPlan(n, 1.0, seconds, 1.0, 1, base_time_ns=base_ns)
+    plan = ReplayPlan(n, 1.0, seconds, 1.0, 1, base_time_ns=base_ns, stagger=stagger)
     produced = [0]
     started = time.monotonic()
     producer_thread = threading.Thread(target=lambda: produced.__setitem__(0, replay(
@@ -58,7 +60,7 @@ def run(n: int, seconds: int, settings) -> dict:
     sessions = component_sessions()
     cpu_before = {name: sum(map(session_cpu_s, leaders)) for name, leaders in sessions.items()}
     latencies, stages, results = [], [], 0
-    expected = n * 7 * len(window_starts(seconds))
+    expected = sum(7 * len(window_starts(seconds - plan.first_step(k))) for k in range(n))
     deadline = None
     while True:
         first = consumer.poll(0.2)
@@ -97,9 +99,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--satellites", type=int, nargs="+", default=[50, 100, 200])
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--stagger", type=int, default=0,
+                        help="satellite k starts k mod S seconds after the first (default 0: every window of the "
+                             "fleet closes in the same second)")
     args = parser.parse_args()
     settings = load_settings(service_env())
-    rows = [run(n, args.seconds, settings) for n in args.satellites]
+    rows = [run(n, args.seconds, settings, args.stagger) for n in args.satellites]
     print(f"command: python -m benchmarks.bench_pipeline {' '.join(sys.argv[1:])}")
     scale = ",".join(f"{service}={count}" for service, count in read_scale().items())
     print(f"processes per service (satmon up --scale): {scale}")

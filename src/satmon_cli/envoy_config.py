@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from string import Template
 
+from satmon_cli.envoy_lua import rest_checks_lua
 from satmon_cli.stack.layout import HOST, port, replica_ports
 from satmon_core.paths import repo_root
 
@@ -146,6 +147,7 @@ def render_envoy_config(out_dir: Path, bind: str = HOST, upstream_hosts: dict[st
                          for name, component in UPSTREAMS.items()),
         STATIC_ROUTES=_static_routes(dist or repo_root() / "web" / "dist"),
         LOCAL_REPLY_MAPPERS=_local_reply_mappers(),
+        REST_CHECKS_LUA=rest_checks_lua(indent=26),
     )
     config = out_dir / "envoy.yaml"
     config.write_text(rendered)

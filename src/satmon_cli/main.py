@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speedup", type=float, default=1.0, help="replay this many times faster than real time")
     p.add_argument("--loops", type=int, default=1, help="stop after this many passes over the data (default 1)")
     p.add_argument("--start-row", type=int, default=0, help="first row of the SMAP test arrays to replay")
+    p.add_argument("--stagger", type=int, default=0, metavar="S",
+                   help="start satellite k's stream k mod S records after the first (default 0: all together, "
+                        "so every satellite's windows close in the same second)")
     p.add_argument("--trigger", action="append", default=[], metavar="SAT:RULE@SECOND",
                    help="force a rule condition, e.g. SAT-002:low_battery@40 (low_battery, cold_obc, hot_obc, thruster)")
 

@@ -49,7 +49,7 @@ def simulate(args: argparse.Namespace) -> int:
     with psycopg.connect(settings.pg_dsn) as conn:
         register_satellites(conn, satellites(args.satellites))
     plan = ReplayPlan(args.satellites, args.rate, args.duration, args.speedup, args.loops, args.start_row,
-                      parse_triggers(args.trigger))
+                      parse_triggers(args.trigger), stagger=args.stagger)
     producer = make_producer(settings.kafka_bootstrap)
     total = int(args.duration * args.rate) * args.satellites
     with tqdm(total=total, desc="replaying", unit="rec", disable=None) as bar:

@@ -512,6 +512,13 @@ BAD_INPUT = [
     ("POST /api/v1/alerts/1/acknowledge", b'{"comment": }', "Unexpected token"),
     ("GET /api/v1/query/jobs?page_size=abc", None, "page_size"),
     ("GET /api/v1/trends/raw?satellite_id=SAT-001&subsystem=eps&step=fast", None, "step"),
+    # unknown fields, at any depth of the body
+    ("POST /api/v1/inference/submit", {"model_name": "SMAP_A-1", "data": [1.0] * 30, "config": {"window_size": 30},
+                                       "metadata": {"satellite_id": "SAT-001"}, "bogus": 1}, "bogus"),
+    ("POST /api/v1/inference/submit", {"satelliteId": "SAT-001", "config": {"windowSize": 30, "strde": 10}},
+     "config.strde"),
+    ("POST /api/v1/alerts/1/acknowledge", {"comment": "on it", "by": "me"}, "by"),
+    ("POST /api/v1/alerts/1/resolve", {"reason": "fixed"}, "reason"),
     # unknown enum values
     ("GET /api/v1/query/jobs?state=finished", None, "state"),
     ("GET /api/v1/alerts?state=sleeping", None, "state"),
@@ -547,6 +554,24 @@ def test_bad_input_is_a_json_status_naming_the_field(seeded, request_line, body,
     expected = 404 if "NOPE" in path else 400
     assert status == expected and reply["code"] == (5 if expected == 404 else 3), reply
     assert names in reply["message"] or names in _violations(reply), reply
+
+
+@pytest.mark.parametrize("path,valid", [
+    ("/api/v1/query/jobs?state=finished", "pending, processing, completed, failed"),
+    ("/api/v1/alerts?state=sleeping", "open, acknowledged, resolved, closed"),
+    ("/api/v1/search/results?subsystem=warp", "acs, data, eps, fsw, ps, ss, tcs"),
+])
+def test_a_bad_enum_value_is_answered_with_the_valid_values(seeded, path, valid):
+    status, content_type, reply = _get(seeded, path, seeded["tokens"]["viewer"])
+    assert status == 400 and content_type == "application/json", reply
+    assert f"valid values: {valid}" in reply["message"], reply
+
+
+def test_a_bad_enum_value_in_a_body_is_answered_with_the_valid_values(seeded):
+    status, reply = _post(seeded, "/api/v1/inference/submit", {"satelliteId": "SAT-001", "subsystems": ["warp"]},
+                          seeded["tokens"]["operator"])
+    assert status == 400 and reply["message"].startswith("subsystems[0]: invalid value \"warp\""), reply
+    assert "valid values: acs, data, eps, fsw, ps, ss, tcs" in reply["message"], reply
 
 
 def _readme_rest_rows() -> list[tuple[str, str]]:

@@ -81,3 +81,39 @@ def test_labelled_records_follow_the_replay_through_wraps_and_clipping():
     assert labelled_records(labels, 100, 15, 40) == [(0, 4), (35, 39)]     # starts inside the first label
     assert labelled_records(labels, 100, 55, 70) == [(0, 4), (55, 64)]     # wraps into the next pass
     assert labelled_records(labels, 100, 60, 30) == []
+
+
+class _Producer:
+    """Collects what replay() produces; every message is acknowledged."""
+
+    def __init__(self) -> None:
+        self.records = []
+
+    def produce(self, topic, key, value, headers=None, on_delivery=None):
+        from satmon.telemetry.v1 import events_pb2
+
+        self.records.append(events_pb2.TelemetryRecord.FromString(value))
+
+    def poll(self, timeout):
+        return 0
+
+    def flush(self, timeout=None):
+        return 0
+
+    def __len__(self) -> int:
+        return 0
+
+
+def test_a_staggered_fleet_starts_each_stream_at_record_zero_a_few_seconds_apart():
+    from satmon_simulator.replay import ReplayPlan, replay
+
+    producer = _Producer()
+    base_ns = 1_700_000_000 * 10**9
+    produced = replay(ReplayPlan(3, 1.0, 12, 1000.0, 1, base_time_ns=base_ns, stagger=2), producer, "raw")
+    by_sat = {}
+    for record in producer.records:
+        by_sat.setdefault(record.satellite_id, []).append(record)
+    assert produced == 12 + 11 + 12
+    for k, (sat, records) in enumerate(sorted(by_sat.items())):
+        assert [r.sequence for r in records] == list(range(len(records)))
+        assert records[0].sample_time.ToNanoseconds() == base_ns + (k % 2) * 10**9

@@ -32,6 +32,13 @@ class ReplayPlan:
     start_row: int = 0
     overrides: dict[str, tuple[Override, ...]] = field(default_factory=dict)
     base_time_ns: int | None = None  # sample time of the first record; default: see replay()
+    # Satellite k (from 0) starts its stream k % stagger periods after the first, as a real fleet's
+    # satellites did not all start counting in the same second; 0 starts them together, so every
+    # satellite's windows close in the same second (the worst case for the pipeline).
+    stagger: int = 0
+
+    def first_step(self, index: int) -> int:
+        return index % self.stagger if self.stagger else 0
 
     def steps(self, shortest: int) -> int:
         by_duration = int(self.duration_s * self.rate_hz)
@@ -61,7 +68,7 @@ def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[
     # Faster-than-real-time replays are placed in the past so they end near "now".
     base_ns = plan.base_time_ns or time.time_ns() - (steps * period_ns if plan.speedup > 1 else 0)
     if ground_truth_topic:
-        _publish_ground_truth(producer, ground_truth_topic, fleet, plan.start_row, steps, base_ns)
+        _publish_ground_truth(producer, ground_truth_topic, fleet, plan, steps, base_ns, period_ns)
     wall_start = time.monotonic()
     produced = 0
     refused: list = []
@@ -77,13 +84,16 @@ def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[
         delay = due - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        row = plan.start_row + step
-        for sat in sats:
-            hk = models[sat].step(step / plan.rate_hz)
-            record = build_record(sat, base_ns + step * period_ns, step, row, row // shortest,
+        for index, sat in enumerate(sats):
+            sequence = step - plan.first_step(index)
+            if sequence < 0:
+                continue
+            row = plan.start_row + sequence
+            hk = models[sat].step(sequence / plan.rate_hz)
+            record = build_record(sat, base_ns + step * period_ns, sequence, row, row // shortest,
                                   fleet.rows(sat, row), hk)
             with span_tracer.start_as_current_span("telemetry.produce", attributes={
-                    "satmon.satellite_id": sat, "satmon.sequence": step}):
+                    "satmon.satellite_id": sat, "satmon.sequence": sequence}):
                 headers = kafka_headers({"satmon-produced-ns": str(time.time_ns())})
                 while True:
                     try:
@@ -102,16 +112,18 @@ def replay(plan: ReplayPlan, producer: Producer, topic: str, progress: Callable[
     return produced
 
 
-def _publish_ground_truth(producer: Producer, topic: str, fleet: FleetData, start_row: int, steps: int,
-                          base_ns: int) -> None:
+def _publish_ground_truth(producer: Producer, topic: str, fleet: FleetData, plan: ReplayPlan, steps: int,
+                          base_ns: int, period_ns: int) -> None:
     labels = load_labels()
-    for sat, mapping in fleet.assignment.items():
+    for index, (sat, mapping) in enumerate(fleet.assignment.items()):
+        first_step = plan.first_step(index)
+        records = max(0, steps - first_step)
         for subsystem, channel in mapping.items():
             truth = events_pb2.GroundTruth(satellite_id=sat, subsystem=SUBSYSTEM_BY_NAME[subsystem], channel=channel,
-                                           records=steps)
-            truth.stream_start_time.FromNanoseconds(base_ns)
-            for first, last in labelled_records(labels[channel].sequences, len(fleet.arrays[channel]), start_row,
-                                                steps):
+                                           records=records)
+            truth.stream_start_time.FromNanoseconds(base_ns + first_step * period_ns)
+            for first, last in labelled_records(labels[channel].sequences, len(fleet.arrays[channel]), plan.start_row,
+                                                records):
                 truth.sequences.add(start_sequence=first, end_sequence=last)
             producer.produce(topic, key=sat.encode(), value=truth.SerializeToString())
     producer.flush(30)

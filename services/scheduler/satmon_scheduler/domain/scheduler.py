@@ -37,9 +37,8 @@ def build_window(satellite_id: str, subsystem: str, channel: str, rows: tuple[Ro
                                model_name=f"SMAP_{channel}", start_sequence=rows[0].sequence,
                                feature_count=len(rows[0].features))
     for row in rows:
-        ts = window.sample_times.add()
-        ts.FromNanoseconds(row.time_ns)
-        window.values.extend(row.features)
+        window.sample_times.add().FromNanoseconds(row.time_ns)
+    window.values.extend([value for row in rows for value in row.features])  # one copy into the message
     return window
 
 
@@ -81,7 +80,8 @@ class StreamScheduler:
         if subsystem == RULE_SUBSYSTEM:
             for rule in self.rules.evaluate(sample.satellite_id, time_ns, sample.housekeeping):
                 self.pending.append(PendingTrigger(sample.satellite_id, rule, sample.sequence, time_ns, now))
-        tasks.extend(self._ready_rule_tasks())
+        if self.pending:
+            tasks.extend(self._ready_rule_tasks(sample.satellite_id))
         return tasks
 
     def _stream_task(self, sat: str, subsystem: str, window: ClosedWindow, now: Timestamp) -> events_pb2.InferenceTask:
@@ -89,8 +89,9 @@ class StreamScheduler:
             job_id=stream_job_id(sat, subsystem, window.start_time_ns), source=job_pb2.JOB_SOURCE_STREAM,
             windows=[build_window(sat, subsystem, self.channels[(sat, subsystem)], window.rows)], create_time=now)
 
-    def _ready_rule_tasks(self) -> list[events_pb2.InferenceTask]:
-        """Rule jobs whose seven subsystems have all reached the triggering record's time.
+    def _ready_rule_tasks(self, satellite_id: str) -> list[events_pb2.InferenceTask]:
+        """Rule jobs of this satellite whose seven subsystems have all reached the triggering record's
+        time (only a sample of the satellite itself can complete one).
 
         Each subsystem contributes the 30 rows ending at the trigger; one that does not hold 30 rows
         by then (its stream just began) is left out rather than sent with a short window. A trigger
@@ -98,6 +99,9 @@ class StreamScheduler:
         """
         ready, waiting = [], []
         for trigger in self.pending:
+            if trigger.satellite_id != satellite_id:
+                waiting.append(trigger)
+                continue
             buffers = {ss: self.buffers.get((trigger.satellite_id, ss)) for ss in SUBSYSTEMS.values()}
             newest = [b.rows[-1].time_ns for b in buffers.values() if b is not None and b.rows]
             caught_up = len(newest) == len(buffers) and min(newest) >= trigger.time_ns

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from confluent_kafka import Consumer, Message, TopicPartition
 from google.protobuf.message import DecodeError
@@ -47,13 +48,10 @@ class SchedulerHandler:
                     rejects.append(DeadLetter(msg, "undecodable", str(exc)))
                     continue
                 subsystem = self.topic_subsystem[msg.topic()]
-                with self.tracer.start_as_current_span(
-                        "telemetry.schedule", context=context_from_kafka(msg.headers()), kind=trace.SpanKind.CONSUMER,
-                        attributes={"satmon.satellite_id": sample.satellite_id, "satmon.subsystem": subsystem,
-                                    "satmon.sequence": sample.sequence}):
-                    new = self.scheduler.add(subsystem, sample, msg.partition(), msg.offset(), now)
-                    for task in new:
-                        task.trace_context.update(carrier())
+                started_ns = time.time_ns()
+                new = self.scheduler.add(subsystem, sample, msg.partition(), msg.offset(), now)
+                if new:
+                    self._trace(msg, sample, subsystem, started_ns, new)
                     tasks.extend(new)
             metrics.OPEN_WINDOWS.set(self.scheduler.open_windows())
         # One send per consumed batch: grouping adds at most one poll interval of latency. A failed send
@@ -62,6 +60,21 @@ class SchedulerHandler:
         self.unsent.extend(tasks)
         self.queue.send(self.unsent)
         return rejects
+
+    def _trace(self, msg: Message, sample: events_pb2.SubsystemSample, subsystem: str, started_ns: int,
+               tasks: list) -> None:
+        """A span for a record that closed a window or released a rule job, in the record's trace,
+        and its context in those tasks. Most records only join a window: a span for each of them was
+        40 % of the consume thread at 1,000 satellites (py-spy), for spans that said nothing."""
+        span = self.tracer.start_span(
+            "telemetry.schedule", context=context_from_kafka(msg.headers()), kind=trace.SpanKind.CONSUMER,
+            start_time=started_ns, attributes={"satmon.satellite_id": sample.satellite_id,
+                                               "satmon.subsystem": subsystem, "satmon.sequence": sample.sequence,
+                                               "satmon.tasks": len(tasks)})
+        with trace.use_span(span, end_on_exit=True):
+            headers = carrier()
+        for task in tasks:
+            task.trace_context.update(headers)
 
     def revoked(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         """Partitions moved to another scheduler: forget their windows (offsets up to the oldest row
