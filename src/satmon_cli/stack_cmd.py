@@ -70,12 +70,13 @@ def status(args: argparse.Namespace) -> int:
     up_names = {s.name for s in states if s.healthy}
     env = service_env()
     if "kafka" in up_names:
-        from satmon_core.kafka import consumer_lag
+        from satmon_core.kafka import consumer_lag, group_members
 
-        print("\nkafka consumer lag")
+        print(f"\n{'kafka consumer group':<28} {'lag':>8}  processes holding partitions")
         for group, topics in consumer_groups().items():
+            bootstrap = env["SATMON_KAFKA_BOOTSTRAP"]
             try:
-                print(f"  {group:<26} {consumer_lag(env['SATMON_KAFKA_BOOTSTRAP'], group, topics)}")
+                print(f"  {group:<26} {consumer_lag(bootstrap, group, topics):>8}  {group_members(bootstrap, group)}")
             except Exception as exc:  # noqa: BLE001 - status must print what it can
                 print(f"  {group:<26} unknown ({exc})")
     if "inference-server" in up_names:

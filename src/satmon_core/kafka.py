@@ -23,7 +23,8 @@ from satmon_core import metrics
 from satmon_core.errors import TransientError
 
 __all__ = ["consumer_config", "make_consumer", "make_producer", "ensure_topics", "OutgoingMessage",
-           "produce_confirmed", "DeadLetter", "DelayedDurability", "BatchLoop", "consumer_lag"]
+           "produce_confirmed", "DeadLetter", "DelayedDurability", "BatchLoop", "consumer_lag",
+           "group_members"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -155,6 +156,13 @@ def consumer_lag(bootstrap: str, group: str, topics: Sequence[str], timeout: flo
         consumer.close()
 
 
+def group_members(bootstrap: str, group: str, timeout: float = 5) -> int:
+    """Processes of a consumer group that hold at least one partition now."""
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    description = admin.describe_consumer_groups([group], request_timeout=timeout)[group].result(timeout=timeout)
+    return sum(1 for member in description.members if member.assignment.topic_partitions)
+
+
 @dataclass(frozen=True)
 class DeadLetter:
     """A message the handler rejected, with a short reason code and detail."""
@@ -246,7 +254,7 @@ class BatchLoop:
     def _forget(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         gone = {(tp.topic, tp.partition) for tp in partitions}
         log.info("%s: %d partitions leave this process", self.service, len(gone))
-        metrics.REBALANCES.labels(self.service).inc()
+        metrics.PARTITION_REVOCATIONS.labels(self.service).inc()
         self._unconfirmed = deque((at, kept) for at, batch in self._unconfirmed
                                   if (kept := [m for m in batch if (m.topic(), m.partition()) not in gone]))
         if self.on_revoke is not None:

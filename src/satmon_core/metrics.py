@@ -14,8 +14,8 @@ DEAD_LETTERS = Counter("satmon_dead_letters_total", "Records sent to the dead-le
 INVALID_SKIPPED = Counter("satmon_invalid_skipped_total",
                           "Invalid records skipped because another service dead-letters them", ["service", "reason"])
 RETRIES = Counter("satmon_transient_retries_total", "Transient failures retried", ["service", "operation"])
-REBALANCES = Counter("satmon_partition_revocations_total", "Times Kafka partitions left this process (rebalance)",
-                     ["service"])
+PARTITION_REVOCATIONS = Counter("satmon_partition_revocations_total",
+                                "Times Kafka partitions left this process (a rebalance)", ["service"])
 WINDOWS_SCHEDULED = Counter("satmon_windows_scheduled_total", "Sliding windows sent for inference", ["subsystem"])
 RULE_TRIGGERS = Counter("satmon_rule_triggers_total", "Housekeeping rules that fired", ["rule"])
 INFERENCE_SECONDS = Histogram("satmon_inference_seconds", "Inference server round trip per request", ["model"],

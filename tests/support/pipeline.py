@@ -9,7 +9,7 @@ import psycopg
 
 from satmon_core.config import load_settings
 from satmon_core.fleet_registry import register_satellites
-from satmon_core.kafka import make_producer
+from satmon_core.kafka import group_members, make_producer
 from satmon_simulator.replay import ReplayPlan, replay, satellites
 
 
@@ -42,8 +42,4 @@ def scalar(sql: str, params: tuple = ()) -> int:
 
 def active_group_members(group: str) -> int:
     """Members of a Kafka consumer group that hold at least one partition."""
-    from confluent_kafka.admin import AdminClient
-
-    admin = AdminClient({"bootstrap.servers": load_settings().kafka_bootstrap})
-    description = admin.describe_consumer_groups([group])[group].result(timeout=10)
-    return sum(1 for member in description.members if member.assignment.topic_partitions)
+    return group_members(load_settings().kafka_bootstrap, group, timeout=10)
