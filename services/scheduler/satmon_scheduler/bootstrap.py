@@ -41,8 +41,10 @@ def build(settings: Settings) -> ServiceProcess:
         # Range assignment gives one scheduler the same partition of every subsystem topic, so it sees
         # all seven subsystems of its satellites (records are keyed by satellite): rule jobs need that.
         consumer = make_consumer(settings.kafka_bootstrap, GROUP, **{"partition.assignment.strategy": "range"})
+        # Up to 2,000 samples a batch (a batch is never held for more: see BatchLoop.run_once): at 1,000
+        # satellites, batches of 250 raised p99 from 1.7 to 2.6 s, 2,000 lowered it to 1.6-1.8 s.
         loop = BatchLoop("scheduler", consumer, handler, make_producer(settings.kafka_bootstrap),
-                         settings.dead_letter_topic, batch_size=1000, store=handler.store_offsets, topics=topics,
+                         settings.dead_letter_topic, batch_size=2000, store=handler.store_offsets, topics=topics,
                          on_revoke=handler.revoked)
         loop.stopping = stopping
         loop.run()
