@@ -143,8 +143,8 @@ def up(names: Iterable[str] | None = None, say=print, scale: dict[str, int] | No
         for component in reversed(started):
             procs.stop(component.name, component.stop_signal)
         raise
-    if rescaled & set(UPSTREAMS.values()):
-        _reroute(say)
+    if rescaled & set(UPSTREAMS.values()) and "envoy" not in {c.name for c in started}:
+        _reroute(say)  # an Envoy started by this call already routes to the new set
     return component_states(wanted)
 
 
