@@ -22,6 +22,7 @@ def consumer_groups() -> dict[str, list[str]]:
         "satmon-scheduler": [s.subsystem_topic(n) for n in SUBSYSTEMS.values()],
         "satmon-writer-telemetry": [s.raw_topic],
         "satmon-writer-results": [s.results_topic],
+        "satmon-writer-jobs": [s.jobs_topic],
         "satmon-writer-groundtruth": [s.ground_truth_topic],
     }
 
@@ -133,9 +134,11 @@ def env(args: argparse.Namespace) -> int:
 def retention(args: argparse.Namespace) -> int:
     import psycopg
 
+    from satmon_core.postgres import ServiceRole, dsn_as
     from satmon_core.retention import delete_expired_jobs
 
-    with psycopg.connect(service_env()["SATMON_PG_DSN"]) as conn:
+    # Jobs are the writer's: retention deletes them with the writer's rights.
+    with psycopg.connect(dsn_as(service_env()["SATMON_PG_DSN"], ServiceRole.WRITER)) as conn:
         completed, failed = delete_expired_jobs(conn, args.completed_days, args.failed_days)
     print(f"deleted {completed} completed jobs older than {args.completed_days} days "
           f"and {failed} failed jobs older than {args.failed_days} days")

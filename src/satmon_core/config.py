@@ -50,6 +50,10 @@ class Settings:
         return f"{self.topic_prefix}inference.results"
 
     @property
+    def jobs_topic(self) -> str:
+        return f"{self.topic_prefix}inference.jobs"
+
+    @property
     def dead_letter_topic(self) -> str:
         return f"{self.topic_prefix}deadletter"
 

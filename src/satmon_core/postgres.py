@@ -9,21 +9,48 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from satmon_core.errors import TransientError
 
-__all__ = ["make_pool", "postgres_outage_is_transient"]
+__all__ = ["ServiceRole", "dsn_as", "make_pool", "postgres_outage_is_transient"]
 
 # How long a caller waits for a pooled connection before the outage counts as transient.
 POOL_TIMEOUT_S = 5.0
 
 
-def make_pool(dsn: str, max_size: int, **connect_options: object) -> ConnectionPool:
+class ServiceRole(StrEnum):
+    """The role each service works as (db/migrations/0006_table_owners.sql grants them): it may write
+    only the tables it owns, so one service owns each table and the others read it."""
+
+    WRITER = "satmon_writer"        # jobs (from the jobs topic), detector alerts and states, ground truth
+    OPS = "satmon_ops"              # operators' acknowledgements and resolutions
+    SCHEDULER = "satmon_scheduler"  # reads
+    WORKER = "satmon_worker"        # reads
+    ROUTER = "satmon_router"        # reads
+
+
+def dsn_as(dsn: str, role: ServiceRole) -> str:
+    """The DSN a service connects with: the login role is a member of every service role, and a
+    role set at connection start leaves the session only that role's privileges."""
+    return _with_option(dsn, f"-c role={role}")
+
+
+def _with_option(dsn: str, option: str) -> str:
+    params = conninfo_to_dict(dsn)
+    params["options"] = f"{params.get('options', '')} {option}".strip()
+    return make_conninfo(**params)
+
+
+def make_pool(dsn: str, max_size: int, statement_timeout_ms: int | None = None) -> ConnectionPool:
+    if statement_timeout_ms:
+        dsn = _with_option(dsn, f"-c statement_timeout={statement_timeout_ms}")
     return ConnectionPool(dsn, min_size=1, max_size=max_size, open=True, timeout=POOL_TIMEOUT_S,
-                          kwargs={"connect_timeout": 5, **connect_options})
+                          kwargs={"connect_timeout": 5})
 
 
 @contextmanager

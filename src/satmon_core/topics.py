@@ -3,6 +3,7 @@
     satmon.telemetry.raw            TelemetryRecord, key = satellite id
     satmon.telemetry.<subsystem>    SubsystemSample, key = satellite id (7 topics: acs, data, eps, fsw, ps, ss, tcs)
     satmon.inference.results        InferenceResult, key = satellite id
+    satmon.inference.jobs           JobUpdate, key = job id (the writer records them in inference_jobs)
     satmon.deadletter               the original bytes, reason in headers
     satmon.groundtruth              GroundTruth, key = satellite id (labels of replayed streams; never
                                     read by the detector or the models)
@@ -35,6 +36,7 @@ def subsystem_name(value: int) -> str:
 
 def all_topics(prefix: str = "satmon.") -> dict[str, int]:
     topics = {f"{prefix}telemetry.raw": PARTITIONS, f"{prefix}inference.results": PARTITIONS,
+              f"{prefix}inference.jobs": PARTITIONS,
               f"{prefix}deadletter": 1, f"{prefix}groundtruth": 1}
     topics.update({f"{prefix}telemetry.{name}": PARTITIONS for name in SUBSYSTEMS.values()})
     return topics

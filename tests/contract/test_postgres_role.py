@@ -1,5 +1,5 @@
-"""compose's database role script, run against real PostgreSQL: the services' role reads and writes
-rows of every migrated table and can change nothing else."""
+"""The database roles, against real PostgreSQL: compose's role script gives the services' login rows
+and nothing else, and each service's own role may write only the tables that service owns."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from psycopg import sql
 from satmon_cli.stack.components import _pg_admin_dsn, _pg_bin
 from satmon_cli.stack.layout import HOST, Credentials, load_or_create_credentials, port
 from satmon_core.migrations import apply_migrations
+from satmon_core.postgres import ServiceRole, dsn_as
 
 pytestmark = pytest.mark.stack
 
@@ -40,6 +41,11 @@ def test_the_services_role_may_write_rows_but_not_change_the_schema(stack):
             conn.execute("INSERT INTO satellites (satellite_id) VALUES ('SAT-ROLE')")
             assert conn.execute("SELECT count(*) FROM satellites").fetchone()[0] == 1
             conn.execute("DELETE FROM satellites")
+            # The script made the login a member of every service role, so each service can take its own.
+            conn.execute("SET ROLE satmon_ops")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("DELETE FROM inference_jobs")
+            conn.execute("RESET ROLE")
             for statement in ("CREATE TABLE intruder (x int)", "DROP TABLE satellites",
                               "ALTER TABLE alerts ADD COLUMN x int", "CREATE ROLE other"):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -48,3 +54,45 @@ def test_the_services_role_may_write_rows_but_not_change_the_schema(stack):
         with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+# Who may write each table (db/migrations/0006_table_owners.sql). "admin" is the login role the
+# CLI uses for the fleet registry and tokens; no service role writes those.
+OWNERS = {
+    "inference_jobs": "satmon_writer", "subsystem_inferences": "satmon_writer",
+    "job_window_scores": "satmon_writer", "detector_alerts": "satmon_writer", "detector_states": "satmon_writer",
+    "ground_truth_streams": "satmon_writer", "ground_truth_sequences": "satmon_writer",
+    "alert_acknowledgements": "satmon_ops", "alert_resolutions": "satmon_ops",
+    "satellites": "admin", "api_tokens": "admin", "schema_migrations": "admin",
+}
+
+
+def test_each_table_has_one_owner_among_the_services_and_every_service_reads_all(stack):
+    roles = [r.value for r in ServiceRole]
+    with psycopg.connect(stack["SATMON_PG_DSN"]) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        assert sorted(OWNERS) == tables, "a table without a declared owner, or a declared one that is gone"
+        for table in tables:
+            writers = {role for role in roles if any(
+                conn.execute("SELECT has_table_privilege(%s, %s, %s)", (role, table, verb)).fetchone()[0]
+                for verb in ("INSERT", "UPDATE", "DELETE"))}
+            assert writers == ({OWNERS[table]} - {"admin"}), (table, writers)
+            assert all(conn.execute("SELECT has_table_privilege(%s, %s, 'SELECT')", (role, table)).fetchone()[0]
+                       for role in roles), table
+        assert conn.execute("SELECT count(*) FROM alerts").fetchone() is not None  # the operators' view
+
+
+def test_a_service_cannot_write_a_table_another_service_owns(stack):
+    dsn = stack["SATMON_PG_DSN"]
+    with psycopg.connect(dsn_as(dsn, ServiceRole.OPS), autocommit=True) as conn:
+        assert conn.execute("SELECT current_user").fetchone()[0] == "satmon_ops"
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE detector_alerts SET state = 'closed'")
+    with psycopg.connect(dsn_as(dsn, ServiceRole.SCHEDULER), autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO inference_jobs (job_id, satellite_id, source, status) "
+                         "VALUES ('intruder', 'SAT-001', 'manual', 'pending')")
+    with psycopg.connect(dsn_as(dsn, ServiceRole.WRITER), autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO alert_resolutions (alert_id, operator) VALUES (1, 'writer')")

@@ -8,7 +8,8 @@ from satmon.telemetry.v1 import routing_service_pb2
 from satmon_core.config import Settings
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_server import Registration, ServiceProcess
-from satmon_core.job_store import JobStore
+from satmon_core.job_queries import JobQueries
+from satmon_core.postgres import ServiceRole, dsn_as
 from satmon_core.victoria import VictoriaMetrics
 from satmon_ops.adapters.events import EventHub
 from satmon_ops.adapters.ops_store import OpsStore
@@ -18,10 +19,11 @@ __all__ = ["build"]
 
 
 def build(settings: Settings) -> ServiceProcess:
-    store = OpsStore(settings.pg_dsn)
-    jobs = JobStore(settings.pg_dsn)
+    dsn = dsn_as(settings.pg_dsn, ServiceRole.OPS)
+    store = OpsStore(dsn)
+    jobs = JobQueries(dsn)
     hub = EventHub(settings.kafka_bootstrap, settings.results_topic, store)
-    servicer = OpsServicer(VictoriaMetrics(settings.vm_url), store, jobs, hub, FleetRegistry(settings.pg_dsn))
+    servicer = OpsServicer(VictoriaMetrics(settings.vm_url), store, jobs, hub, FleetRegistry(dsn))
     name = ops_service_pb2.DESCRIPTOR.services_by_name["OpsService"].full_name
     return ServiceProcess(
         name="ops-api", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,

@@ -7,6 +7,7 @@ from satmon_core.config import Settings
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_server import Registration, ServiceProcess
 from satmon_core.kafka import BatchLoop, make_consumer, make_producer
+from satmon_core.postgres import ServiceRole, dsn_as
 from satmon_router.entrypoints.grpc_api import RoutingServicer
 from satmon_router.entrypoints.kafka_loop import RouterCounters, RouterHandler
 
@@ -18,7 +19,7 @@ GROUP = "satmon-router"
 def build(settings: Settings) -> ServiceProcess:
     counters = RouterCounters()
     producer = make_producer(settings.kafka_bootstrap)
-    handler = RouterHandler(settings, producer, FleetRegistry(settings.pg_dsn), counters)
+    handler = RouterHandler(settings, producer, FleetRegistry(dsn_as(settings.pg_dsn, ServiceRole.ROUTER)), counters)
 
     def consume(stopping) -> None:
         loop = BatchLoop("router", make_consumer(settings.kafka_bootstrap, GROUP), handler, producer,

@@ -9,10 +9,12 @@ from satmon.detection.v1 import scheduling_service_pb2, scheduling_service_pb2_g
 from satmon_core.celery_app import make_celery
 from satmon_core.config import Settings
 from satmon_core.grpc_server import Registration, ServiceProcess
-from satmon_core.job_store import JobStore
+from satmon_core.job_queries import JobQueries
 from satmon_core.kafka import BatchLoop, make_consumer, make_producer
+from satmon_core.postgres import ServiceRole, dsn_as
 from satmon_core.topics import SUBSYSTEMS
 from satmon_core.victoria import VictoriaMetrics
+from satmon_scheduler.adapters.job_announcer import JobAnnouncer
 from satmon_scheduler.adapters.task_queue import TaskQueue
 from satmon_scheduler.adapters.telemetry_source import TelemetrySource
 from satmon_scheduler.domain.scheduler import StreamScheduler
@@ -35,7 +37,7 @@ def build(settings: Settings) -> ServiceProcess:
     queue = TaskQueue(make_celery(settings.amqp_url))
     handler = SchedulerHandler(settings, StreamScheduler(window_specs()), queue)
     topics = [settings.subsystem_topic(n) for n in SUBSYSTEMS.values()]
-    store = JobStore(settings.pg_dsn)
+    store = JobQueries(dsn_as(settings.pg_dsn, ServiceRole.SCHEDULER))
 
     def consume(stopping) -> None:
         # Range assignment gives one scheduler the same partition of every subsystem topic, so it sees
@@ -49,7 +51,8 @@ def build(settings: Settings) -> ServiceProcess:
         loop.stopping = stopping
         loop.run()
 
-    servicer = SchedulingServicer(store, queue, TelemetrySource(VictoriaMetrics(settings.vm_url)))
+    announcer = JobAnnouncer(make_producer(settings.kafka_bootstrap), settings.jobs_topic)
+    servicer = SchedulingServicer(store, announcer, queue, TelemetrySource(VictoriaMetrics(settings.vm_url)))
     name = scheduling_service_pb2.DESCRIPTOR.services_by_name["SchedulingService"].full_name
     return ServiceProcess(
         name="scheduler", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,

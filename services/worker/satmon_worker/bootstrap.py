@@ -1,4 +1,4 @@
-"""Wires the worker: Celery app, Triton scorer, job store, result publisher, gRPC API."""
+"""Wires the worker: Celery app, Triton scorer, jobs read model, result publisher, gRPC API."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from satmon.detection.v1 import inference_service_pb2, inference_service_pb2_grp
 from satmon_core.celery_app import make_celery
 from satmon_core.config import Settings
 from satmon_core.grpc_server import Registration
-from satmon_core.job_store import JobStore
+from satmon_core.job_queries import JobQueries
 from satmon_core.kafka import make_producer
+from satmon_core.postgres import ServiceRole, dsn_as
 from satmon_worker.adapters.results import ResultPublisher
 from satmon_worker.adapters.triton import TritonScorer
 from satmon_worker.entrypoints.grpc_api import InferenceServicer
@@ -25,8 +26,8 @@ def build_celery(settings: Settings) -> Celery:
 
     @functools.cache
     def dependencies():
-        return (TritonScorer(settings.triton_url), JobStore(settings.pg_dsn),
-                ResultPublisher(make_producer(settings.kafka_bootstrap), settings.results_topic))
+        return (TritonScorer(settings.triton_url), JobQueries(dsn_as(settings.pg_dsn, ServiceRole.WORKER), max_size=2),
+                ResultPublisher(make_producer(settings.kafka_bootstrap), settings.results_topic, settings.jobs_topic))
 
     register_tasks(app, dependencies)
     app.satmon_dependencies = dependencies  # type: ignore[attr-defined]

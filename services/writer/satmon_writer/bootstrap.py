@@ -1,27 +1,32 @@
-"""Wires the writer: two consumer groups, VictoriaMetrics, the alert store."""
+"""Wires the writer: its consumer groups, VictoriaMetrics, and the PostgreSQL tables it owns."""
 
 from __future__ import annotations
 
 from satmon_core.config import Settings
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_server import ServiceProcess
+from satmon_core.postgres import ServiceRole, dsn_as
 from satmon_core.kafka import BatchLoop, DelayedDurability, make_consumer, make_producer
 from satmon_core.victoria import DURABLE_AFTER_S, VictoriaMetrics
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
-from satmon_writer.entrypoints.kafka_loops import GroundTruthWriter, ResultWriter, TelemetryWriter
+from satmon_writer.adapters.jobs import JobRecorder
+from satmon_writer.entrypoints.kafka_loops import GroundTruthWriter, JobWriter, ResultWriter, TelemetryWriter
 
-__all__ = ["build", "TELEMETRY_GROUP", "RESULTS_GROUP", "GROUND_TRUTH_GROUP"]
+__all__ = ["build", "TELEMETRY_GROUP", "RESULTS_GROUP", "JOBS_GROUP", "GROUND_TRUTH_GROUP"]
 
 TELEMETRY_GROUP = "satmon-writer-telemetry"
 RESULTS_GROUP = "satmon-writer-results"
+JOBS_GROUP = "satmon-writer-jobs"
 GROUND_TRUTH_GROUP = "satmon-writer-groundtruth"
 
 
 def build(settings: Settings) -> ServiceProcess:
     vm = VictoriaMetrics(settings.vm_url)
-    alerts = AlertStore(settings.pg_dsn)
-    ground_truth = GroundTruthStore(settings.pg_dsn)
+    dsn = dsn_as(settings.pg_dsn, ServiceRole.WRITER)
+    alerts = AlertStore(dsn)
+    jobs = JobRecorder(dsn)
+    ground_truth = GroundTruthStore(dsn)
     producer = make_producer(settings.kafka_bootstrap)
 
     # Both loops that import into VictoriaMetrics store offsets only once their samples are on its disk.
@@ -39,11 +44,12 @@ def build(settings: Settings) -> ServiceProcess:
 
     return ServiceProcess(
         name="writer", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
-        loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, TelemetryWriter(vm, FleetRegistry(settings.pg_dsn)), 1000),
+        loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, TelemetryWriter(vm, FleetRegistry(dsn)), 1000),
                # Another writer may take results partitions over: their detector states are reloaded from
                # the checkpoints in PostgreSQL, never trusted from this process's memory.
                loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500,
                     on_revoke=lambda _consumer, _partitions: alerts.forget()),
+               loop("writer", JOBS_GROUP, settings.jobs_topic, JobWriter(jobs), 500, writes_vm=False),
                loop("writer", GROUND_TRUTH_GROUP, settings.ground_truth_topic, GroundTruthWriter(ground_truth), 100,
                     writes_vm=False)],
-        on_stop=[alerts.close, ground_truth.close, lambda: producer.flush(10)])
+        on_stop=[alerts.close, jobs.close, ground_truth.close, lambda: producer.flush(10)])

@@ -146,6 +146,7 @@ def _pg_configure() -> None:
     from psycopg import sql
 
     from satmon_core.migrations import apply_migrations
+    from satmon_core.postgres import ServiceRole
 
     creds = load_or_create_credentials()
     with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
@@ -153,6 +154,12 @@ def _pg_configure() -> None:
         verb = "ALTER" if exists else "CREATE"
         conn.execute(sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
             sql.Identifier(Credentials.PG_APP), sql.Literal(creds.pg_app_password)))
+        # The services' roles (one owner per table: db/migrations/0006_table_owners.sql grants them);
+        # the app login may take any of them, and each service takes its own.
+        for role in ServiceRole:
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role.value,)).fetchone():
+                conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role.value)))
+            conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(role.value), sql.Identifier(Credentials.PG_APP)))
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (Credentials.PG_DATABASE,)).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
                 sql.Identifier(Credentials.PG_DATABASE), sql.Identifier(Credentials.PG_APP)))

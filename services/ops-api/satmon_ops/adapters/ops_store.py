@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
 
 from satmon.detection.v1 import job_pb2
 from satmon.ops.v1 import alert_pb2, ops_service_pb2 as pb
 from satmon_core.detection_quality import DetectionQuality, fetch_detection_quality
-from satmon_core.job_store import decode_page_token, encode_page_token
+from satmon_core.job_queries import decode_page_token, encode_page_token
+from satmon_core.postgres import make_pool
 from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
 
 __all__ = ["OpsStore", "alert_to_proto", "AlertNotFound", "AlertResolved"]
@@ -62,8 +62,7 @@ def alert_to_proto(row: dict) -> alert_pb2.Alert:
 
 class OpsStore:
     def __init__(self, dsn: str) -> None:
-        self.pool = ConnectionPool(dsn, min_size=1, max_size=8, open=True,
-                                   kwargs={"connect_timeout": 5, "options": "-c statement_timeout=5000"})
+        self.pool = make_pool(dsn, max_size=8, statement_timeout_ms=5000)
 
     def close(self) -> None:
         self.pool.close()
@@ -163,8 +162,13 @@ class OpsStore:
 
     def alerts_changed_since(self, since: datetime) -> list[alert_pb2.Alert]:
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            rows = cur.execute(f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE updated_at > %s ORDER BY updated_at LIMIT 500",
-                               (since,)).fetchall()
+            # Changed rows found through the indexed tables the view joins, not by scanning the view.
+            rows = cur.execute(
+                f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE alert_id IN ("
+                "SELECT alert_id FROM detector_alerts WHERE updated_at > %(t)s "
+                "UNION SELECT alert_id FROM alert_acknowledgements WHERE acknowledged_at > %(t)s "
+                "UNION SELECT alert_id FROM alert_resolutions WHERE resolved_at > %(t)s) "
+                "AND updated_at > %(t)s ORDER BY updated_at LIMIT 500", {"t": since}).fetchall()
         return [alert_to_proto(r) for r in rows], (rows[-1]["updated_at"] if rows else since)
 
     def latest_threshold(self, satellite_id: str, subsystem: str) -> float | None:
@@ -192,22 +196,20 @@ class OpsStore:
         except ValueError:
             raise AlertNotFound(alert_id) from None
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            current = cur.execute("SELECT state FROM alerts WHERE alert_id = %s FOR UPDATE", (key,)).fetchone()
+            # The ops API owns only the operators' actions (the writer owns the alert), so it
+            # serialises one alert's actions with a lock of its own rather than a row lock.
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+            current = cur.execute("SELECT state FROM alerts WHERE alert_id = %s", (key,)).fetchone()
             if current is None:
                 raise AlertNotFound(alert_id)
             if current["state"] == "resolved":
                 raise AlertResolved(alert_id)
             if state == "acknowledged":
-                # History, not overwrite: every acknowledgement is a row; the alert keeps the first.
+                # History, not overwrite: every acknowledgement is a row; the alert shows the first.
                 cur.execute("INSERT INTO alert_acknowledgements (alert_id, operator, comment) VALUES (%s, %s, %s)",
                             (key, operator, comment))
-                cur.execute("UPDATE alerts SET state = CASE WHEN state = 'open' THEN 'acknowledged' ELSE state END, "
-                            "acknowledged_by = coalesce(acknowledged_by, %s), comment = coalesce(comment, %s), "
-                            "acknowledged_at = coalesce(acknowledged_at, now()), updated_at = now() "
-                            "WHERE alert_id = %s", (operator, comment, key))
             else:
-                cur.execute("UPDATE alerts SET state = 'resolved', comment = coalesce(nullif(%s, ''), comment), "
-                            "acknowledged_by = coalesce(acknowledged_by, %s), resolved_at = now(), "
-                            "updated_at = now() WHERE alert_id = %s", (comment, operator, key))
+                cur.execute("INSERT INTO alert_resolutions (alert_id, operator, comment) VALUES (%s, %s, %s)",
+                            (key, operator, comment))
             row = cur.execute(f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE alert_id = %s", (key,)).fetchone()
         return alert_to_proto(row)

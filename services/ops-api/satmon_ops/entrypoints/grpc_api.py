@@ -10,7 +10,7 @@ from satmon.ops.v1 import ops_service_pb2 as pb, ops_service_pb2_grpc
 from satmon_core.errors import FailedPrecondition, NotFound, TransientError
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_errors import page_size, page_token_errors
-from satmon_core.job_store import JobStore
+from satmon_core.job_queries import JobQueries
 from satmon_core.topics import SUBSYSTEMS
 from satmon_core.victoria import VictoriaMetrics
 from satmon_ops.adapters.events import EventHub
@@ -35,7 +35,7 @@ def _series(metric: str, feature_index: int, values: list) -> pb.TrendSeries:
 
 
 class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
-    def __init__(self, vm: VictoriaMetrics, store: OpsStore, jobs: JobStore, hub: EventHub,
+    def __init__(self, vm: VictoriaMetrics, store: OpsStore, jobs: JobQueries, hub: EventHub,
                  fleet: FleetRegistry) -> None:
         self.vm = vm
         self.fleet = fleet

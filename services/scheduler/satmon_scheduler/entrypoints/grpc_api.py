@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from satmon.detection.v1 import events_pb2, job_pb2, scheduling_service_pb2 as pb, scheduling_service_pb2_grpc
-from satmon_core.errors import FailedPrecondition, InvalidArgument, NotFound
-from satmon_core.job_store import JobStore
+from satmon_core.errors import FailedPrecondition, InvalidArgument, NotFound, TransientError
+from satmon_core.job_queries import JobQueries
 from satmon_core.topics import SUBSYSTEMS
 from satmon_core.tracing import carrier
+from satmon_scheduler.adapters.job_announcer import JobAnnouncer
 from satmon_scheduler.adapters.task_queue import TaskQueue
 from satmon_scheduler.adapters.telemetry_source import TelemetrySource
 from satmon_scheduler.domain.jobs import manual_job_id
@@ -16,10 +20,18 @@ from satmon_scheduler.domain.manual import cut_windows, data_window, satellite_o
 
 __all__ = ["SchedulingServicer"]
 
+log = logging.getLogger(__name__)
+
+# How long a submission waits for the writer to record its pending job, so that the caller's next
+# GetInferenceJob finds it; past that it answers from the announcement itself.
+VISIBLE_WITHIN_S = 3.0
+
 
 class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
-    def __init__(self, store: JobStore, queue: TaskQueue, telemetry: TelemetrySource) -> None:
+    def __init__(self, store: JobQueries, announcer: JobAnnouncer, queue: TaskQueue,
+                 telemetry: TelemetrySource) -> None:
         self.store = store
+        self.announcer = announcer
         self.queue = queue
         self.telemetry = telemetry
 
@@ -69,14 +81,39 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
         if not windows:
             raise FailedPrecondition("NO_TELEMETRY", "no complete 30-row window of stored telemetry in the requested "
                                                      "range")
-        job_id = manual_job_id()
-        self.store.insert_pending(job_id, satellite_of(request), "manual", metadata=dict(request.metadata))
         now = Timestamp()
         now.GetCurrentTime()
-        task = events_pb2.InferenceTask(job_id=job_id, source=job_pb2.JOB_SOURCE_MANUAL, windows=windows,
+        pending = events_pb2.JobUpdate(job_id=manual_job_id(), satellite_id=satellite_of(request),
+                                       source=job_pb2.JOB_SOURCE_MANUAL, state=job_pb2.JOB_STATE_PENDING,
+                                       create_time=now, metadata=dict(request.metadata))
+        self.announcer.publish(pending)  # before the task, so the writer records PENDING first
+        task = events_pb2.InferenceTask(job_id=pending.job_id, source=job_pb2.JOB_SOURCE_MANUAL, windows=windows,
                                         create_time=now, trace_context=carrier())
-        self.queue.send([task])  # TransientError (QUEUE_UNAVAILABLE) when RabbitMQ does not confirm
-        return self.store.get_job(job_id)
+        try:
+            self.queue.send([task])  # TransientError (QUEUE_UNAVAILABLE) when RabbitMQ does not confirm
+        except TransientError as exc:
+            self._give_up(pending, f"not queued: {exc}")
+            raise
+        return self._recorded(pending)
+
+    def _give_up(self, pending: events_pb2.JobUpdate, why: str) -> None:
+        failed = events_pb2.JobUpdate()
+        failed.CopyFrom(pending)
+        failed.state, failed.error_message = job_pb2.JOB_STATE_FAILED, why
+        failed.complete_time.GetCurrentTime()
+        try:
+            self.announcer.publish(failed)
+        except TransientError:
+            log.warning("job %s stays pending: neither queued nor marked failed", pending.job_id)
+
+    def _recorded(self, pending: events_pb2.JobUpdate) -> job_pb2.InferenceJob:
+        deadline = time.monotonic() + VISIBLE_WITHIN_S
+        while time.monotonic() < deadline:
+            if (job := self.store.get_job(pending.job_id)) is not None:
+                return job
+            time.sleep(0.05)
+        return job_pb2.InferenceJob(job_id=pending.job_id, satellite_id=pending.satellite_id, source=pending.source,
+                                    state=pending.state, create_time=pending.create_time)
 
     def GetInferenceJob(self, request, context):
         return pb.GetInferenceJobResponse(job=self._job(request.job_id))

@@ -1,4 +1,5 @@
-"""Publishing results to the results topic, one message per scored window, keyed by satellite."""
+"""Publishing what the worker found: one message per scored window on the results topic (keyed by
+satellite), then one JobUpdate per task on the jobs topic (keyed by job), which the writer records."""
 
 from __future__ import annotations
 
@@ -11,12 +12,19 @@ __all__ = ["ResultPublisher"]
 
 
 class ResultPublisher:
-    def __init__(self, producer: Producer, topic: str) -> None:
+    def __init__(self, producer: Producer, results_topic: str, jobs_topic: str) -> None:
         self.producer = producer
-        self.topic = topic
+        self.results_topic = results_topic
+        self.jobs_topic = jobs_topic
 
-    def publish(self, messages: list[tuple[list[tuple[str, bytes]], events_pb2.InferenceResult]]) -> None:
-        """Publishes (headers, result) pairs; returns once the broker acknowledged every one."""
+    def publish(self, results: list[tuple[list[tuple[str, bytes]], events_pb2.InferenceResult]],
+                jobs: list[events_pb2.JobUpdate]) -> None:
+        """Publishes (headers, result) pairs, then the jobs' updates; returns once the broker has
+        acknowledged every one. Results first: a job recorded as finished is skipped on redelivery,
+        so its results must already be safe."""
         produce_confirmed(self.producer, [
-            OutgoingMessage(self.topic, result.SerializeToString(), result.satellite_id.encode(), headers)
-            for headers, result in messages], "worker")
+            OutgoingMessage(self.results_topic, result.SerializeToString(), result.satellite_id.encode(), headers)
+            for headers, result in results], "worker")
+        produce_confirmed(self.producer, [
+            OutgoingMessage(self.jobs_topic, job.SerializeToString(), job.job_id.encode(), [])
+            for job in jobs], "worker")

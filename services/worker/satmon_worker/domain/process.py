@@ -11,22 +11,22 @@ from satmon_worker.domain.scoring import Scorer, score_tasks
 __all__ = ["process_batch"]
 
 
-def process_batch(payload: bytes, scorer: Scorer, store, publisher) -> int:
+def process_batch(payload: bytes, scorer: Scorer, jobs, publisher) -> int:
     """Scores the batch's tasks that are not already finished; returns how many were scored.
 
-    Order matters for exactly-once rows: results are published (and acknowledged
-    by the broker) before the job is marked finished in PostgreSQL, so a crash in
-    between re-scores and re-publishes (the writer deduplicates) rather than losing
-    the result; a finished job is skipped on redelivery.
+    `jobs` is the writer's read model of inference_jobs. Results are published (and
+    acknowledged) before the jobs' updates, so a crash in between re-scores and
+    re-publishes (the writer deduplicates) rather than losing a result; a job the
+    writer has recorded as finished is skipped on redelivery.
     """
     batch = events_pb2.InferenceTaskBatch.FromString(payload)
-    finished = store.completed_jobs([t.job_id for t in batch.tasks])
+    finished = jobs.completed_jobs([t.job_id for t in batch.tasks])
     todo = [t for t in batch.tasks if t.job_id not in finished]
     if not todo:
         return 0
     span_tracer = tracer("satmon.worker")
     scored = score_tasks(todo, scorer)
-    outputs, records = scored.outputs, scored.records
+    outputs = scored.outputs
     messages = []
     for task, results in outputs:
         with span_tracer.start_as_current_span("inference.score", context=context_from_carrier(dict(task.trace_context)),
@@ -35,6 +35,5 @@ def process_batch(payload: bytes, scorer: Scorer, store, publisher) -> int:
                                                            "satmon.windows": len(task.windows)}):
             headers = kafka_headers()
         messages.extend((headers, r) for r in results)
-    publisher.publish(messages)
-    store.record(records)
+    publisher.publish(messages, scored.jobs)
     return len(todo)

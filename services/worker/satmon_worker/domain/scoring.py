@@ -1,4 +1,4 @@
-"""Scoring inference tasks: windows -> results and job records, over a Scorer port."""
+"""Scoring inference tasks: windows -> results and job updates, over a Scorer port."""
 
 from __future__ import annotations
 
@@ -6,14 +6,11 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Protocol
 
 import numpy as np
 
 from satmon.detection.v1 import events_pb2, job_pb2
-from satmon_core.job_store import SOURCE_NAMES, JobRecord, SubsystemRow
-from satmon_core.topics import SUBSYSTEMS
 from satmon_detection.scoring import summarise, window_is_anomalous
 from satmon_worker.errors import BadWindow, WorkerError
 
@@ -46,14 +43,10 @@ def window_array(window: events_pb2.Window) -> np.ndarray:
     return values
 
 
-def _dt(ts) -> datetime:
-    return ts.ToDatetime(tzinfo=timezone.utc)
-
-
 @dataclass(frozen=True)
 class ScoredTasks:
     outputs: list[tuple[events_pb2.InferenceTask, list[events_pb2.InferenceResult]]]  # results per task
-    records: list[JobRecord]                                                          # one per task
+    jobs: list[events_pb2.JobUpdate]                                                  # one per task
     errors: dict[str, WorkerError]                                                    # job_id -> why it failed
 
 
@@ -80,9 +73,9 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
             scored[(t_index, w_index)] = (result.reconstruction[i], result.scores[i], result.threshold,
                                           result.version, per_window_ms)
     now = time.time_ns()
-    outputs, records = [], []
+    outputs, jobs = [], []
     for t_index, task in enumerate(tasks):
-        results, rows = [], {}
+        results, by_subsystem = [], {}
         for w_index, window in enumerate(task.windows):
             hit = scored.get((t_index, w_index))
             if hit is None:
@@ -101,30 +94,31 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
             if task.HasField("create_time"):
                 result.dispatch_time.CopyFrom(task.create_time)
             results.append(result)
-            rows.setdefault(SUBSYSTEMS[window.subsystem], []).append(result)
+            by_subsystem.setdefault(window.subsystem, []).append(result)
         outputs.append((task, results))
-        failed = t_index in errors
-        subsystem_rows = tuple(_aggregate(name, rs) for name, rs in sorted(rows.items()))
-        windows = tuple(_aggregate(name, [r]) for name, rs in sorted(rows.items()) for r in rs) \
-            if task.source == job_pb2.JOB_SOURCE_MANUAL else ()
-        satellite = task.windows[0].satellite_id if task.windows else ""
-        records.append(JobRecord(job_id=task.job_id, satellite_id=satellite, source=SOURCE_NAMES[task.source],
-                                 trigger_reason=task.trigger_reason, status="failed" if failed else "completed",
-                                 error_message=str(errors.get(t_index, "")), rows=subsystem_rows, windows=windows,
-                                 # Stream jobs are first recorded here: created_at is the dispatch time.
-                                 created_at=task.create_time.ToDatetime(tzinfo=timezone.utc)
-                                 if task.HasField("create_time") else None))
-    return ScoredTasks(outputs, records, {tasks[i].job_id: error for i, error in errors.items()})
+        job = events_pb2.JobUpdate(
+            job_id=task.job_id, satellite_id=task.windows[0].satellite_id if task.windows else "",
+            source=task.source, trigger_reason=task.trigger_reason,
+            state=job_pb2.JOB_STATE_FAILED if t_index in errors else job_pb2.JOB_STATE_COMPLETED,
+            error_message=str(errors.get(t_index, "")),
+            subsystems=[_summary(rs) for _, rs in sorted(by_subsystem.items())])
+        if task.source == job_pb2.JOB_SOURCE_MANUAL:
+            job.windows.extend(_summary([r]) for _, rs in sorted(by_subsystem.items()) for r in rs)
+        if task.HasField("create_time"):  # dispatch time: a stream job is first recorded now
+            job.create_time.CopyFrom(task.create_time)
+        job.complete_time.FromNanoseconds(now)
+        jobs.append(job)
+    return ScoredTasks(outputs, jobs, {tasks[i].job_id: error for i, error in errors.items()})
 
 
-def _aggregate(subsystem: str, results: list[events_pb2.InferenceResult]) -> SubsystemRow:
-    """One row per (job, subsystem): a manual job over a long range may score many windows of it."""
+def _summary(results: list[events_pb2.InferenceResult]) -> events_pb2.SubsystemSummary:
+    """One subsystem's outcome: a manual job over a long range may score many windows of it."""
     first, last = results[0], results[-1]
-    return SubsystemRow(
-        subsystem=subsystem, model_name=first.model_name, model_version=first.model_version, status="completed",
+    return events_pb2.SubsystemSummary(
+        subsystem=first.subsystem, model_name=first.model_name, model_version=first.model_version,
         anomaly_detected=any(r.is_anomaly for r in results),
         anomaly_score=float(np.mean([r.mean_score for r in results])),
         max_score=max(r.max_score for r in results), threshold=first.threshold,
         inference_time_ms=float(sum(r.inference_time_ms for r in results)),
-        window_start_time=_dt(first.sample_times[0]), window_end_time=_dt(last.sample_times[-1]),
+        window_start_time=first.sample_times[0], window_end_time=last.sample_times[-1],
         start_sequence=first.start_sequence)

@@ -13,7 +13,7 @@ __all__ = ["register_tasks"]
 
 
 def register_tasks(app: Celery, dependencies) -> None:
-    """`dependencies()` returns (scorer, store, publisher), built once per worker process."""
+    """`dependencies()` returns (scorer, jobs read model, publisher), built once per worker process."""
 
     @app.task(name=SCORE_TASK, bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
     def score_windows(self, payload: str) -> int:

@@ -1,5 +1,8 @@
 """Alerts in PostgreSQL, raised by the online detector; its checkpoints beside them.
 
+The writer owns detector_alerts (what the detector found: open, extended, closed); operators'
+acknowledgements and resolutions are the ops API's, and the `alerts` view joins the two.
+
 One transaction per consumed batch applies every alert change the batch
 caused and stores each touched stream's detector state (with the windows it
 holds for a gap), so the alerts and the detector never disagree: after a
@@ -92,7 +95,7 @@ class AlertStore:
         event, seq = change.event, change.event.sequence
         if event.kind == "opened":
             state.alert_id = conn.execute(
-                "INSERT INTO alerts (satellite_id, subsystem, stream_start, model_name, start_time, end_time, "
+                "INSERT INTO detector_alerts (satellite_id, subsystem, stream_start, model_name, start_time, end_time, "
                 "peak_score, start_sequence, end_sequence, raised_sequence) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING alert_id",
                 (*key, change.model_name, change.start_time, change.end_time, seq.peak, seq.start, seq.end,
@@ -101,9 +104,9 @@ class AlertStore:
         alert_id = state.alert_id
         closing = event.kind == "closed"
         conn.execute(
-            "UPDATE alerts SET end_time = greatest(end_time, %s), end_sequence = %s, "
+            "UPDATE detector_alerts SET end_time = greatest(end_time, %s), end_sequence = %s, "
             "peak_score = greatest(peak_score, %s), window_count = window_count + %s, "
-            "state = CASE WHEN %s AND state IN ('open', 'acknowledged') THEN 'closed' ELSE state END, "
+            "state = CASE WHEN %s THEN 'closed' ELSE state END, "
             "closed_at = CASE WHEN %s THEN now() ELSE closed_at END, updated_at = now() WHERE alert_id = %s",
             (change.end_time, seq.end, seq.peak, 0 if closing else 1, closing, closing, alert_id))
         if closing:

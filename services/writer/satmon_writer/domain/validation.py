@@ -1,4 +1,4 @@
-"""Validating inference results before they are written."""
+"""Validating inference results and job updates before they are written."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import math
 
 from google.protobuf.message import DecodeError
 
-from satmon.detection.v1 import events_pb2
+from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.errors import InvalidRecordError
 from satmon_core.topics import SUBSYSTEMS
 
-__all__ = ["decode_result"]
+__all__ = ["decode_result", "decode_job_update"]
 
 
 def decode_result(payload: bytes | None) -> events_pb2.InferenceResult:
@@ -29,3 +29,21 @@ def decode_result(payload: bytes | None) -> events_pb2.InferenceResult:
     if not all(math.isfinite(v) for v in result.timestep_scores) or not math.isfinite(result.max_score):
         raise InvalidRecordError("non_finite_value", "scores contain NaN or infinity")
     return result
+
+
+_RECORDED_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_COMPLETED, job_pb2.JOB_STATE_FAILED)
+
+
+def decode_job_update(payload: bytes | None) -> events_pb2.JobUpdate:
+    update = events_pb2.JobUpdate()
+    try:
+        update.ParseFromString(payload or b"")
+    except DecodeError as exc:
+        raise InvalidRecordError("undecodable", str(exc)) from None
+    if not update.job_id or not update.satellite_id:
+        raise InvalidRecordError("missing_identity", "job_id and satellite_id are required")
+    if update.source == job_pb2.JOB_SOURCE_UNSPECIFIED or update.state not in _RECORDED_STATES:
+        raise InvalidRecordError("invalid_state", "source must be set and state PENDING, COMPLETED or FAILED")
+    if any(s.subsystem not in SUBSYSTEMS for s in (*update.subsystems, *update.windows)):
+        raise InvalidRecordError("missing_identity", "every subsystem summary needs a subsystem")
+    return update

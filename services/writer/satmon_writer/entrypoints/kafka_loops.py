@@ -1,4 +1,4 @@
-"""The writer's two consume loops: raw telemetry and inference results."""
+"""The writer's consume loops: raw telemetry, inference results, jobs and ground truth."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core.topics import SUBSYSTEMS
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
+from satmon_writer.adapters.jobs import JobRecorder
 from satmon_writer.domain.samples import record_lines, result_lines
-from satmon_writer.domain.validation import decode_result
+from satmon_writer.domain.validation import decode_job_update, decode_result
 
-__all__ = ["TelemetryWriter", "ResultWriter", "GroundTruthWriter", "import_isolating_rejects"]
+__all__ = ["TelemetryWriter", "ResultWriter", "JobWriter", "GroundTruthWriter", "import_isolating_rejects"]
 
 
 def import_isolating_rejects(vm: VictoriaMetrics, batch: list[tuple[Message, list[str]]]) -> list[DeadLetter]:
@@ -100,6 +101,23 @@ class ResultWriter:
         touched = self.alerts.record(results)
         self.on_alerts(touched, results)
         return rejects + refused
+
+
+class JobWriter:
+    """Job updates (pending from the scheduler, outcomes from the worker) -> inference_jobs."""
+
+    def __init__(self, jobs: JobRecorder) -> None:
+        self.jobs = jobs
+
+    def __call__(self, messages: list[Message]) -> list[DeadLetter]:
+        rejects, updates = [], []
+        for msg in messages:
+            try:
+                updates.append(decode_job_update(msg.value()))
+            except InvalidRecordError as exc:
+                rejects.append(DeadLetter(msg, exc.reason, exc.detail))
+        self.jobs.record(updates)
+        return rejects
 
 
 class GroundTruthWriter:

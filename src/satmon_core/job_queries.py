@@ -1,16 +1,14 @@
-"""PostgreSQL access for inference jobs and their per-subsystem results.
+"""Reading inference jobs and their per-subsystem results from PostgreSQL.
 
-Every write is idempotent: jobs upsert on job_id, subsystem rows insert with
-ON CONFLICT (job_id, subsystem) DO NOTHING, so a redelivered task or result
-never creates a second row.
+The writer owns these tables (satmon_writer.adapters.jobs, fed by the jobs topic); the
+scheduler, the worker and the ops API read them here, connected as roles that may only read them.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from psycopg.rows import dict_row
@@ -19,8 +17,7 @@ from satmon.detection.v1 import job_pb2
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
 from satmon_core.topics import SUBSYSTEM_BY_NAME
 
-__all__ = ["JobStore", "SubsystemRow", "JobRecord", "SOURCE_NAMES", "STATE_NAMES", "encode_page_token",
-           "decode_page_token"]
+__all__ = ["JobQueries", "SOURCE_NAMES", "STATE_NAMES", "encode_page_token", "decode_page_token"]
 
 SOURCE_NAMES = {job_pb2.JOB_SOURCE_STREAM: "stream", job_pb2.JOB_SOURCE_RULE: "rule",
                 job_pb2.JOB_SOURCE_MANUAL: "manual"}
@@ -28,37 +25,6 @@ STATE_NAMES = {job_pb2.JOB_STATE_PENDING: "pending", job_pb2.JOB_STATE_PROCESSIN
                job_pb2.JOB_STATE_COMPLETED: "completed", job_pb2.JOB_STATE_FAILED: "failed"}
 _SOURCE_VALUES = {v: k for k, v in SOURCE_NAMES.items()}
 _STATE_VALUES = {v: k for k, v in STATE_NAMES.items()}
-
-
-@dataclass(frozen=True)
-class SubsystemRow:
-    subsystem: str
-    model_name: str
-    model_version: str
-    status: str
-    anomaly_detected: bool
-    anomaly_score: float | None
-    max_score: float | None
-    threshold: float | None
-    inference_time_ms: float | None
-    window_start_time: datetime | None
-    window_end_time: datetime | None
-    start_sequence: int | None
-
-
-@dataclass(frozen=True)
-class JobRecord:
-    job_id: str
-    satellite_id: str
-    source: str
-    trigger_reason: str
-    status: str
-    error_message: str
-    rows: tuple[SubsystemRow, ...]
-    created_at: datetime | None = None  # when the scheduler dispatched it; a new row without it: now
-    # Every window of a manual job (many per subsystem over a range); empty for stream and rule
-    # jobs, whose one window per subsystem is its summary row.
-    windows: tuple[SubsystemRow, ...] = ()
 
 
 def encode_page_token(created_at: datetime, key: str) -> str:
@@ -81,21 +47,12 @@ def _ts(dt: datetime | None):
     return ts
 
 
-class JobStore:
+class JobQueries:
     def __init__(self, dsn: str, max_size: int = 8) -> None:
-        self.pool = make_pool(dsn, max_size, options="-c statement_timeout=10000")
+        self.pool = make_pool(dsn, max_size, statement_timeout_ms=10_000)
 
     def close(self) -> None:
         self.pool.close()
-
-    # --- writes -------------------------------------------------------------------------------------
-
-    def insert_pending(self, job_id: str, satellite_id: str, source: str, reason: str = "",
-                       metadata: dict[str, str] | None = None) -> None:
-        with postgres_outage_is_transient(), self.pool.connection() as conn:
-            conn.execute("INSERT INTO inference_jobs (job_id, satellite_id, source, trigger_reason, status, metadata) "
-                         "VALUES (%s, %s, %s, %s, 'pending', %s) ON CONFLICT (job_id) DO NOTHING",
-                         (job_id, satellite_id, source, reason or None, json.dumps(metadata or {})))
 
     def completed_jobs(self, job_ids: Sequence[str]) -> set[str]:
         if not job_ids:
@@ -104,36 +61,6 @@ class JobStore:
             rows = conn.execute("SELECT job_id FROM inference_jobs WHERE job_id = ANY(%s) "
                                 "AND status IN ('completed', 'failed')", (list(job_ids),)).fetchall()
         return {r[0] for r in rows}
-
-    def record(self, jobs: Iterable[JobRecord]) -> None:
-        """Upserts finished jobs and their subsystem rows in one transaction."""
-        jobs = list(jobs)
-        if not jobs:
-            return
-        with postgres_outage_is_transient(), self.pool.connection() as conn, conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO inference_jobs (job_id, satellite_id, source, trigger_reason, status, created_at, "
-                "completed_at, error_message) VALUES (%s, %s, %s, %s, %s, COALESCE(%s, now()), now(), %s) "
-                "ON CONFLICT (job_id) DO UPDATE SET status = EXCLUDED.status, completed_at = EXCLUDED.completed_at, "
-                "error_message = EXCLUDED.error_message WHERE inference_jobs.status NOT IN ('completed', 'failed')",
-                [(j.job_id, j.satellite_id, j.source, j.trigger_reason or None, j.status, j.created_at,
-                  j.error_message or None) for j in jobs])
-            cur.executemany(
-                "INSERT INTO subsystem_inferences (job_id, subsystem, model_name, model_version, status, "
-                "anomaly_detected, anomaly_score, max_score, threshold, inference_time_ms, window_start_time, "
-                "window_end_time, start_sequence) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (job_id, subsystem) DO NOTHING",
-                [(j.job_id, r.subsystem, r.model_name, r.model_version, r.status, r.anomaly_detected, r.anomaly_score,
-                  r.max_score, r.threshold, r.inference_time_ms, r.window_start_time, r.window_end_time,
-                  r.start_sequence) for j in jobs for r in j.rows])
-            cur.executemany(
-                "INSERT INTO job_window_scores (job_id, subsystem, start_sequence, model_name, window_start_time, "
-                "window_end_time, anomaly_score, max_score, threshold, anomaly_detected) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                [(j.job_id, w.subsystem, w.start_sequence, w.model_name, w.window_start_time, w.window_end_time,
-                  w.anomaly_score, w.max_score, w.threshold, w.anomaly_detected) for j in jobs for w in j.windows])
-
-    # --- reads --------------------------------------------------------------------------------------
 
     def latest_model(self, satellite_id: str, subsystem: str) -> str | None:
         """The model most recently used for a satellite's subsystem (its replayed SMAP channel)."""
