@@ -98,3 +98,36 @@ def test_a_task_that_can_never_succeed_goes_to_the_dead_letter_queue(stack):
     run_replay(ReplayPlan(1, 1.0, 60, 60.0, 1, base_time_ns=base_ns))
     expected = 7 * len(window_starts(60))
     assert wait_for(lambda: stream_rows(base_ns, 60)[0] == expected, 90), stream_rows(base_ns, 60)
+
+
+def test_job_updates_the_writer_cannot_record_are_dead_lettered(stack):
+    from satmon.detection.v1 import events_pb2, job_pb2
+
+    settings = load_settings()
+    marker = uuid.uuid4().hex
+    bad = {"undecodable": b"\xff\x00not a protobuf",
+           "missing_identity": events_pb2.JobUpdate(job_id=f"{marker}-x", source=job_pb2.JOB_SOURCE_MANUAL,
+                                                    state=job_pb2.JOB_STATE_PENDING).SerializeToString(),
+           "invalid_state": events_pb2.JobUpdate(job_id=f"{marker}-y", satellite_id="SAT-001",
+                                                 source=job_pb2.JOB_SOURCE_MANUAL,
+                                                 state=job_pb2.JOB_STATE_PROCESSING).SerializeToString()}
+    producer = make_producer(settings.kafka_bootstrap)
+    for reason, payload in bad.items():
+        producer.produce(settings.jobs_topic, key=f"{marker}-{reason}".encode(), value=payload)
+    producer.flush(10)
+    consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"test-dlq-jobs-{marker}"))
+    consumer.subscribe([settings.dead_letter_topic])
+    found: dict[str, dict[str, bytes]] = {}
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and len(found) < len(bad):
+            for msg in consumer.consume(100, 1.0):
+                if not msg.error() and (msg.key() or b"").startswith(marker.encode()):
+                    found[msg.key().decode().split("-", 1)[1]] = dict(msg.headers() or [])
+    finally:
+        consumer.close()
+    assert set(found) == set(bad)
+    for reason, headers in found.items():
+        assert headers["satmon-dlq-reason"].decode() == reason
+        assert headers["satmon-dlq-source-topic"].decode() == settings.jobs_topic
+        assert headers["satmon-dlq-service"].decode() == "writer"

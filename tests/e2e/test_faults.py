@@ -158,3 +158,34 @@ def test_two_schedulers_and_two_detectors_hand_windows_over_when_one_of_each_is_
         return [row for row in rows("SELECT next_sequence, count(*) FROM detector_states "
                                     "WHERE stream_start = to_timestamp(%s) GROUP BY 1", (base_ns / 1e9,))]
     assert wait_for(lambda: detectors_done() == [(1500, SATELLITES * 7)], 60), detectors_done()
+
+
+def test_a_submission_rabbitmq_refuses_is_unavailable_and_its_job_failed_not_pending(stack, tokens):
+    """The job is announced (PENDING) before its task is queued; when RabbitMQ is away the caller gets
+    UNAVAILABLE and the writer records the job as FAILED instead of leaving it pending forever."""
+    import uuid
+
+    import grpc
+
+    from satmon.detection.v1 import scheduling_service_pb2 as sched, scheduling_service_pb2_grpc
+    from satmon_cli.stack.layout import port
+
+    marker = uuid.uuid4().hex
+    request = sched.SubmitInferenceJobRequest(model_name="SMAP_A-1", data=[float(i % 7) for i in range(60)],
+                                              metadata={"satellite_id": "SAT-001", "test": marker})
+    down = subprocess.run([sys.executable, "-m", "satmon_cli.main", "down", "rabbitmq"], capture_output=True,
+                          text=True, timeout=300)
+    assert down.returncode == 0, down.stderr
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port('scheduler')}") as channel:
+            with pytest.raises(grpc.RpcError) as info:
+                scheduling_service_pb2_grpc.SchedulingServiceStub(channel).SubmitInferenceJob(
+                    request, metadata=[("authorization", f"Bearer {tokens['operator']}")], timeout=60)
+        assert info.value.code() == grpc.StatusCode.UNAVAILABLE, info.value
+    finally:
+        up = subprocess.run([sys.executable, "-m", "satmon_cli.main", "up", "rabbitmq"], capture_output=True,
+                            text=True, timeout=300)
+        assert up.returncode == 0, up.stderr
+    recorded = f"SELECT status, error_message FROM inference_jobs WHERE metadata->>'test' = '{marker}'"
+    assert wait_for(lambda: rows(recorded) != [] and rows(recorded)[0][0] == "failed", 30), rows(recorded)
+    assert rows(recorded)[0][1].startswith("not queued"), rows(recorded)
