@@ -141,5 +141,7 @@ class JobQueries:
                 subsystem=SUBSYSTEM_BY_NAME.get(row["subsystem"], 0), model_name=row["model_name"],
                 state=_STATE_VALUES[row["status"]], anomaly_detected=row["anomaly_detected"],
                 anomaly_score=row["anomaly_score"] or 0.0, inference_time_ms=row["inference_time_ms"] or 0.0,
-                window_start_time=_ts(row["window_start_time"]), window_end_time=_ts(row["window_end_time"]))
+                window_start_time=_ts(row["window_start_time"]), window_end_time=_ts(row["window_end_time"]),
+                model_version=row["model_version"] or "", max_score=row["max_score"] or 0.0,
+                threshold=row["threshold"] or 0.0, start_sequence=row["start_sequence"] or 0)
         return message

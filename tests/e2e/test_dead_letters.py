@@ -31,6 +31,23 @@ def _valid_record(sat: str = "SAT-001"):
     return build_record(sat, time.time_ns(), 0, 0, 0, fleet.rows("SAT-001", 0), HousekeepingModel(1).step(0))
 
 
+def _dead_letters(settings, marker: str, expected: int) -> dict[str, dict[str, bytes]]:
+    """Headers of the dead letters whose key starts with `marker`, by the rest of the key (the
+    reason each was sent with), once `expected` are found or a minute has passed."""
+    consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"test-dlq-{marker}"))
+    consumer.subscribe([settings.dead_letter_topic])
+    found: dict[str, dict[str, bytes]] = {}
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and len(found) < expected:
+            for msg in consumer.consume(100, 1.0):
+                if not msg.error() and (msg.key() or b"").startswith(marker.encode()):
+                    found[msg.key().decode().split("-", 1)[1]] = dict(msg.headers() or [])
+    finally:
+        consumer.close()
+    return found
+
+
 def test_malformed_records_are_dead_lettered_and_the_pipeline_continues(stack):
     settings = load_settings()
     marker = uuid.uuid4().hex
@@ -52,18 +69,7 @@ def test_malformed_records_are_dead_lettered_and_the_pipeline_continues(stack):
         producer.produce(settings.raw_topic, key=f"{marker}-{reason}".encode(), value=payload)
     producer.flush(10)
 
-    consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"test-dlq-{marker}"))
-    consumer.subscribe([settings.dead_letter_topic])
-    found: dict[str, dict[str, bytes]] = {}
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline and len(found) < len(bad):
-            for msg in consumer.consume(100, 1.0):
-                if msg.error() or not (msg.key() or b"").startswith(marker.encode()):
-                    continue
-                found[msg.key().decode().split("-", 1)[1]] = dict(msg.headers() or [])
-    finally:
-        consumer.close()
+    found = _dead_letters(settings, marker, len(bad))
     assert set(found) == set(bad)
     for case, headers in found.items():
         assert headers["satmon-dlq-reason"].decode() == case.split("/")[0]
@@ -106,26 +112,17 @@ def test_job_updates_the_writer_cannot_record_are_dead_lettered(stack):
     settings = load_settings()
     marker = uuid.uuid4().hex
     bad = {"undecodable": b"\xff\x00not a protobuf",
-           "missing_identity": events_pb2.JobUpdate(job_id=f"{marker}-x", source=job_pb2.JOB_SOURCE_MANUAL,
-                                                    state=job_pb2.JOB_STATE_PENDING).SerializeToString(),
-           "invalid_state": events_pb2.JobUpdate(job_id=f"{marker}-y", satellite_id="SAT-001",
-                                                 source=job_pb2.JOB_SOURCE_MANUAL,
-                                                 state=job_pb2.JOB_STATE_PROCESSING).SerializeToString()}
+           "missing_identity": events_pb2.JobUpdate(job=job_pb2.InferenceJob(
+               job_id=f"{marker}-x", source=job_pb2.JOB_SOURCE_MANUAL,
+               state=job_pb2.JOB_STATE_PENDING)).SerializeToString(),
+           "invalid_state": events_pb2.JobUpdate(job=job_pb2.InferenceJob(
+               job_id=f"{marker}-y", satellite_id="SAT-001", source=job_pb2.JOB_SOURCE_MANUAL,
+               state=job_pb2.JOB_STATE_PROCESSING)).SerializeToString()}
     producer = make_producer(settings.kafka_bootstrap)
     for reason, payload in bad.items():
         producer.produce(settings.jobs_topic, key=f"{marker}-{reason}".encode(), value=payload)
     producer.flush(10)
-    consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"test-dlq-jobs-{marker}"))
-    consumer.subscribe([settings.dead_letter_topic])
-    found: dict[str, dict[str, bytes]] = {}
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline and len(found) < len(bad):
-            for msg in consumer.consume(100, 1.0):
-                if not msg.error() and (msg.key() or b"").startswith(marker.encode()):
-                    found[msg.key().decode().split("-", 1)[1]] = dict(msg.headers() or [])
-    finally:
-        consumer.close()
+    found = _dead_letters(settings, marker, len(bad))
     assert set(found) == set(bad)
     for reason, headers in found.items():
         assert headers["satmon-dlq-reason"].decode() == reason

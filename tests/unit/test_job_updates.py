@@ -12,14 +12,14 @@ from satmon_writer.domain.validation import decode_job_update
 def _update(**fields) -> bytes:
     base = dict(job_id="j-1", satellite_id="SAT-001", source=job_pb2.JOB_SOURCE_STREAM,
                 state=job_pb2.JOB_STATE_COMPLETED)
-    update = events_pb2.JobUpdate(**{**base, **fields})
-    update.subsystems.add(subsystem=1, model_name="SMAP_A-1")
+    update = events_pb2.JobUpdate(job=job_pb2.InferenceJob(**{**base, **fields}))
+    update.job.subsystem_inferences.add(subsystem=1, model_name="SMAP_A-1")
     return update.SerializeToString()
 
 
 def test_a_complete_update_is_read_back():
     update = decode_job_update(_update())
-    assert update.job_id == "j-1" and update.subsystems[0].model_name == "SMAP_A-1"
+    assert update.job.job_id == "j-1" and update.job.subsystem_inferences[0].model_name == "SMAP_A-1"
 
 
 @pytest.mark.parametrize("payload,reason", [

@@ -36,21 +36,22 @@ def _task(job_id: str, model: str, windows: int, source=job_pb2.JOB_SOURCE_MANUA
 
 def test_a_manual_job_keeps_a_score_per_window_and_results_carry_the_dispatch_time():
     scored = score_tasks([_task("m", "SMAP_A-1", 4)], FakeScorer())
-    job = scored.jobs[0]
-    assert job.state == job_pb2.JOB_STATE_COMPLETED and len(job.subsystems) == 1
-    assert [w.start_sequence for w in job.windows] == [0, 10, 20, 30]
-    assert [round(w.anomaly_score, 3) for w in job.windows] == [0.0, 0.01, 0.02, 0.03]
+    update = scored.jobs[0]
+    job = update.job
+    assert job.state == job_pb2.JOB_STATE_COMPLETED and len(job.subsystem_inferences) == 1
+    assert [w.start_sequence for w in update.windows] == [0, 10, 20, 30]
+    assert [round(w.anomaly_score, 3) for w in update.windows] == [0.0, 0.01, 0.02, 0.03]
     assert all(r.dispatch_time.seconds == 1_700_000_000 for r in scored.outputs[0][1])
     # The job carries its dispatch time (created_at) and its completion (completed_at) to the writer.
     assert job.create_time.seconds == 1_700_000_000 and job.complete_time.seconds > job.create_time.seconds
-    summary = job.subsystems[0]
+    summary = job.subsystem_inferences[0]
     assert summary.window_start_time.seconds == 1_700_000_000 and summary.window_end_time.seconds == 1_700_000_059
-    assert summary.max_score == max(w.max_score for w in job.windows)
+    assert summary.max_score == max(w.max_score for w in update.windows)
 
 
 def test_stream_jobs_keep_only_their_summary_and_failures_keep_their_type():
     scored = score_tasks([_task("s", "SMAP_A-1", 1, job_pb2.JOB_SOURCE_STREAM), _task("x", "SMAP_NOPE", 1)],
                          FakeScorer())
-    assert not scored.jobs[0].windows and scored.jobs[0].state == job_pb2.JOB_STATE_COMPLETED
-    assert scored.jobs[1].state == job_pb2.JOB_STATE_FAILED and "not served" in scored.jobs[1].error_message
+    assert not scored.jobs[0].windows and scored.jobs[0].job.state == job_pb2.JOB_STATE_COMPLETED
+    assert scored.jobs[1].job.state == job_pb2.JOB_STATE_FAILED and "not served" in scored.jobs[1].job.error_message
     assert isinstance(scored.errors["x"], ModelUnavailable) and "s" not in scored.errors

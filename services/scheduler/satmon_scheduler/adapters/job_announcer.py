@@ -18,4 +18,4 @@ class JobAnnouncer:
     def publish(self, update: events_pb2.JobUpdate) -> None:
         """Returns once the broker has the update; TransientError when it does not confirm."""
         produce_confirmed(self.producer, [OutgoingMessage(self.topic, update.SerializeToString(),
-                                                          update.job_id.encode())], "scheduler")
+                                                          update.job.job_id.encode())], "scheduler")

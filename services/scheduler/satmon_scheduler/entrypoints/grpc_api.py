@@ -83,11 +83,11 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
                                                      "range")
         now = Timestamp()
         now.GetCurrentTime()
-        pending = events_pb2.JobUpdate(job_id=manual_job_id(), satellite_id=satellite_of(request),
-                                       source=job_pb2.JOB_SOURCE_MANUAL, state=job_pb2.JOB_STATE_PENDING,
-                                       create_time=now, metadata=dict(request.metadata))
+        pending = events_pb2.JobUpdate(job=job_pb2.InferenceJob(
+            job_id=manual_job_id(), satellite_id=satellite_of(request), source=job_pb2.JOB_SOURCE_MANUAL,
+            state=job_pb2.JOB_STATE_PENDING, create_time=now), metadata=dict(request.metadata))
         self.announcer.publish(pending)  # before the task, so the writer records PENDING first
-        task = events_pb2.InferenceTask(job_id=pending.job_id, source=job_pb2.JOB_SOURCE_MANUAL, windows=windows,
+        task = events_pb2.InferenceTask(job_id=pending.job.job_id, source=job_pb2.JOB_SOURCE_MANUAL, windows=windows,
                                         create_time=now, trace_context=carrier())
         try:
             self.queue.send([task])  # TransientError (QUEUE_UNAVAILABLE) when RabbitMQ does not confirm
@@ -99,21 +99,20 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
     def _give_up(self, pending: events_pb2.JobUpdate, why: str) -> None:
         failed = events_pb2.JobUpdate()
         failed.CopyFrom(pending)
-        failed.state, failed.error_message = job_pb2.JOB_STATE_FAILED, why
-        failed.complete_time.GetCurrentTime()
+        failed.job.state, failed.job.error_message = job_pb2.JOB_STATE_FAILED, why
+        failed.job.complete_time.GetCurrentTime()
         try:
             self.announcer.publish(failed)
         except TransientError:
-            log.warning("job %s stays pending: neither queued nor marked failed", pending.job_id)
+            log.warning("job %s stays pending: neither queued nor marked failed", pending.job.job_id)
 
     def _recorded(self, pending: events_pb2.JobUpdate) -> job_pb2.InferenceJob:
         deadline = time.monotonic() + VISIBLE_WITHIN_S
         while time.monotonic() < deadline:
-            if (job := self.store.get_job(pending.job_id)) is not None:
+            if (job := self.store.get_job(pending.job.job_id)) is not None:
                 return job
             time.sleep(0.05)
-        return job_pb2.InferenceJob(job_id=pending.job_id, satellite_id=pending.satellite_id, source=pending.source,
-                                    state=pending.state, create_time=pending.create_time)
+        return pending.job
 
     def GetInferenceJob(self, request, context):
         return pb.GetInferenceJobResponse(job=self._job(request.job_id))

@@ -26,5 +26,5 @@ class ResultPublisher:
             OutgoingMessage(self.results_topic, result.SerializeToString(), result.satellite_id.encode(), headers)
             for headers, result in results], "worker")
         produce_confirmed(self.producer, [
-            OutgoingMessage(self.jobs_topic, job.SerializeToString(), job.job_id.encode(), [])
-            for job in jobs], "worker")
+            OutgoingMessage(self.jobs_topic, update.SerializeToString(), update.job.job_id.encode(), [])
+            for update in jobs], "worker")

@@ -96,29 +96,37 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
             results.append(result)
             by_subsystem.setdefault(window.subsystem, []).append(result)
         outputs.append((task, results))
-        job = events_pb2.JobUpdate(
+        update = events_pb2.JobUpdate(job=job_pb2.InferenceJob(
             job_id=task.job_id, satellite_id=task.windows[0].satellite_id if task.windows else "",
             source=task.source, trigger_reason=task.trigger_reason,
             state=job_pb2.JOB_STATE_FAILED if t_index in errors else job_pb2.JOB_STATE_COMPLETED,
             error_message=str(errors.get(t_index, "")),
-            subsystems=[_summary(rs) for _, rs in sorted(by_subsystem.items())])
+            subsystem_inferences=[_summary(rs) for _, rs in sorted(by_subsystem.items())]))
         if task.source == job_pb2.JOB_SOURCE_MANUAL:
-            job.windows.extend(_summary([r]) for _, rs in sorted(by_subsystem.items()) for r in rs)
+            update.windows.extend(_window_score(r) for _, rs in sorted(by_subsystem.items()) for r in rs)
         if task.HasField("create_time"):  # dispatch time: a stream job is first recorded now
-            job.create_time.CopyFrom(task.create_time)
-        job.complete_time.FromNanoseconds(now)
-        jobs.append(job)
+            update.job.create_time.CopyFrom(task.create_time)
+        update.job.complete_time.FromNanoseconds(now)
+        jobs.append(update)
     return ScoredTasks(outputs, jobs, {tasks[i].job_id: error for i, error in errors.items()})
 
 
-def _summary(results: list[events_pb2.InferenceResult]) -> events_pb2.SubsystemSummary:
+def _summary(results: list[events_pb2.InferenceResult]) -> job_pb2.SubsystemInference:
     """One subsystem's outcome: a manual job over a long range may score many windows of it."""
     first, last = results[0], results[-1]
-    return events_pb2.SubsystemSummary(
+    return job_pb2.SubsystemInference(
         subsystem=first.subsystem, model_name=first.model_name, model_version=first.model_version,
-        anomaly_detected=any(r.is_anomaly for r in results),
+        state=job_pb2.JOB_STATE_COMPLETED, anomaly_detected=any(r.is_anomaly for r in results),
         anomaly_score=float(np.mean([r.mean_score for r in results])),
         max_score=max(r.max_score for r in results), threshold=first.threshold,
         inference_time_ms=float(sum(r.inference_time_ms for r in results)),
         window_start_time=first.sample_times[0], window_end_time=last.sample_times[-1],
         start_sequence=first.start_sequence)
+
+
+def _window_score(result: events_pb2.InferenceResult) -> job_pb2.WindowScore:
+    return job_pb2.WindowScore(
+        subsystem=result.subsystem, model_name=result.model_name, start_sequence=result.start_sequence,
+        window_start_time=result.sample_times[0], window_end_time=result.sample_times[-1],
+        anomaly_score=result.mean_score, max_score=result.max_score, threshold=result.threshold,
+        anomaly_detected=result.is_anomaly)

@@ -25,12 +25,6 @@ def _dt(ts):
     return ts.ToDatetime(tzinfo=timezone.utc) if ts.seconds or ts.nanos else None
 
 
-def _summary_row(job_id: str, s: events_pb2.SubsystemSummary) -> tuple:
-    return (job_id, SUBSYSTEMS[s.subsystem], s.model_name, s.model_version, s.anomaly_detected, s.anomaly_score,
-            s.max_score, s.threshold, s.inference_time_ms, _dt(s.window_start_time), _dt(s.window_end_time),
-            s.start_sequence)
-
-
 class JobRecorder:
     def __init__(self, dsn: str) -> None:
         self.pool = make_pool(dsn, max_size=1)
@@ -39,6 +33,8 @@ class JobRecorder:
         """Applies a batch of updates in one transaction."""
         if not updates:
             return
+        jobs = [u.job for u in updates]
+        finished = [u for u in updates if u.job.state != job_pb2.JOB_STATE_PENDING]
         with postgres_outage_is_transient(), self.pool.connection() as conn, conn.cursor() as cur:
             cur.executemany(
                 "INSERT INTO inference_jobs (job_id, satellite_id, source, trigger_reason, status, created_at, "
@@ -46,21 +42,22 @@ class JobRecorder:
                 "ON CONFLICT (job_id) DO UPDATE SET status = EXCLUDED.status, completed_at = EXCLUDED.completed_at, "
                 "error_message = EXCLUDED.error_message "
                 "WHERE inference_jobs.status NOT IN ('completed', 'failed') AND EXCLUDED.status <> 'pending'",
-                [(u.job_id, u.satellite_id, SOURCE_NAMES[u.source], u.trigger_reason or None, STATE_NAMES[u.state],
-                  _dt(u.create_time), _dt(u.complete_time), u.error_message or None, json.dumps(dict(u.metadata)))
-                 for u in updates])
-            finished = [u for u in updates if u.state != job_pb2.JOB_STATE_PENDING]
+                [(j.job_id, j.satellite_id, SOURCE_NAMES[j.source], j.trigger_reason or None, STATE_NAMES[j.state],
+                  _dt(j.create_time), _dt(j.complete_time), j.error_message or None, json.dumps(dict(u.metadata)))
+                 for u, j in zip(updates, jobs)])
             cur.executemany(
                 "INSERT INTO subsystem_inferences (job_id, subsystem, model_name, model_version, status, "
                 "anomaly_detected, anomaly_score, max_score, threshold, inference_time_ms, window_start_time, "
                 "window_end_time, start_sequence) VALUES (%s, %s, %s, %s, 'completed', %s, %s, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (job_id, subsystem) DO NOTHING",
-                [_summary_row(u.job_id, s) for u in finished for s in u.subsystems])
+                [(u.job.job_id, SUBSYSTEMS[s.subsystem], s.model_name, s.model_version, s.anomaly_detected,
+                  s.anomaly_score, s.max_score, s.threshold, s.inference_time_ms, _dt(s.window_start_time),
+                  _dt(s.window_end_time), s.start_sequence) for u in finished for s in u.job.subsystem_inferences])
             cur.executemany(
                 "INSERT INTO job_window_scores (job_id, subsystem, start_sequence, model_name, window_start_time, "
                 "window_end_time, anomaly_score, max_score, threshold, anomaly_detected) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                [(u.job_id, SUBSYSTEMS[w.subsystem], w.start_sequence, w.model_name, _dt(w.window_start_time),
+                [(u.job.job_id, SUBSYSTEMS[w.subsystem], w.start_sequence, w.model_name, _dt(w.window_start_time),
                   _dt(w.window_end_time), w.anomaly_score, w.max_score, w.threshold, w.anomaly_detected)
                  for u in finished for w in u.windows])
 

@@ -40,10 +40,11 @@ def decode_job_update(payload: bytes | None) -> events_pb2.JobUpdate:
         update.ParseFromString(payload or b"")
     except DecodeError as exc:
         raise InvalidRecordError("undecodable", str(exc)) from None
-    if not update.job_id or not update.satellite_id:
-        raise InvalidRecordError("missing_identity", "job_id and satellite_id are required")
-    if update.source == job_pb2.JOB_SOURCE_UNSPECIFIED or update.state not in _RECORDED_STATES:
+    job = update.job
+    if not job.job_id or not job.satellite_id:
+        raise InvalidRecordError("missing_identity", "job.job_id and job.satellite_id are required")
+    if job.source == job_pb2.JOB_SOURCE_UNSPECIFIED or job.state not in _RECORDED_STATES:
         raise InvalidRecordError("invalid_state", "source must be set and state PENDING, COMPLETED or FAILED")
-    if any(s.subsystem not in SUBSYSTEMS for s in (*update.subsystems, *update.windows)):
+    if any(s.subsystem not in SUBSYSTEMS for s in (*job.subsystem_inferences, *update.windows)):
         raise InvalidRecordError("missing_identity", "every subsystem summary needs a subsystem")
     return update

@@ -102,7 +102,7 @@ class InferenceResult(_message.Message):
     def __init__(self, job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., model_version: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., timestep_scores: _Optional[_Iterable[float]] = ..., reconstruction: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., mean_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., is_anomaly: _Optional[bool] = ..., inference_time_ms: _Optional[float] = ..., source: _Optional[_Union[_job_pb2.JobSource, str]] = ..., trigger_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dispatch_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class JobUpdate(_message.Message):
-    __slots__ = ("job_id", "satellite_id", "source", "trigger_reason", "state", "error_message", "create_time", "complete_time", "metadata", "subsystems", "windows")
+    __slots__ = ("job", "metadata", "windows")
     class MetadataEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -110,52 +110,10 @@ class JobUpdate(_message.Message):
         key: str
         value: str
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
-    JOB_ID_FIELD_NUMBER: _ClassVar[int]
-    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
-    SOURCE_FIELD_NUMBER: _ClassVar[int]
-    TRIGGER_REASON_FIELD_NUMBER: _ClassVar[int]
-    STATE_FIELD_NUMBER: _ClassVar[int]
-    ERROR_MESSAGE_FIELD_NUMBER: _ClassVar[int]
-    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
-    COMPLETE_TIME_FIELD_NUMBER: _ClassVar[int]
+    JOB_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
-    SUBSYSTEMS_FIELD_NUMBER: _ClassVar[int]
     WINDOWS_FIELD_NUMBER: _ClassVar[int]
-    job_id: str
-    satellite_id: str
-    source: _job_pb2.JobSource
-    trigger_reason: str
-    state: _job_pb2.JobState
-    error_message: str
-    create_time: _timestamp_pb2.Timestamp
-    complete_time: _timestamp_pb2.Timestamp
+    job: _job_pb2.InferenceJob
     metadata: _containers.ScalarMap[str, str]
-    subsystems: _containers.RepeatedCompositeFieldContainer[SubsystemSummary]
-    windows: _containers.RepeatedCompositeFieldContainer[SubsystemSummary]
-    def __init__(self, job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., source: _Optional[_Union[_job_pb2.JobSource, str]] = ..., trigger_reason: _Optional[str] = ..., state: _Optional[_Union[_job_pb2.JobState, str]] = ..., error_message: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., complete_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., metadata: _Optional[_Mapping[str, str]] = ..., subsystems: _Optional[_Iterable[_Union[SubsystemSummary, _Mapping]]] = ..., windows: _Optional[_Iterable[_Union[SubsystemSummary, _Mapping]]] = ...) -> None: ...
-
-class SubsystemSummary(_message.Message):
-    __slots__ = ("subsystem", "model_name", "model_version", "anomaly_detected", "anomaly_score", "max_score", "threshold", "inference_time_ms", "window_start_time", "window_end_time", "start_sequence")
-    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
-    MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
-    MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
-    ANOMALY_DETECTED_FIELD_NUMBER: _ClassVar[int]
-    ANOMALY_SCORE_FIELD_NUMBER: _ClassVar[int]
-    MAX_SCORE_FIELD_NUMBER: _ClassVar[int]
-    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
-    INFERENCE_TIME_MS_FIELD_NUMBER: _ClassVar[int]
-    WINDOW_START_TIME_FIELD_NUMBER: _ClassVar[int]
-    WINDOW_END_TIME_FIELD_NUMBER: _ClassVar[int]
-    START_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
-    subsystem: _telemetry_pb2.Subsystem
-    model_name: str
-    model_version: str
-    anomaly_detected: bool
-    anomaly_score: float
-    max_score: float
-    threshold: float
-    inference_time_ms: float
-    window_start_time: _timestamp_pb2.Timestamp
-    window_end_time: _timestamp_pb2.Timestamp
-    start_sequence: int
-    def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., model_version: _Optional[str] = ..., anomaly_detected: _Optional[bool] = ..., anomaly_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., inference_time_ms: _Optional[float] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., start_sequence: _Optional[int] = ...) -> None: ...
+    windows: _containers.RepeatedCompositeFieldContainer[_job_pb2.WindowScore]
+    def __init__(self, job: _Optional[_Union[_job_pb2.InferenceJob, _Mapping]] = ..., metadata: _Optional[_Mapping[str, str]] = ..., windows: _Optional[_Iterable[_Union[_job_pb2.WindowScore, _Mapping]]] = ...) -> None: ...

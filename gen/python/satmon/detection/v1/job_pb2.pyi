@@ -51,7 +51,7 @@ COMPLETED: JobState
 FAILED: JobState
 
 class SubsystemInference(_message.Message):
-    __slots__ = ("subsystem", "model_name", "state", "anomaly_detected", "anomaly_score", "inference_time_ms", "window_start_time", "window_end_time", "job_id", "satellite_id")
+    __slots__ = ("subsystem", "model_name", "state", "anomaly_detected", "anomaly_score", "inference_time_ms", "window_start_time", "window_end_time", "job_id", "satellite_id", "model_version", "max_score", "threshold", "start_sequence")
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
     MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -62,6 +62,10 @@ class SubsystemInference(_message.Message):
     WINDOW_END_TIME_FIELD_NUMBER: _ClassVar[int]
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    MODEL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    MAX_SCORE_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    START_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     subsystem: _telemetry_pb2.Subsystem
     model_name: str
     state: JobState
@@ -72,7 +76,11 @@ class SubsystemInference(_message.Message):
     window_end_time: _timestamp_pb2.Timestamp
     job_id: str
     satellite_id: str
-    def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., anomaly_detected: _Optional[bool] = ..., anomaly_score: _Optional[float] = ..., inference_time_ms: _Optional[float] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ...) -> None: ...
+    model_version: str
+    max_score: float
+    threshold: float
+    start_sequence: int
+    def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., anomaly_detected: _Optional[bool] = ..., anomaly_score: _Optional[float] = ..., inference_time_ms: _Optional[float] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., model_version: _Optional[str] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., start_sequence: _Optional[int] = ...) -> None: ...
 
 class WindowScore(_message.Message):
     __slots__ = ("subsystem", "model_name", "start_sequence", "window_start_time", "window_end_time", "anomaly_score", "max_score", "threshold", "anomaly_detected")

@@ -7,7 +7,7 @@ import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { JobSource, JobState } from "./job_pb";
+import type { InferenceJob, JobSource, WindowScore } from "./job_pb";
 import { file_satmon_detection_v1_job } from "./job_pb";
 import type { Subsystem } from "../../telemetry/v1/telemetry_pb";
 import { file_satmon_telemetry_v1_telemetry } from "../../telemetry/v1/telemetry_pb";
@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/detection/v1/events.proto.
  */
 export const file_satmon_detection_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiBzYXRtb24vZGV0ZWN0aW9uL3YxL2V2ZW50cy5wcm90bxITc2F0bW9uLmRldGVjdGlvbi52MSKDAgoGV2luZG93EkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JNgBARIxCglzdWJzeXN0ZW0YAiABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRISCgptb2RlbF9uYW1lGAMgASgJEhYKDnN0YXJ0X3NlcXVlbmNlGAQgASgEEjAKDHNhbXBsZV90aW1lcxgFIAMoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGdmFsdWVzGAYgAygCEhUKDWZlYXR1cmVfY291bnQYByABKA0iyAIKDUluZmVyZW5jZVRhc2sSDgoGam9iX2lkGAEgASgJEi4KBnNvdXJjZRgCIAEoDjIeLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU291cmNlEhYKDnRyaWdnZXJfcmVhc29uGAMgASgJEiwKB3dpbmRvd3MYBCADKAsyGy5zYXRtb24uZGV0ZWN0aW9uLnYxLldpbmRvdxIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASSwoNdHJhY2VfY29udGV4dBgGIAMoCzI0LnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlVGFzay5UcmFjZUNvbnRleHRFbnRyeRozChFUcmFjZUNvbnRleHRFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkcKEkluZmVyZW5jZVRhc2tCYXRjaBIxCgV0YXNrcxgBIAMoCzIiLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlVGFzayK8BAoPSW5mZXJlbmNlUmVzdWx0Eg4KBmpvYl9pZBgBIAEoCRIUCgxzYXRlbGxpdGVfaWQYAiABKAkSMQoJc3Vic3lzdGVtGAMgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW0SEgoKbW9kZWxfbmFtZRgEIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAUgASgJEhYKDnN0YXJ0X3NlcXVlbmNlGAYgASgEEjAKDHNhbXBsZV90aW1lcxgHIAMoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPdGltZXN0ZXBfc2NvcmVzGAggAygCEhYKDnJlY29uc3RydWN0aW9uGAkgAygCEhUKDWZlYXR1cmVfY291bnQYCiABKA0SEgoKbWVhbl9zY29yZRgLIAEoARIRCgltYXhfc2NvcmUYDCABKAESEQoJdGhyZXNob2xkGA0gASgBEhIKCmlzX2Fub21hbHkYDiABKAgSGQoRaW5mZXJlbmNlX3RpbWVfbXMYDyABKAESLgoGc291cmNlGBAgASgOMh4uc2F0bW9uLmRldGVjdGlvbi52MS5Kb2JTb3VyY2USFgoOdHJpZ2dlcl9yZWFzb24YESABKAkSLwoLY3JlYXRlX3RpbWUYEiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKDWRpc3BhdGNoX3RpbWUYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYECglKb2JVcGRhdGUSDgoGam9iX2lkGAEgASgJEhQKDHNhdGVsbGl0ZV9pZBgCIAEoCRIuCgZzb3VyY2UYAyABKA4yHi5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlNvdXJjZRIWCg50cmlnZ2VyX3JlYXNvbhgEIAEoCRIsCgVzdGF0ZRgFIAEoDjIdLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU3RhdGUSFQoNZXJyb3JfbWVzc2FnZRgGIAEoCRIvCgtjcmVhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNY29tcGxldGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASPgoIbWV0YWRhdGEYCSADKAsyLC5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlVwZGF0ZS5NZXRhZGF0YUVudHJ5EjkKCnN1YnN5c3RlbXMYCiADKAsyJS5zYXRtb24uZGV0ZWN0aW9uLnYxLlN1YnN5c3RlbVN1bW1hcnkSNgoHd2luZG93cxgLIAMoCzIlLnNhdG1vbi5kZXRlY3Rpb24udjEuU3Vic3lzdGVtU3VtbWFyeRovCg1NZXRhZGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi5gIKEFN1YnN5c3RlbVN1bW1hcnkSMQoJc3Vic3lzdGVtGAEgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW0SEgoKbW9kZWxfbmFtZRgCIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAMgASgJEhgKEGFub21hbHlfZGV0ZWN0ZWQYBCABKAgSFQoNYW5vbWFseV9zY29yZRgFIAEoARIRCgltYXhfc2NvcmUYBiABKAESEQoJdGhyZXNob2xkGAcgASgBEhkKEWluZmVyZW5jZV90aW1lX21zGAggASgBEjUKEXdpbmRvd19zdGFydF90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIzCg93aW5kb3dfZW5kX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDnN0YXJ0X3NlcXVlbmNlGAsgASgEYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_satmon_detection_v1_job, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("CiBzYXRtb24vZGV0ZWN0aW9uL3YxL2V2ZW50cy5wcm90bxITc2F0bW9uLmRldGVjdGlvbi52MSKDAgoGV2luZG93EkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JNgBARIxCglzdWJzeXN0ZW0YAiABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRISCgptb2RlbF9uYW1lGAMgASgJEhYKDnN0YXJ0X3NlcXVlbmNlGAQgASgEEjAKDHNhbXBsZV90aW1lcxgFIAMoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGdmFsdWVzGAYgAygCEhUKDWZlYXR1cmVfY291bnQYByABKA0iyAIKDUluZmVyZW5jZVRhc2sSDgoGam9iX2lkGAEgASgJEi4KBnNvdXJjZRgCIAEoDjIeLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU291cmNlEhYKDnRyaWdnZXJfcmVhc29uGAMgASgJEiwKB3dpbmRvd3MYBCADKAsyGy5zYXRtb24uZGV0ZWN0aW9uLnYxLldpbmRvdxIvCgtjcmVhdGVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASSwoNdHJhY2VfY29udGV4dBgGIAMoCzI0LnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlVGFzay5UcmFjZUNvbnRleHRFbnRyeRozChFUcmFjZUNvbnRleHRFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkcKEkluZmVyZW5jZVRhc2tCYXRjaBIxCgV0YXNrcxgBIAMoCzIiLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlVGFzayK8BAoPSW5mZXJlbmNlUmVzdWx0Eg4KBmpvYl9pZBgBIAEoCRIUCgxzYXRlbGxpdGVfaWQYAiABKAkSMQoJc3Vic3lzdGVtGAMgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW0SEgoKbW9kZWxfbmFtZRgEIAEoCRIVCg1tb2RlbF92ZXJzaW9uGAUgASgJEhYKDnN0YXJ0X3NlcXVlbmNlGAYgASgEEjAKDHNhbXBsZV90aW1lcxgHIAMoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPdGltZXN0ZXBfc2NvcmVzGAggAygCEhYKDnJlY29uc3RydWN0aW9uGAkgAygCEhUKDWZlYXR1cmVfY291bnQYCiABKA0SEgoKbWVhbl9zY29yZRgLIAEoARIRCgltYXhfc2NvcmUYDCABKAESEQoJdGhyZXNob2xkGA0gASgBEhIKCmlzX2Fub21hbHkYDiABKAgSGQoRaW5mZXJlbmNlX3RpbWVfbXMYDyABKAESLgoGc291cmNlGBAgASgOMh4uc2F0bW9uLmRldGVjdGlvbi52MS5Kb2JTb3VyY2USFgoOdHJpZ2dlcl9yZWFzb24YESABKAkSLwoLY3JlYXRlX3RpbWUYEiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKDWRpc3BhdGNoX3RpbWUYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIt8BCglKb2JVcGRhdGUSLgoDam9iGAEgASgLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2ISPgoIbWV0YWRhdGEYAiADKAsyLC5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlVwZGF0ZS5NZXRhZGF0YUVudHJ5EjEKB3dpbmRvd3MYAyADKAsyIC5zYXRtb24uZGV0ZWN0aW9uLnYxLldpbmRvd1Njb3JlGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_timestamp, file_satmon_detection_v1_job, file_satmon_telemetry_v1_telemetry]);
 
 /**
  * Window is a sliding window of one subsystem of one satellite.
@@ -318,81 +318,27 @@ export const InferenceResultSchema: GenMessage<InferenceResult> = /*@__PURE__*/
  */
 export type JobUpdate = Message<"satmon.detection.v1.JobUpdate"> & {
   /**
-   * The job; also the message key, so a job's updates stay in order on one partition.
+   * The job (its id is also the message key, so a job's updates stay in order on one partition):
+   * create_time is when the scheduler dispatched it, complete_time when the worker finished it.
    *
-   * @generated from field: string job_id = 1;
+   * @generated from field: satmon.detection.v1.InferenceJob job = 1;
    */
-  jobId: string;
-
-  /**
-   * The satellite.
-   *
-   * @generated from field: string satellite_id = 2;
-   */
-  satelliteId: string;
-
-  /**
-   * Why the job exists.
-   *
-   * @generated from field: satmon.detection.v1.JobSource source = 3;
-   */
-  source: JobSource;
-
-  /**
-   * For rule jobs, the rule that fired.
-   *
-   * @generated from field: string trigger_reason = 4;
-   */
-  triggerReason: string;
-
-  /**
-   * PENDING, COMPLETED or FAILED.
-   *
-   * @generated from field: satmon.detection.v1.JobState state = 5;
-   */
-  state: JobState;
-
-  /**
-   * Why it failed.
-   *
-   * @generated from field: string error_message = 6;
-   */
-  errorMessage: string;
-
-  /**
-   * When the scheduler dispatched it.
-   *
-   * @generated from field: google.protobuf.Timestamp create_time = 7;
-   */
-  createTime?: Timestamp | undefined;
-
-  /**
-   * When the worker finished it (unset while pending).
-   *
-   * @generated from field: google.protobuf.Timestamp complete_time = 8;
-   */
-  completeTime?: Timestamp | undefined;
+  job?: InferenceJob | undefined;
 
   /**
    * The submitter's metadata (manual jobs).
    *
-   * @generated from field: map<string, string> metadata = 9;
+   * @generated from field: map<string, string> metadata = 2;
    */
   metadata: { [key: string]: string };
 
   /**
-   * One summary per subsystem scored.
+   * Manual jobs only: every window scored (a range may hold many per subsystem; the job's
+   * subsystem_inferences summarise them).
    *
-   * @generated from field: repeated satmon.detection.v1.SubsystemSummary subsystems = 10;
+   * @generated from field: repeated satmon.detection.v1.WindowScore windows = 3;
    */
-  subsystems: SubsystemSummary[];
-
-  /**
-   * Manual jobs only: every window scored (a range may hold many per subsystem).
-   *
-   * @generated from field: repeated satmon.detection.v1.SubsystemSummary windows = 11;
-   */
-  windows: SubsystemSummary[];
+  windows: WindowScore[];
 };
 
 /**
@@ -401,96 +347,4 @@ export type JobUpdate = Message<"satmon.detection.v1.JobUpdate"> & {
  */
 export const JobUpdateSchema: GenMessage<JobUpdate> = /*@__PURE__*/
   messageDesc(file_satmon_detection_v1_events, 4);
-
-/**
- * SubsystemSummary is one subsystem's outcome in a job: of one window, or aggregated over the
- * job's windows of that subsystem.
- *
- * @generated from message satmon.detection.v1.SubsystemSummary
- */
-export type SubsystemSummary = Message<"satmon.detection.v1.SubsystemSummary"> & {
-  /**
-   * The subsystem.
-   *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 1;
-   */
-  subsystem: Subsystem;
-
-  /**
-   * The model used.
-   *
-   * @generated from field: string model_name = 2;
-   */
-  modelName: string;
-
-  /**
-   * The model version served.
-   *
-   * @generated from field: string model_version = 3;
-   */
-  modelVersion: string;
-
-  /**
-   * True when any window was anomalous.
-   *
-   * @generated from field: bool anomaly_detected = 4;
-   */
-  anomalyDetected: boolean;
-
-  /**
-   * Mean per-timestep score (mean over windows when aggregated).
-   *
-   * @generated from field: double anomaly_score = 5;
-   */
-  anomalyScore: number;
-
-  /**
-   * Highest per-timestep score.
-   *
-   * @generated from field: double max_score = 6;
-   */
-  maxScore: number;
-
-  /**
-   * The model's threshold.
-   *
-   * @generated from field: double threshold = 7;
-   */
-  threshold: number;
-
-  /**
-   * Time spent in the inference server, in milliseconds.
-   *
-   * @generated from field: double inference_time_ms = 8;
-   */
-  inferenceTimeMs: number;
-
-  /**
-   * First sample time covered.
-   *
-   * @generated from field: google.protobuf.Timestamp window_start_time = 9;
-   */
-  windowStartTime?: Timestamp | undefined;
-
-  /**
-   * Last sample time covered.
-   *
-   * @generated from field: google.protobuf.Timestamp window_end_time = 10;
-   */
-  windowEndTime?: Timestamp | undefined;
-
-  /**
-   * Sequence number of the first window's first record.
-   *
-   * @generated from field: uint64 start_sequence = 11;
-   */
-  startSequence: bigint;
-};
-
-/**
- * Describes the message satmon.detection.v1.SubsystemSummary.
- * Use `create(SubsystemSummarySchema)` to create a new message.
- */
-export const SubsystemSummarySchema: GenMessage<SubsystemSummary> = /*@__PURE__*/
-  messageDesc(file_satmon_detection_v1_events, 5);
 
