@@ -96,3 +96,41 @@ def test_a_service_cannot_write_a_table_another_service_owns(stack):
     with psycopg.connect(dsn_as(dsn, ServiceRole.WRITER), autocommit=True) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("INSERT INTO alert_resolutions (alert_id, operator) VALUES (1, 'writer')")
+
+
+def test_splitting_alerts_from_operators_actions_keeps_what_operators_saw(stack):
+    """Migration 0006 on a database holding alerts in every state: the `alerts` view shows each one as
+    the table did before (state, who acknowledged, comment, when), now from two owners' tables."""
+    from satmon_core.migrations import migration_files
+
+    database = f"satmon_upgrade_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+    try:
+        with psycopg.connect(_pg_admin_dsn(database)) as conn:
+            before_split = [f for f in migration_files() if f.stem < "0006"]
+            for path in before_split:
+                conn.execute(path.read_text())
+            cases = {  # state, acknowledged_by, comment, acknowledged_at, resolved_at, closed_at
+                "open": ("open", None, None, None, None, None),
+                "acknowledged": ("acknowledged", "ann", "looking", "2026-01-01Z", None, None),
+                "closed after an acknowledgement": ("closed", "bob", "hm", "2026-01-02Z", None, "2026-01-03Z"),
+                "resolved unacknowledged": ("resolved", "cat", "fixed", None, "2026-01-04Z", None),
+                "resolved after an acknowledgement": ("resolved", "dan", "first", "2026-01-05Z", "2026-01-06Z",
+                                                      "2026-01-05Z")}
+            ids = {name: conn.execute(
+                "INSERT INTO alerts (satellite_id, subsystem, model_name, start_time, end_time, peak_score, state, "
+                "acknowledged_by, comment, acknowledged_at, resolved_at, closed_at, start_sequence, end_sequence, "
+                "stream_start) VALUES ('SAT-001', 'acs', 'SMAP_A-1', now(), now(), 1, %s, %s, %s, %s, %s, %s, 1, 2, "
+                "now()) RETURNING alert_id", values).fetchone()[0] for name, values in cases.items()}
+            conn.execute("INSERT INTO alert_acknowledgements (alert_id, operator, comment, acknowledged_at) "
+                         "VALUES (%s, 'dan', 'first', '2026-01-05Z')", (ids["resolved after an acknowledgement"],))
+            seen = "SELECT state, acknowledged_by, comment, acknowledged_at, resolved_at FROM alerts WHERE alert_id = %s"
+            before = {name: conn.execute(seen, (i,)).fetchone() for name, i in ids.items()}
+            conn.execute(next(f for f in migration_files() if f.stem.startswith("0006")).read_text())
+            after = {name: conn.execute(seen, (i,)).fetchone() for name, i in ids.items()}
+        assert after == before
+        assert {row[0] for row in before.values()} == {"open", "acknowledged", "closed", "resolved"}
+    finally:
+        with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
