@@ -1,30 +1,39 @@
-"""Validation of telemetry records, shared by the router (which dead-letters) and the writer."""
+"""Decoding Kafka payloads, and validating telemetry records (shared by the router, which
+dead-letters, and the writer)."""
 
 from __future__ import annotations
 
 import math
+from typing import TypeVar
 
-from google.protobuf.message import DecodeError
+from google.protobuf.message import DecodeError, Message
 
 from satmon.telemetry.v1 import events_pb2
 from satmon_core.errors import InvalidRecordError
 from satmon_core.identifiers import is_valid_satellite_id
 from satmon_core.topics import SUBSYSTEMS
 
-__all__ = ["FEATURES", "decode_record", "validate_record"]
+__all__ = ["FEATURES", "decode", "decode_record", "validate_record"]
 
 FEATURES = 25
+
+M = TypeVar("M", bound=Message)
+
+
+def decode(message_type: type[M], payload: bytes | None) -> M:
+    """The payload as a `message_type`; InvalidRecordError("undecodable") when it is not one."""
+    message = message_type()
+    try:
+        message.ParseFromString(payload or b"")
+    except DecodeError as exc:
+        raise InvalidRecordError("undecodable", str(exc)) from None
+    return message
 
 
 def decode_record(payload: bytes | None) -> events_pb2.TelemetryRecord:
     if not payload:
         raise InvalidRecordError("empty_payload")
-    record = events_pb2.TelemetryRecord()
-    try:
-        record.ParseFromString(payload)
-    except DecodeError as exc:
-        raise InvalidRecordError("undecodable", str(exc)) from None
-    return record
+    return decode(events_pb2.TelemetryRecord, payload)
 
 
 def validate_record(record: events_pb2.TelemetryRecord) -> None:

@@ -31,15 +31,21 @@ def _valid_record(sat: str = "SAT-001"):
     return build_record(sat, time.time_ns(), 0, 0, 0, fleet.rows("SAT-001", 0), HousekeepingModel(1).step(0))
 
 
-def _dead_letters(settings, marker: str, expected: int) -> dict[str, dict[str, bytes]]:
-    """Headers of the dead letters whose key starts with `marker`, by the rest of the key (the
-    reason each was sent with), once `expected` are found or a minute has passed."""
+def _dead_letters(settings, topic: str, bad: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """Produces each payload to `topic` keyed by a fresh marker and its case, then returns the
+    headers of the dead letters that carry those keys, by case, once all are found or a minute
+    has passed."""
+    marker = uuid.uuid4().hex
+    producer = make_producer(settings.kafka_bootstrap)
+    for case, payload in bad.items():
+        producer.produce(topic, key=f"{marker}-{case}".encode(), value=payload)
+    producer.flush(10)
     consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"test-dlq-{marker}"))
     consumer.subscribe([settings.dead_letter_topic])
     found: dict[str, dict[str, bytes]] = {}
     deadline = time.monotonic() + 60
     try:
-        while time.monotonic() < deadline and len(found) < expected:
+        while time.monotonic() < deadline and len(found) < len(bad):
             for msg in consumer.consume(100, 1.0):
                 if not msg.error() and (msg.key() or b"").startswith(marker.encode()):
                     found[msg.key().decode().split("-", 1)[1]] = dict(msg.headers() or [])
@@ -64,12 +70,7 @@ def test_malformed_records_are_dead_lettered_and_the_pipeline_continues(stack):
     for case, sat in {"quote": 'SAT-1"} evil{x="1', "newline": "SAT-1\nevil 1", "brace": "SAT-{1}",
                       "10kB": "S" * 10_000}.items():
         bad[f"invalid_satellite_id/{case}"] = _valid_record(sat=sat).SerializeToString()
-    producer = make_producer(settings.kafka_bootstrap)
-    for reason, payload in bad.items():
-        producer.produce(settings.raw_topic, key=f"{marker}-{reason}".encode(), value=payload)
-    producer.flush(10)
-
-    found = _dead_letters(settings, marker, len(bad))
+    found = _dead_letters(settings, settings.raw_topic, bad)
     assert set(found) == set(bad)
     for case, headers in found.items():
         assert headers["satmon-dlq-reason"].decode() == case.split("/")[0]
@@ -118,11 +119,7 @@ def test_job_updates_the_writer_cannot_record_are_dead_lettered(stack):
            "invalid_state": events_pb2.JobUpdate(job=job_pb2.InferenceJob(
                job_id=f"{marker}-y", satellite_id="SAT-001", source=job_pb2.JOB_SOURCE_MANUAL,
                state=job_pb2.JOB_STATE_PROCESSING)).SerializeToString()}
-    producer = make_producer(settings.kafka_bootstrap)
-    for reason, payload in bad.items():
-        producer.produce(settings.jobs_topic, key=f"{marker}-{reason}".encode(), value=payload)
-    producer.flush(10)
-    found = _dead_letters(settings, marker, len(bad))
+    found = _dead_letters(settings, settings.jobs_topic, bad)
     assert set(found) == set(bad)
     for reason, headers in found.items():
         assert headers["satmon-dlq-reason"].decode() == reason

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import math
 
-from google.protobuf.message import DecodeError
-
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.errors import InvalidRecordError
 from satmon_core.topics import SUBSYSTEMS
+from satmon_core.validation import decode
 
 __all__ = ["decode_result", "decode_job_update"]
 
 
 def decode_result(payload: bytes | None) -> events_pb2.InferenceResult:
-    result = events_pb2.InferenceResult()
-    try:
-        result.ParseFromString(payload or b"")
-    except DecodeError as exc:
-        raise InvalidRecordError("undecodable", str(exc)) from None
+    result = decode(events_pb2.InferenceResult, payload)
     rows = len(result.sample_times)
     if not result.job_id or not result.satellite_id or result.subsystem not in SUBSYSTEMS:
         raise InvalidRecordError("missing_identity", "job_id, satellite_id and subsystem are required")
@@ -35,11 +30,7 @@ _RECORDED_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_COMPLETED, job_
 
 
 def decode_job_update(payload: bytes | None) -> events_pb2.JobUpdate:
-    update = events_pb2.JobUpdate()
-    try:
-        update.ParseFromString(payload or b"")
-    except DecodeError as exc:
-        raise InvalidRecordError("undecodable", str(exc)) from None
+    update = decode(events_pb2.JobUpdate, payload)
     job = update.job
     if not job.job_id or not job.satellite_id:
         raise InvalidRecordError("missing_identity", "job.job_id and job.satellite_id are required")

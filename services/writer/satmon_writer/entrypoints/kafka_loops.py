@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from confluent_kafka import Message
-from google.protobuf.message import DecodeError
 from opentelemetry import trace
 
 from satmon_core import metrics
@@ -11,7 +10,7 @@ from satmon_core.errors import InvalidRecordError, RejectedError
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.kafka import DeadLetter
 from satmon_core.tracing import context_from_kafka, tracer
-from satmon_core.validation import decode_record, validate_record
+from satmon_core.validation import decode, decode_record, validate_record
 from satmon_core.victoria import VictoriaMetrics
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core.topics import SUBSYSTEMS
@@ -129,11 +128,10 @@ class GroundTruthWriter:
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
         rejects, truths = [], []
         for msg in messages:
-            truth = telemetry_events.GroundTruth()
             try:
-                truth.ParseFromString(msg.value() or b"")
-            except DecodeError as exc:
-                rejects.append(DeadLetter(msg, "undecodable", str(exc)))
+                truth = decode(telemetry_events.GroundTruth, msg.value())
+            except InvalidRecordError as exc:
+                rejects.append(DeadLetter(msg, exc.reason, exc.detail))
                 continue
             if not truth.satellite_id or truth.subsystem not in SUBSYSTEMS or not truth.HasField("stream_start_time"):
                 rejects.append(DeadLetter(msg, "missing_identity", "satellite_id, subsystem and stream_start_time"))
