@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -106,7 +106,7 @@ def produce_confirmed(producer: Producer, messages: Sequence[OutgoingMessage], s
                 break
             except BufferError:  # the local queue is full: let deliveries drain it
                 producer.poll(0.05)
-        metrics.MESSAGES_PRODUCED.labels(service, message.topic).inc()
+    _count_per_topic(metrics.MESSAGES_PRODUCED, service, (message.topic for message in messages))
     deadline = time.monotonic() + timeout
     while True:
         with lock:
@@ -120,6 +120,13 @@ def produce_confirmed(producer: Producer, messages: Sequence[OutgoingMessage], s
         raise TransientError(f"Kafka acknowledged {acknowledged} of {len(messages)} messages"
                              + (f"; first refusal: {failures[0]}" if failures else " before the deadline"),
                              reason="KAFKA_UNAVAILABLE")
+
+
+def _count_per_topic(counter, service: str, topics: Iterable[str]) -> None:
+    """One counter increment per topic of a batch: a labels() lookup per message was 5 % of the
+    scheduler's consume thread at 7,000 messages a second."""
+    for topic, count in Counter(topics).items():
+        counter.labels(service, topic).inc(count)
 
 
 def ensure_topics(bootstrap: str, topics: dict[str, int], timeout: float = 15) -> None:
@@ -289,8 +296,7 @@ class BatchLoop:
         if rejects:
             # Offsets move past a rejected message only once the dead-letter topic holds it.
             self._retry(lambda: self._dead_letter(rejects))
-        for msg in good:
-            metrics.MESSAGES_CONSUMED.labels(self.service, msg.topic()).inc()
+        _count_per_topic(metrics.MESSAGES_CONSUMED, self.service, (msg.topic() for msg in good))
         if self.durability is None:
             self.store(self.consumer, good)
         else:

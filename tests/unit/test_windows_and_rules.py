@@ -3,18 +3,27 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from satmon.detection.v1 import events_pb2 as events_pb2_detection
 from satmon.detection.v1 import job_pb2
 from satmon.telemetry.v1 import events_pb2, telemetry_pb2
+from satmon_core import packed_floats
 from satmon_detection.windows import sliding_windows, window_starts
 from satmon_scheduler.domain.rules import RuleEngine
-from satmon_scheduler.domain.scheduler import StreamScheduler
+from satmon_scheduler.adapters.task_queue import model_chunks
+from satmon_scheduler.domain.scheduler import StreamScheduler, build_window
 from satmon_scheduler.domain.windows import Row, WindowBuffer, WindowSpec
+from satmon_worker.domain.scoring import window_array
+from satmon_worker.errors import BadWindow
 
 
 def row(seq: int, t: int | None = None) -> Row:
-    return Row(seq, (t if t is not None else seq) * 10**9, (float(seq),) * 25, 0, seq)
+    time_ns = (t if t is not None else seq) * 10**9
+    sample_time = Timestamp()
+    sample_time.FromNanoseconds(time_ns)
+    return Row(seq, time_ns, sample_time, packed_floats.pack([float(seq)] * 25), 0, seq)
 
 
 def test_window_closes_at_30_then_every_stride():
@@ -173,3 +182,42 @@ def test_forgetting_a_moved_partition_drops_its_windows_and_rules_and_cuts_no_wi
         tasks += scheduler.add("eps", _sample("MOVED", 3, seq), 3, seq, now)
     stream = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_STREAM]
     assert [t.windows[0].start_sequence for t in stream] == [100]
+
+
+def test_a_stream_window_carries_its_samples_features_packed_and_the_worker_reads_them_back():
+    scheduler = StreamScheduler({})
+    now = Timestamp()
+    tasks = []
+    for seq in range(30):
+        sample = _sample("SAT-1", 1, seq)
+        sample.frame.features[:] = [seq + i / 100 for i in range(25)]
+        tasks += scheduler.add("acs", sample, 0, seq, now)
+    (window,) = tasks[0].windows
+    assert not window.values and len(window.packed_values) == 30 * 25 * 4 and window.feature_count == 25
+    assert [t.seconds for t in window.sample_times] == [1_700_000_000 + s for s in range(30)]
+    expected = np.array([[s + i / 100 for i in range(25)] for s in range(30)], dtype=np.float32)
+    np.testing.assert_array_equal(window_array(window), expected)
+    api_window = events_pb2_detection.Window(sample_times=window.sample_times, feature_count=25,
+                                            values=expected.ravel().tolist())
+    np.testing.assert_array_equal(window_array(api_window), expected)  # the APIs' form reads the same
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda w: w.values.extend([0.0] * 750), "both values and packed_values"),
+    (lambda w: setattr(w, "packed_values", w.packed_values[:-1]), "packed_values"),
+    (lambda w: setattr(w, "packed_values", w.packed_values[:-4]), "749 values for 30 rows x 25 features"),
+])
+def test_a_damaged_packed_window_is_a_bad_window(damage, message):
+    rows = tuple(row(s) for s in range(30))
+    window = build_window("SAT-1", "acs", "A-1", rows)
+    damage(window)
+    with pytest.raises(BadWindow, match=message):
+        window_array(window)
+
+
+def test_tasks_are_sent_each_models_windows_together_in_arrival_order():
+    models = ["SMAP_B-1", "SMAP_A-1", "SMAP_B-1", "SMAP_A-1", "SMAP_A-1"]
+    tasks = [events_pb2_detection.InferenceTask(job_id=str(i), windows=[events_pb2_detection.Window(model_name=m)])
+             for i, m in enumerate(models)]
+    chunks = model_chunks(tasks, 2)
+    assert [[t.job_id for t in chunk] for chunk in chunks] == [["1", "3"], ["4", "0"], ["2"]]

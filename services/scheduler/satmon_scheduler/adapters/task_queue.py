@@ -13,11 +13,23 @@ from satmon_core.errors import TransientError
 from satmon_core.topics import SUBSYSTEMS
 from satmon_core.tracing import carrier
 
-__all__ = ["TaskQueue", "TASKS_PER_MESSAGE"]
+__all__ = ["TaskQueue", "TASKS_PER_MESSAGE", "model_chunks"]
 
-# Windows grouped per Celery message: fewer, larger messages for throughput.
+# Windows grouped per Celery message: fewer, larger messages for throughput. 64 is the models'
+# max_batch_size, so a message of one model's windows is one inference request.
 TASKS_PER_MESSAGE = 64
 PUBLISHERS = 4
+
+
+def model_chunks(tasks: list[events_pb2.InferenceTask], size: int) -> list[list[events_pb2.InferenceTask]]:
+    """Tasks in messages of `size`, each model's windows together (a rule task, which spans every
+    subsystem's model, sorts by its first). The worker sends each model's windows of a message as
+    one inference request, and a request's cost is mostly per call: at 1,000 satellites a fleet's
+    windows spread over 54 models, so messages cut in arrival order asked for one or two windows
+    per call (Triton scored 870 windows/s at batch 1 against 32,000 at batch 64 on this machine).
+    The sort is stable, so a satellite's windows of one subsystem keep their order."""
+    ordered = sorted(tasks, key=lambda task: task.windows[0].model_name if task.windows else "")
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
 class TaskQueue:
@@ -33,7 +45,7 @@ class TaskQueue:
         Up to PUBLISHERS messages wait for their confirms at once (each on its own pooled
         connection): one at a time, confirms were half of the scheduler's time when a fleet's
         windows close together."""
-        chunks = [pending[i:i + TASKS_PER_MESSAGE] for i in range(0, len(pending), TASKS_PER_MESSAGE)]
+        chunks = model_chunks(pending, TASKS_PER_MESSAGE)
         headers = carrier()  # the caller's trace context: the publishing threads have none
         outcomes = list(self.publishers.map(lambda chunk: self._publish(chunk, headers), chunks))
         pending[:] = [task for chunk, error in zip(chunks, outcomes) if error is not None for task in chunk]

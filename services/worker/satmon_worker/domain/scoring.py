@@ -11,6 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from satmon.detection.v1 import events_pb2, job_pb2
+from satmon_core import packed_floats
 from satmon_detection.scoring import summarise, window_is_anomalous
 from satmon_worker.errors import BadWindow, WorkerError
 
@@ -34,10 +35,18 @@ class Scorer(Protocol):
 
 
 def window_array(window: events_pb2.Window) -> np.ndarray:
-    rows = len(window.sample_times)
-    if not rows or not window.feature_count or len(window.values) != rows * window.feature_count:
-        raise BadWindow(f"window has {len(window.values)} values for {rows} rows x {window.feature_count} features")
-    values = np.asarray(window.values, dtype=np.float32).reshape(rows, window.feature_count)
+    """(rows, features) float32 from the window's packed_values (the scheduler's) or values (an API's)."""
+    rows, features = len(window.sample_times), window.feature_count
+    if window.packed_values and window.values:
+        raise BadWindow("window carries both values and packed_values")
+    try:
+        flat = (packed_floats.unpack(window.packed_values) if window.packed_values
+                else np.asarray(window.values, dtype=np.float32))
+    except ValueError as exc:  # a byte count that is not a whole number of floats
+        raise BadWindow(f"packed_values: {exc}") from exc
+    if not rows or not features or flat.size != rows * features:
+        raise BadWindow(f"window has {flat.size} values for {rows} rows x {features} features")
+    values = flat.reshape(rows, features)
     if not np.isfinite(values).all():
         raise BadWindow("window contains NaN or infinite values")
     return values

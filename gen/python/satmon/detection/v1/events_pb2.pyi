@@ -13,7 +13,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Window(_message.Message):
-    __slots__ = ("satellite_id", "subsystem", "model_name", "start_sequence", "sample_times", "values", "feature_count")
+    __slots__ = ("satellite_id", "subsystem", "model_name", "start_sequence", "sample_times", "values", "feature_count", "packed_values")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
     MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,7 @@ class Window(_message.Message):
     SAMPLE_TIMES_FIELD_NUMBER: _ClassVar[int]
     VALUES_FIELD_NUMBER: _ClassVar[int]
     FEATURE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    PACKED_VALUES_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
     subsystem: _telemetry_pb2.Subsystem
     model_name: str
@@ -28,7 +29,8 @@ class Window(_message.Message):
     sample_times: _containers.RepeatedCompositeFieldContainer[_timestamp_pb2.Timestamp]
     values: _containers.RepeatedScalarFieldContainer[float]
     feature_count: int
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., values: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ...) -> None: ...
+    packed_values: bytes
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., values: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., packed_values: _Optional[bytes] = ...) -> None: ...
 
 class InferenceTask(_message.Message):
     __slots__ = ("job_id", "source", "trigger_reason", "windows", "create_time", "trace_context")
