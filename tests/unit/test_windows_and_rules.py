@@ -20,10 +20,7 @@ from satmon_worker.errors import BadWindow
 
 
 def row(seq: int, t: int | None = None) -> Row:
-    time_ns = (t if t is not None else seq) * 10**9
-    sample_time = Timestamp()
-    sample_time.FromNanoseconds(time_ns)
-    return Row(seq, time_ns, sample_time, packed_floats.pack([float(seq)] * 25), 0, seq)
+    return Row(seq, (t if t is not None else seq) * 10**9, packed_floats.pack([float(seq)] * 25), 0, seq)
 
 
 def test_window_closes_at_30_then_every_stride():

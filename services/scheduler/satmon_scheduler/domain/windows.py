@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
 __all__ = ["Row", "WindowSpec", "WindowBuffer", "ClosedWindow", "HISTORY_WINDOWS"]
 
 HISTORY_WINDOWS = 3
@@ -24,8 +22,7 @@ HISTORY_WINDOWS = 3
 class Row:
     sequence: int
     time_ns: int
-    sample_time: Timestamp  # the same instant, kept as the message a window carries
-    features: bytes         # packed_floats.pack of the sample's features
+    features: bytes  # packed_floats.pack of the sample's features
     partition: int
     offset: int
 
