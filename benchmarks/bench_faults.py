@@ -30,9 +30,8 @@ from dataclasses import dataclass
 
 from satmon_cli.stack import procs
 from satmon_cli.stack.layout import service_env
-from satmon_detection.windows import window_starts
 from satmon_simulator.replay import ReplayPlan
-from tests.support.counting import overlapping_alerts, stream_rows, vm_feature_samples
+from tests.support.counting import expected_stream_windows, overlapping_alerts, stream_rows, vm_feature_samples
 from tests.support.pipeline import run_replay, wait_for
 
 SATELLITES, DURATION, SPEEDUP, FAULT_AT_S = 8, 600, 40.0, 5.0
@@ -100,7 +99,7 @@ def run(fault: Fault, index: int) -> dict:
     actor.start()
     run_replay(ReplayPlan(SATELLITES, 1.0, DURATION, SPEEDUP, 1, base_time_ns=base_ns))
     actor.join()
-    expected = SATELLITES * 7 * len(window_starts(DURATION))
+    expected = expected_stream_windows(SATELLITES, DURATION)
     wait_for(lambda: stream_rows(base_ns, DURATION)[0] >= expected, 600, interval=1.0)
     recovered = time.monotonic() - ended[0]
     time.sleep(5)  # late duplicates would land now

@@ -37,7 +37,8 @@ from satmon_cli.stack.layout import read_scale, service_env
 from satmon_core.config import load_settings
 from satmon_core.fleet_registry import register_satellites
 from satmon_core.kafka import consumer_config, make_producer
-from satmon_detection.windows import window_starts
+from satmon_core.topics import SUBSYSTEMS
+from satmon_detection.windows import stream_phase, window_starts
 from satmon_simulator.replay import ReplayPlan, replay, satellites
 
 
@@ -60,7 +61,8 @@ def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
     sessions = component_sessions()
     cpu_before = {name: sum(map(session_cpu_s, leaders)) for name, leaders in sessions.items()}
     latencies, stages, results = [], [], 0
-    expected = sum(7 * len(window_starts(seconds - plan.first_step(k))) for k in range(n))
+    expected = sum(len(window_starts(seconds - plan.first_step(k), phase=stream_phase(sat, subsystem)))
+                   for k, sat in enumerate(satellites(n)) for subsystem in SUBSYSTEMS.values())
     deadline = None
     while True:
         first = consumer.poll(0.2)

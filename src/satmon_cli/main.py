@@ -7,6 +7,8 @@ import signal
 import sys
 from pathlib import Path
 
+from satmon_detection.windows import STRIDE
+
 __all__ = ["main", "build_parser"]
 
 
@@ -55,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.add_argument("--channels", nargs="*", help="only these channels")
     p.add_argument("--repository", type=Path, help="model repository (default: triton-repository/)")
+    p.add_argument("--window-phase", type=int, default=0, choices=range(STRIDE), metavar="0-9",
+                   help="cut the windows as a live stream with this phase does (after records 0-29, windows end at "
+                        "29 + phase + 10k; each live stream's phase is a hash of its satellite and subsystem)")
 
     sub.add_parser("init", help="apply database migrations and create Kafka topics (compose runs this once)")
     p = sub.add_parser("envoy-config", help="render envoy/envoy.tmpl.yaml and the descriptor set into a folder")
@@ -96,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "eval":
         from satmon_cli.models_cmd import evaluate
 
-        return evaluate(args.repository, args.channels, args.json)
+        return evaluate(args.repository, args.channels, args.json, args.window_phase)
     if args.command == "simulate":
         from satmon_cli.simulate_cmd import simulate
 

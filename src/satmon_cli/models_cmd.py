@@ -46,12 +46,12 @@ def train(channels: list[str] | None, out: Path | None, jobs: int, seed: int, ep
     return 0
 
 
-def evaluate(repository: Path | None, channels: list[str] | None, as_json: bool) -> int:
+def evaluate(repository: Path | None, channels: list[str] | None, as_json: bool, window_phase: int = 0) -> int:
     from satmon_detection.offline import evaluate as run
 
     repository = repository or repo_root() / "triton-repository"
     bar = tqdm(desc="evaluating", unit="channel", file=sys.stderr, disable=None)
-    report = run(repository, channels, progress=lambda _: bar.update())
+    report = run(repository, channels, progress=lambda _: bar.update(), window_phase=window_phase)
     bar.close()
     if as_json:
         json.dump(report, sys.stdout, indent=1)

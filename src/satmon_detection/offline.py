@@ -1,6 +1,7 @@
 """`satmon eval`: the committed models and the live detector over the SMAP test arrays.
 
-Each test array is cut into the scheduler's windows (30 rows, stride 10), scored
+Each test array is cut into the scheduler's windows (30 rows, stride 10, at phase 0
+unless told: see `satmon_detection.windows`), scored
 with the committed ONNX model (ONNX Runtime, as Triton's backend runs it), and
 the scores are fed to `StreamDetector` through `feed_window`, window by window
 in record order: the same class and the same call the writer makes for a live
@@ -56,19 +57,19 @@ def detect(window_scores: np.ndarray, starts: np.ndarray, threshold: float,
 
 
 def evaluate(repository: Path, channels: Iterable[str] | None = None, data_root: Path | None = None,
-             progress: Callable[[str], None] = lambda _: None) -> dict:
+             progress: Callable[[str], None] = lambda _: None, window_phase: int = 0) -> dict:
     labels = load_labels(data_root)
     config = DetectorConfig()
     results: list[ChannelScore] = []
     for channel in channels or sorted(labels):
         session, threshold = load_model(repository / repo.model_name(channel))
         _, test = load_channel(channel, data_root)
-        scores = score_windows(session, sliding_windows(test, WINDOW_SIZE, STRIDE))
-        alerts = detect(scores, window_starts(len(test)), threshold, config)
+        scores = score_windows(session, sliding_windows(test, WINDOW_SIZE, STRIDE, window_phase))
+        alerts = detect(scores, window_starts(len(test), WINDOW_SIZE, STRIDE, window_phase), threshold, config)
         results.append(score_channel(channel, alerts, list(labels[channel].sequences), len(test), threshold))
         progress(channel)
     return {"overall": aggregate(results), "channels": [r.to_json() for r in results],
-            "method": {"window": WINDOW_SIZE, "stride": STRIDE, "detector": config.__dict__,
+            "method": {"window": WINDOW_SIZE, "stride": STRIDE, "window_phase": window_phase, "detector": config.__dict__,
                        "rule": "StreamDetector (online EWMA + nonparametric dynamic threshold, causal) fed each "
                                "window's fresh rows in record order; one alert per confirmed anomaly sequence",
                        "event_rule": "Hundman: a labelled sequence is detected once if any alert overlaps it; "

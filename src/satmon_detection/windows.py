@@ -1,30 +1,49 @@
-"""Sliding windows: size 30, stride 10 by default, as the scheduler cuts them."""
+"""Sliding windows: size 30, stride 10 by default, as the scheduler cuts them.
+
+A live stream's windows start at records phase, phase + 10, phase + 20, ..., where
+the phase (0 <= phase < stride) is a stable hash of the stream's satellite and
+subsystem. Without it, every satellite whose counter started in the same second
+closes its windows in the same second: at 1,000 satellites, 7,000 windows at once
+and none for the next nine seconds, a burst that two cores clear in seconds. With
+it a fleet's window closes spread over the stride whatever its counters do (as
+Prometheus offsets each target's scrapes by a hash of the target). The price: a
+stream's records before its phase (at most stride - 1 at its very start) are in
+no window. Every later record is scored once, as one of the newest rows of the
+first window that covers it.
+"""
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 
-__all__ = ["WINDOW_SIZE", "STRIDE", "window_starts", "sliding_windows", "fresh_rows"]
+__all__ = ["WINDOW_SIZE", "STRIDE", "stream_phase", "window_starts", "sliding_windows", "fresh_rows"]
 
 WINDOW_SIZE = 30
 STRIDE = 10
 
 
-def window_starts(length: int, size: int = WINDOW_SIZE, stride: int = STRIDE) -> np.ndarray:
-    """Start rows of every full window: the first once `size` rows exist, then every `stride` rows."""
-    if length < size:
-        return np.empty(0, dtype=np.int64)
-    return np.arange(0, length - size + 1, stride, dtype=np.int64)
+def stream_phase(satellite_id: str, subsystem: str, stride: int = STRIDE) -> int:
+    """The stream's window phase: the same in every process and after every restart (crc32, not
+    Python's salted hash), so the same records always cut the same windows."""
+    return zlib.crc32(f"{satellite_id}/{subsystem}".encode()) % stride
 
 
-def sliding_windows(values: np.ndarray, size: int = WINDOW_SIZE, stride: int = STRIDE) -> np.ndarray:
+def window_starts(length: int, size: int = WINDOW_SIZE, stride: int = STRIDE, phase: int = 0) -> np.ndarray:
+    """Start rows of every full window of a stream `length` records long: phase, phase + stride, ..."""
+    return np.arange(phase, length - size + 1, stride, dtype=np.int64)
+
+
+def sliding_windows(values: np.ndarray, size: int = WINDOW_SIZE, stride: int = STRIDE, phase: int = 0) -> np.ndarray:
     """(n_windows, size, features) view of a (T, features) array."""
-    starts = window_starts(len(values), size, stride)
+    starts = window_starts(len(values), size, stride, phase)
     view = np.lib.stride_tricks.sliding_window_view(values, (size, values.shape[1]))[:, 0]
     return view[starts]
 
 
 def fresh_rows(start_sequence: int, rows: int, stride: int = STRIDE) -> int:
     """Index of a stream window's first row not already covered by the window before it: every
-    record gets exactly one score and one prediction (the stream's first window gives all its rows)."""
-    return 0 if start_sequence == 0 else max(0, rows - stride)
+    record gets exactly one score and one prediction. A stream's first window (it starts at its
+    phase, under one stride) gives all its rows."""
+    return 0 if start_sequence < stride else max(0, rows - stride)

@@ -15,12 +15,11 @@ from satmon_core.celery_app import DEAD_LETTER_QUEUE, SCORE_TASK, make_celery
 from satmon_core.config import load_settings
 from satmon_core.victoria import VictoriaMetrics
 from satmon_core.kafka import consumer_config, make_producer
-from satmon_detection.windows import window_starts
 from satmon_simulator.domain.fleet import FleetData, assign_channels
 from satmon_simulator.domain.housekeeping import HousekeepingModel
 from satmon_simulator.records import build_record
 from satmon_simulator.replay import ReplayPlan
-from tests.support.counting import stream_rows
+from tests.support.counting import expected_stream_windows, stream_rows
 from tests.support.pipeline import run_replay, wait_for
 
 pytestmark = pytest.mark.stack
@@ -80,7 +79,7 @@ def test_malformed_records_are_dead_lettered_and_the_pipeline_continues(stack):
     # The pipeline still takes valid telemetry after the bad records.
     base_ns = (int(time.time()) - 6 * 86400) * 1_000_000_000
     run_replay(ReplayPlan(2, 1.0, 60, 60.0, 1, base_time_ns=base_ns))
-    expected = 2 * 7 * len(window_starts(60))
+    expected = expected_stream_windows(2, 60)
     assert wait_for(lambda: stream_rows(base_ns, 60)[0] == expected, 90), stream_rows(base_ns, 60)
 
     # Nothing the router refused was stored by the writer, which reads the same raw topic.
@@ -103,7 +102,7 @@ def test_a_task_that_can_never_succeed_goes_to_the_dead_letter_queue(stack):
     # The worker goes on scoring: a short replay is scored in full.
     base_ns = (int(time.time()) - 18 * 86400) * 1_000_000_000
     run_replay(ReplayPlan(1, 1.0, 60, 60.0, 1, base_time_ns=base_ns))
-    expected = 7 * len(window_starts(60))
+    expected = expected_stream_windows(1, 60)
     assert wait_for(lambda: stream_rows(base_ns, 60)[0] == expected, 90), stream_rows(base_ns, 60)
 
 

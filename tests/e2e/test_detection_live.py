@@ -13,11 +13,11 @@ import psycopg
 import pytest
 
 from satmon_core.config import load_settings
-from satmon_detection.windows import window_starts
+from satmon_detection.windows import stream_phase
 from satmon_simulator.domain.fleet import FleetData, assign_channels
 from satmon_simulator.replay import ReplayPlan
 from tests.e2e.test_faults import _kill_and_restart
-from tests.support.counting import stream_rows
+from tests.support.counting import expected_stream_windows, stream_rows
 from tests.support.pipeline import run_replay, wait_for
 
 pytestmark = pytest.mark.stack
@@ -25,8 +25,10 @@ CHANNEL = "A-1"  # SAT-001's ACS channel; one labelled anomaly at test rows 4690
 
 
 def _eval_alerts() -> list[list[int]]:
-    result = subprocess.run([sys.executable, "-m", "satmon_cli.main", "eval", "--json", "--channels", CHANNEL],
-                            capture_output=True, text=True, timeout=300)
+    """`satmon eval` of the channel, its windows cut at the phase of the stream that replays it."""
+    phase = stream_phase("SAT-001", "acs")
+    result = subprocess.run([sys.executable, "-m", "satmon_cli.main", "eval", "--json", "--channels", CHANNEL,
+                             "--window-phase", str(phase)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["channels"][0]["alerts"]
 
@@ -51,7 +53,7 @@ def test_live_alerts_equal_satmon_eval(stack, kill_writer, offset_days):
     run_replay(ReplayPlan(1, 1.0, length, 300.0, 1, base_time_ns=base_ns))
     if killer:
         killer.join()
-    windows = 7 * len(window_starts(length))
+    windows = expected_stream_windows(1, length)
     assert wait_for(lambda: stream_rows(base_ns, length)[0] >= windows, 240), stream_rows(base_ns, length)
     expected = [a for a in _eval_alerts() if a[2] < length]
     assert expected, "satmon eval raises A-1's labelled anomaly"

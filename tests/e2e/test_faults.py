@@ -15,9 +15,8 @@ import pytest
 from satmon_cli.stack import procs
 from satmon_cli.stack.keeper import read_restarts
 from satmon_cli.stack.layout import run_dir
-from satmon_detection.windows import window_starts
 from satmon_simulator.replay import ReplayPlan
-from tests.support.counting import overlapping_alerts, stream_rows, vm_feature_samples
+from tests.support.counting import expected_stream_windows, overlapping_alerts, stream_rows, vm_feature_samples
 from tests.support.pipeline import active_group_members, rows, run_replay, wait_for
 
 pytestmark = pytest.mark.stack
@@ -61,7 +60,7 @@ def _replay_through(fault: threading.Thread, offset_days: int, duration: int = D
     fault.join()
     assert produced == SATELLITES * duration
 
-    expected_windows = SATELLITES * 7 * len(window_starts(duration))
+    expected_windows = expected_stream_windows(SATELLITES, duration)
     assert wait_for(lambda: stream_rows(base_ns, duration)[0] >= expected_windows, 240), stream_rows(base_ns, duration)
     expected_samples = produced * 7 * 25
     assert wait_for(lambda: vm_feature_samples(SATELLITES, base_ns, duration) >= expected_samples, 180)

@@ -8,11 +8,10 @@ import psycopg
 import pytest
 
 from satmon_core.config import load_settings
-from satmon_detection.windows import window_starts
 from satmon_simulator.domain.fleet import satellite_id
 from satmon_simulator.domain.housekeeping import HousekeepingModel, Override
 from satmon_simulator.replay import ReplayPlan
-from tests.support.counting import stream_rows, vm_feature_samples
+from tests.support.counting import expected_stream_windows, stream_rows, vm_feature_samples
 from tests.support.pipeline import run_replay, wait_for
 
 pytestmark = pytest.mark.stack
@@ -65,7 +64,7 @@ def test_every_record_reaches_victoriametrics(replayed):
 
 
 def test_every_full_window_produces_exactly_one_result(replayed):
-    expected = SATELLITES * 7 * len(window_starts(DURATION))
+    expected = expected_stream_windows(SATELLITES, DURATION)
     rows = lambda: stream_rows(replayed["base_ns"], DURATION)  # noqa: E731
     assert wait_for(lambda: rows()[0] >= expected, 120), f"{rows()} of {expected} stream jobs"
     time.sleep(3)  # anything extra (a duplicate) would show up now

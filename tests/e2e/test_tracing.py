@@ -8,6 +8,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from satmon_core.topics import SUBSYSTEMS
+from satmon_detection.windows import stream_phase
 from satmon_simulator.replay import ReplayPlan
 from tests.support.pipeline import run_replay, wait_for
 
@@ -21,10 +23,12 @@ def test_one_trace_spans_every_stage(stack, otlp_sink):
     trace.set_tracer_provider(provider)
     assert trace.get_tracer_provider() is provider, "another test already installed a tracer provider"
 
-    # 30 records close the first window (sequence 29); that record's trace must reach the writer.
-    run_replay(ReplayPlan(satellites=1, rate_hz=1.0, duration_s=30, speedup=100.0, loops=1))
+    # The record that closes SAT-001's first window (sequence 29 + the lowest phase of its seven
+    # streams) must have a trace that reaches the writer.
+    closing = 29 + min(stream_phase("SAT-001", subsystem) for subsystem in SUBSYSTEMS.values())
+    run_replay(ReplayPlan(satellites=1, rate_hz=1.0, duration_s=40, speedup=100.0, loops=1))
     produced = [s for s in exporter.get_finished_spans() if s.name == "telemetry.produce"
-                and s.attributes["satmon.sequence"] == 29]
+                and s.attributes["satmon.sequence"] == closing]
     assert len(produced) == 1
     trace_id = produced[0].context.trace_id.to_bytes(16, "big")
 

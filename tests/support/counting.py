@@ -5,8 +5,17 @@ from __future__ import annotations
 import psycopg
 
 from satmon_core.config import load_settings
+from satmon_core.topics import SUBSYSTEMS
 from satmon_core.victoria import VictoriaMetrics
+from satmon_detection.windows import stream_phase, window_starts
 from satmon_simulator.domain.fleet import satellite_id
+
+
+def expected_stream_windows(satellites: int, duration_s: int) -> int:
+    """Stream windows a replay of satellites 1..N for duration_s records cuts: every subsystem
+    stream has its own window phase, so the count depends on which satellites they are."""
+    return sum(len(window_starts(duration_s, phase=stream_phase(satellite_id(k), subsystem)))
+               for k in range(1, satellites + 1) for subsystem in SUBSYSTEMS.values())
 
 
 def vm_feature_samples(satellites: int, base_ns: int, duration_s: int, metric: str = "smap_feature") -> int:

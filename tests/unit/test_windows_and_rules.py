@@ -10,7 +10,7 @@ from satmon.detection.v1 import events_pb2 as events_pb2_detection
 from satmon.detection.v1 import job_pb2
 from satmon.telemetry.v1 import events_pb2, telemetry_pb2
 from satmon_core import packed_floats
-from satmon_detection.windows import sliding_windows, window_starts
+from satmon_detection.windows import fresh_rows, sliding_windows, stream_phase, window_starts
 from satmon_scheduler.domain.rules import RuleEngine
 from satmon_scheduler.adapters.task_queue import model_chunks
 from satmon_scheduler.domain.scheduler import StreamScheduler, build_window
@@ -28,6 +28,31 @@ def test_window_closes_at_30_then_every_stride():
     closed = [s for s in range(100) if buffer.add(row(s))]
     assert closed == [29, 39, 49, 59, 69, 79, 89, 99]
     assert list(window_starts(100)) == [c - 29 for c in closed]
+
+
+@pytest.mark.parametrize("phase", range(10))
+def test_a_stream_closes_windows_every_stride_from_its_phase(phase):
+    buffer = WindowBuffer(WindowSpec(30, 10), phase)
+    closed = [s for s in range(100) if buffer.add(row(s))]
+    assert closed == list(range(29 + phase, 100, 10))
+    assert list(window_starts(100, phase=phase)) == [c - 29 for c in closed]
+
+
+@pytest.mark.parametrize("phase", range(10))
+def test_every_record_from_the_phase_on_is_a_fresh_row_of_exactly_one_window(phase):
+    """What the writer stores and the detector reads: each record from the phase on gets its score
+    from one window."""
+    covered = [start + i for start in window_starts(95, phase=phase)
+               for i in range(fresh_rows(int(start), 30), 30)]
+    assert covered == list(range(phase, phase + len(covered))) and covered[-1] >= 95 - 10
+
+
+def test_stream_phases_are_stable_and_spread_a_fleet_over_the_stride():
+    assert stream_phase("SAT-001", "acs") == stream_phase("SAT-001", "acs")  # crc32: no per-process salt
+    phases = [stream_phase(f"SAT-{k:03d}", subsystem) for k in range(1, 1001)
+              for subsystem in ("acs", "data", "eps", "fsw", "ps", "ss", "tcs")]
+    counts = np.bincount(phases, minlength=10)
+    assert counts.min() > 0.9 * len(phases) / 10, counts
 
 
 def test_duplicates_are_ignored_and_an_older_stream_restarts():
@@ -87,7 +112,7 @@ def test_rule_job_waits_for_all_subsystems_and_scores_all_seven():
             tasks += scheduler.add(name, _sample("SAT-1", number, seq, soc), 0, seq * 7 + number, now)
     rule = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE]
     stream = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_STREAM]
-    assert len(stream) == 2 * 7
+    assert len(stream) == sum(len(window_starts(40, phase=stream_phase("SAT-1", name))) for name in names)
     assert len(rule) == 1 and rule[0].trigger_reason == "battery_soc<30"
     assert len(rule[0].windows) == 7
     assert all(len(w.sample_times) == 30 and w.start_sequence == 6 for w in rule[0].windows)
@@ -175,24 +200,27 @@ def test_forgetting_a_moved_partition_drops_its_windows_and_rules_and_cuts_no_wi
     # The partition comes back later, from a committed offset further on: the first window is cut
     # only once 30 new rows are held, never from the rows held before it moved away.
     tasks = []
-    for seq in range(100, 135):
+    for seq in range(100, 140):
         tasks += scheduler.add("eps", _sample("MOVED", 3, seq), 3, seq, now)
     stream = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_STREAM]
-    assert [t.windows[0].start_sequence for t in stream] == [100]
+    first_on_grid = next(s for s in range(100, 110) if (s - stream_phase("MOVED", "eps")) % 10 == 0)
+    assert [t.windows[0].start_sequence for t in stream] == [first_on_grid]
 
 
 def test_a_stream_window_carries_its_samples_features_packed_and_the_worker_reads_them_back():
     scheduler = StreamScheduler({})
     now = Timestamp()
     tasks = []
-    for seq in range(30):
+    for seq in range(40):
         sample = _sample("SAT-1", 1, seq)
         sample.frame.features[:] = [seq + i / 100 for i in range(25)]
         tasks += scheduler.add("acs", sample, 0, seq, now)
     (window,) = tasks[0].windows
+    first = stream_phase("SAT-1", "acs")
+    assert window.start_sequence == first
     assert not window.values and len(window.packed_values) == 30 * 25 * 4 and window.feature_count == 25
-    assert [t.seconds for t in window.sample_times] == [1_700_000_000 + s for s in range(30)]
-    expected = np.array([[s + i / 100 for i in range(25)] for s in range(30)], dtype=np.float32)
+    assert [t.seconds for t in window.sample_times] == [1_700_000_000 + s for s in range(first, first + 30)]
+    expected = np.array([[s + i / 100 for i in range(25)] for s in range(first, first + 30)], dtype=np.float32)
     np.testing.assert_array_equal(window_array(window), expected)
     api_window = events_pb2_detection.Window(sample_times=window.sample_times, feature_count=25,
                                             values=expected.ravel().tolist())

@@ -15,9 +15,9 @@ from satmon_writer.domain.detection import MAX_HELD_WINDOWS, apply_results, stre
 BASE_S = 1_700_000_000
 
 
-def _results(scores: np.ndarray, base_s: int = BASE_S) -> list[events_pb2.InferenceResult]:
+def _results(scores: np.ndarray, base_s: int = BASE_S, phase: int = 0) -> list[events_pb2.InferenceResult]:
     out = []
-    for start in window_starts(len(scores)):
+    for start in window_starts(len(scores), phase=phase):
         r = events_pb2.InferenceResult(job_id=f"j{start}", satellite_id="SAT-001",
                                        subsystem=telemetry_pb2.SUBSYSTEM_ACS, model_name="SMAP_A-1",
                                        start_sequence=int(start), threshold=0.05 ** 2,
@@ -71,6 +71,22 @@ def test_windows_out_of_order_raise_what_windows_in_order_raise():
         local.append(batch)
     assert in_order and [e[0] for e in in_order].count("opened") == 1
     assert _events(local) == in_order
+
+
+def test_a_phased_stream_out_of_order_raises_what_satmon_eval_raises_at_that_phase():
+    from satmon_detection.offline import detect
+
+    scores, phase = _scores(), 7
+    results = _results(scores, phase=phase)
+    shuffled = []
+    for i in range(0, len(results), 7):
+        batch = results[i:i + 7]
+        random.Random(i).shuffle(batch)
+        shuffled.append(batch)
+    starts = window_starts(len(scores), phase=phase)
+    offline = detect(np.stack([scores[s:s + 30] for s in starts]), starts, 0.05 ** 2)
+    live = [e for e in _events(shuffled) if e[0] == "opened"]
+    assert offline and [(a.start, a.raised_at) for a in offline] == [(e[1], e[2]) for e in live]
 
 
 def test_a_window_never_scored_holds_the_stream_only_for_a_while():

@@ -12,6 +12,7 @@ from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core import packed_floats
 from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
+from satmon_detection.windows import stream_phase
 from satmon_scheduler.domain.jobs import rule_job_id, stream_job_id
 from satmon_scheduler.domain.rules import RuleEngine
 from satmon_scheduler.domain.windows import ClosedWindow, Row, WindowBuffer, WindowSpec
@@ -66,7 +67,8 @@ class StreamScheduler:
         key = (sample.satellite_id, subsystem)
         buffer = self.buffers.get(key)
         if buffer is None:
-            buffer = self.buffers[key] = WindowBuffer(self.specs.get(subsystem, WindowSpec()))
+            spec = self.specs.get(subsystem, WindowSpec())
+            buffer = self.buffers[key] = WindowBuffer(spec, stream_phase(sample.satellite_id, subsystem, spec.stride))
         self.channels[key] = sample.frame.channel
         self.partitions[key] = partition
         self.consumed[(subsystem, partition)] = offset

@@ -1,8 +1,10 @@
 """Sliding windows per (satellite, subsystem).
 
-Windows are aligned to the satellite's sequence numbers: with size 30 and
-stride 10 a window closes at sequences 29, 39, 49, ... so the same input cuts
-the same windows after a restart, and job ids derived from them are stable.
+Windows are aligned to the stream's sequence numbers: with size 30 and
+stride 10 they close at sequences 29 + phase, 39 + phase, ..., where the phase
+(0-9) is the stream's stable hash (`satmon_detection.windows.stream_phase`), so
+the same input cuts the same windows after a restart, job ids derived from
+them are stable, and a fleet's windows do not all close in the same second.
 Duplicate samples (same sequence and time) are ignored; a sample whose
 sequence or time is behind the newest one held starts a new stream (the
 simulator or a satellite restarted, or a replay), so windows never mix streams.
@@ -47,8 +49,9 @@ class ClosedWindow:
 
 
 class WindowBuffer:
-    def __init__(self, spec: WindowSpec) -> None:
+    def __init__(self, spec: WindowSpec, phase: int = 0) -> None:
         self.spec = spec
+        self.phase = phase
         # Extra history lets a rule job take the 30 rows ending at its trigger even when this
         # subsystem's topic is a little ahead of the one that carried the trigger.
         self.rows: deque[Row] = deque(maxlen=spec.size * HISTORY_WINDOWS)
@@ -61,7 +64,7 @@ class WindowBuffer:
                     return None  # redelivered
                 self.rows.clear()  # sequence or time went back: the stream was restarted or replayed
         self.rows.append(row)
-        if len(self.rows) >= self.spec.size and (row.sequence + 1 - self.spec.size) % self.spec.stride == 0:
+        if len(self.rows) >= self.spec.size and (row.sequence + 1 - self.spec.size - self.phase) % self.spec.stride == 0:
             return ClosedWindow(tuple(self.rows)[-self.spec.size:])
         return None
 

@@ -97,7 +97,11 @@ def held_copy(result: events_pb2.InferenceResult) -> events_pb2.InferenceResult:
     return kept
 
 
-def _next_fresh(result: events_pb2.InferenceResult) -> int:
+def _first_fresh(result: events_pb2.InferenceResult) -> int:
+    """The first record this window scores; the detector must have seen every record before it. A
+    stream's first window (it starts at the stream's phase, under one stride) follows nothing."""
+    if result.start_sequence < STRIDE:
+        return 0
     return result.start_sequence + fresh_rows(result.start_sequence, len(result.timestep_scores))
 
 
@@ -114,7 +118,7 @@ def apply_results(state: StreamState | None, results: list[events_pb2.InferenceR
     while state.held:
         start = min(state.held)
         result = state.held[start]
-        gap = _next_fresh(result) > state.detector.seen
+        gap = _first_fresh(result) > state.detector.seen
         span = (max(state.held) - start) // STRIDE + 1
         if gap and span < MAX_HELD_WINDOWS:
             break  # wait for the missing window
