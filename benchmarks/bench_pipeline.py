@@ -3,9 +3,11 @@
     .venv/bin/satmon up
     .venv/bin/python -m benchmarks.bench_pipeline --satellites 50 100 200 --seconds 60
 
-For each N, N satellites replay at 1 Hz in real time, all starting in the same second (every
-window of the fleet closes at once: the worst case), or with --stagger S satellite k starting k mod S
-seconds after the first, as a fleet whose satellites did not boot together. A consumer on the results topic takes, for
+For each N, N satellites replay at 1 Hz in real time, all starting in the same second (their
+counters aligned: each stream's windows still close at its own phase, see satmon_detection.windows),
+or with --stagger S satellite k starting k mod S seconds after the first, as a fleet whose
+satellites did not boot together. Runs of 100 s measure the steady state: a 40 s run holds only the
+first one or two windows of each stream. A consumer on the results topic takes, for
 every scored stream window, the time from its newest record's sample time (the record that closed
 the window, produced at that moment) to the result's arrival: record-to-result latency. N keeps up
 when every expected window arrives and p99 latency stays under 2 s.
@@ -102,8 +104,8 @@ def main() -> None:
     parser.add_argument("--satellites", type=int, nargs="+", default=[50, 100, 200])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--stagger", type=int, default=0,
-                        help="satellite k starts k mod S seconds after the first (default 0: every window of the "
-                             "fleet closes in the same second)")
+                        help="satellite k starts k mod S seconds after the first (default 0: every satellite's "
+                             "counter starts in the same second)")
     args = parser.parse_args()
     settings = load_settings(service_env())
     rows = [run(n, args.seconds, settings, args.stagger) for n in args.satellites]
