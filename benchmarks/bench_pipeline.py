@@ -17,6 +17,10 @@ the worker's production of the result.
     scheduling = dispatch - record   (raw topic, router, subsystem topic, scheduler's window)
     inference  = result - dispatch   (RabbitMQ, Celery, the worker's batch, Triton)
     delivery   = arrival - result    (results topic to a consumer, as the writer reads it)
+For ACS windows, scheduling splits further at the Kafka timestamp of the router's ACS sample of the
+window's newest record (the benchmark also reads the ACS topic):
+    routing    = router's sample - record    (raw topic, router)
+    windowing  = dispatch - router's sample  (ACS topic, scheduler's window and Celery publish)
 CPU seconds per component (every process of its session, from /proc) cover the run.
 """
 
@@ -35,6 +39,8 @@ from confluent_kafka import Consumer
 
 from benchmarks.stack_processes import component_sessions, session_cpu_s
 from satmon.detection.v1 import events_pb2, job_pb2
+from satmon.telemetry.v1 import events_pb2 as telemetry_events
+from satmon.telemetry.v1 import telemetry_pb2
 from satmon_cli.stack.layout import read_scale, service_env
 from satmon_core.config import load_settings
 from satmon_core.fleet_registry import register_satellites
@@ -49,7 +55,8 @@ def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
         register_satellites(conn, satellites(n))
     consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"bench-{uuid.uuid4().hex[:8]}",
                                         **{"auto.offset.reset": "latest", "enable.auto.commit": False}))
-    consumer.subscribe([settings.results_topic])
+    acs_topic = settings.subsystem_topic("acs")
+    consumer.subscribe([settings.results_topic, acs_topic])
     while not consumer.assignment():  # join before producing so nothing is missed
         consumer.poll(0.2)
     # Start the replay's clock now: sample time == production time (speedup 1).
@@ -63,6 +70,8 @@ def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
     sessions = component_sessions()
     cpu_before = {name: sum(map(session_cpu_s, leaders)) for name, leaders in sessions.items()}
     latencies, stages, results = [], [], 0
+    routed: dict[tuple[str, int], int] = {}  # (satellite, sequence) -> ns the router produced its ACS sample
+    acs_windows: list[tuple[str, int, int, int]] = []  # (satellite, newest sequence, record ns, dispatch ns)
     expected = sum(len(window_starts(seconds - plan.first_step(k), phase=stream_phase(sat, subsystem)))
                    for k, sat in enumerate(satellites(n)) for subsystem in SUBSYSTEMS.values())
     deadline = None
@@ -70,6 +79,10 @@ def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
         first = consumer.poll(0.2)
         for msg in ([first, *consumer.consume(500, 0)] if first is not None else []):
             if msg.error():
+                continue
+            if msg.topic() == acs_topic:
+                sample = telemetry_events.SubsystemSample.FromString(msg.value())
+                routed[(sample.satellite_id, sample.sequence)] = msg.timestamp()[1] * 1_000_000
                 continue
             result = events_pb2.InferenceResult.FromString(msg.value())
             if result.source != job_pb2.JOB_SOURCE_STREAM or result.sample_times[0].ToNanoseconds() < base_ns:
@@ -79,6 +92,9 @@ def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
             latencies.append((arrival - record) / 1e9)
             dispatch, produced_at = result.dispatch_time.ToNanoseconds(), result.create_time.ToNanoseconds()
             stages.append(((dispatch - record) / 1e9, (produced_at - dispatch) / 1e9, (arrival - produced_at) / 1e9))
+            if result.subsystem == telemetry_pb2.SUBSYSTEM_ACS:
+                newest = result.start_sequence + len(result.sample_times) - 1
+                acs_windows.append((result.satellite_id, newest, record, dispatch))
         if not producer_thread.is_alive() and deadline is None:
             deadline = time.monotonic() + 20  # drain
         if results >= expected or (deadline and time.monotonic() > deadline):
@@ -89,6 +105,10 @@ def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
     producer_thread.join()
     lat = np.array(latencies) if latencies else np.array([np.nan])
     split = np.array(stages) if stages else np.full((1, 3), np.nan)
+    # Matched after the run: a result can be polled before the ACS sample that closed its window.
+    fine = np.array([((routed[(sat, seq)] - record) / 1e9, (dispatch - routed[(sat, seq)]) / 1e9)
+                     for sat, seq, record, dispatch in acs_windows if (sat, seq) in routed]).reshape(-1, 2)
+    fine = fine if len(fine) else np.full((1, 2), np.nan)
     return {"satellites": n, "records": produced[0], "records_per_s": produced[0] / seconds,
             "values_per_s": produced[0] * 7 * 25 / seconds, "windows": results, "expected_windows": expected,
             "windows_per_s": results / seconds, "p50_s": float(np.percentile(lat, 50)),
@@ -96,6 +116,8 @@ def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
             "keeps_up": results >= expected and float(np.percentile(lat, 99)) < 2.0,
             "stages": {name: (float(np.percentile(split[:, i], 50)), float(np.percentile(split[:, i], 99)))
                        for i, name in enumerate(("scheduling", "inference", "delivery"))},
+            "acs_stages": {name: (float(np.percentile(fine[:, i], 50)), float(np.percentile(fine[:, i], 99)))
+                           for i, name in enumerate(("routing", "windowing"))},
             "cpu_s": cpu}
 
 
@@ -121,6 +143,11 @@ def main() -> None:
     for r in rows:
         print(f"{r['satellites']:>5} " + "  ".join(f"{name} {p50:.3f} / {p99:.3f}"
                                                    for name, (p50, p99) in r["stages"].items()))
+    print("\nscheduling of ACS windows, split at the router's ACS sample, p50 / p99 seconds (routing = record "
+          "to the router's sample, windowing = that sample to dispatch)")
+    for r in rows:
+        print(f"{r['satellites']:>5} " + "  ".join(f"{name} {p50:.3f} / {p99:.3f}"
+                                                   for name, (p50, p99) in r["acs_stages"].items()))
     print(f"\nCPU seconds per component over each run (the machine has {os.cpu_count()} cores)")
     names = sorted(rows[0]["cpu_s"], key=lambda k: -rows[0]["cpu_s"][k])
     print(f"{'N':>5} " + " ".join(f"{name:>9.9}" for name in names) + f" {'total':>9}")
