@@ -58,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channels", nargs="*", help="only these channels")
     p.add_argument("--repository", type=Path, help="model repository (default: triton-repository/)")
     p.add_argument("--window-phase", type=int, default=0, choices=range(STRIDE), metavar="0-9",
-                   help="cut the windows as a live stream with this phase does (after records 0-29, windows end at "
-                        "29 + phase + 10k; each live stream's phase is a hash of its satellite and subsystem)")
+                   help="cut the windows as a live stream with this phase does: windows start at records phase, "
+                        "phase + 10, ... (each live stream's phase is a hash of its satellite and subsystem)")
 
     sub.add_parser("init", help="apply database migrations and create Kafka topics (compose runs this once)")
     p = sub.add_parser("envoy-config", help="render envoy/envoy.tmpl.yaml and the descriptor set into a folder")
