@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import psycopg
 
 from satmon_core.config import load_settings
 from satmon_core.topics import SUBSYSTEMS
 from satmon_core.victoria import VictoriaMetrics
-from satmon_detection.windows import stream_phase, window_starts
+from satmon_detection.windows import WINDOW_SIZE, stream_phase, window_starts
 from satmon_simulator.domain.fleet import satellite_id
 
 
+def _stream_window_starts(satellites: int, duration_s: int) -> list:
+    """Window starts of each stream of a replay of satellites 1..N for duration_s records: every
+    subsystem stream has its own window phase, so they depend on which satellites they are."""
+    return [window_starts(duration_s, phase=stream_phase(satellite_id(k), subsystem))
+            for k in range(1, satellites + 1) for subsystem in SUBSYSTEMS.values()]
+
+
 def expected_stream_windows(satellites: int, duration_s: int) -> int:
-    """Stream windows a replay of satellites 1..N for duration_s records cuts: every subsystem
-    stream has its own window phase, so the count depends on which satellites they are."""
-    return sum(len(window_starts(duration_s, phase=stream_phase(satellite_id(k), subsystem)))
-               for k in range(1, satellites + 1) for subsystem in SUBSYSTEMS.values())
+    return sum(len(starts) for starts in _stream_window_starts(satellites, duration_s))
+
+
+def expected_detector_positions(satellites: int, duration_s: int) -> list[tuple[int, int]]:
+    """Sorted (next_sequence, streams): each stream's detector has seen every record up to the end
+    of its last window."""
+    ends = Counter(int(starts[-1]) + WINDOW_SIZE for starts in _stream_window_starts(satellites, duration_s))
+    return sorted(ends.items())
 
 
 def vm_feature_samples(satellites: int, base_ns: int, duration_s: int, metric: str = "smap_feature") -> int:
