@@ -18,7 +18,8 @@ import zlib
 
 import numpy as np
 
-__all__ = ["WINDOW_SIZE", "STRIDE", "stream_phase", "window_starts", "sliding_windows", "fresh_rows"]
+__all__ = ["WINDOW_SIZE", "STRIDE", "stream_phase", "window_starts", "sliding_windows", "is_first_window",
+           "fresh_rows"]
 
 WINDOW_SIZE = 30
 STRIDE = 10
@@ -42,8 +43,12 @@ def sliding_windows(values: np.ndarray, size: int = WINDOW_SIZE, stride: int = S
     return view[starts]
 
 
+def is_first_window(start_sequence: int, stride: int = STRIDE) -> bool:
+    """A stream's first window starts at its phase, under one stride; no window comes before it."""
+    return start_sequence < stride
+
+
 def fresh_rows(start_sequence: int, rows: int, stride: int = STRIDE) -> int:
     """Index of a stream window's first row not already covered by the window before it: every
-    record gets exactly one score and one prediction. A stream's first window (it starts at its
-    phase, under one stride) gives all its rows."""
-    return 0 if start_sequence < stride else max(0, rows - stride)
+    record gets exactly one score and one prediction. A stream's first window gives all its rows."""
+    return 0 if is_first_window(start_sequence, stride) else max(0, rows - stride)

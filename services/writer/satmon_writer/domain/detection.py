@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.topics import SUBSYSTEMS
 from satmon_detection.detector import DetectorConfig, SequenceEvent, StreamDetector, feed_window
-from satmon_detection.windows import STRIDE, fresh_rows
+from satmon_detection.windows import STRIDE, fresh_rows, is_first_window
 
 __all__ = ["StreamKey", "StreamState", "AlertChange", "stream_results", "apply_results", "closing_changes",
            "held_copy", "stream_start", "stream_identity", "MAX_HELD_WINDOWS"]
@@ -99,8 +99,8 @@ def held_copy(result: events_pb2.InferenceResult) -> events_pb2.InferenceResult:
 
 def _first_fresh(result: events_pb2.InferenceResult) -> int:
     """The first record this window scores; the detector must have seen every record before it. A
-    stream's first window (it starts at the stream's phase, under one stride) follows nothing."""
-    if result.start_sequence < STRIDE:
+    stream's first window follows nothing."""
+    if is_first_window(result.start_sequence):
         return 0
     return result.start_sequence + fresh_rows(result.start_sequence, len(result.timestep_scores))
 
