@@ -109,11 +109,23 @@ try {
   console.log(`acknowledged alert ${id}`);
 
   step("alert filters and paging");
-  await page.selectOption('select[aria-label="state filter"]', String(2)); // acknowledged
-  await page.waitForFunction(() => window.location.hash.includes("state=2"));
-  await page.waitForSelector(`tr[data-alert="${id}"]`, { timeout: 15000 });
-  const states = await page.locator("tr[data-alert]").evaluateAll((rows) => rows.map((r) => r.className));
-  if (states.some((c) => c !== "acknowledged")) throw new Error(`state filter shows ${states}`);
+  // The previous rows stay in the DOM until React re-renders for the new hash, so wait for the
+  // filtered answer itself. Both ways round, so the check holds with our alert the only one there:
+  // "acknowledged" shows it and nothing else, "open" hides it.
+  const filtered = async (value, wanted, ours) => {
+    await page.selectOption('select[aria-label="state filter"]', String(value));
+    await page.waitForFunction((v) => window.location.hash.includes(`state=${v}`), value);
+    await page.waitForFunction(([i, w, o]) => {
+      if (!document.querySelector('table[data-testid="alerts"]')) return false; // still loading
+      const rows = [...document.querySelectorAll("tr[data-alert]")];
+      return rows.some((r) => r.getAttribute("data-alert") === i) === o && rows.every((r) => r.className === w);
+    }, [id, wanted, ours], { timeout: 15000 }).catch(async () => {
+      const shown = await page.locator("tr[data-alert]").evaluateAll((rows) => rows.map((r) => `${r.getAttribute("data-alert")}:${r.className}`));
+      throw new Error(`state filter ${wanted} shows ${shown}`);
+    });
+  };
+  await filtered(1, "open", false);
+  await filtered(2, "acknowledged", true);
   await expectText('[data-testid="alerts-page"]', "page 1");
   await page.screenshot({ path: `${out}/alerts-filtered.png` });
 

@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useState } from "react";
+import { Fragment, useCallback, useEffect, useRef, useState } from "react";
 import { errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
 import { SUBSYSTEMS, seconds, subsystemName, when } from "../format";
@@ -12,11 +12,20 @@ const PAGE_SIZE = 25;
 // Alerts with filters (state, satellite, subsystem) and pages, all in the URL. New and changed
 // alerts arrive live over the event stream. Each row has its own comment box; the server records
 // who acknowledged from the bearer token and keeps every acknowledgement (the history row).
+// A listing remembers the filters it answered: rows of the previous filters are never shown
+// under new ones (the table says "loading" until the new answer), and a late answer to filters
+// the operator has already left is dropped instead of overwriting the current one.
 export function Alerts({ params }: { params: URLSearchParams }) {
   const state = Number(params.get("state") ?? 0);
   const satellite = params.get("satellite") ?? "";
   const subsystem = Number(params.get("subsystem") ?? 0);
-  const [alerts, setAlerts] = useState<Alert[]>();
+  const query = JSON.stringify([state, satellite, subsystem]);
+  const [listing, setListing] = useState<{ query: string; alerts: Alert[] }>();
+  const alerts = listing?.query === query ? listing.alerts : undefined;
+  const setAlerts = useCallback((update: (prev: Alert[]) => Alert[]) =>
+    setListing((prev) => (prev ? { ...prev, alerts: update(prev.alerts) } : prev)), []);
+  const currentQuery = useRef(query);
+  currentQuery.current = query;
   const [pages, setPages] = useState<string[]>([""]); // page tokens seen: pages[i] opens page i
   const [next, setNext] = useState("");
   const [comments, setComments] = useState<Record<string, string>>({});
@@ -30,14 +39,16 @@ export function Alerts({ params }: { params: URLSearchParams }) {
   const load = useCallback(async (token: string) => {
     try {
       const reply = await ops.listAlerts({ pageSize: PAGE_SIZE, pageToken: token, satelliteId: satellite, state, subsystem });
-      setAlerts(reply.alerts);
+      if (currentQuery.current !== query) return;
+      setListing({ query, alerts: reply.alerts });
       setNext(reply.nextPageToken);
       setError("");
     } catch (e) {
-      setAlerts([]);
+      if (currentQuery.current !== query) return;
+      setListing({ query, alerts: [] });
       setError(errorText(e));
     }
-  }, [satellite, state, subsystem]);
+  }, [query, satellite, state, subsystem]);
   useEffect(() => {
     setPages([""]);
     void load("");
@@ -51,21 +62,20 @@ export function Alerts({ params }: { params: URLSearchParams }) {
       if (event.event.case !== "alert") return;
       const alert = event.event.value;
       setAlerts((prev) => {
-        if (!prev) return prev;
         if (prev.some((a) => a.alertId === alert.alertId)) {
           return prev.map((a) => (a.alertId === alert.alertId ? alert : a)).filter(matches);
         }
         // A new alert belongs on the first page; later pages keep their place.
         return page === 0 && matches(alert) ? [alert, ...prev].slice(0, PAGE_SIZE) : prev;
       });
-    }, [matches, page]),
+    }, [matches, page, setAlerts]),
   );
 
   async function act(alert: Alert, verb: "acknowledge" | "resolve") {
     try {
       const request = { alertId: alert.alertId, comment: comments[alert.alertId] ?? "" };
       const updated = verb === "acknowledge" ? (await ops.acknowledgeAlert(request)).alert : (await ops.resolveAlert(request)).alert;
-      if (updated) setAlerts((prev) => prev?.map((a) => (a.alertId === updated.alertId ? updated : a)));
+      if (updated) setAlerts((prev) => prev.map((a) => (a.alertId === updated.alertId ? updated : a)));
       setComments((prev) => ({ ...prev, [alert.alertId]: "" }));
       setError("");
     } catch (e) {
