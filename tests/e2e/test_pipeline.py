@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import psycopg
@@ -80,20 +82,49 @@ def test_every_full_window_produces_exactly_one_result(replayed):
     assert later == 0 and average > 0.0, (later, average)
 
 
-def test_rule_triggers_fire_exactly_when_conditions_hold(replayed):
-    settings = load_settings()
-    base = replayed["base_ns"] / 1e9
+def _rule_jobs(base_ns: int) -> list[tuple]:
+    """(job, satellite, reason, subsystems scored, last window end) of the rule jobs in the replay's stretch,
+    once the four expected ones are in and a moment has passed for any extra one to show."""
+    base = base_ns / 1e9
     query = ("SELECT j.job_id, j.satellite_id, j.trigger_reason, count(si.id), max(si.window_end_time) "
              "FROM inference_jobs j JOIN subsystem_inferences si USING (job_id) WHERE j.source = 'rule' "
              "AND si.window_end_time >= to_timestamp(%s) AND si.window_end_time < to_timestamp(%s) "
              "GROUP BY j.job_id")
-    with psycopg.connect(settings.pg_dsn) as conn:
+    with psycopg.connect(load_settings().pg_dsn) as conn:
         fetch = lambda: conn.execute(query, (base, base + DURATION)).fetchall()  # noqa: E731
         wait_for(lambda: len(fetch()) >= len(TRIGGERS), 60)
         time.sleep(2)
-        rows = fetch()
-    fired = {(sat, reason, round(end.timestamp() - base)) for _, sat, reason, _, end in rows}
+        return fetch()
+
+
+def _assert_rule_jobs_match_the_conditions(base_ns: int) -> None:
+    rows = _rule_jobs(base_ns)
+    fired = {(sat, reason, round(end.timestamp() - base_ns / 1e9)) for _, sat, reason, _, end in rows}
     expected = expected_rule_edges()
     assert len(expected) == len(TRIGGERS)
     assert fired == expected, rows
-    assert all(r[3] == 7 for r in rows), "each rule job scores all seven subsystems"
+    assert all(r[3] == 7 for r in rows), f"each rule job scores all seven subsystems: {rows}"
+
+
+def test_rule_triggers_fire_exactly_when_conditions_hold(replayed):
+    _assert_rule_jobs_match_the_conditions(replayed["base_ns"])
+
+
+def test_rule_jobs_score_all_seven_subsystems_when_the_scheduler_reads_a_backlog(stack):
+    """With the scheduler away the router fills the seven subsystem topics; back, the scheduler is handed
+    each topic's backlog hundreds of records at a time, so one subsystem runs minutes of stream time
+    ahead of another. Its rows must still be there when the trigger's own subsystem catches up."""
+    satmon = [sys.executable, "-m", "satmon_cli.main"]
+    base_ns = (int(time.time()) - 3 * 86400) * 1_000_000_000
+    down = subprocess.run([*satmon, "down", "scheduler"], capture_output=True, text=True, timeout=300)
+    assert down.returncode == 0, down.stderr
+    try:
+        plan = ReplayPlan(SATELLITES, 1.0, DURATION, 60.0, 1, overrides=TRIGGERS, base_time_ns=base_ns)
+        assert run_replay(plan) == SATELLITES * DURATION
+        # The writer reads the same subsystem topics: once it has every sample, the backlog is complete.
+        count = lambda: vm_feature_samples(SATELLITES, base_ns, DURATION)  # noqa: E731
+        assert wait_for(lambda: count() >= SATELLITES * DURATION * 7 * 25, 90), count()
+    finally:
+        up = subprocess.run([*satmon, "up", "scheduler"], capture_output=True, text=True, timeout=300)
+        assert up.returncode == 0, up.stderr
+    _assert_rule_jobs_match_the_conditions(base_ns)

@@ -13,7 +13,7 @@ from satmon_core import packed_floats
 from satmon_detection.windows import fresh_rows, sliding_windows, stream_phase, window_starts
 from satmon_scheduler.domain.rules import RuleEngine
 from satmon_scheduler.adapters.task_queue import model_chunks
-from satmon_scheduler.domain.scheduler import StreamScheduler, build_window
+from satmon_scheduler.domain.scheduler import RULE_LAG_NS, StreamScheduler, build_window
 from satmon_scheduler.domain.windows import Row, WindowBuffer, WindowSpec
 from satmon_worker.domain.scoring import window_array
 from satmon_worker.errors import BadWindow
@@ -116,6 +116,64 @@ def test_rule_job_waits_for_all_subsystems_and_scores_all_seven():
     assert len(rule) == 1 and rule[0].trigger_reason == "battery_soc<30"
     assert len(rule[0].windows) == 7
     assert all(len(w.sample_times) == 30 and w.start_sequence == 6 for w in rule[0].windows)
+
+
+@pytest.mark.parametrize("first", [["acs"], ["data", "eps", "fsw", "ps", "ss", "tcs"]], ids=["acs-ahead", "acs-behind"])
+def test_a_rule_job_scores_all_seven_subsystems_when_one_topic_is_consumed_far_ahead(first):
+    """A replay or an outage's backlog hands a scheduler one subsystem topic's records hundreds at a
+    time: rows the rule job will need must still be held when the other topics catch up."""
+    scheduler = StreamScheduler({})
+    now = Timestamp()
+    names = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+    order = first + [n for n in names if n not in first]
+    tasks = []
+    for name in order:
+        number = names.index(name) + 1
+        for seq in range(240):
+            tasks += scheduler.add(name, _sample("SAT-1", number, seq, 20.0 if seq == 50 else 80.0), 0, seq, now)
+    rule = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE]
+    assert len(rule) == 1 and len(rule[0].windows) == 7
+    assert all(w.start_sequence == 21 and len(w.sample_times) == 30 for w in rule[0].windows)
+    for number, name in enumerate(names, start=1):
+        scheduler.add(name, _sample("SAT-1", number, 240), 0, 240, now)
+    held = {len(b.rows) for b in scheduler.buffers.values()}
+    assert held == {3 * 30}, "once the rule job is out, each buffer's next row trims it to the usual history"
+
+
+def test_a_rule_job_is_not_fooled_by_an_older_stream_still_held_in_a_topic_not_yet_read_that_far():
+    """A replay of earlier times follows a later stream: the rule subsystem's trigger comes from the
+    replay while another subsystem's buffer still holds the later stream, whose times are all past the
+    trigger. That subsystem has not caught up until it holds the trigger's own record."""
+    scheduler = StreamScheduler({})
+    now = Timestamp()
+    names = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+
+    def sample(number: int, seq: int, day: int, soc: float = 80.0) -> events_pb2.SubsystemSample:
+        message = _sample("SAT-1", number, seq, soc)
+        message.sample_time.seconds += day * 86400
+        return message
+
+    for seq in range(100):  # the later stream, in every topic
+        for number, name in enumerate(names, start=1):
+            scheduler.add(name, sample(number, seq, day=1), 0, seq, now)
+    tasks = []
+    for name in ["acs", "data"] + names[2:]:  # the replay: acs and data read through first
+        number = names.index(name) + 1
+        for seq in range(120):
+            tasks += scheduler.add(name, sample(number, seq, day=0, soc=20.0 if seq == 50 else 80.0), 0, 100 + seq, now)
+    rule = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE]
+    assert len(rule) == 1 and len(rule[0].windows) == 7
+    assert all(w.start_sequence == 21 and w.sample_times[-1].seconds == 1_700_000_050 for w in rule[0].windows)
+
+
+def test_a_topic_far_ahead_of_the_rule_subsystem_holds_at_most_the_rule_lag():
+    scheduler = StreamScheduler({})
+    now = Timestamp()
+    for seq in range(2000):
+        scheduler.add("eps", _sample("SAT-1", 3, seq), 0, seq, now)  # acs has not arrived at all
+    held = scheduler.buffers[("SAT-1", "eps")].rows
+    assert held[-1].time_ns - held[0].time_ns <= RULE_LAG_NS
+    assert len(held) < 2000
 
 
 def test_safe_offsets_hold_back_to_the_oldest_needed_row():

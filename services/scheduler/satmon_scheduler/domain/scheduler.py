@@ -23,7 +23,11 @@ __all__ = ["StreamScheduler", "PendingTrigger", "build_window", "RULE_SUBSYSTEM"
 RULE_SUBSYSTEM = "acs"
 STALE_AFTER_MESSAGES = 200_000
 NS = 1_000_000_000
-TRIGGER_WAIT_NS = 60 * NS
+# How far (in stream time) one subsystem topic may be consumed ahead of another and still have
+# its rows joined to a rule job: a replay or an outage's backlog hands the scheduler one topic's
+# records hundreds at a time. It bounds the extra rows a buffer holds; a trigger whose own
+# subsystem moves this far past it before every subsystem has its record is dropped (one went quiet).
+RULE_LAG_NS = 300 * NS
 
 
 @dataclass
@@ -76,6 +80,7 @@ class StreamScheduler:
         row = Row(sample.sequence, time_ns, packed_floats.pack(sample.frame.features), partition, offset)
         tasks = []
         closed = buffer.add(row)
+        buffer.trim(self._rule_rows_needed_from(sample.satellite_id, buffer), RULE_LAG_NS)
         oldest = buffer.oldest_offset()
         if oldest is not None and self.needs.get(key) != oldest:
             self.needs[key] = oldest
@@ -89,18 +94,42 @@ class StreamScheduler:
             tasks.extend(self._ready_rule_tasks(sample.satellite_id))
         return tasks
 
+    def _rule_rows_needed_from(self, satellite_id: str, buffer: WindowBuffer) -> int | None:
+        """The index of the oldest row in `buffer` a rule job of this satellite may still need, or None
+        when that cannot be told yet (keep rows, up to RULE_LAG).
+
+        A rule job takes the window ending at its trigger's record in every subsystem; triggers come
+        from the rule subsystem, at its oldest pending trigger or after its newest row. Rows are
+        matched by sequence and time, never by comparing times: a replayed or restarted stream in one
+        topic may sit beside the old stream, with later times, in a topic not yet read that far."""
+        rule_buffer = self.buffers.get((satellite_id, RULE_SUBSYSTEM))
+        if rule_buffer is None or not rule_buffer.rows:
+            return None
+        anchor = rule_buffer.rows[-1]
+        for trigger in self.pending:
+            if trigger.satellite_id == satellite_id and trigger.time_ns < anchor.time_ns:
+                anchor = trigger
+        at = buffer.index_of(anchor.sequence, anchor.time_ns)
+        if at is not None:
+            return at + 1 - buffer.spec.size
+        newest = buffer.rows[-1]
+        if rule_buffer.index_of(newest.sequence, newest.time_ns) is not None:
+            return len(buffer.rows)  # behind the rule subsystem in its stream: its history covers what comes
+        return None
+
     def _stream_task(self, sat: str, subsystem: str, window: ClosedWindow, now: Timestamp) -> events_pb2.InferenceTask:
         return events_pb2.InferenceTask(
             job_id=stream_job_id(sat, subsystem, window.start_time_ns), source=job_pb2.JOB_SOURCE_STREAM,
             windows=[build_window(sat, subsystem, self.channels[(sat, subsystem)], window.rows)], create_time=now)
 
     def _ready_rule_tasks(self, satellite_id: str) -> list[events_pb2.InferenceTask]:
-        """Rule jobs of this satellite whose seven subsystems have all reached the triggering record's
-        time (only a sample of the satellite itself can complete one).
+        """Rule jobs of this satellite whose triggering record every subsystem now holds (only a sample
+        of the satellite itself can complete one).
 
-        Each subsystem contributes the 30 rows ending at the trigger; one that does not hold 30 rows
+        Each subsystem contributes the 30 rows ending at that record; one that does not hold 30 rows
         by then (its stream just began) is left out rather than sent with a short window. A trigger
-        that waits more than TRIGGER_WAIT of stream time is dropped (a subsystem went quiet).
+        whose record the rule subsystem no longer holds (it moved RULE_LAG past it, or its stream
+        restarted) is dropped: some subsystem never delivered the record.
         """
         ready, waiting = [], []
         for trigger in self.pending:
@@ -108,14 +137,15 @@ class StreamScheduler:
                 waiting.append(trigger)
                 continue
             buffers = {ss: self.buffers.get((trigger.satellite_id, ss)) for ss in SUBSYSTEMS.values()}
-            newest = [b.rows[-1].time_ns for b in buffers.values() if b is not None and b.rows]
-            caught_up = len(newest) == len(buffers) and min(newest) >= trigger.time_ns
-            if not caught_up:
-                if not newest or max(newest) - trigger.time_ns <= TRIGGER_WAIT_NS:
-                    waiting.append(trigger)
+            held = {ss: b is not None and b.index_of(trigger.sequence, trigger.time_ns) is not None
+                    for ss, b in buffers.items()}
+            if not held[RULE_SUBSYSTEM]:
+                continue
+            if not all(held.values()):
+                waiting.append(trigger)
                 continue
             windows = [build_window(trigger.satellite_id, ss, self.channels[(trigger.satellite_id, ss)], rows)
-                       for ss, b in buffers.items() if (rows := b.window_ending_at(trigger.time_ns))]
+                       for ss, b in buffers.items() if (rows := b.window_ending_at(trigger.sequence, trigger.time_ns))]
             if windows:
                 ready.append(events_pb2.InferenceTask(
                     job_id=rule_job_id(trigger.satellite_id, trigger.rule, trigger.time_ns),

@@ -12,6 +12,8 @@ simulator or a satellite restarted, or a replay), so windows never mix streams.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import deque
 from dataclasses import dataclass
 
@@ -52,15 +54,17 @@ class WindowBuffer:
     def __init__(self, spec: WindowSpec, phase: int = 0) -> None:
         self.spec = spec
         self.phase = phase
-        # Extra history lets a rule job take the 30 rows ending at its trigger even when this
-        # subsystem's topic is a little ahead of the one that carried the trigger.
-        self.rows: deque[Row] = deque(maxlen=spec.size * HISTORY_WINDOWS)
+        # Sequences and times rise strictly within a stream (add() clears on a restart), so a row is
+        # found by its sequence; HISTORY_WINDOWS windows of rows are kept, more while a rule job may
+        # still need them (trim).
+        self.rows: deque[Row] = deque()
 
     def add(self, row: Row) -> ClosedWindow | None:
+        """Appends the row; returns the window it closes, if any. The caller trims afterwards."""
         if self.rows:
             newest = self.rows[-1]
             if row.sequence <= newest.sequence or row.time_ns <= newest.time_ns:
-                if any(r.sequence == row.sequence and r.time_ns == row.time_ns for r in self.rows):
+                if self.index_of(row.sequence, row.time_ns) is not None:
                     return None  # redelivered
                 self.rows.clear()  # sequence or time went back: the stream was restarted or replayed
         self.rows.append(row)
@@ -68,11 +72,38 @@ class WindowBuffer:
             return ClosedWindow(tuple(self.rows)[-self.spec.size:])
         return None
 
-    def window_ending_at(self, time_ns: int) -> tuple[Row, ...] | None:
-        """The full window whose newest row is the last one at or before time_ns (for rule jobs),
-        or None when fewer than a window's rows are held up to then."""
-        rows = [r for r in self.rows if r.time_ns <= time_ns]
-        return tuple(rows[-self.spec.size:]) if len(rows) >= self.spec.size else None
+    def index_of(self, sequence: int, time_ns: int) -> int | None:
+        """Where the row of this record sits in the buffer's current stream, or None if it is not held."""
+        rows = self.rows
+        if not rows:
+            return None
+        i = sequence - rows[0].sequence  # exact unless records are missing in between
+        if not 0 <= i < len(rows) or rows[i].sequence != sequence:
+            i = bisect.bisect_left(rows, sequence, key=lambda r: r.sequence)
+        if i < len(rows) and rows[i].sequence == sequence and rows[i].time_ns == time_ns:
+            return i
+        return None
+
+    def trim(self, needed_from: int | None, max_span_ns: int) -> None:
+        """Drops rows beyond HISTORY_WINDOWS windows that no rule job needs: those before index
+        needed_from, or, with needed_from None (cannot be told yet), those more than max_span_ns of
+        stream time older than the newest row. Nothing older than max_span_ns is ever kept."""
+        rows = self.rows
+        while len(rows) > self.spec.size * HISTORY_WINDOWS:
+            needed = needed_from is None or needed_from <= 0
+            if needed and rows[-1].time_ns - rows[0].time_ns <= max_span_ns:
+                return
+            rows.popleft()
+            if needed_from is not None:
+                needed_from -= 1
+
+    def window_ending_at(self, sequence: int, time_ns: int) -> tuple[Row, ...] | None:
+        """The full window whose newest row is this record's (for rule jobs), or None when fewer than
+        a window's rows of this stream are held up to it."""
+        end = self.index_of(sequence, time_ns)
+        if end is None or end + 1 < self.spec.size:
+            return None
+        return tuple(itertools.islice(self.rows, end + 1 - self.spec.size, end + 1))
 
     def oldest_offset(self) -> int | None:
         """Offset of the oldest row a restart needs to rebuild the next window."""
