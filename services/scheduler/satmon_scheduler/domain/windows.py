@@ -86,8 +86,8 @@ class WindowBuffer:
 
     def trim(self, needed_from: int | None, max_span_ns: int) -> None:
         """Drops rows beyond HISTORY_WINDOWS windows that no rule job needs: those before index
-        needed_from, or, with needed_from None (cannot be told yet), those more than max_span_ns of
-        stream time older than the newest row. Nothing older than max_span_ns is ever kept."""
+        needed_from (None: cannot be told yet, all may be), and, whatever is needed, those more than
+        max_span_ns of stream time older than the newest row."""
         rows = self.rows
         while len(rows) > self.spec.size * HISTORY_WINDOWS:
             needed = needed_from is None or needed_from <= 0
