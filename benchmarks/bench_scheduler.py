@@ -16,9 +16,8 @@ import time
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from satmon.telemetry.v1 import events_pb2, telemetry_pb2
-from satmon_scheduler.domain.scheduler import StreamScheduler
-
-SUBSYSTEMS = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+from satmon_core.topics import SUBSYSTEMS
+from satmon_scheduler.domain.scheduler import RULE_SUBSYSTEM, StreamScheduler
 
 
 def samples(satellites: int, seconds: int, lead: int) -> list[tuple[str, events_pb2.SubsystemSample]]:
@@ -31,8 +30,8 @@ def samples(satellites: int, seconds: int, lead: int) -> list[tuple[str, events_
     out = []
     for step in range(seconds + lead):
         for sat in range(satellites):
-            for number, name in enumerate(SUBSYSTEMS, start=1):
-                seq = step if name != "acs" else step - lead
+            for number, name in SUBSYSTEMS.items():
+                seq = step if name != RULE_SUBSYSTEM else step - lead
                 if 0 <= seq < seconds:
                     out.append((name, sample(sat, number, seq)))
     return out

@@ -10,6 +10,7 @@ from satmon.detection.v1 import events_pb2 as events_pb2_detection
 from satmon.detection.v1 import job_pb2
 from satmon.telemetry.v1 import events_pb2, telemetry_pb2
 from satmon_core import packed_floats
+from satmon_core.topics import SUBSYSTEMS
 from satmon_detection.windows import fresh_rows, sliding_windows, stream_phase, window_starts
 from satmon_scheduler.domain.rules import RuleEngine
 from satmon_scheduler.adapters.task_queue import model_chunks
@@ -104,7 +105,7 @@ def _sample(sat: str, ss: int, seq: int, soc: float = 80.0) -> events_pb2.Subsys
 def test_rule_job_waits_for_all_subsystems_and_scores_all_seven():
     scheduler = StreamScheduler({})
     now = Timestamp()
-    names = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+    names = list(SUBSYSTEMS.values())  # in enum order: acs is 1
     tasks = []
     for seq in range(40):
         soc = 20.0 if seq == 35 else 80.0
@@ -124,7 +125,7 @@ def test_a_rule_job_scores_all_seven_subsystems_when_one_topic_is_consumed_far_a
     time: rows the rule job will need must still be held when the other topics catch up."""
     scheduler = StreamScheduler({})
     now = Timestamp()
-    names = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+    names = list(SUBSYSTEMS.values())  # in enum order: acs is 1
     order = first + [n for n in names if n not in first]
     tasks = []
     for name in order:
@@ -146,7 +147,7 @@ def test_a_rule_job_is_not_fooled_by_an_older_stream_still_held_in_a_topic_not_y
     trigger. That subsystem has not caught up until it holds the trigger's own record."""
     scheduler = StreamScheduler({})
     now = Timestamp()
-    names = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+    names = list(SUBSYSTEMS.values())  # in enum order: acs is 1
 
     def sample(number: int, seq: int, day: int, soc: float = 80.0) -> events_pb2.SubsystemSample:
         message = _sample("SAT-1", number, seq, soc)
@@ -195,7 +196,7 @@ def test_a_sequence_going_back_starts_a_new_stream_even_if_time_moves_on():
 def test_rule_trigger_in_a_stream_younger_than_a_window_leaves_short_subsystems_out():
     scheduler = StreamScheduler({})
     now = Timestamp()
-    names = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+    names = list(SUBSYSTEMS.values())  # in enum order: acs is 1
     tasks = []
     for seq in range(12):
         for number, name in enumerate(names, start=1):
@@ -246,7 +247,7 @@ def test_a_satellite_gone_quiet_stops_pinning_the_offset():
 def test_forgetting_a_moved_partition_drops_its_windows_and_rules_and_cuts_no_window_across_the_gap():
     scheduler = StreamScheduler({})
     now = Timestamp()
-    names = ["acs", "data", "eps", "fsw", "ps", "ss", "tcs"]
+    names = list(SUBSYSTEMS.values())  # in enum order: acs is 1
     for seq in range(25):
         for number, name in enumerate(names, start=1):
             scheduler.add(name, _sample("MOVED", number, seq), 3, seq, now)
