@@ -47,12 +47,12 @@ from satmon_core.fleet_registry import register_satellites
 from satmon_core.kafka import consumer_config, make_producer
 from satmon_core.topics import SUBSYSTEMS
 from satmon_detection.windows import stream_phase, window_starts
-from satmon_simulator.replay import ReplayPlan, replay, satellites
+from satmon_simulator.replay import ReplayPlan, fleet_models, replay, satellites
 
 
 def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
     with psycopg.connect(settings.pg_dsn) as conn:
-        register_satellites(conn, satellites(n))
+        register_satellites(conn, fleet_models(n))
     consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"bench-{uuid.uuid4().hex[:8]}",
                                         **{"auto.offset.reset": "latest", "enable.auto.commit": False}))
     acs_topic = settings.subsystem_topic("acs")

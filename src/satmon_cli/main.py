@@ -61,6 +61,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cut the windows as a live stream with this phase does: windows start at records phase, "
                         "phase + 10, ... (each live stream's phase is a hash of its satellite and subsystem)")
 
+    p = sub.add_parser("mdb", help="check the mission database's class files, or show what a class declares",
+                       description="The mission database: one YAML file per spacecraft class in SATMON_MDB_DIR "
+                                   "(default mission-db/), naming its subsystems, parameters, units, limits, "
+                                   "windows, models and rules.")
+    mdb = p.add_subparsers(dest="mdb_command", metavar="ACTION", required=True)
+    q = mdb.add_parser("validate", help="check class files against the schema; errors name the file and field")
+    q.add_argument("files", nargs="*", type=Path, help="class files to check (default: the whole database)")
+    q = mdb.add_parser("show", help="print a class's subsystems, windows, models and rules")
+    q.add_argument("spacecraft_class", nargs="?", metavar="CLASS", help="only this class (default: all)")
+    q.add_argument("--parameters", action="store_true", help="list every parameter with its unit and limits")
+
     sub.add_parser("init", help="apply database migrations and create Kafka topics (compose runs this once)")
     p = sub.add_parser("envoy-config", help="render envoy/envoy.tmpl.yaml and the descriptor set into a folder")
     p.add_argument("--out", type=Path, required=True)
@@ -106,6 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         from satmon_cli.simulate_cmd import simulate
 
         return simulate(args)
+    if args.command == "mdb":
+        from satmon_cli import mdb_cmd
+
+        if args.mdb_command == "validate":
+            return mdb_cmd.validate(args.files)
+        return mdb_cmd.show(args.spacecraft_class, args.parameters)
     if args.command == "init":
         from satmon_core.config import load_settings
         from satmon_core.kafka import ensure_topics

@@ -37,7 +37,7 @@ def simulate(args: argparse.Namespace) -> int:
     from satmon_core.fleet_registry import register_satellites
     from satmon_core.kafka import make_producer
     from satmon_core.tracing import setup_tracing
-    from satmon_simulator.replay import ReplayPlan, replay, satellites
+    from satmon_simulator.replay import ReplayPlan, fleet_models, replay
 
     for name, value in (("--satellites", args.satellites), ("--rate", args.rate), ("--speedup", args.speedup)):
         if value <= 0:
@@ -47,7 +47,7 @@ def simulate(args: argparse.Namespace) -> int:
     # The local stack's addresses, unless the environment points elsewhere.
     settings = load_settings({**service_env(), **{k: v for k, v in os.environ.items() if k.startswith("SATMON_")}})
     with psycopg.connect(settings.pg_dsn) as conn:
-        register_satellites(conn, satellites(args.satellites))
+        register_satellites(conn, fleet_models(args.satellites))
     plan = ReplayPlan(args.satellites, args.rate, args.duration, args.speedup, args.loops, args.start_row,
                       parse_triggers(args.trigger), stagger=args.stagger)
     producer = make_producer(settings.kafka_bootstrap)

@@ -14,12 +14,12 @@ __all__ = ["up", "down", "status", "env", "retention", "token", "consumer_groups
 def consumer_groups() -> dict[str, list[str]]:
     """Each consumer group satmon runs, with the topics it reads (for lag in `satmon status`)."""
     from satmon_core.config import load_settings
-    from satmon_core.topics import SUBSYSTEMS
+    from satmon_mdb import load_mission_database
 
     s = load_settings(service_env())
     return {
         "satmon-router": [s.raw_topic],
-        "satmon-scheduler": [s.subsystem_topic(n) for n in SUBSYSTEMS.values()],
+        "satmon-scheduler": [s.subsystem_topic(n) for n in load_mission_database().subsystem_names()],
         "satmon-writer-telemetry": [s.raw_topic],
         "satmon-writer-results": [s.results_topic],
         "satmon-writer-jobs": [s.jobs_topic],

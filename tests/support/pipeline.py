@@ -10,13 +10,13 @@ import psycopg
 from satmon_core.config import load_settings
 from satmon_core.fleet_registry import register_satellites
 from satmon_core.kafka import group_members, make_producer
-from satmon_simulator.replay import ReplayPlan, replay, satellites
+from satmon_simulator.replay import ReplayPlan, fleet_models, replay
 
 
 def run_replay(plan: ReplayPlan) -> int:
     settings = load_settings()
     with psycopg.connect(settings.pg_dsn) as conn:
-        register_satellites(conn, satellites(plan.satellites))
+        register_satellites(conn, fleet_models(plan.satellites))
     return replay(plan, make_producer(settings.kafka_bootstrap), settings.raw_topic,
                   ground_truth_topic=settings.ground_truth_topic)
 

@@ -98,8 +98,8 @@ def _sample(sat: str, ss: int, seq: int, soc: float = 80.0) -> events_pb2.Subsys
     ts.FromSeconds(1_700_000_000 + seq)
     return events_pb2.SubsystemSample(
         satellite_id=sat, sample_time=ts, sequence=seq,
-        frame=telemetry_pb2.SubsystemFrame(subsystem=ss, channel="X-1", features=[0.0] * 25),
-        housekeeping=telemetry_pb2.Housekeeping(battery_soc_percent=soc))
+        frame=telemetry_pb2.SubsystemFrame(subsystem=ss, features=[0.0] * 25),
+        housekeeping=telemetry_pb2.Housekeeping(battery_soc_percent=soc), model_name=f"MODEL_{ss}")
 
 
 def test_rule_job_waits_for_all_subsystems_and_scores_all_seven():
@@ -117,6 +117,8 @@ def test_rule_job_waits_for_all_subsystems_and_scores_all_seven():
     assert len(rule) == 1 and rule[0].trigger_reason == "battery_soc<30"
     assert len(rule[0].windows) == 7
     assert all(len(w.sample_times) == 30 and w.start_sequence == 6 for w in rule[0].windows)
+    # Each window goes to the model the router named for its stream, never one read off the telemetry.
+    assert all(w.model_name == f"MODEL_{w.subsystem}" for t in tasks for w in t.windows)
 
 
 @pytest.mark.parametrize("first", [["acs"], ["data", "eps", "fsw", "ps", "ss", "tcs"]], ids=["acs-ahead", "acs-behind"])

@@ -19,7 +19,8 @@ GROUP = "satmon-router"
 def build(settings: Settings) -> ServiceProcess:
     counters = RouterCounters()
     producer = make_producer(settings.kafka_bootstrap)
-    handler = RouterHandler(settings, producer, FleetRegistry(dsn_as(settings.pg_dsn, ServiceRole.ROUTER)), counters)
+    registry = FleetRegistry(dsn_as(settings.pg_dsn, ServiceRole.ROUTER))
+    handler = RouterHandler(settings, producer, registry, counters)
 
     def consume(stopping) -> None:
         loop = BatchLoop("router", make_consumer(settings.kafka_bootstrap, GROUP), handler, producer,
@@ -27,7 +28,7 @@ def build(settings: Settings) -> ServiceProcess:
         loop.stopping = stopping
         loop.run()
 
-    servicer = RoutingServicer(make_producer(settings.kafka_bootstrap), settings.raw_topic, counters)
+    servicer = RoutingServicer(make_producer(settings.kafka_bootstrap), settings.raw_topic, counters, registry)
     return ServiceProcess(
         name="router", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
         registrations=[Registration(routing_service_pb2_grpc.add_RoutingServiceServicer_to_server, servicer,

@@ -8,16 +8,17 @@ import os
 from satmon.detection.v1 import scheduling_service_pb2, scheduling_service_pb2_grpc
 from satmon_core.celery_app import make_celery
 from satmon_core.config import Settings
+from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_server import Registration, ServiceProcess
 from satmon_core.job_queries import JobQueries
 from satmon_core.kafka import BatchLoop, make_consumer, make_producer
 from satmon_core.postgres import ServiceRole, dsn_as
-from satmon_core.topics import SUBSYSTEMS
+from satmon_mdb import DEFAULT_CLASS, load_mission_database
 from satmon_core.victoria import VictoriaMetrics
 from satmon_scheduler.adapters.job_announcer import JobAnnouncer
 from satmon_scheduler.adapters.task_queue import TaskQueue
 from satmon_scheduler.adapters.telemetry_source import TelemetrySource
-from satmon_scheduler.domain.scheduler import StreamScheduler
+from satmon_scheduler.domain.scheduler import SUBSYSTEM_NAMES, StreamScheduler
 from satmon_scheduler.domain.windows import WindowSpec
 from satmon_scheduler.entrypoints.grpc_api import SchedulingServicer
 from satmon_scheduler.entrypoints.kafka_loop import SchedulerHandler
@@ -28,15 +29,18 @@ GROUP = "satmon-scheduler"
 
 
 def window_specs() -> dict[str, WindowSpec]:
-    """Per-subsystem window config; SATMON_WINDOW_SPECS='{"eps": {"size": 30, "stride": 5}}' overrides."""
+    """Per-subsystem windows as the mission database declares them;
+    SATMON_WINDOW_SPECS='{"eps": {"size": 30, "stride": 5}}' overrides."""
     overrides = json.loads(os.environ.get("SATMON_WINDOW_SPECS", "{}"))
-    return {name: WindowSpec(**overrides.get(name, {})) for name in SUBSYSTEMS.values()}
+    declared = {view.name: view.window for view in load_mission_database().subsystems(DEFAULT_CLASS)}
+    return {name: WindowSpec(**{"size": window.size, "stride": window.stride, **overrides.get(name, {})})
+            for name, window in declared.items()}
 
 
 def build(settings: Settings) -> ServiceProcess:
     queue = TaskQueue(make_celery(settings.amqp_url))
     handler = SchedulerHandler(settings, StreamScheduler(window_specs()), queue)
-    topics = [settings.subsystem_topic(n) for n in SUBSYSTEMS.values()]
+    topics = [settings.subsystem_topic(n) for n in SUBSYSTEM_NAMES]
     store = JobQueries(dsn_as(settings.pg_dsn, ServiceRole.SCHEDULER))
 
     def consume(stopping) -> None:
@@ -52,7 +56,8 @@ def build(settings: Settings) -> ServiceProcess:
         loop.run()
 
     announcer = JobAnnouncer(make_producer(settings.kafka_bootstrap), settings.jobs_topic)
-    servicer = SchedulingServicer(store, announcer, queue, TelemetrySource(VictoriaMetrics(settings.vm_url)))
+    servicer = SchedulingServicer(store, announcer, queue, TelemetrySource(VictoriaMetrics(settings.vm_url)),
+                                  FleetRegistry(dsn_as(settings.pg_dsn, ServiceRole.SCHEDULER)))
     name = scheduling_service_pb2.DESCRIPTOR.services_by_name["SchedulingService"].full_name
     return ServiceProcess(
         name="scheduler", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,

@@ -14,6 +14,7 @@ from satmon_core.tracing import kafka_headers, tracer
 from satmon.telemetry.v1 import events_pb2
 from satmon_core.topics import SUBSYSTEM_BY_NAME
 from satmon_detection.smap import load_labels
+from satmon_detection.model_repository import model_name
 from satmon_simulator.domain.fleet import FleetData, assign_channels, satellite_id
 from satmon_simulator.domain.ground_truth import labelled_records
 from satmon_simulator.domain.housekeeping import HousekeepingModel, Override
@@ -131,3 +132,9 @@ def _publish_ground_truth(producer: Producer, topic: str, fleet: FleetData, plan
 
 def satellites(count: int) -> list[str]:
     return [satellite_id(k) for k in range(1, count + 1)]
+
+
+def fleet_models(count: int) -> dict[str, dict[str, str]]:
+    """Each replayed satellite's registry entry: the model of the SMAP channel each subsystem replays."""
+    return {sat: {subsystem: model_name(channel) for subsystem, channel in channels.items()}
+            for sat, channels in assign_channels(count).items()}

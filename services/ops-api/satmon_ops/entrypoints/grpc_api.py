@@ -21,8 +21,6 @@ from satmon_ops.domain.trends import check_span, feature_query, plan_range
 
 __all__ = ["OpsServicer"]
 
-FEATURES = 25
-
 
 def _seconds(ts) -> float | None:
     return ts.ToNanoseconds() / 1e9 if ts.seconds or ts.nanos else None
@@ -56,9 +54,11 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         """One metric's series for a trend request (any of the three: they share their fields; the
         declared rules have checked satellite_id, subsystem and feature indices)."""
         self._known_satellite(query.satellite_id)
-        features = list(query.feature_indices) or list(range(FEATURES))
+        subsystem = SUBSYSTEMS[query.subsystem]
+        width = next((v.width for v in self.fleet.subsystems_of(query.satellite_id) if v.name == subsystem), 0)
+        features = list(query.feature_indices) or list(range(width))
         rng = plan_range(_seconds(query.start_time), _seconds(query.end_time), query.step_seconds, time.time())
-        raw = self.vm.query_range(feature_query(metric, query.satellite_id, SUBSYSTEMS[query.subsystem], features,
+        raw = self.vm.query_range(feature_query(metric, query.satellite_id, subsystem, features,
                                                 rng.step_s), rng.start_s, rng.end_s, rng.step_s)
         series = []
         for item in sorted(raw, key=lambda s: int(s["metric"].get("feature_index", 0))):

@@ -8,9 +8,15 @@ from satmon_core.topics import SUBSYSTEMS
 __all__ = ["split_record"]
 
 
-def split_record(record: events_pb2.TelemetryRecord) -> list[tuple[str, events_pb2.SubsystemSample]]:
-    """(subsystem name, sample) for each frame; every sample carries the housekeeping for rule checks."""
-    return [(SUBSYSTEMS[frame.subsystem], events_pb2.SubsystemSample(
-                satellite_id=record.satellite_id, sample_time=record.sample_time, sequence=record.sequence,
-                record_index=record.record_index, frame=frame, housekeeping=record.housekeeping))
-            for frame in record.frames]
+def split_record(record: events_pb2.TelemetryRecord,
+                 models: dict[str, str]) -> list[tuple[str, events_pb2.SubsystemSample]]:
+    """(subsystem name, sample) for each frame; every sample carries the housekeeping for rule checks
+    and the model that scores its subsystem (`models`, from the registry and mission database)."""
+    samples = []
+    for frame in record.frames:
+        name = SUBSYSTEMS[frame.subsystem]
+        samples.append((name, events_pb2.SubsystemSample(
+            satellite_id=record.satellite_id, sample_time=record.sample_time, sequence=record.sequence,
+            record_index=record.record_index, frame=frame, housekeeping=record.housekeeping,
+            model_name=models[name])))
+    return samples

@@ -13,7 +13,7 @@ from satmon_core.errors import InvalidRecordError
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.kafka import DeadLetter, OutgoingMessage, produce_confirmed
 from satmon_core.tracing import context_from_kafka, kafka_headers, tracer
-from satmon_core.validation import decode_record, validate_record
+from satmon_core.validation import decode_record, registered_record
 from satmon_router.domain.routing import split_record
 
 __all__ = ["RouterHandler", "RouterCounters"]
@@ -41,9 +41,7 @@ class RouterHandler:
         for msg in messages:
             try:
                 record = decode_record(msg.value())
-                validate_record(record)
-                if not self.registry.is_known(record.satellite_id):
-                    raise InvalidRecordError("unknown_satellite", record.satellite_id)
+                models = registered_record(record, self.registry)
             except InvalidRecordError as exc:
                 rejects.append(DeadLetter(msg, exc.reason, exc.detail))
                 continue
@@ -55,7 +53,7 @@ class RouterHandler:
                 headers = kafka_headers({"satmon-produced-ns": produced_ns} if produced_ns else None)
                 outgoing.extend(OutgoingMessage(self.settings.subsystem_topic(subsystem), sample.SerializeToString(),
                                                 record.satellite_id.encode(), headers)
-                                for subsystem, sample in split_record(record))
+                                for subsystem, sample in split_record(record, models))
         produce_confirmed(self.producer, outgoing, "router")
         with self.counters.lock:
             self.counters.records_consumed += len(messages)

@@ -11,28 +11,28 @@ from satmon_core.identifiers import label_value
 
 __all__ = ["TelemetrySource"]
 
-FEATURES = 25
-
 
 class TelemetrySource:
     def __init__(self, vm: VictoriaMetrics) -> None:
         self.vm = vm
 
-    def series(self, satellite_id: str, subsystem: str, model_name: str, start_s: float, end_s: float
+    def series(self, satellite_id: str, subsystem: str, width: int, model_name: str, start_s: float, end_s: float
                ) -> events_pb2.Window | None:
-        """All raw rows in [start, end] as one long window (rows with every feature present)."""
+        """All raw rows in [start, end] as one long window (rows with all `width` values present)."""
         match = f'smap_feature{{satellite_id="{label_value(satellite_id)}",subsystem="{subsystem}"}}'
         series = self.vm.export(match, start_s, end_s)
         by_time: dict[int, np.ndarray] = {}
         for s in series:
             index = int(s["metric"]["feature_index"])
+            if index >= width:
+                continue  # stored under an earlier declaration of the class
             for ts, value in zip(s["timestamps"], s["values"]):
-                by_time.setdefault(ts, np.full(FEATURES, np.nan, dtype=np.float32))[index] = value
+                by_time.setdefault(ts, np.full(width, np.nan, dtype=np.float32))[index] = value
         times = sorted(t for t, row in by_time.items() if np.isfinite(row).all())
         if not times:
             return None
         window = events_pb2.Window(satellite_id=satellite_id, subsystem=SUBSYSTEM_BY_NAME[subsystem],
-                                   model_name=model_name, feature_count=FEATURES)
+                                   model_name=model_name, feature_count=width)
         for t in times:
             window.sample_times.add().FromMilliseconds(t)
             window.values.extend(by_time[t].tolist())

@@ -1,20 +1,21 @@
 """Manual job submissions: checking them, reading inline telemetry (`data` or `windows`), cutting windows.
 
 A submission names its telemetry one of three ways: `data` (the original submission shape: one
-channel's values, or rows of 25), `windows` (rows with their sample times), or a time range of
+channel's values, or whole rows of the subsystem's parameters), `windows` (rows with their sample times), or a time range of
 stored telemetry. Every problem is reported at once, each with the field's path.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import numpy as np
 
 from satmon.detection.v1 import events_pb2
 from satmon_core.errors import InvalidArgument
 from satmon_core.identifiers import SATELLITE_ID_PATTERN, is_valid_satellite_id
-from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
+from satmon_core.topics import SUBSYSTEM_BY_NAME
 from satmon_detection.smap import SUBSYSTEM_FAMILIES
 from satmon_detection.windows import STRIDE, WINDOW_SIZE, window_starts
 
@@ -24,7 +25,6 @@ __all__ = ["validate_submission", "satellite_of", "window_settings", "data_windo
 MAX_WINDOWS = 5000
 MAX_DATA_ROWS = 50_000
 MAX_RANGE_S = 12 * 3600  # 4,318 windows at the default stride: under MAX_WINDOWS
-FEATURES = 25
 _SUBSYSTEM_OF_FAMILY = {letter: name for name, letter in SUBSYSTEM_FAMILIES.items()}
 
 
@@ -44,24 +44,24 @@ def _size_field(request, prefix: str) -> str:
     return prefix + ("config.window_size" if request.config.window_size else "window_size")
 
 
-def _data_rows(data, prefix: str) -> tuple[np.ndarray | None, list[tuple[str, str]]]:
-    """`data` as a (rows, 25) array: a list of numbers is the telemetry column (the command columns
-    are zero, as in SMAP's own arrays), a list of lists is whole rows."""
+def _data_rows(data, prefix: str, width: int) -> tuple[np.ndarray | None, list[tuple[str, str]]]:
+    """`data` as a (rows, width) array: a list of numbers is the first parameter's column (the others
+    are zero, as SMAP's command columns mostly are), a list of lists is whole rows."""
     values = data.values
     if all(v.WhichOneof("kind") == "number_value" for v in values):
-        rows = np.zeros((len(values), FEATURES), dtype=np.float32)
+        rows = np.zeros((len(values), width), dtype=np.float32)
         rows[:, 0] = [v.number_value for v in values]
         return rows, []
     rows = []
     for i, v in enumerate(values):
         if v.WhichOneof("kind") != "list_value":
-            return None, [(f"{prefix}data[{i}]", "must be a number (one channel's values) or a list of 25 numbers "
-                                                 "(rows); the whole array must use one form")]
+            return None, [(f"{prefix}data[{i}]", f"must be a number (one channel's values) or a list of {width} "
+                                                 "numbers (rows); the whole array must use one form")]
         row = v.list_value.values
-        if len(row) != FEATURES or any(x.WhichOneof("kind") != "number_value" for x in row):
-            return None, [(f"{prefix}data[{i}]", f"a row must be {FEATURES} numbers, got {len(row)} items")]
+        if len(row) != width or any(x.WhichOneof("kind") != "number_value" for x in row):
+            return None, [(f"{prefix}data[{i}]", f"a row must be {width} numbers, got {len(row)} items")]
         rows.append([x.number_value for x in row])
-    return np.asarray(rows, dtype=np.float32).reshape(-1, FEATURES), []
+    return np.asarray(rows, dtype=np.float32).reshape(-1, width), []
 
 
 def _subsystem_for_data(request) -> int | None:
@@ -72,9 +72,10 @@ def _subsystem_for_data(request) -> int | None:
     return SUBSYSTEM_BY_NAME[name] if name else None
 
 
-def validate_submission(request, prefix: str = "") -> None:
+def validate_submission(request, widths: Mapping[int, int], prefix: str = "") -> None:
     """Raises InvalidArgument listing every bad field (rules declared in the proto, such as the
-    satellite-id pattern of the field and known subsystems, were checked before this runs)."""
+    satellite-id pattern of the field and known subsystems, were checked before this runs).
+    `widths`: values per row of each subsystem of the satellite's class, from the mission database."""
     bad: list[tuple[str, str]] = []
     satellite = satellite_of(request)
     if not satellite:
@@ -87,20 +88,20 @@ def validate_submission(request, prefix: str = "") -> None:
         bad.append((prefix + sources[1],
                     f"give one of data, windows or start_time/end_time, not {' and '.join(sources)}"))
     if request.HasField("data"):
-        bad += _check_data(request, prefix)
+        bad += _check_data(request, prefix, widths)
     elif request.model_name and len(request.subsystems) != 1:
         bad.append((prefix + "model_name", "can only be set with exactly one subsystem"))
     for i, window in enumerate(request.windows):
-        rows = len(window.sample_times)
-        if window.feature_count != FEATURES:
-            bad.append((f"{prefix}windows[{i}].feature_count", f"must be {FEATURES}"))
-        elif rows < WINDOW_SIZE or len(window.values) != rows * FEATURES:
+        rows, width = len(window.sample_times), widths.get(window.subsystem)
+        if width is None:
+            bad.append((f"{prefix}windows[{i}].subsystem", "must be a subsystem of the satellite's class"))
+        elif window.feature_count != width:
+            bad.append((f"{prefix}windows[{i}].feature_count", f"must be {width}, the subsystem's parameters"))
+        elif rows < WINDOW_SIZE or len(window.values) != rows * width:
             bad.append((f"{prefix}windows[{i}].values",
-                        f"expected at least {WINDOW_SIZE} rows of {FEATURES} values, one per sample_time"))
+                        f"expected at least {WINDOW_SIZE} rows of {width} values, one per sample_time"))
         elif not np.isfinite(np.asarray(window.values, dtype=np.float32)).all():
             bad.append((f"{prefix}windows[{i}].values", "must not contain NaN or infinity"))
-        if window.subsystem not in SUBSYSTEMS:
-            bad.append((f"{prefix}windows[{i}].subsystem", "must be a known subsystem"))
     if not sources:
         bad.append((prefix + "start_time", "data, windows, or start_time and end_time are required"))
     elif request.HasField("start_time"):
@@ -121,13 +122,16 @@ def validate_submission(request, prefix: str = "") -> None:
         raise InvalidArgument(*bad[0], *bad[1:])
 
 
-def _check_data(request, prefix: str) -> list[tuple[str, str]]:
+def _check_data(request, prefix: str, widths: Mapping[int, int]) -> list[tuple[str, str]]:
     bad = []
+    subsystem = _subsystem_for_data(request)
     if not request.model_name:
         bad.append((prefix + "model_name", "is required with data (the channel's model, e.g. SMAP_A-1)"))
-    elif _subsystem_for_data(request) is None:
+    elif subsystem is None:
         bad.append((prefix + "subsystems", f"name the one subsystem {request.model_name} scores"))
-    rows, problems = _data_rows(request.data, prefix)
+    if subsystem not in widths:
+        return bad
+    rows, problems = _data_rows(request.data, prefix, widths[subsystem])
     bad += problems
     if rows is not None:
         model = request.model_name or "the model"
@@ -141,13 +145,14 @@ def _check_data(request, prefix: str) -> list[tuple[str, str]]:
     return bad
 
 
-def data_window(request, now_s: float | None = None) -> events_pb2.Window:
+def data_window(request, widths: Mapping[int, int], now_s: float | None = None) -> events_pb2.Window:
     """The submission's `data` as one long window, one row per second ending now (the original shape
     carries no times). Call after validate_submission."""
-    rows, _ = _data_rows(request.data, "")
+    subsystem = _subsystem_for_data(request)
+    rows, _ = _data_rows(request.data, "", widths[subsystem])
     end_ns = int((time.time() if now_s is None else now_s) * 1e9)
-    window = events_pb2.Window(satellite_id=satellite_of(request), subsystem=_subsystem_for_data(request),
-                               model_name=request.model_name, start_sequence=0, feature_count=FEATURES,
+    window = events_pb2.Window(satellite_id=satellite_of(request), subsystem=subsystem,
+                               model_name=request.model_name, start_sequence=0, feature_count=rows.shape[1],
                                values=rows.ravel().tolist())
     for i in range(len(rows)):
         window.sample_times.add().FromNanoseconds(end_ns - (len(rows) - 1 - i) * 1_000_000_000)

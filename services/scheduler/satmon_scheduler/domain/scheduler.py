@@ -11,16 +11,19 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core import packed_floats
-from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
+from satmon_core.topics import SUBSYSTEM_BY_NAME
+from satmon_mdb import DEFAULT_CLASS, load_mission_database
 from satmon_detection.windows import stream_phase
 from satmon_scheduler.domain.jobs import rule_job_id, stream_job_id
 from satmon_scheduler.domain.rules import RuleEngine
 from satmon_scheduler.domain.windows import ClosedWindow, Row, WindowBuffer, WindowSpec
 
-__all__ = ["StreamScheduler", "PendingTrigger", "build_window", "RULE_SUBSYSTEM"]
+__all__ = ["StreamScheduler", "PendingTrigger", "build_window", "RULE_SUBSYSTEM", "SUBSYSTEM_NAMES"]
 
-# Every sample carries the same housekeeping; rules are evaluated on one subsystem's copy.
-RULE_SUBSYSTEM = "acs"
+# The default class's subsystems, in the mission database's order. Every sample carries the same
+# housekeeping; rules are evaluated on the first subsystem's copy.
+SUBSYSTEM_NAMES = tuple(view.name for view in load_mission_database().subsystems(DEFAULT_CLASS))
+RULE_SUBSYSTEM = SUBSYSTEM_NAMES[0]
 STALE_AFTER_MESSAGES = 200_000
 NS = 1_000_000_000
 # How far (in stream time) one subsystem topic may be consumed ahead of another and still have
@@ -39,12 +42,12 @@ class PendingTrigger:
     create_time: Timestamp
 
 
-def build_window(satellite_id: str, subsystem: str, channel: str, rows: tuple[Row, ...]) -> events_pb2.Window:
+def build_window(satellite_id: str, subsystem: str, model_name: str, rows: tuple[Row, ...]) -> events_pb2.Window:
     """The rows as a Window with packed values: at 1,000 satellites a fleet's windows close in the
     same second, and joining the rows' packed features costs under a microsecond where copying
     750 floats into a repeated field cost 15."""
     return events_pb2.Window(satellite_id=satellite_id, subsystem=SUBSYSTEM_BY_NAME[subsystem],
-                             model_name=f"SMAP_{channel}", start_sequence=rows[0].sequence,
+                             model_name=model_name, start_sequence=rows[0].sequence,
                              feature_count=len(rows[0].features) // packed_floats.ITEM_SIZE,
                              sample_times=[Timestamp(seconds=row.time_ns // NS, nanos=row.time_ns % NS) for row in rows],
                              packed_values=b"".join(row.features for row in rows))
@@ -54,7 +57,8 @@ def build_window(satellite_id: str, subsystem: str, channel: str, rows: tuple[Ro
 class StreamScheduler:
     specs: dict[str, WindowSpec]
     buffers: dict[tuple[str, str], WindowBuffer] = field(default_factory=dict)
-    channels: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The model the router named for each stream (from the fleet registry and mission database).
+    models: dict[tuple[str, str], str] = field(default_factory=dict)
     partitions: dict[tuple[str, str], int] = field(default_factory=dict)
     rules: RuleEngine = field(default_factory=RuleEngine)
     pending: list[PendingTrigger] = field(default_factory=list)
@@ -73,7 +77,7 @@ class StreamScheduler:
         if buffer is None:
             spec = self.specs.get(subsystem, WindowSpec())
             buffer = self.buffers[key] = WindowBuffer(spec, stream_phase(sample.satellite_id, subsystem, spec.stride))
-        self.channels[key] = sample.frame.channel
+        self.models[key] = sample.model_name
         self.partitions[key] = partition
         self.consumed[(subsystem, partition)] = offset
         time_ns = sample.sample_time.ToNanoseconds()
@@ -120,7 +124,7 @@ class StreamScheduler:
     def _stream_task(self, sat: str, subsystem: str, window: ClosedWindow, now: Timestamp) -> events_pb2.InferenceTask:
         return events_pb2.InferenceTask(
             job_id=stream_job_id(sat, subsystem, window.start_time_ns), source=job_pb2.JOB_SOURCE_STREAM,
-            windows=[build_window(sat, subsystem, self.channels[(sat, subsystem)], window.rows)], create_time=now)
+            windows=[build_window(sat, subsystem, self.models[(sat, subsystem)], window.rows)], create_time=now)
 
     def _ready_rule_tasks(self, satellite_id: str) -> list[events_pb2.InferenceTask]:
         """Rule jobs of this satellite whose triggering record every subsystem now holds (only a sample
@@ -136,7 +140,7 @@ class StreamScheduler:
             if trigger.satellite_id != satellite_id:
                 waiting.append(trigger)
                 continue
-            buffers = {ss: self.buffers.get((trigger.satellite_id, ss)) for ss in SUBSYSTEMS.values()}
+            buffers = {ss: self.buffers.get((trigger.satellite_id, ss)) for ss in SUBSYSTEM_NAMES}
             held = {ss: b is not None and b.index_of(trigger.sequence, trigger.time_ns) is not None
                     for ss, b in buffers.items()}
             if not held[RULE_SUBSYSTEM]:
@@ -144,7 +148,7 @@ class StreamScheduler:
             if not all(held.values()):
                 waiting.append(trigger)
                 continue
-            windows = [build_window(trigger.satellite_id, ss, self.channels[(trigger.satellite_id, ss)], rows)
+            windows = [build_window(trigger.satellite_id, ss, self.models[(trigger.satellite_id, ss)], rows)
                        for ss, b in buffers.items() if (rows := b.window_ending_at(trigger.sequence, trigger.time_ns))]
             if windows:
                 ready.append(events_pb2.InferenceTask(
@@ -187,7 +191,7 @@ class StreamScheduler:
         self.rules.forget(sat for sat in list(self.rules.state) if sat not in left)
 
     def _drop(self, key: tuple[str, str]) -> None:
-        for held in (self.buffers, self.channels, self.partitions, self.needs):
+        for held in (self.buffers, self.models, self.partitions, self.needs):
             held.pop(key, None)
 
     def open_windows(self) -> int:

@@ -10,7 +10,8 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from satmon.detection.v1 import events_pb2, job_pb2, scheduling_service_pb2 as pb, scheduling_service_pb2_grpc
 from satmon_core.errors import FailedPrecondition, InvalidArgument, NotFound, TransientError
 from satmon_core.job_queries import JobQueries
-from satmon_core.topics import SUBSYSTEMS
+from satmon_core.fleet_registry import FleetRegistry
+from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
 from satmon_core.tracing import carrier
 from satmon_scheduler.adapters.job_announcer import JobAnnouncer
 from satmon_scheduler.adapters.task_queue import TaskQueue
@@ -29,20 +30,25 @@ VISIBLE_WITHIN_S = 3.0
 
 class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
     def __init__(self, store: JobQueries, announcer: JobAnnouncer, queue: TaskQueue,
-                 telemetry: TelemetrySource) -> None:
+                 telemetry: TelemetrySource, fleet: FleetRegistry) -> None:
         self.store = store
+        self.fleet = fleet
         self.announcer = announcer
         self.queue = queue
         self.telemetry = telemetry
 
+    def _widths(self, request) -> dict[int, int]:
+        """Values per row of each subsystem of the satellite's class (TransientError when the registry is away)."""
+        return {SUBSYSTEM_BY_NAME[view.name]: view.width for view in self.fleet.subsystems_of(satellite_of(request))}
+
     def SubmitInferenceJob(self, request, context):
-        validate_submission(request)
+        validate_submission(request, self._widths(request))
         return pb.SubmitInferenceJobResponse(job=self._submit(request))
 
     def BatchSubmitInferenceJobs(self, request, context):
         # 1 to 100 submissions: a declared rule. All are checked before any is queued.
         for i, item in enumerate(request.requests):
-            validate_submission(item, prefix=f"requests[{i}].")
+            validate_submission(item, self._widths(item), prefix=f"requests[{i}].")
         return pb.BatchSubmitInferenceJobsResponse(jobs=[self._submit(r) for r in request.requests])
 
     def _model_for(self, request, subsystem: int) -> str:
@@ -57,7 +63,7 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
         """The submission's telemetry cut into model windows (TransientError when the store is away)."""
         _, stride = window_settings(request)
         if request.HasField("data"):
-            return cut_windows(data_window(request), stride)
+            return cut_windows(data_window(request, self._widths(request)), stride)
         windows: list[events_pb2.Window] = []
         if request.windows:
             for source in request.windows:
@@ -67,8 +73,9 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
                 window.model_name = window.model_name or self._model_for(request, window.subsystem)
                 windows += cut_windows(window, stride)
             return windows
-        for subsystem in request.subsystems or list(SUBSYSTEMS):
-            series = self.telemetry.series(satellite_of(request), SUBSYSTEMS[subsystem],
+        widths = self._widths(request)
+        for subsystem in request.subsystems or list(widths):
+            series = self.telemetry.series(satellite_of(request), SUBSYSTEMS[subsystem], widths[subsystem],
                                            self._model_for(request, subsystem),
                                            request.start_time.ToNanoseconds() / 1e9,
                                            request.end_time.ToNanoseconds() / 1e9)

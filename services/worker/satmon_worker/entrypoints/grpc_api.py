@@ -10,8 +10,6 @@ from satmon_worker.errors import ModelUnavailable
 
 __all__ = ["InferenceServicer"]
 
-FEATURES = 25
-
 
 class InferenceServicer(inference_service_pb2_grpc.InferenceServiceServicer):
     def __init__(self, scorer_factory) -> None:
@@ -21,10 +19,13 @@ class InferenceServicer(inference_service_pb2_grpc.InferenceServiceServicer):
         window = request.window  # present: a declared rule
         if not window.model_name:
             raise InvalidArgument("window.model_name", "a model name such as SMAP_A-1 is required")
-        if window.feature_count != FEATURES:
-            raise InvalidArgument("window.feature_count", f"must be {FEATURES}")
-        if len(window.sample_times) != WINDOW_SIZE or len(window.values) != WINDOW_SIZE * FEATURES:
-            raise InvalidArgument("window.values", f"expected {WINDOW_SIZE} rows (sample_times) of {FEATURES} values")
+        # How many values a row holds is the model's to say (Triton refuses another shape, answered
+        # below as an invalid window.values); here the window need only agree with itself.
+        if window.feature_count < 1:
+            raise InvalidArgument("window.feature_count", "must be the number of values per row (the model's input width)")
+        if len(window.sample_times) != WINDOW_SIZE or len(window.values) != WINDOW_SIZE * window.feature_count:
+            raise InvalidArgument("window.values", f"expected {WINDOW_SIZE} rows (sample_times) of "
+                                                   f"{window.feature_count} values (feature_count)")
         task = events_pb2.InferenceTask(job_id="adhoc", source=job_pb2.JOB_SOURCE_MANUAL, windows=[window])
         scored = score_tasks([task], self.scorer_factory())  # TransientError: UNAVAILABLE
         error = scored.errors.get(task.job_id)

@@ -10,7 +10,7 @@ from satmon_core.errors import InvalidRecordError, RejectedError
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.kafka import DeadLetter
 from satmon_core.tracing import context_from_kafka, tracer
-from satmon_core.validation import decode, decode_record, validate_record
+from satmon_core.validation import decode, decode_record, registered_record
 from satmon_core.victoria import VictoriaMetrics
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core.topics import SUBSYSTEMS
@@ -61,9 +61,7 @@ class TelemetryWriter:
         for msg in messages:
             try:
                 record = decode_record(msg.value())
-                validate_record(record)
-                if not self.registry.is_known(record.satellite_id):  # TransientError while PostgreSQL is away
-                    raise InvalidRecordError("unknown_satellite", record.satellite_id)
+                registered_record(record, self.registry)  # TransientError while PostgreSQL is away
             except InvalidRecordError as exc:
                 metrics.INVALID_SKIPPED.labels("writer", exc.reason).inc()
                 continue
