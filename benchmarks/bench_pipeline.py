@@ -45,7 +45,7 @@ from satmon_cli.stack.layout import read_scale, service_env
 from satmon_core.config import load_settings
 from satmon_core.fleet_registry import register_satellites
 from satmon_core.kafka import consumer_config, make_producer
-from satmon_core.topics import SUBSYSTEMS
+from satmon_scheduler.domain.scheduler import SUBSYSTEM_NAMES
 from satmon_detection.windows import stream_phase, window_starts
 from satmon_simulator.replay import ReplayPlan, fleet_models, replay, satellites
 
@@ -73,7 +73,7 @@ def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
     routed: dict[tuple[str, int], int] = {}  # (satellite, sequence) -> ns the router produced its ACS sample
     acs_windows: list[tuple[str, int, int, int]] = []  # (satellite, newest sequence, record ns, dispatch ns)
     expected = sum(len(window_starts(seconds - plan.first_step(k), phase=stream_phase(sat, subsystem)))
-                   for k, sat in enumerate(satellites(n)) for subsystem in SUBSYSTEMS.values())
+                   for k, sat in enumerate(satellites(n)) for subsystem in SUBSYSTEM_NAMES)
     deadline = None
     while True:
         first = consumer.poll(0.2)
@@ -92,7 +92,7 @@ def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
             latencies.append((arrival - record) / 1e9)
             dispatch, produced_at = result.dispatch_time.ToNanoseconds(), result.create_time.ToNanoseconds()
             stages.append(((dispatch - record) / 1e9, (produced_at - dispatch) / 1e9, (arrival - produced_at) / 1e9))
-            if result.subsystem == telemetry_pb2.SUBSYSTEM_ACS:
+            if result.subsystem == "acs":
                 newest = result.start_sequence + len(result.sample_times) - 1
                 acs_windows.append((result.satellite_id, newest, record, dispatch))
         if not producer_thread.is_alive() and deadline is None:

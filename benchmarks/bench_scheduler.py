@@ -16,24 +16,23 @@ import time
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from satmon.telemetry.v1 import events_pb2, telemetry_pb2
-from satmon_core.topics import SUBSYSTEMS
-from satmon_scheduler.domain.scheduler import RULE_SUBSYSTEM, StreamScheduler
+from satmon_scheduler.domain.scheduler import RULE_SUBSYSTEM, SUBSYSTEM_NAMES, StreamScheduler
 
 
 def samples(satellites: int, seconds: int, lead: int) -> list[tuple[str, events_pb2.SubsystemSample]]:
-    def sample(sat: int, number: int, seq: int) -> events_pb2.SubsystemSample:
+    def sample(sat: int, name: str, seq: int) -> events_pb2.SubsystemSample:
         return events_pb2.SubsystemSample(
             satellite_id=f"SAT-{sat:04d}", sample_time=Timestamp(seconds=1_700_000_000 + seq), sequence=seq,
-            frame=telemetry_pb2.SubsystemFrame(subsystem=number, channel="X-1", features=[0.0] * 25),
+            frame=telemetry_pb2.SubsystemFrame(subsystem=name, features=[0.0] * 25), model_name=f"MODEL_{name}",
             housekeeping=telemetry_pb2.Housekeeping(battery_soc_percent=80.0))
 
     out = []
     for step in range(seconds + lead):
         for sat in range(satellites):
-            for number, name in SUBSYSTEMS.items():
+            for name in SUBSYSTEM_NAMES:
                 seq = step if name != RULE_SUBSYSTEM else step - lead
                 if 0 <= seq < seconds:
-                    out.append((name, sample(sat, number, seq)))
+                    out.append((name, sample(sat, name, seq)))
     return out
 
 

@@ -73,7 +73,7 @@ def main() -> None:
         with urllib.request.urlopen(req, timeout=10) as r:
             return json.loads(r.read())
 
-    request = ops.QueryRawTrendRequest(satellite_id=args.satellite, subsystem=telemetry_pb2.SUBSYSTEM_ACS)
+    request = ops.QueryRawTrendRequest(satellite_id=args.satellite, subsystem="acs")
     request.start_time.FromSeconds(int(rng.start_s))
     request.end_time.FromSeconds(int(rng.end_s))
     body = request.SerializeToString()

@@ -15,7 +15,6 @@ from psycopg.rows import dict_row
 
 from satmon.detection.v1 import job_pb2
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
-from satmon_core.topics import SUBSYSTEM_BY_NAME
 
 __all__ = ["JobQueries", "SOURCE_NAMES", "STATE_NAMES", "encode_page_token", "decode_page_token"]
 
@@ -86,7 +85,7 @@ class JobQueries:
                 "AND NOT EXISTS (SELECT 1 FROM job_window_scores w WHERE w.job_id = si.job_id) "
                 "ORDER BY subsystem, start_sequence", (job_id, job_id)).fetchall()
         return [job_pb2.WindowScore(
-            subsystem=SUBSYSTEM_BY_NAME.get(r["subsystem"], 0), model_name=r["model_name"],
+            subsystem=r["subsystem"], model_name=r["model_name"],
             start_sequence=r["start_sequence"] or 0, window_start_time=_ts(r["window_start_time"]),
             window_end_time=_ts(r["window_end_time"]), anomaly_score=r["anomaly_score"] or 0.0,
             max_score=r["max_score"] or 0.0, threshold=r["threshold"] or 0.0,
@@ -138,7 +137,7 @@ class JobQueries:
             complete_time=_ts(job["completed_at"]))
         for row in rows:
             message.subsystem_inferences.add(
-                subsystem=SUBSYSTEM_BY_NAME.get(row["subsystem"], 0), model_name=row["model_name"],
+                subsystem=row["subsystem"], model_name=row["model_name"],
                 state=_STATE_VALUES[row["status"]], anomaly_detected=row["anomaly_detected"],
                 anomaly_score=row["anomaly_score"] or 0.0, inference_time_ms=row["inference_time_ms"] or 0.0,
                 window_start_time=_ts(row["window_start_time"]), window_end_time=_ts(row["window_end_time"]),

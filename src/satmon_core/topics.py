@@ -16,26 +16,11 @@ share the same nine topics and scale by partition count.
 
 from __future__ import annotations
 
-from satmon.telemetry.v1 import telemetry_pb2
 from satmon_mdb import load_mission_database
 
-__all__ = ["SUBSYSTEMS", "SUBSYSTEM_BY_NAME", "subsystem_name", "all_topics", "PARTITIONS"]
-
-# The wire codec of telemetry.v1's Subsystem enum: enum value -> the mission database's subsystem
-# name used in topics, labels and tables. Only the contracts still carry the enum; what a class's
-# subsystems are is the mission database's to say.
-SUBSYSTEMS: dict[int, str] = {
-    value.number: value.name.removeprefix("SUBSYSTEM_").lower()
-    for value in telemetry_pb2.Subsystem.DESCRIPTOR.values
-    if value.number != 0
-}
-SUBSYSTEM_BY_NAME: dict[str, int] = {name: number for number, name in SUBSYSTEMS.items()}
+__all__ = ["all_topics", "PARTITIONS"]
 
 PARTITIONS = 6
-
-
-def subsystem_name(value: int) -> str:
-    return SUBSYSTEMS[value]
 
 
 def all_topics(prefix: str = "satmon.") -> dict[str, int]:

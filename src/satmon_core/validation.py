@@ -13,7 +13,6 @@ from satmon.telemetry.v1 import events_pb2
 from satmon_core.errors import InvalidRecordError
 from satmon_core.fleet_registry import FleetRegistry, SatelliteEntry
 from satmon_core.identifiers import is_valid_satellite_id
-from satmon_core.topics import SUBSYSTEMS
 from satmon_mdb import DEFAULT_CLASS, MissionDatabaseError, SubsystemView, load_mission_database
 
 __all__ = ["decode", "decode_record", "validate_record", "validate_envelope", "validate_frames",
@@ -67,10 +66,10 @@ def validate_frames(record: events_pb2.TelemetryRecord, subsystems: Sequence[Sub
     by_name = {view.name: view for view in subsystems}
     seen = set()
     for frame in record.frames:
-        name = SUBSYSTEMS.get(frame.subsystem)
+        name = frame.subsystem
         view = by_name.get(name)
         if view is None:
-            raise InvalidRecordError("unknown_subsystem", f"{name or frame.subsystem} is not a subsystem of the "
+            raise InvalidRecordError("unknown_subsystem", f"{name!r} is not a subsystem of the "
                                                           f"satellite's class {subsystems[0].spacecraft_class}")
         if name in seen:
             raise InvalidRecordError("duplicate_subsystem", name)

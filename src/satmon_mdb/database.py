@@ -97,6 +97,10 @@ class MissionDatabase:
 
     def __init__(self, classes: dict[str, SpacecraftClass]) -> None:
         self.classes = classes
+        names: dict[str, None] = {}
+        for spacecraft_class in classes.values():
+            names.update((s.name, None) for s in spacecraft_class.subsystems)
+        self._subsystem_names = tuple(names)
 
     @classmethod
     def load(cls, folder: Path) -> MissionDatabase:
@@ -133,10 +137,7 @@ class MissionDatabase:
 
     def subsystem_names(self) -> tuple[str, ...]:
         """Every subsystem name of every class, each once (one Kafka topic each), in declaration order."""
-        names: dict[str, None] = {}
-        for spacecraft_class in self.classes.values():
-            names.update((s.name, None) for s in spacecraft_class.subsystems)
-        return tuple(names)
+        return self._subsystem_names
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,7 @@ from tests.support import grpcweb
 from tests.support.pipeline import run_replay, scalar, wait_for
 
 pytestmark = pytest.mark.stack
-ACS = telemetry_pb2.SUBSYSTEM_ACS
+ACS = "acs"  # a subsystem name of the SMAP class
 
 
 @pytest.fixture(scope="module")
@@ -381,13 +381,14 @@ def _get(ctx, path: str, token: str | None, headers: dict | None = None):
         return exc.code, exc.headers.get("content-type"), json.loads(exc.read())
 
 
-@pytest.mark.parametrize("subsystem", ["acs", "ACS", "SUBSYSTEM_ACS", "subsystem_acs"])
-def test_rest_takes_flat_parameters_and_short_enum_names(seeded, subsystem):
+@pytest.mark.parametrize("selection", ["features=0", "parameters=value"])
+def test_rest_takes_flat_parameters_and_subsystem_and_parameter_names(seeded, selection):
     token = seeded["tokens"]["viewer"]
     start, end = _ts(seeded["base_s"]).ToJsonString(), _ts(seeded["base_s"] + 300).ToJsonString()
-    status, _, body = _get(seeded, f"/api/v1/trends/raw?satellite_id=SAT-001&subsystem={subsystem}"
-                                   f"&features=0&start={start}&end={end}&step=10", token)
+    status, _, body = _get(seeded, f"/api/v1/trends/raw?satellite_id=SAT-001&subsystem=acs"
+                                   f"&{selection}&start={start}&end={end}&step=10", token)
     assert status == 200 and body["series"] and body["series"][0]["values"], body
+    assert [(s["parameter"], s.get("featureIndex", 0)) for s in body["series"]] == [("value", 0)]
     status, _, body = _get(seeded, "/api/v1/query/jobs?state=completed&page_size=2", token)
     assert status == 200 and {j["state"] for j in body["jobs"]} == {"JOB_STATE_COMPLETED"}  # full names out
     status, _, body = _get(seeded, "/api/v1/alerts?satellite_id=SAT-001&state=CLOSED", token)
@@ -395,7 +396,10 @@ def test_rest_takes_flat_parameters_and_short_enum_names(seeded, subsystem):
 
 
 @pytest.mark.parametrize("path,words", [
-    ("/api/v1/trends/raw?satellite_id=SAT-001&subsystem=bogus", 'subsystem: invalid value "bogus"'),
+    ("/api/v1/trends/raw?satellite_id=SAT-001&subsystem=bogus", "subsystem: 'bogus' is not a subsystem of the satellite's class"),
+    ("/api/v1/trends/raw?satellite_id=SAT-001&subsystem=SUBSYSTEM_ACS", "subsystem"),
+    ("/api/v1/trends/raw?satellite_id=SAT-001&subsystem=acs&parameters=voltage", "parameters[0]: acs has no parameter 'voltage'"),
+    ("/api/v1/alerts?subsystem=bogus", "subsystem: 'bogus' is not a subsystem of any spacecraft class"),
     ("/api/v1/query/jobs?statee=completed", 'Could not find field "statee"'),
     ("/api/v1/no-such-thing", "no such path"),
 ])
@@ -495,7 +499,7 @@ def test_an_original_submission_with_enough_data_scores_every_window(seeded):
     result = finished()
     windows = result["windowScores"]
     assert [int(w.get("startSequence", 0)) for w in windows] == [0, 10, 20, 30]
-    assert {w["subsystem"] for w in windows} == {"SUBSYSTEM_ACS"} and all("anomalyScore" in w for w in windows)
+    assert {w["subsystem"] for w in windows} == {"acs"} and all("anomalyScore" in w for w in windows)
     assert "subsystemInferences" not in result  # once, inside the job, not twice
     assert len(result["job"]["subsystemInferences"]) == 1
     status, _, job = _get(seeded, f"/api/v1/inference/status/{job_id}", token)

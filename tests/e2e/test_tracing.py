@@ -8,7 +8,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from satmon_core.topics import SUBSYSTEMS
+from satmon_scheduler.domain.scheduler import SUBSYSTEM_NAMES
 from satmon_detection.windows import stream_phase
 from satmon_simulator.replay import ReplayPlan
 from tests.support.pipeline import run_replay, wait_for
@@ -25,7 +25,7 @@ def test_one_trace_spans_every_stage(stack, otlp_sink):
 
     # The record that closes SAT-001's first window (sequence 29 + the lowest phase of its seven
     # streams) must have a trace that reaches the writer.
-    closing = 29 + min(stream_phase("SAT-001", subsystem) for subsystem in SUBSYSTEMS.values())
+    closing = 29 + min(stream_phase("SAT-001", subsystem) for subsystem in SUBSYSTEM_NAMES)
     run_replay(ReplayPlan(satellites=1, rate_hz=1.0, duration_s=40, speedup=100.0, loops=1))
     produced = [s for s in exporter.get_finished_spans() if s.name == "telemetry.produce"
                 and s.attributes["satmon.sequence"] == closing]

@@ -7,7 +7,7 @@ from collections import Counter
 import psycopg
 
 from satmon_core.config import load_settings
-from satmon_core.topics import SUBSYSTEMS
+from satmon_scheduler.domain.scheduler import SUBSYSTEM_NAMES
 from satmon_core.victoria import VictoriaMetrics
 from satmon_detection.windows import WINDOW_SIZE, stream_phase, window_starts
 from satmon_simulator.domain.fleet import satellite_id
@@ -17,7 +17,7 @@ def _stream_window_starts(satellites: int, duration_s: int) -> list:
     """Window starts of each stream of a replay of satellites 1..N for duration_s records: every
     subsystem stream has its own window phase, so they depend on which satellites they are."""
     return [window_starts(duration_s, phase=stream_phase(satellite_id(k), subsystem))
-            for k in range(1, satellites + 1) for subsystem in SUBSYSTEMS.values()]
+            for k in range(1, satellites + 1) for subsystem in SUBSYSTEM_NAMES]
 
 
 def expected_stream_windows(satellites: int, duration_s: int) -> int:

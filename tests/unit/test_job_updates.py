@@ -13,7 +13,7 @@ def _update(**fields) -> bytes:
     base = dict(job_id="j-1", satellite_id="SAT-001", source=job_pb2.JOB_SOURCE_STREAM,
                 state=job_pb2.JOB_STATE_COMPLETED)
     update = events_pb2.JobUpdate(job=job_pb2.InferenceJob(**{**base, **fields}))
-    update.job.subsystem_inferences.add(subsystem=1, model_name="SMAP_A-1")
+    update.job.subsystem_inferences.add(subsystem="acs", model_name="SMAP_A-1")
     return update.SerializeToString()
 
 

@@ -14,7 +14,7 @@ from satmon.telemetry.v1 import events_pb2, telemetry_pb2
 from satmon_cli.main import main
 from satmon_core.errors import InvalidRecordError
 from satmon_core.fleet_registry import SatelliteEntry
-from satmon_core.topics import SUBSYSTEM_BY_NAME, all_topics
+from satmon_core.topics import all_topics
 from satmon_core.validation import models_of, validate_envelope, validate_frames
 from satmon_mdb import DEFAULT_CLASS, MissionDatabase, MissionDatabaseError, load_class_file, load_mission_database
 from satmon_scheduler.domain.rules import RuleEngine, conditions
@@ -109,7 +109,7 @@ def _record(widths: dict[str, int], value: float = 0.5) -> events_pb2.TelemetryR
     record = events_pb2.TelemetryRecord(satellite_id="SAT-1")
     record.sample_time.FromSeconds(ts)
     for name, width in widths.items():
-        record.frames.add(subsystem=SUBSYSTEM_BY_NAME[name], features=[value] * width)
+        record.frames.add(subsystem=name, features=[value] * width)
     return record
 
 

@@ -26,7 +26,7 @@ def _task(job_id: str, model: str, windows: int, source=job_pb2.JOB_SOURCE_MANUA
     task = events_pb2.InferenceTask(job_id=job_id, source=source)
     task.create_time.FromSeconds(1_700_000_000)
     for w in range(windows):
-        window = task.windows.add(satellite_id="SAT-001", subsystem=1, model_name=model, start_sequence=10 * w,
+        window = task.windows.add(satellite_id="SAT-001", subsystem="acs", model_name=model, start_sequence=10 * w,
                                   feature_count=25)
         for i in range(30):
             window.sample_times.add().FromSeconds(1_700_000_000 + 10 * w + i)

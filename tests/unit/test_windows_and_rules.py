@@ -10,11 +10,10 @@ from satmon.detection.v1 import events_pb2 as events_pb2_detection
 from satmon.detection.v1 import job_pb2
 from satmon.telemetry.v1 import events_pb2, telemetry_pb2
 from satmon_core import packed_floats
-from satmon_core.topics import SUBSYSTEMS
 from satmon_detection.windows import fresh_rows, sliding_windows, stream_phase, window_starts
 from satmon_scheduler.domain.rules import RuleEngine
 from satmon_scheduler.adapters.task_queue import model_chunks
-from satmon_scheduler.domain.scheduler import RULE_LAG_NS, StreamScheduler, build_window
+from satmon_scheduler.domain.scheduler import RULE_LAG_NS, SUBSYSTEM_NAMES, StreamScheduler, build_window
 from satmon_scheduler.domain.windows import Row, WindowBuffer, WindowSpec
 from satmon_worker.domain.scoring import window_array
 from satmon_worker.errors import BadWindow
@@ -93,7 +92,7 @@ def test_rules_fire_on_rising_edges_only():
     assert engine.evaluate("S", 6, hk(temp=-31)) == ["obc_temp<-30"]
 
 
-def _sample(sat: str, ss: int, seq: int, soc: float = 80.0) -> events_pb2.SubsystemSample:
+def _sample(sat: str, ss: str, seq: int, soc: float = 80.0) -> events_pb2.SubsystemSample:
     ts = Timestamp()
     ts.FromSeconds(1_700_000_000 + seq)
     return events_pb2.SubsystemSample(
@@ -105,12 +104,12 @@ def _sample(sat: str, ss: int, seq: int, soc: float = 80.0) -> events_pb2.Subsys
 def test_rule_job_waits_for_all_subsystems_and_scores_all_seven():
     scheduler = StreamScheduler({})
     now = Timestamp()
-    names = list(SUBSYSTEMS.values())  # in enum order: acs is 1
+    names = list(SUBSYSTEM_NAMES)  # acs, the rule subsystem, first
     tasks = []
     for seq in range(40):
         soc = 20.0 if seq == 35 else 80.0
         for number, name in enumerate(names, start=1):
-            tasks += scheduler.add(name, _sample("SAT-1", number, seq, soc), 0, seq * 7 + number, now)
+            tasks += scheduler.add(name, _sample("SAT-1", name, seq, soc), 0, seq * 7 + number, now)
     rule = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE]
     stream = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_STREAM]
     assert len(stream) == sum(len(window_starts(40, phase=stream_phase("SAT-1", name))) for name in names)
@@ -127,18 +126,18 @@ def test_a_rule_job_scores_all_seven_subsystems_when_one_topic_is_consumed_far_a
     time: rows the rule job will need must still be held when the other topics catch up."""
     scheduler = StreamScheduler({})
     now = Timestamp()
-    names = list(SUBSYSTEMS.values())  # in enum order: acs is 1
+    names = list(SUBSYSTEM_NAMES)  # acs, the rule subsystem, first
     order = first + [n for n in names if n not in first]
     tasks = []
     for name in order:
         number = names.index(name) + 1
         for seq in range(240):
-            tasks += scheduler.add(name, _sample("SAT-1", number, seq, 20.0 if seq == 50 else 80.0), 0, seq, now)
+            tasks += scheduler.add(name, _sample("SAT-1", name, seq, 20.0 if seq == 50 else 80.0), 0, seq, now)
     rule = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE]
     assert len(rule) == 1 and len(rule[0].windows) == 7
     assert all(w.start_sequence == 21 and len(w.sample_times) == 30 for w in rule[0].windows)
-    for number, name in enumerate(names, start=1):
-        scheduler.add(name, _sample("SAT-1", number, 240), 0, 240, now)
+    for name in names:
+        scheduler.add(name, _sample("SAT-1", name, 240), 0, 240, now)
     held = {len(b.rows) for b in scheduler.buffers.values()}
     assert held == {3 * 30}, "once the rule job is out, each buffer's next row trims it to the usual history"
 
@@ -149,10 +148,10 @@ def test_a_rule_job_is_not_fooled_by_an_older_stream_still_held_in_a_topic_not_y
     trigger. That subsystem has not caught up until it holds the trigger's own record."""
     scheduler = StreamScheduler({})
     now = Timestamp()
-    names = list(SUBSYSTEMS.values())  # in enum order: acs is 1
+    names = list(SUBSYSTEM_NAMES)  # acs, the rule subsystem, first
 
     def sample(number: int, seq: int, day: int, soc: float = 80.0) -> events_pb2.SubsystemSample:
-        message = _sample("SAT-1", number, seq, soc)
+        message = _sample("SAT-1", name, seq, soc)
         message.sample_time.seconds += day * 86400
         return message
 
@@ -173,7 +172,7 @@ def test_a_topic_far_ahead_of_the_rule_subsystem_holds_at_most_the_rule_lag():
     scheduler = StreamScheduler({})
     now = Timestamp()
     for seq in range(2000):
-        scheduler.add("eps", _sample("SAT-1", 3, seq), 0, seq, now)  # acs has not arrived at all
+        scheduler.add("eps", _sample("SAT-1", "eps", seq), 0, seq, now)  # acs has not arrived at all
     held = scheduler.buffers[("SAT-1", "eps")].rows
     assert held[-1].time_ns - held[0].time_ns <= RULE_LAG_NS
     assert len(held) < 2000
@@ -183,7 +182,7 @@ def test_safe_offsets_hold_back_to_the_oldest_needed_row():
     scheduler = StreamScheduler({})
     now = Timestamp()
     for seq in range(35):
-        scheduler.add("acs", _sample("SAT-1", 1, seq), 0, 1000 + seq, now)
+        scheduler.add("acs", _sample("SAT-1", "acs", seq), 0, 1000 + seq, now)
     assert scheduler.safe_offsets()[("acs", 0)] == 1000 + 5  # the newest 30 rows start at sequence 5
 
 
@@ -198,11 +197,11 @@ def test_a_sequence_going_back_starts_a_new_stream_even_if_time_moves_on():
 def test_rule_trigger_in_a_stream_younger_than_a_window_leaves_short_subsystems_out():
     scheduler = StreamScheduler({})
     now = Timestamp()
-    names = list(SUBSYSTEMS.values())  # in enum order: acs is 1
+    names = list(SUBSYSTEM_NAMES)  # acs, the rule subsystem, first
     tasks = []
     for seq in range(12):
         for number, name in enumerate(names, start=1):
-            tasks += scheduler.add(name, _sample("SAT-2", number, seq, 20.0 if seq == 5 else 80.0), 0, seq, now)
+            tasks += scheduler.add(name, _sample("SAT-2", name, seq, 20.0 if seq == 5 else 80.0), 0, seq, now)
     assert [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE] == []  # no subsystem had 30 rows yet
     assert scheduler.pending == []
 
@@ -227,7 +226,7 @@ def test_incremental_safe_offsets_agree_with_walking_every_window():
         partition = int(sat[-1]) % 2
         if rng.random() < 0.01:
             sequences[sat] = 0  # the satellite restarted its stream
-        scheduler.add("eps", _sample(sat, 3, sequences[sat]), partition, offsets[partition], now)
+        scheduler.add("eps", _sample(sat, "eps", sequences[sat]), partition, offsets[partition], now)
         sequences[sat] += 1
         offsets[partition] += 1
         if step % 37 == 0:
@@ -240,8 +239,8 @@ def test_a_satellite_gone_quiet_stops_pinning_the_offset():
 
     scheduler = StreamScheduler({})
     now = Timestamp()
-    scheduler.add("eps", _sample("QUIET", 3, 0), 0, 0, now)
-    scheduler.add("eps", _sample("BUSY", 3, 0), 0, STALE_AFTER_MESSAGES + 10, now)
+    scheduler.add("eps", _sample("QUIET", "eps", 0), 0, 0, now)
+    scheduler.add("eps", _sample("BUSY", "eps", 0), 0, STALE_AFTER_MESSAGES + 10, now)
     assert scheduler.safe_offsets()[("eps", 0)] == STALE_AFTER_MESSAGES + 10
     assert ("QUIET", "eps") not in scheduler.buffers
 
@@ -249,11 +248,11 @@ def test_a_satellite_gone_quiet_stops_pinning_the_offset():
 def test_forgetting_a_moved_partition_drops_its_windows_and_rules_and_cuts_no_window_across_the_gap():
     scheduler = StreamScheduler({})
     now = Timestamp()
-    names = list(SUBSYSTEMS.values())  # in enum order: acs is 1
+    names = list(SUBSYSTEM_NAMES)  # acs, the rule subsystem, first
     for seq in range(25):
         for number, name in enumerate(names, start=1):
-            scheduler.add(name, _sample("MOVED", number, seq), 3, seq, now)
-            scheduler.add(name, _sample("KEPT", number, seq), 4, seq, now)
+            scheduler.add(name, _sample("MOVED", name, seq), 3, seq, now)
+            scheduler.add(name, _sample("KEPT", name, seq), 4, seq, now)
     scheduler.forget((name, 3) for name in names)
     assert {sat for sat, _ in scheduler.buffers} == {"KEPT"}
     assert set(scheduler.rules.state) == {"KEPT"}
@@ -262,7 +261,7 @@ def test_forgetting_a_moved_partition_drops_its_windows_and_rules_and_cuts_no_wi
     # only once 30 new rows are held, never from the rows held before it moved away.
     tasks = []
     for seq in range(100, 140):
-        tasks += scheduler.add("eps", _sample("MOVED", 3, seq), 3, seq, now)
+        tasks += scheduler.add("eps", _sample("MOVED", "eps", seq), 3, seq, now)
     stream = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_STREAM]
     first_on_grid = next(s for s in range(100, 110) if (s - stream_phase("MOVED", "eps")) % 10 == 0)
     assert [t.windows[0].start_sequence for t in stream] == [first_on_grid]
@@ -273,7 +272,7 @@ def test_a_stream_window_carries_its_samples_features_packed_and_the_worker_read
     now = Timestamp()
     tasks = []
     for seq in range(40):
-        sample = _sample("SAT-1", 1, seq)
+        sample = _sample("SAT-1", "acs", seq)
         sample.frame.features[:] = [seq + i / 100 for i in range(25)]
         tasks += scheduler.add("acs", sample, 0, seq, now)
     (window,) = tasks[0].windows

@@ -19,7 +19,7 @@ def _results(scores: np.ndarray, base_s: int = BASE_S, phase: int = 0) -> list[e
     out = []
     for start in window_starts(len(scores), phase=phase):
         r = events_pb2.InferenceResult(job_id=f"j{start}", satellite_id="SAT-001",
-                                       subsystem=telemetry_pb2.SUBSYSTEM_ACS, model_name="SMAP_A-1",
+                                       subsystem="acs", model_name="SMAP_A-1",
                                        start_sequence=int(start), threshold=0.05 ** 2,
                                        source=job_pb2.JOB_SOURCE_STREAM,
                                        timestep_scores=scores[start:start + 30].tolist())

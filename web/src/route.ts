@@ -1,4 +1,4 @@
-// View state lives in the URL hash (#/trends?satellite=SAT-001&subsystem=3&range=1h), so a view can
+// View state lives in the URL hash (#/trends?satellite=SAT-001&subsystem=acs&range=1h), so a view can
 // be bookmarked, shared and restored with the back button.
 import { useEffect, useState } from "react";
 

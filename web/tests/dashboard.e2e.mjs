@@ -42,8 +42,8 @@ try {
 
   step("fleet filters and sort live in the URL");
   await page.selectOption('select[aria-label="sort"]', "last seen");
-  await page.selectOption('select[aria-label="subsystem filter"]', "1");
-  if (!(await hash()).includes("sort=last+seen") || !(await hash()).includes("subsystem=1")) throw new Error(await hash());
+  await page.selectOption('select[aria-label="subsystem filter"]', "acs");
+  if (!(await hash()).includes("sort=last+seen") || !(await hash()).includes("subsystem=acs")) throw new Error(await hash());
   if ((await page.locator("table.fleet thead th").count()) !== 7) throw new Error("subsystem filter kept other columns");
   await page.screenshot({ path: `${out}/fleet-filtered.png` });
   await page.goto(`${base}/#/fleet`);
@@ -57,6 +57,9 @@ try {
   if (!(await hash()).includes("satellite=SAT-001")) throw new Error(`trend state not in the URL: ${await hash()}`);
   await expectText('[data-testid="trend-range"]', "Z –");
   await expectText('[data-testid="score-chart"]', "threshold");
+  // Parameters by their mission-database names (SMAP: the channel's value, then its command flags).
+  await expectText('select[aria-label="parameter"]', "command_01 (command)");
+  await expectText('[data-testid="trend-chart"]', "value");
   await page.screenshot({ path: `${out}/trends.png` });
 
   step("a 6-hour range is drawn as 6 hours, with the gap before the data left empty");
@@ -70,7 +73,7 @@ try {
   await page.screenshot({ path: `${out}/trends-6h.png` });
 
   step("an unknown satellite says so instead of drawing blank charts");
-  await page.goto(`${base}/#/trends?satellite=SAT-NOPE&subsystem=1&range=1h`);
+  await page.goto(`${base}/#/trends?satellite=SAT-NOPE&subsystem=acs&range=1h`);
   await page.waitForSelector('[data-testid="trend-error"]', { timeout: 15000 });
   await expectText('[data-testid="trend-error"]', "NotFound");
   await page.screenshot({ path: `${out}/trends-unknown-satellite.png` });

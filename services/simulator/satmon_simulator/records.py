@@ -5,7 +5,6 @@ from __future__ import annotations
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from satmon.telemetry.v1 import events_pb2, telemetry_pb2
-from satmon_core.topics import SUBSYSTEM_BY_NAME
 from satmon_simulator.domain.housekeeping import HousekeepingState
 
 __all__ = ["build_record"]
@@ -24,6 +23,6 @@ def build_record(sat: str, sample_time_ns: int, sequence: int, record_index: int
             in_eclipse=hk.in_eclipse,
             position=telemetry_pb2.Position(latitude_deg=hk.latitude_deg, longitude_deg=hk.longitude_deg,
                                             altitude_km=hk.altitude_km, velocity_km_s=hk.velocity_km_s)))
-    for subsystem, (channel, values) in frames.items():
-        record.frames.add(subsystem=SUBSYSTEM_BY_NAME[subsystem], channel=channel, features=values.tolist())
+    for subsystem, (_channel, values) in frames.items():
+        record.frames.add(subsystem=subsystem, features=values.tolist())
     return record

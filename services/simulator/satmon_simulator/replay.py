@@ -12,7 +12,6 @@ from confluent_kafka import Producer
 
 from satmon_core.tracing import kafka_headers, tracer
 from satmon.telemetry.v1 import events_pb2
-from satmon_core.topics import SUBSYSTEM_BY_NAME
 from satmon_detection.smap import load_labels
 from satmon_detection.model_repository import model_name
 from satmon_simulator.domain.fleet import FleetData, assign_channels, satellite_id
@@ -120,7 +119,7 @@ def _publish_ground_truth(producer: Producer, topic: str, fleet: FleetData, plan
         first_step = plan.first_step(index)
         records = max(0, steps - first_step)
         for subsystem, channel in mapping.items():
-            truth = events_pb2.GroundTruth(satellite_id=sat, subsystem=SUBSYSTEM_BY_NAME[subsystem], channel=channel,
+            truth = events_pb2.GroundTruth(satellite_id=sat, subsystem=subsystem, channel=channel,
                                            records=records)
             truth.stream_start_time.FromNanoseconds(base_ns + first_step * period_ns)
             for first, last in labelled_records(labels[channel].sequences, len(fleet.arrays[channel]), plan.start_row,

@@ -1,7 +1,8 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from "react";
 import { errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
-import { SUBSYSTEMS, seconds, subsystemName, when } from "../format";
+import { seconds, when } from "../format";
+import { allSubsystems, subsystemLabel, useSpacecraftClasses } from "../mission";
 import { AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
 import type { StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
 import { navigate } from "../route";
@@ -18,7 +19,7 @@ const PAGE_SIZE = 25;
 export function Alerts({ params }: { params: URLSearchParams }) {
   const state = Number(params.get("state") ?? 0);
   const satellite = params.get("satellite") ?? "";
-  const subsystem = Number(params.get("subsystem") ?? 0);
+  const subsystem = params.get("subsystem") ?? "";
   const query = JSON.stringify([state, satellite, subsystem]);
   const [listing, setListing] = useState<{ query: string; alerts: Alert[] }>();
   const alerts = listing?.query === query ? listing.alerts : undefined;
@@ -33,6 +34,7 @@ export function Alerts({ params }: { params: URLSearchParams }) {
   const [draft, setDraft] = useState(satellite);
   const [error, setError] = useState("");
   const tokenVersion = useTokenVersion();
+  const classes = useSpacecraftClasses(tokenVersion);
   const page = pages.length - 1;
   const filters = { state: state || undefined, satellite: satellite || undefined, subsystem: subsystem || undefined };
 
@@ -100,9 +102,9 @@ export function Alerts({ params }: { params: URLSearchParams }) {
         <form onSubmit={(e) => { e.preventDefault(); navigate("alerts", { ...filters, satellite: draft.trim() || undefined }); }}>
           <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="any satellite" aria-label="satellite filter" />
         </form>
-        <select value={subsystem} aria-label="subsystem filter" onChange={(e) => navigate("alerts", { ...filters, subsystem: Number(e.target.value) || undefined })}>
-          <option value={0}>every subsystem</option>
-          {SUBSYSTEMS.map((s) => <option key={s.value} value={s.value}>{s.name}</option>)}
+        <select value={subsystem} aria-label="subsystem filter" onChange={(e) => navigate("alerts", { ...filters, subsystem: e.target.value || undefined })}>
+          <option value="">every subsystem</option>
+          {allSubsystems(classes).map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}
         </select>
       </div>
       {error && <p className="error" data-testid="alerts-error">{error}</p>}
@@ -115,7 +117,7 @@ export function Alerts({ params }: { params: URLSearchParams }) {
             {alerts.map((a) => (
               <Fragment key={a.alertId}>
                 <tr data-alert={a.alertId} className={STATE[a.state]}>
-                  <td>{a.alertId}</td><td>{a.satelliteId}</td><td>{subsystemName(a.subsystem)}</td>
+                  <td>{a.alertId}</td><td>{a.satelliteId}</td><td title={subsystemLabel(classes, a.subsystem)}>{a.subsystem}</td>
                   <td>{when(a.startTime)}</td><td>{when(a.endTime)}</td><td>{a.peakScore.toFixed(3)}</td>
                   <td>{a.windowCount}</td>
                   <td className="state">

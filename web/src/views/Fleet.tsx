@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { errorText, ops, useTokenVersion } from "../api";
 import { useEvents, useTick } from "../events";
-import { SUBSYSTEMS, ago, seconds, utc } from "../format";
+import { ago, seconds, utc } from "../format";
+import { allSubsystems, useSpacecraftClasses } from "../mission";
 import type { SatelliteSummary, StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
 import { navigate } from "../route";
 
@@ -27,7 +28,8 @@ export function Fleet({ params }: { params: URLSearchParams }) {
   useTick(5000); // re-render every 5 s so last-seen times and stale markers advance
   const now = Date.now();
   const alertingOnly = params.get("alerting") === "1";
-  const subsystem = Number(params.get("subsystem") ?? 0);
+  const subsystem = params.get("subsystem") ?? "";
+  const classes = useSpacecraftClasses(tokenVersion);
   const sort = (params.get("sort") ?? "satellite") as Sort;
   const set = (changes: Record<string, string | number | undefined>) =>
     navigate("fleet", { alerting: alertingOnly ? 1 : undefined, subsystem: subsystem || undefined, sort, ...changes });
@@ -69,7 +71,7 @@ export function Fleet({ params }: { params: URLSearchParams }) {
       : sort === "alerts" ? b.anomalousSubsystems.length - a.anomalousSubsystems.length
       : sort === "battery" ? a.batterySocPercent - b.batterySocPercent
       : a.satelliteId.localeCompare(b.satelliteId));
-  const columns = SUBSYSTEMS.filter((s) => !subsystem || s.value === subsystem);
+  const columns = allSubsystems(classes).filter((s) => !subsystem || s.name === subsystem);
 
   return (
     <section>
@@ -82,9 +84,9 @@ export function Fleet({ params }: { params: URLSearchParams }) {
       <div className="controls">
         <label><input type="checkbox" checked={alertingOnly} aria-label="alerting only"
                       onChange={(e) => set({ alerting: e.target.checked ? 1 : undefined })} /> alerting only</label>
-        <select value={subsystem} aria-label="subsystem filter" onChange={(e) => set({ subsystem: Number(e.target.value) || undefined })}>
-          <option value={0}>all subsystems</option>
-          {SUBSYSTEMS.map((s) => <option key={s.value} value={s.value}>{s.name}</option>)}
+        <select value={subsystem} aria-label="subsystem filter" onChange={(e) => set({ subsystem: e.target.value || undefined })}>
+          <option value="">all subsystems</option>
+          {allSubsystems(classes).map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}
         </select>
         <label>sort <select value={sort} aria-label="sort" onChange={(e) => set({ sort: e.target.value })}>
           {(["satellite", "last seen", "alerts", "battery"] as Sort[]).map((s) => <option key={s}>{s}</option>)}
@@ -98,7 +100,7 @@ export function Fleet({ params }: { params: URLSearchParams }) {
         <thead>
           <tr>
             <th>satellite</th>
-            {columns.map((s) => <th key={s.value}>{s.name}</th>)}
+            {columns.map((s) => <th key={s.name} title={s.displayName}>{s.name.toUpperCase()}</th>)}
             <th>last seen (UTC)</th><th>battery</th><th>OBC temp</th><th>solar</th><th>position</th>
           </tr>
         </thead>
@@ -109,15 +111,18 @@ export function Fleet({ params }: { params: URLSearchParams }) {
               <tr key={sat.satelliteId} data-satellite={sat.satelliteId} className={stale ? "stale" : ""}>
                 <td>{sat.satelliteId}</td>
                 {columns.map((s) => {
-                  const key = `${sat.satelliteId}/${s.value}`;
-                  const alert = sat.anomalousSubsystems.includes(s.value);
+                  const key = `${sat.satelliteId}/${s.name}`;
+                  const alert = sat.anomalousSubsystems.includes(s.name);
+                  const ofClass = !classes.length || (classes.find((c) => c.name === sat.spacecraftClass)?.subsystems
+                    .some((d) => d.name === s.name) ?? true);
+                  if (!ofClass) return <td key={s.name} className="cell none" title={`${sat.spacecraftClass} has no ${s.name}`} />;
                   // Colours follow the detector's alerts; a single window above the model's normal level
                   // is not an alert, so it only deepens the colour of a subsystem already alerting.
                   const state = alert ? (live[key] ? "anomaly" : "alert")
                     : stale ? (lastSeen(sat) > 0 ? "stale" : "unknown") : "nominal";
                   return (
-                    <td key={s.value} className={`cell ${state}`} title={`${s.name}: ${state}`}
-                        onClick={() => navigate("trends", { satellite: sat.satelliteId, subsystem: s.value })}>
+                    <td key={s.name} className={`cell ${state}`} title={`${s.displayName}: ${state}`}
+                        onClick={() => navigate("trends", { satellite: sat.satelliteId, subsystem: s.name })}>
                       {state === "anomaly" ? "!" : state === "alert" ? "•" : ""}
                     </td>
                   );

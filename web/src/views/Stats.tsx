@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from "react";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
-import { subsystemName, when } from "../format";
+import { when } from "../format";
+import { subsystemLabel, useSpacecraftClasses } from "../mission";
 import type {
   GetDetectionQualityResponse, GetJobStatsResponse, StreamEventsResponse,
 } from "../gen/satmon/ops/v1/ops_service_pb";
@@ -44,6 +45,7 @@ export function Stats({ params }: { params: URLSearchParams }) {
   const [stats, setStats] = useState<GetJobStatsResponse>();
   const [error, setError] = useState("");
   const version = useTokenVersion();
+  const classes = useSpacecraftClasses(version);
   const load = useCallback(() => {
     const end = Date.now();
     ops.getJobStats({ startTime: timestampFromMs(end - PERIODS[period] * 1000), endTime: timestampFromMs(end) })
@@ -82,7 +84,7 @@ export function Stats({ params }: { params: URLSearchParams }) {
             <thead><tr><th>subsystem</th><th>windows (last {period})</th><th>anomaly rate</th><th>mean score</th></tr></thead>
             <tbody>
               {stats.subsystemStats.map((s) => (
-                <tr key={s.subsystem}><td>{subsystemName(s.subsystem)}</td><td>{String(s.inferenceCount)}</td>
+                <tr key={s.subsystem}><td title={subsystemLabel(classes, s.subsystem)}>{s.subsystem}</td><td>{String(s.inferenceCount)}</td>
                   <td>{(s.anomalyRate * 100).toFixed(2)} %</td><td>{s.meanScore.toFixed(4)}</td></tr>
               ))}
             </tbody>

@@ -1,12 +1,13 @@
 import { useState } from "react";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { scheduler } from "../api";
-import { SUBSYSTEMS } from "../format";
+import { allSubsystems, useSpacecraftClasses } from "../mission";
 
 // A manual job over stored telemetry: satellite, subsystems and a time range.
 export function Submit() {
   const [satellite, setSatellite] = useState("SAT-001");
-  const [subsystems, setSubsystems] = useState<number[]>([]);
+  const [subsystems, setSubsystems] = useState<string[]>([]);
+  const classes = useSpacecraftClasses();
   const [minutes, setMinutes] = useState(10);
   const [message, setMessage] = useState("");
 
@@ -28,10 +29,10 @@ export function Submit() {
       <h2>Submit a job</h2>
       <div className="controls">
         <input value={satellite} onChange={(e) => setSatellite(e.target.value)} aria-label="satellite" />
-        {SUBSYSTEMS.map((s) => (
-          <label key={s.value}>
-            <input type="checkbox" checked={subsystems.includes(s.value)}
-                   onChange={(e) => setSubsystems(e.target.checked ? [...subsystems, s.value] : subsystems.filter((x) => x !== s.value))} />
+        {allSubsystems(classes).map((s) => (
+          <label key={s.name} title={s.displayName}>
+            <input type="checkbox" checked={subsystems.includes(s.name)}
+                   onChange={(e) => setSubsystems(e.target.checked ? [...subsystems, s.name] : subsystems.filter((x) => x !== s.name))} />
             {s.name}
           </label>
         ))}

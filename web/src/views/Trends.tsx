@@ -4,7 +4,8 @@ import "uplot/dist/uPlot.min.css";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
-import { SUBSYSTEMS, seconds, utc } from "../format";
+import { seconds, utc } from "../format";
+import { subsystemsOf, useSpacecraftClasses } from "../mission";
 import { AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
 import type { StreamEventsResponse, TrendSeries } from "../gen/satmon/ops/v1/ops_service_pb";
 import { navigate } from "../route";
@@ -52,7 +53,7 @@ export function onGrid(start: number, end: number, step: number, series: (TrendS
 // threshold below, alert spans shaded by state. Everything on screen is in the URL.
 export function Trends({ params }: { params: URLSearchParams }) {
   const satellite = params.get("satellite") ?? "SAT-001";
-  const subsystem = Number(params.get("subsystem") ?? SUBSYSTEMS[0].value);
+  const subsystem = params.get("subsystem") ?? "acs";
   const feature = Number(params.get("feature") ?? 0);
   const range = params.get("range") ?? (params.get("from") ? "" : "1h");
   const live = params.get("live") === "1";
@@ -65,6 +66,12 @@ export function Trends({ params }: { params: URLSearchParams }) {
   const bottom = useRef<HTMLDivElement>(null);
   const plots = useRef<uPlot[]>([]);
   const tokenVersion = useTokenVersion();
+  const classes = useSpacecraftClasses(tokenVersion);
+  const [satelliteClass, setSatelliteClass] = useState<string>();
+  const subsystems = subsystemsOf(classes, satelliteClass);
+  const parameters = subsystems.find((s) => s.name === subsystem)?.parameters ?? [];
+  const parameter = parameters[feature];
+  const unit = parameter?.unit ? ` (${parameter.unit})` : "";
 
   // The window shown: a relative range ending now, or absolute from/to (seconds, UTC).
   const end = range ? nowS : Number(params.get("to"));
@@ -85,6 +92,8 @@ export function Trends({ params }: { params: URLSearchParams }) {
         ops.listAlerts({ satelliteId: satellite, subsystem, pageSize: 200 }),
       ]);
       const { xs, columns } = onGrid(start, end, step, [trend.raw[0], trend.prediction[0], trend.anomalyScore]);
+      ops.listSatellites({}).then((r) => setSatelliteClass(r.satellites.find((s) => s.satelliteId === satellite)?.spacecraftClass),
+                                  () => undefined);
       const spans = alerts.alerts.map((a: Alert) => [seconds(a.startTime), seconds(a.endTime), a.state]);
       draw(xs, columns, trend.threshold, spans, start, end);
       setPoints(columns[0].filter((v) => v !== null).length);
@@ -96,7 +105,7 @@ export function Trends({ params }: { params: URLSearchParams }) {
       setPoints(0);
       setError(errorText(e));
     }
-  }, [satellite, subsystem, feature, start, end, tokenVersion]);
+  }, [satellite, subsystem, feature, start, end, tokenVersion, parameter]);
 
   function draw(xs: number[], [raw, prediction, score]: (number | null)[][], limit: number, spans: number[][],
                 from: number, to: number) {
@@ -117,9 +126,15 @@ export function Trends({ params }: { params: URLSearchParams }) {
     // The x scale is the chosen range, not the data's extent; drag to zoom, "reset zoom" to return.
     const scales = { x: { time: true, range: (): uPlot.Range.MinMax => [from, to] } };
     const common = { width, axes, scales, hooks: { draw: [shade] }, cursor: { sync: { key: "t" } } };
+    // The parameter's limits from the mission database, as level lines: what a limit alarm compares to.
+    const limits = parameter?.limits;
+    const levels = limits ? ([["red low", limits.redLow, "#ef5350"], ["yellow low", limits.yellowLow, "#fdd835"],
+      ["yellow high", limits.yellowHigh, "#fdd835"], ["red high", limits.redHigh, "#ef5350"]] as [string, number | undefined, string][])
+      .filter(([, v]) => v !== undefined) : [];
     const a = new uPlot({ ...common, height: 260,
-      series: [{ value: (_u, v) => utc(v) }, { label: "raw", stroke: "#4fc3f7" }, { label: "prediction", stroke: "#ffb74d" }] },
-      [xs, raw, prediction] as uPlot.AlignedData, top.current!);
+      series: [{ value: (_u, v) => utc(v) }, { label: `${parameter?.name ?? "raw"}${unit}`, stroke: "#4fc3f7" }, { label: "prediction", stroke: "#ffb74d" },
+               ...levels.map(([name, v, colour]) => ({ label: `${name} ${v}`, stroke: colour, dash: [4, 4], points: { show: false } }))] },
+      [xs, raw, prediction, ...levels.map(([, v]) => xs.map(() => v as number))] as uPlot.AlignedData, top.current!);
     const b = new uPlot({ ...common, height: 160,
       series: [{ value: (_u, v) => utc(v) }, { label: "anomaly score", stroke: "#ef5350" },
                { label: `threshold ${limit.toPrecision(3)}`, stroke: "#e0e0e0", dash: [6, 4], points: { show: false } }] },
@@ -148,11 +163,11 @@ export function Trends({ params }: { params: URLSearchParams }) {
         <form onSubmit={(e) => { e.preventDefault(); go({ satellite: draft.trim() }); }}>
           <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="SAT-001" aria-label="satellite" />
         </form>
-        <select value={subsystem} onChange={(e) => go({ subsystem: Number(e.target.value) })} aria-label="subsystem">
-          {SUBSYSTEMS.map((s) => <option key={s.value} value={s.value}>{s.name}</option>)}
+        <select value={subsystem} onChange={(e) => go({ subsystem: e.target.value, feature: 0 })} aria-label="subsystem">
+          {subsystems.map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}
         </select>
-        <select value={feature} onChange={(e) => go({ feature: Number(e.target.value) })} aria-label="feature">
-          {Array.from({ length: 25 }, (_, i) => <option key={i} value={i}>feature {i}</option>)}
+        <select value={feature} onChange={(e) => go({ feature: Number(e.target.value) })} aria-label="parameter">
+          {parameters.map((p, i) => <option key={p.name} value={i} title={p.description}>{p.name}{p.unit ? ` [${p.unit}]` : ""}{p.kind === "command" ? " (command)" : ""}</option>)}
         </select>
         {Object.keys(RANGES).map((r) => (
           <button key={r} className={r === range ? "active" : ""} onClick={() => go({ range: r, from: undefined, to: undefined })}>{r}</button>

@@ -11,7 +11,6 @@ from satmon.ops.v1 import alert_pb2, ops_service_pb2 as pb
 from satmon_core.detection_quality import DetectionQuality, fetch_detection_quality
 from satmon_core.job_queries import decode_page_token, encode_page_token
 from satmon_core.postgres import make_pool
-from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
 
 __all__ = ["OpsStore", "alert_to_proto", "AlertNotFound", "AlertResolved"]
 
@@ -44,7 +43,7 @@ def _ts(dt: datetime | None):
 def alert_to_proto(row: dict) -> alert_pb2.Alert:
     alert = alert_pb2.Alert(
         alert_id=str(row["alert_id"]), satellite_id=row["satellite_id"],
-        subsystem=SUBSYSTEM_BY_NAME.get(row["subsystem"], 0), model_name=row["model_name"],
+        subsystem=row["subsystem"], model_name=row["model_name"],
         start_time=_ts(row["start_time"]), end_time=_ts(row["end_time"]), peak_score=row["peak_score"],
         window_count=row["window_count"], state=ALERT_STATES[row["state"]],
         acknowledged_by=row["acknowledged_by"] or "", comment=row["comment"] or "")
@@ -91,7 +90,7 @@ class OpsStore:
             total_jobs=totals["total"], completed_jobs=totals["completed"], failed_jobs=totals["failed"],
             processing_jobs=totals["processing"], success_rate=totals["completed"] / finished if finished else 0.0,
             jobs_per_hour=completed_in_period / hours,
-            subsystem_stats=[pb.SubsystemStats(subsystem=SUBSYSTEM_BY_NAME.get(r["subsystem"], 0),
+            subsystem_stats=[pb.SubsystemStats(subsystem=r["subsystem"],
                                                inference_count=r["n"], anomaly_rate=float(r["rate"] or 0),
                                                mean_score=float(r["mean"] or 0)) for r in per])
         response.period_start.FromDatetime(start)
@@ -105,7 +104,7 @@ class OpsStore:
             params.append(request.satellite_id)
         if request.subsystem:
             clauses.append("si.subsystem = %s")
-            params.append(SUBSYSTEMS[request.subsystem])
+            params.append(request.subsystem)
         if request.model_name:
             clauses.append("si.model_name = %s")
             params.append(request.model_name)
@@ -127,7 +126,7 @@ class OpsStore:
                                f"{where} "
                                "ORDER BY si.created_at DESC, si.id DESC LIMIT %s", [*params, size + 1]).fetchall()
         results = [job_pb2.SubsystemInference(
-            subsystem=SUBSYSTEM_BY_NAME.get(r["subsystem"], 0), model_name=r["model_name"],
+            subsystem=r["subsystem"], model_name=r["model_name"],
             state=job_pb2.JOB_STATE_COMPLETED if r["status"] == "completed" else job_pb2.JOB_STATE_FAILED,
             anomaly_detected=r["anomaly_detected"], anomaly_score=r["anomaly_score"] or 0.0,
             inference_time_ms=r["inference_time_ms"] or 0.0, window_start_time=_ts(r["window_start_time"]),
@@ -144,7 +143,7 @@ class OpsStore:
             params.append(satellite_id)
         if subsystem:
             clauses.append("subsystem = %s")
-            params.append(SUBSYSTEMS[subsystem])
+            params.append(subsystem)
         if state:
             clauses.append("state = %s")
             params.append(ALERT_STATE_NAMES[state])
@@ -187,7 +186,7 @@ class OpsStore:
             rows = conn.execute("SELECT DISTINCT satellite_id, subsystem FROM alerts WHERE state IN ('open', 'acknowledged')").fetchall()
         out: dict[str, list[int]] = {}
         for sat, subsystem in rows:
-            out.setdefault(sat, []).append(SUBSYSTEM_BY_NAME.get(subsystem, 0))
+            out.setdefault(sat, []).append(subsystem)
         return out
 
     def transition(self, alert_id: str, state: str, operator: str, comment: str) -> alert_pb2.Alert:

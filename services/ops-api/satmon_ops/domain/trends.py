@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from satmon_core.errors import InvalidArgument
 from satmon_core.identifiers import label_value
+from satmon_mdb import SubsystemView
 
-__all__ = ["TrendRange", "check_span", "plan_range", "feature_query", "MAX_POINTS"]
+__all__ = ["TrendRange", "check_span", "plan_range", "feature_query", "MAX_POINTS", "select_parameters", "subsystem_of"]
 
 MAX_POINTS = 1000
 MAX_RANGE_S = 31 * 86400
@@ -44,3 +45,29 @@ def feature_query(metric: str, satellite_id: str, subsystem: str, features: list
                 f'feature_index=~"{"|".join(str(f) for f in features)}"}}')
     # Downsample by averaging within each step rather than sampling one raw point.
     return f"avg_over_time({selector}[{int(step_s)}s])" if step_s > 1 else selector
+
+
+def subsystem_of(subsystems: tuple[SubsystemView, ...], name: str) -> SubsystemView:
+    """The satellite's class's subsystem of that name; INVALID_ARGUMENT naming `subsystem` otherwise."""
+    for view in subsystems:
+        if view.name == name:
+            return view
+    raise InvalidArgument("subsystem", f"{name!r} is not a subsystem of the satellite's class "
+                                       f"({', '.join(v.name for v in subsystems)})")
+
+
+def select_parameters(view: SubsystemView, names: list[str], indices: list[int]) -> list[int]:
+    """Positions of the parameters a trend asks for, by name and by position (both empty: all)."""
+    if not names and not indices:
+        return list(range(view.width))
+    positions = {name: i for i, name in enumerate(view.parameter_names)}
+    chosen: dict[int, None] = {}
+    for i, name in enumerate(names):
+        if name not in positions:
+            raise InvalidArgument(f"parameters[{i}]", f"{view.name} has no parameter {name!r}")
+        chosen[positions[name]] = None
+    for i, index in enumerate(indices):
+        if index >= view.width:
+            raise InvalidArgument(f"feature_indices[{i}]", f"{view.name} has {view.width} parameters (0 to {view.width - 1})")
+        chosen[index] = None
+    return sorted(chosen)

@@ -11,13 +11,14 @@ from satmon_core.errors import FailedPrecondition, NotFound, TransientError
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_errors import page_size, page_token_errors
 from satmon_core.job_queries import JobQueries
-from satmon_core.topics import SUBSYSTEMS
 from satmon_core.victoria import VictoriaMetrics
 from satmon_ops.adapters.events import EventHub
 from satmon_core.auth import caller
 from satmon_core.identifiers import label_value
 from satmon_ops.adapters.ops_store import AlertNotFound, AlertResolved, OpsStore
-from satmon_ops.domain.trends import check_span, feature_query, plan_range
+from satmon_mdb import load_mission_database
+from satmon_ops.entrypoints.mission_messages import class_message, known_subsystem
+from satmon_ops.domain.trends import check_span, feature_query, plan_range, select_parameters, subsystem_of
 
 __all__ = ["OpsServicer"]
 
@@ -26,9 +27,9 @@ def _seconds(ts) -> float | None:
     return ts.ToNanoseconds() / 1e9 if ts.seconds or ts.nanos else None
 
 
-def _series(metric: str, feature_index: int, values: list) -> pb.TrendSeries:
+def _series(metric: str, feature_index: int, values: list, parameter: str = "", unit: str = "") -> pb.TrendSeries:
     """VictoriaMetrics' [[seconds, "value"], ...] into packed arrays (C-level extends, no per-point messages)."""
-    return pb.TrendSeries(metric=metric, feature_index=feature_index,
+    return pb.TrendSeries(metric=metric, feature_index=feature_index, parameter=parameter, unit=unit,
                           times_ms=[int(t * 1000) for t, _ in values], values=[float(v) for _, v in values])
 
 
@@ -54,15 +55,18 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         """One metric's series for a trend request (any of the three: they share their fields; the
         declared rules have checked satellite_id, subsystem and feature indices)."""
         self._known_satellite(query.satellite_id)
-        subsystem = SUBSYSTEMS[query.subsystem]
-        width = next((v.width for v in self.fleet.subsystems_of(query.satellite_id) if v.name == subsystem), 0)
-        features = list(query.feature_indices) or list(range(width))
+        subsystem = query.subsystem
+        view = subsystem_of(self.fleet.subsystems_of(query.satellite_id), subsystem)
+        features = select_parameters(view, list(query.parameters), list(query.feature_indices))
         rng = plan_range(_seconds(query.start_time), _seconds(query.end_time), query.step_seconds, time.time())
         raw = self.vm.query_range(feature_query(metric, query.satellite_id, subsystem, features,
                                                 rng.step_s), rng.start_s, rng.end_s, rng.step_s)
         series = []
         for item in sorted(raw, key=lambda s: int(s["metric"].get("feature_index", 0))):
-            series.append(_series(metric, int(item["metric"].get("feature_index", 0)), item["values"]))
+            index = int(item["metric"].get("feature_index", 0))
+            parameter = view.definition.parameters[index] if index < view.width else None
+            series.append(_series(metric, index, item["values"], parameter.name if parameter else "",
+                                  parameter.unit if parameter else ""))
         return series
 
     def QueryRawTrend(self, request, context):
@@ -76,16 +80,21 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         prediction = self._series("smap_prediction", request)
         rng = plan_range(_seconds(request.start_time), _seconds(request.end_time), request.step_seconds, time.time())
         selector = (f'inference_anomaly_score{{satellite_id="{label_value(request.satellite_id)}",'
-                    f'subsystem="{SUBSYSTEMS[request.subsystem]}"}}')
+                    f'subsystem="{request.subsystem}"}}')
         expr = f"max(max_over_time({selector}[{int(rng.step_s)}s]))" if rng.step_s > 1 else f"max({selector})"
         scores = self.vm.query_range(expr, rng.start_s, rng.end_s, rng.step_s)
         score = _series("inference_anomaly_score", 0, scores[0]["values"] if scores else [])
-        threshold = self.store.latest_threshold(request.satellite_id, SUBSYSTEMS[request.subsystem])
+        threshold = self.store.latest_threshold(request.satellite_id, request.subsystem)
         return pb.CompareTrendsResponse(raw=raw, prediction=prediction, anomaly_score=score, threshold=threshold or 0.0)
 
     def ListMetrics(self, request, context):
         names = self.vm.label_values("__name__")
         return pb.ListMetricsResponse(metrics=sorted(n for n in names if n.startswith(("smap_", "satellite_", "inference_"))))
+
+    def ListSpacecraftClasses(self, request, context):
+        database = load_mission_database()
+        return pb.ListSpacecraftClassesResponse(
+            spacecraft_classes=[class_message(database, name) for name in sorted(database.classes)])
 
     def ListSatellites(self, request, context):
         latest = {name: self.vm.query(f"last_over_time({name}[10m])") for name in
@@ -105,7 +114,8 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
                 satellite_id=sat, battery_soc_percent=v.get("satellite_battery_soc_percent", 0.0),
                 obc_temperature_c=v.get("satellite_temperature", 0.0), solar_power_w=v.get("satellite_solar_power", 0.0),
                 latitude_deg=v.get("satellite_latitude", 0.0), longitude_deg=v.get("satellite_longitude", 0.0),
-                anomalous_subsystems=sorted(anomalous.get(sat, [])))
+                anomalous_subsystems=sorted(anomalous.get(sat, [])),
+                spacecraft_class=entry.spacecraft_class if (entry := self.fleet.entry(sat)) else "")
             if sat in last_seen:
                 summary.last_seen_time.FromNanoseconds(int(last_seen[sat] * 1e9))
             out.append(summary)
@@ -130,6 +140,7 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     def SearchResults(self, request, context):
         size = page_size(request.page_size)
         self._known_satellite(request.satellite_id)
+        known_subsystem(request.subsystem)
         if request.HasField("start_time"):
             check_span(_seconds(request.start_time) or 0.0, _seconds(request.end_time) or time.time())
         with page_token_errors():
@@ -149,6 +160,7 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     def ListAlerts(self, request, context):
         size = page_size(request.page_size)
         self._known_satellite(request.satellite_id)
+        known_subsystem(request.subsystem)
         with page_token_errors():
             alerts, token = self.store.list_alerts(size, request.page_token, request.satellite_id, request.state,
                                                  request.subsystem)

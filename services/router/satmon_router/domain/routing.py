@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from satmon.telemetry.v1 import events_pb2
-from satmon_core.topics import SUBSYSTEMS
 
 __all__ = ["split_record"]
 
@@ -14,7 +13,7 @@ def split_record(record: events_pb2.TelemetryRecord,
     and the model that scores its subsystem (`models`, from the registry and mission database)."""
     samples = []
     for frame in record.frames:
-        name = SUBSYSTEMS[frame.subsystem]
+        name = frame.subsystem
         samples.append((name, events_pb2.SubsystemSample(
             satellite_id=record.satellite_id, sample_time=record.sample_time, sequence=record.sequence,
             record_index=record.record_index, frame=frame, housekeeping=record.housekeeping,

@@ -10,7 +10,6 @@ from satmon.detection.v1 import events_pb2
 from satmon_core import metrics
 from satmon_core.celery_app import SCORE_TASK, encode_payload
 from satmon_core.errors import TransientError
-from satmon_core.topics import SUBSYSTEMS
 from satmon_core.tracing import carrier
 
 __all__ = ["TaskQueue", "TASKS_PER_MESSAGE", "model_chunks"]
@@ -70,6 +69,6 @@ class TaskQueue:
     def _count(tasks: list[events_pb2.InferenceTask]) -> None:
         for task in tasks:
             for window in task.windows:
-                metrics.WINDOWS_SCHEDULED.labels(SUBSYSTEMS[window.subsystem]).inc()
+                metrics.WINDOWS_SCHEDULED.labels(window.subsystem).inc()
             if task.trigger_reason:
                 metrics.RULE_TRIGGERS.labels(task.trigger_reason).inc()

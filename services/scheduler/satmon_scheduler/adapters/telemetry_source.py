@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from satmon.detection.v1 import events_pb2
-from satmon_core.topics import SUBSYSTEM_BY_NAME
 from satmon_core.victoria import VictoriaMetrics
 from satmon_core.identifiers import label_value
 
@@ -31,7 +30,7 @@ class TelemetrySource:
         times = sorted(t for t, row in by_time.items() if np.isfinite(row).all())
         if not times:
             return None
-        window = events_pb2.Window(satellite_id=satellite_id, subsystem=SUBSYSTEM_BY_NAME[subsystem],
+        window = events_pb2.Window(satellite_id=satellite_id, subsystem=subsystem,
                                    model_name=model_name, feature_count=width)
         for t in times:
             window.sample_times.add().FromMilliseconds(t)

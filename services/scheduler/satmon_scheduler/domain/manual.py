@@ -15,7 +15,6 @@ import numpy as np
 from satmon.detection.v1 import events_pb2
 from satmon_core.errors import InvalidArgument
 from satmon_core.identifiers import SATELLITE_ID_PATTERN, is_valid_satellite_id
-from satmon_core.topics import SUBSYSTEM_BY_NAME
 from satmon_detection.smap import SUBSYSTEM_FAMILIES
 from satmon_detection.windows import STRIDE, WINDOW_SIZE, window_starts
 
@@ -64,15 +63,15 @@ def _data_rows(data, prefix: str, width: int) -> tuple[np.ndarray | None, list[t
     return np.asarray(rows, dtype=np.float32).reshape(-1, width), []
 
 
-def _subsystem_for_data(request) -> int | None:
+def _subsystem_for_data(request) -> str | None:
     if len(request.subsystems) == 1:
         return request.subsystems[0]
     family = request.model_name.removeprefix("SMAP_").split("-")[0]
     name = _SUBSYSTEM_OF_FAMILY.get(family)
-    return SUBSYSTEM_BY_NAME[name] if name else None
+    return name
 
 
-def validate_submission(request, widths: Mapping[int, int], prefix: str = "") -> None:
+def validate_submission(request, widths: Mapping[str, int], prefix: str = "") -> None:
     """Raises InvalidArgument listing every bad field (rules declared in the proto, such as the
     satellite-id pattern of the field and known subsystems, were checked before this runs).
     `widths`: values per row of each subsystem of the satellite's class, from the mission database."""
@@ -87,6 +86,10 @@ def validate_submission(request, widths: Mapping[int, int], prefix: str = "") ->
     if len(sources) > 1:
         bad.append((prefix + sources[1],
                     f"give one of data, windows or start_time/end_time, not {' and '.join(sources)}"))
+    for i, name in enumerate(request.subsystems):
+        if name not in widths:
+            bad.append((f"{prefix}subsystems[{i}]", f"{name!r} is not a subsystem of the satellite's class "
+                                                    f"({', '.join(widths)})"))
     if request.HasField("data"):
         bad += _check_data(request, prefix, widths)
     elif request.model_name and len(request.subsystems) != 1:
@@ -122,7 +125,7 @@ def validate_submission(request, widths: Mapping[int, int], prefix: str = "") ->
         raise InvalidArgument(*bad[0], *bad[1:])
 
 
-def _check_data(request, prefix: str, widths: Mapping[int, int]) -> list[tuple[str, str]]:
+def _check_data(request, prefix: str, widths: Mapping[str, int]) -> list[tuple[str, str]]:
     bad = []
     subsystem = _subsystem_for_data(request)
     if not request.model_name:
@@ -145,7 +148,7 @@ def _check_data(request, prefix: str, widths: Mapping[int, int]) -> list[tuple[s
     return bad
 
 
-def data_window(request, widths: Mapping[int, int], now_s: float | None = None) -> events_pb2.Window:
+def data_window(request, widths: Mapping[str, int], now_s: float | None = None) -> events_pb2.Window:
     """The submission's `data` as one long window, one row per second ending now (the original shape
     carries no times). Call after validate_submission."""
     subsystem = _subsystem_for_data(request)

@@ -11,7 +11,6 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core import packed_floats
-from satmon_core.topics import SUBSYSTEM_BY_NAME
 from satmon_mdb import DEFAULT_CLASS, load_mission_database
 from satmon_detection.windows import stream_phase
 from satmon_scheduler.domain.jobs import rule_job_id, stream_job_id
@@ -46,7 +45,7 @@ def build_window(satellite_id: str, subsystem: str, model_name: str, rows: tuple
     """The rows as a Window with packed values: at 1,000 satellites a fleet's windows close in the
     same second, and joining the rows' packed features costs under a microsecond where copying
     750 floats into a repeated field cost 15."""
-    return events_pb2.Window(satellite_id=satellite_id, subsystem=SUBSYSTEM_BY_NAME[subsystem],
+    return events_pb2.Window(satellite_id=satellite_id, subsystem=subsystem,
                              model_name=model_name, start_sequence=rows[0].sequence,
                              feature_count=len(rows[0].features) // packed_floats.ITEM_SIZE,
                              sample_times=[Timestamp(seconds=row.time_ns // NS, nanos=row.time_ns % NS) for row in rows],

@@ -11,7 +11,6 @@ from satmon.detection.v1 import events_pb2, job_pb2, scheduling_service_pb2 as p
 from satmon_core.errors import FailedPrecondition, InvalidArgument, NotFound, TransientError
 from satmon_core.job_queries import JobQueries
 from satmon_core.fleet_registry import FleetRegistry
-from satmon_core.topics import SUBSYSTEM_BY_NAME, SUBSYSTEMS
 from satmon_core.tracing import carrier
 from satmon_scheduler.adapters.job_announcer import JobAnnouncer
 from satmon_scheduler.adapters.task_queue import TaskQueue
@@ -37,9 +36,9 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
         self.queue = queue
         self.telemetry = telemetry
 
-    def _widths(self, request) -> dict[int, int]:
+    def _widths(self, request) -> dict[str, int]:
         """Values per row of each subsystem of the satellite's class (TransientError when the registry is away)."""
-        return {SUBSYSTEM_BY_NAME[view.name]: view.width for view in self.fleet.subsystems_of(satellite_of(request))}
+        return {view.name: view.width for view in self.fleet.subsystems_of(satellite_of(request))}
 
     def SubmitInferenceJob(self, request, context):
         validate_submission(request, self._widths(request))
@@ -51,11 +50,11 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
             validate_submission(item, self._widths(item), prefix=f"requests[{i}].")
         return pb.BatchSubmitInferenceJobsResponse(jobs=[self._submit(r) for r in request.requests])
 
-    def _model_for(self, request, subsystem: int) -> str:
+    def _model_for(self, request, subsystem: str) -> str:
         satellite = satellite_of(request)
-        name = request.model_name or self.store.latest_model(satellite, SUBSYSTEMS[subsystem])
+        name = request.model_name or self.store.latest_model(satellite, subsystem)
         if not name:
-            raise InvalidArgument("model_name", f"no model known for {satellite}/{SUBSYSTEMS[subsystem]}; "
+            raise InvalidArgument("model_name", f"no model known for {satellite}/{subsystem}; "
                                                 "name one, e.g. SMAP_A-1")
         return name
 
@@ -75,7 +74,7 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
             return windows
         widths = self._widths(request)
         for subsystem in request.subsystems or list(widths):
-            series = self.telemetry.series(satellite_of(request), SUBSYSTEMS[subsystem], widths[subsystem],
+            series = self.telemetry.series(satellite_of(request), subsystem, widths[subsystem],
                                            self._model_for(request, subsystem),
                                            request.start_time.ToNanoseconds() / 1e9,
                                            request.end_time.ToNanoseconds() / 1e9)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from satmon.telemetry.v1 import events_pb2
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
-from satmon_core.topics import SUBSYSTEMS
 from satmon_writer.domain.detection import stream_identity
 
 __all__ = ["GroundTruthStore"]
@@ -20,7 +19,7 @@ class GroundTruthStore:
     def record(self, truths: list[events_pb2.GroundTruth]) -> None:
         with postgres_outage_is_transient(), self.pool.connection() as conn, conn.transaction():
             for truth in truths:
-                key = (truth.satellite_id, SUBSYSTEMS[truth.subsystem],
+                key = (truth.satellite_id, truth.subsystem,
                        stream_identity(truth.stream_start_time.ToNanoseconds()))
                 conn.execute("INSERT INTO ground_truth_streams (satellite_id, subsystem, stream_start, channel, "
                              "records) VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",

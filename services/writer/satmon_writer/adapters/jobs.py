@@ -16,7 +16,6 @@ from datetime import timezone
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.job_queries import SOURCE_NAMES, STATE_NAMES
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
-from satmon_core.topics import SUBSYSTEMS
 
 __all__ = ["JobRecorder"]
 
@@ -50,14 +49,14 @@ class JobRecorder:
                 "anomaly_detected, anomaly_score, max_score, threshold, inference_time_ms, window_start_time, "
                 "window_end_time, start_sequence) VALUES (%s, %s, %s, %s, 'completed', %s, %s, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (job_id, subsystem) DO NOTHING",
-                [(u.job.job_id, SUBSYSTEMS[s.subsystem], s.model_name, s.model_version, s.anomaly_detected,
+                [(u.job.job_id, s.subsystem, s.model_name, s.model_version, s.anomaly_detected,
                   s.anomaly_score, s.max_score, s.threshold, s.inference_time_ms, _dt(s.window_start_time),
                   _dt(s.window_end_time), s.start_sequence) for u in finished for s in u.job.subsystem_inferences])
             cur.executemany(
                 "INSERT INTO job_window_scores (job_id, subsystem, start_sequence, model_name, window_start_time, "
                 "window_end_time, anomaly_score, max_score, threshold, anomaly_detected) "
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                [(u.job.job_id, SUBSYSTEMS[w.subsystem], w.start_sequence, w.model_name, _dt(w.window_start_time),
+                [(u.job.job_id, w.subsystem, w.start_sequence, w.model_name, _dt(w.window_start_time),
                   _dt(w.window_end_time), w.anomaly_score, w.max_score, w.threshold, w.anomaly_detected)
                  for u in finished for w in u.windows])
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from satmon.detection.v1 import events_pb2, job_pb2
-from satmon_core.topics import SUBSYSTEMS
 from satmon_detection.detector import DetectorConfig, SequenceEvent, StreamDetector, feed_window
 from satmon_detection.windows import STRIDE, fresh_rows, is_first_window
 
@@ -85,7 +84,7 @@ def stream_results(results: list[events_pb2.InferenceResult]) -> dict[StreamKey,
     streams: dict[StreamKey, list[events_pb2.InferenceResult]] = {}
     for r in results:
         if r.source == job_pb2.JOB_SOURCE_STREAM:
-            streams.setdefault((r.satellite_id, SUBSYSTEMS[r.subsystem], stream_start(r)), []).append(r)
+            streams.setdefault((r.satellite_id, r.subsystem, stream_start(r)), []).append(r)
     return streams
 
 

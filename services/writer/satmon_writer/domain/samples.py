@@ -9,7 +9,6 @@ from __future__ import annotations
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core.identifiers import label_value
-from satmon_core.topics import SUBSYSTEMS
 from satmon_detection.windows import fresh_rows
 
 __all__ = ["record_lines", "result_lines", "HOUSEKEEPING_METRICS"]
@@ -32,7 +31,7 @@ def record_lines(record: telemetry_events.TelemetryRecord) -> list[str]:
     sat = label_value(record.satellite_id)
     lines = []
     for frame in record.frames:
-        prefix = f'smap_feature{{satellite_id="{sat}",subsystem="{SUBSYSTEMS[frame.subsystem]}",feature_index="'
+        prefix = f'smap_feature{{satellite_id="{sat}",subsystem="{frame.subsystem}",feature_index="'
         lines.extend(f'{prefix}{i}"}} {v!r} {ts}' for i, v in enumerate(frame.features))
     hk = record.housekeeping
     lines.extend(f'{name}{{satellite_id="{sat}"}} {getter(hk)!r} {ts}' for name, getter in HOUSEKEEPING_METRICS.items())
@@ -44,7 +43,7 @@ def result_lines(result: events_pb2.InferenceResult) -> list[str]:
     """Prediction and per-timestep score for the window's newest rows (one stride), so every record
     time gets one predicted value; window summaries at the window's last record time."""
     sat, model = label_value(result.satellite_id), label_value(result.model_name)
-    subsystem = SUBSYSTEMS[result.subsystem]
+    subsystem = result.subsystem
     rows = len(result.sample_times)
     features = result.feature_count
     lines = []

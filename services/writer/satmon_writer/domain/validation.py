@@ -6,7 +6,7 @@ import math
 
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.errors import InvalidRecordError
-from satmon_core.topics import SUBSYSTEMS
+from satmon_mdb import load_mission_database
 from satmon_core.validation import decode
 
 __all__ = ["decode_result", "decode_job_update"]
@@ -15,7 +15,7 @@ __all__ = ["decode_result", "decode_job_update"]
 def decode_result(payload: bytes | None) -> events_pb2.InferenceResult:
     result = decode(events_pb2.InferenceResult, payload)
     rows = len(result.sample_times)
-    if not result.job_id or not result.satellite_id or result.subsystem not in SUBSYSTEMS:
+    if not result.job_id or not result.satellite_id or result.subsystem not in load_mission_database().subsystem_names():
         raise InvalidRecordError("missing_identity", "job_id, satellite_id and subsystem are required")
     if rows == 0 or len(result.timestep_scores) != rows:
         raise InvalidRecordError("shape_mismatch", f"{len(result.timestep_scores)} scores for {rows} rows")
@@ -36,6 +36,6 @@ def decode_job_update(payload: bytes | None) -> events_pb2.JobUpdate:
         raise InvalidRecordError("missing_identity", "job.job_id and job.satellite_id are required")
     if job.source == job_pb2.JOB_SOURCE_UNSPECIFIED or job.state not in _RECORDED_STATES:
         raise InvalidRecordError("invalid_state", "source must be set and state PENDING, COMPLETED or FAILED")
-    if any(s.subsystem not in SUBSYSTEMS for s in (*job.subsystem_inferences, *update.windows)):
+    if any(s.subsystem not in load_mission_database().subsystem_names() for s in (*job.subsystem_inferences, *update.windows)):
         raise InvalidRecordError("missing_identity", "every subsystem summary needs a subsystem")
     return update

@@ -13,7 +13,7 @@ from satmon_core.tracing import context_from_kafka, tracer
 from satmon_core.validation import decode, decode_record, registered_record
 from satmon_core.victoria import VictoriaMetrics
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
-from satmon_core.topics import SUBSYSTEMS
+from satmon_mdb import load_mission_database
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.adapters.jobs import JobRecorder
@@ -131,7 +131,7 @@ class GroundTruthWriter:
             except InvalidRecordError as exc:
                 rejects.append(DeadLetter(msg, exc.reason, exc.detail))
                 continue
-            if not truth.satellite_id or truth.subsystem not in SUBSYSTEMS or not truth.HasField("stream_start_time"):
+            if not truth.satellite_id or truth.subsystem not in load_mission_database().subsystem_names() or not truth.HasField("stream_start_time"):
                 rejects.append(DeadLetter(msg, "missing_identity", "satellite_id, subsystem and stream_start_time"))
                 continue
             truths.append(truth)

@@ -3,7 +3,6 @@ import datetime
 from buf.validate import validate_pb2 as _validate_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from satmon.detection.v1 import job_pb2 as _job_pb2
-from satmon.telemetry.v1 import telemetry_pb2 as _telemetry_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -23,14 +22,14 @@ class Window(_message.Message):
     FEATURE_COUNT_FIELD_NUMBER: _ClassVar[int]
     PACKED_VALUES_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
     model_name: str
     start_sequence: int
     sample_times: _containers.RepeatedCompositeFieldContainer[_timestamp_pb2.Timestamp]
     values: _containers.RepeatedScalarFieldContainer[float]
     feature_count: int
     packed_values: bytes
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., values: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., packed_values: _Optional[bytes] = ...) -> None: ...
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., values: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., packed_values: _Optional[bytes] = ...) -> None: ...
 
 class InferenceTask(_message.Message):
     __slots__ = ("job_id", "source", "trigger_reason", "windows", "create_time", "trace_context")
@@ -84,7 +83,7 @@ class InferenceResult(_message.Message):
     DISPATCH_TIME_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     satellite_id: str
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
     model_name: str
     model_version: str
     start_sequence: int
@@ -101,7 +100,7 @@ class InferenceResult(_message.Message):
     trigger_reason: str
     create_time: _timestamp_pb2.Timestamp
     dispatch_time: _timestamp_pb2.Timestamp
-    def __init__(self, job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., model_version: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., timestep_scores: _Optional[_Iterable[float]] = ..., reconstruction: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., mean_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., is_anomaly: _Optional[bool] = ..., inference_time_ms: _Optional[float] = ..., source: _Optional[_Union[_job_pb2.JobSource, str]] = ..., trigger_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dispatch_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., model_version: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., timestep_scores: _Optional[_Iterable[float]] = ..., reconstruction: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., mean_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., is_anomaly: _Optional[bool] = ..., inference_time_ms: _Optional[float] = ..., source: _Optional[_Union[_job_pb2.JobSource, str]] = ..., trigger_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dispatch_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class JobUpdate(_message.Message):
     __slots__ = ("job", "metadata", "windows")

@@ -2,7 +2,6 @@ import datetime
 
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
-from satmon.telemetry.v1 import telemetry_pb2 as _telemetry_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -66,7 +65,7 @@ class SubsystemInference(_message.Message):
     MAX_SCORE_FIELD_NUMBER: _ClassVar[int]
     THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     START_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
     model_name: str
     state: JobState
     anomaly_detected: bool
@@ -80,7 +79,7 @@ class SubsystemInference(_message.Message):
     max_score: float
     threshold: float
     start_sequence: int
-    def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., anomaly_detected: _Optional[bool] = ..., anomaly_score: _Optional[float] = ..., inference_time_ms: _Optional[float] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., model_version: _Optional[str] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., start_sequence: _Optional[int] = ...) -> None: ...
+    def __init__(self, subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., anomaly_detected: _Optional[bool] = ..., anomaly_score: _Optional[float] = ..., inference_time_ms: _Optional[float] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., model_version: _Optional[str] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., start_sequence: _Optional[int] = ...) -> None: ...
 
 class WindowScore(_message.Message):
     __slots__ = ("subsystem", "model_name", "start_sequence", "window_start_time", "window_end_time", "anomaly_score", "max_score", "threshold", "anomaly_detected")
@@ -93,7 +92,7 @@ class WindowScore(_message.Message):
     MAX_SCORE_FIELD_NUMBER: _ClassVar[int]
     THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     ANOMALY_DETECTED_FIELD_NUMBER: _ClassVar[int]
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
     model_name: str
     start_sequence: int
     window_start_time: _timestamp_pb2.Timestamp
@@ -102,7 +101,7 @@ class WindowScore(_message.Message):
     max_score: float
     threshold: float
     anomaly_detected: bool
-    def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anomaly_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., anomaly_detected: _Optional[bool] = ...) -> None: ...
+    def __init__(self, subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., window_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anomaly_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., anomaly_detected: _Optional[bool] = ...) -> None: ...
 
 class InferenceJob(_message.Message):
     __slots__ = ("job_id", "satellite_id", "source", "trigger_reason", "state", "create_time", "complete_time", "error_message", "subsystem_inferences")

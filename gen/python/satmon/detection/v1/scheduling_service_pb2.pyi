@@ -7,7 +7,6 @@ from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from satmon.detection.v1 import events_pb2 as _events_pb2
 from satmon.detection.v1 import job_pb2 as _job_pb2
-from satmon.telemetry.v1 import telemetry_pb2 as _telemetry_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -37,7 +36,7 @@ class SubmitInferenceJobRequest(_message.Message):
     DATA_FIELD_NUMBER: _ClassVar[int]
     CONFIG_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
-    subsystems: _containers.RepeatedScalarFieldContainer[_telemetry_pb2.Subsystem]
+    subsystems: _containers.RepeatedScalarFieldContainer[str]
     model_name: str
     windows: _containers.RepeatedCompositeFieldContainer[_events_pb2.Window]
     start_time: _timestamp_pb2.Timestamp
@@ -47,7 +46,7 @@ class SubmitInferenceJobRequest(_message.Message):
     metadata: _containers.ScalarMap[str, str]
     data: _struct_pb2.ListValue
     config: JobConfig
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystems: _Optional[_Iterable[_Union[_telemetry_pb2.Subsystem, str]]] = ..., model_name: _Optional[str] = ..., windows: _Optional[_Iterable[_Union[_events_pb2.Window, _Mapping]]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_size: _Optional[int] = ..., stride: _Optional[int] = ..., metadata: _Optional[_Mapping[str, str]] = ..., data: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., config: _Optional[_Union[JobConfig, _Mapping]] = ...) -> None: ...
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystems: _Optional[_Iterable[str]] = ..., model_name: _Optional[str] = ..., windows: _Optional[_Iterable[_Union[_events_pb2.Window, _Mapping]]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_size: _Optional[int] = ..., stride: _Optional[int] = ..., metadata: _Optional[_Mapping[str, str]] = ..., data: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., config: _Optional[_Union[JobConfig, _Mapping]] = ...) -> None: ...
 
 class JobConfig(_message.Message):
     __slots__ = ("window_size", "stride")

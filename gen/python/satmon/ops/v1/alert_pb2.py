@@ -24,10 +24,9 @@ _sym_db = _symbol_database.Default()
 
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
-from satmon.telemetry.v1 import telemetry_pb2 as satmon_dot_telemetry_dot_v1_dot_telemetry__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19satmon/ops/v1/alert.proto\x12\rsatmon.ops.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#satmon/telemetry/v1/telemetry.proto\"t\n\x14\x41lertAcknowledgement\x12\x15\n\roperator_name\x18\x01 \x01(\t\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\x12\x34\n\x10\x61\x63knowledge_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xd9\x04\n\x05\x41lert\x12\x16\n\x08\x61lert_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x0csatellite_id\x18\x02 \x01(\t\x12\x31\n\tsubsystem\x18\x03 \x01(\x0e\x32\x1e.satmon.telemetry.v1.Subsystem\x12\x12\n\nmodel_name\x18\x04 \x01(\t\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\npeak_score\x18\x07 \x01(\x01\x12\x14\n\x0cwindow_count\x18\x08 \x01(\r\x12.\n\x05state\x18\t \x01(\x0e\x32\x19.satmon.ops.v1.AlertStateB\x04\xe2\x41\x01\x03\x12\x1d\n\x0f\x61\x63knowledged_by\x18\n \x01(\tB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63omment\x18\x0b \x01(\tB\x04\xe2\x41\x01\x03\x12:\n\x10\x61\x63knowledge_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0cresolve_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\nclose_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x43\n\x10\x61\x63knowledgements\x18\x0f \x03(\x0b\x32#.satmon.ops.v1.AlertAcknowledgementB\x04\xe2\x41\x01\x03*\xc9\x01\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10\x41LERT_STATE_OPEN\x10\x01\x12\x1c\n\x18\x41LERT_STATE_ACKNOWLEDGED\x10\x02\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x03\x12\x16\n\x12\x41LERT_STATE_CLOSED\x10\x04\x12\x08\n\x04OPEN\x10\x01\x12\x10\n\x0c\x41\x43KNOWLEDGED\x10\x02\x12\x0c\n\x08RESOLVED\x10\x03\x12\n\n\x06\x43LOSED\x10\x04\x1a\x02\x10\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19satmon/ops/v1/alert.proto\x12\rsatmon.ops.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"t\n\x14\x41lertAcknowledgement\x12\x15\n\roperator_name\x18\x01 \x01(\t\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\x12\x34\n\x10\x61\x63knowledge_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xbf\x04\n\x05\x41lert\x12\x16\n\x08\x61lert_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x0csatellite_id\x18\x02 \x01(\t\x12\x11\n\tsubsystem\x18\x10 \x01(\t\x12\x12\n\nmodel_name\x18\x04 \x01(\t\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\npeak_score\x18\x07 \x01(\x01\x12\x14\n\x0cwindow_count\x18\x08 \x01(\r\x12.\n\x05state\x18\t \x01(\x0e\x32\x19.satmon.ops.v1.AlertStateB\x04\xe2\x41\x01\x03\x12\x1d\n\x0f\x61\x63knowledged_by\x18\n \x01(\tB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63omment\x18\x0b \x01(\tB\x04\xe2\x41\x01\x03\x12:\n\x10\x61\x63knowledge_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0cresolve_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\nclose_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x43\n\x10\x61\x63knowledgements\x18\x0f \x03(\x0b\x32#.satmon.ops.v1.AlertAcknowledgementB\x04\xe2\x41\x01\x03J\x04\x08\x03\x10\x04*\xc9\x01\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10\x41LERT_STATE_OPEN\x10\x01\x12\x1c\n\x18\x41LERT_STATE_ACKNOWLEDGED\x10\x02\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x03\x12\x16\n\x12\x41LERT_STATE_CLOSED\x10\x04\x12\x08\n\x04OPEN\x10\x01\x12\x10\n\x0c\x41\x43KNOWLEDGED\x10\x02\x12\x0c\n\x08RESOLVED\x10\x03\x12\n\n\x06\x43LOSED\x10\x04\x1a\x02\x10\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -52,10 +51,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ALERT'].fields_by_name['close_time']._serialized_options = b'\342A\001\003'
   _globals['_ALERT'].fields_by_name['acknowledgements']._loaded_options = None
   _globals['_ALERT'].fields_by_name['acknowledgements']._serialized_options = b'\342A\001\003'
-  _globals['_ALERTSTATE']._serialized_start=870
-  _globals['_ALERTSTATE']._serialized_end=1071
-  _globals['_ALERTACKNOWLEDGEMENT']._serialized_start=147
-  _globals['_ALERTACKNOWLEDGEMENT']._serialized_end=263
-  _globals['_ALERT']._serialized_start=266
-  _globals['_ALERT']._serialized_end=867
+  _globals['_ALERTSTATE']._serialized_start=807
+  _globals['_ALERTSTATE']._serialized_end=1008
+  _globals['_ALERTACKNOWLEDGEMENT']._serialized_start=110
+  _globals['_ALERTACKNOWLEDGEMENT']._serialized_end=226
+  _globals['_ALERT']._serialized_start=229
+  _globals['_ALERT']._serialized_end=804
 # @@protoc_insertion_point(module_scope)

@@ -2,7 +2,6 @@ import datetime
 
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
-from satmon.telemetry.v1 import telemetry_pb2 as _telemetry_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -62,7 +61,7 @@ class Alert(_message.Message):
     ACKNOWLEDGEMENTS_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
     satellite_id: str
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
     model_name: str
     start_time: _timestamp_pb2.Timestamp
     end_time: _timestamp_pb2.Timestamp
@@ -75,4 +74,4 @@ class Alert(_message.Message):
     resolve_time: _timestamp_pb2.Timestamp
     close_time: _timestamp_pb2.Timestamp
     acknowledgements: _containers.RepeatedCompositeFieldContainer[AlertAcknowledgement]
-    def __init__(self, alert_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., peak_score: _Optional[float] = ..., window_count: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., acknowledged_by: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledgements: _Optional[_Iterable[_Union[AlertAcknowledgement, _Mapping]]] = ...) -> None: ...
+    def __init__(self, alert_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., peak_score: _Optional[float] = ..., window_count: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., acknowledged_by: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledgements: _Optional[_Iterable[_Union[AlertAcknowledgement, _Mapping]]] = ...) -> None: ...

@@ -7,7 +7,6 @@ from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from satmon.detection.v1 import events_pb2 as _events_pb2
 from satmon.detection.v1 import job_pb2 as _job_pb2
 from satmon.ops.v1 import alert_pb2 as _alert_pb2
-from satmon.telemetry.v1 import telemetry_pb2 as _telemetry_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -17,32 +16,38 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class TrendSeries(_message.Message):
-    __slots__ = ("metric", "feature_index", "times_ms", "values")
+    __slots__ = ("metric", "feature_index", "times_ms", "values", "parameter", "unit")
     METRIC_FIELD_NUMBER: _ClassVar[int]
     FEATURE_INDEX_FIELD_NUMBER: _ClassVar[int]
     TIMES_MS_FIELD_NUMBER: _ClassVar[int]
     VALUES_FIELD_NUMBER: _ClassVar[int]
+    PARAMETER_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
     metric: str
     feature_index: int
     times_ms: _containers.RepeatedScalarFieldContainer[int]
     values: _containers.RepeatedScalarFieldContainer[float]
-    def __init__(self, metric: _Optional[str] = ..., feature_index: _Optional[int] = ..., times_ms: _Optional[_Iterable[int]] = ..., values: _Optional[_Iterable[float]] = ...) -> None: ...
+    parameter: str
+    unit: str
+    def __init__(self, metric: _Optional[str] = ..., feature_index: _Optional[int] = ..., times_ms: _Optional[_Iterable[int]] = ..., values: _Optional[_Iterable[float]] = ..., parameter: _Optional[str] = ..., unit: _Optional[str] = ...) -> None: ...
 
 class QueryRawTrendRequest(_message.Message):
-    __slots__ = ("satellite_id", "subsystem", "feature_indices", "start_time", "end_time", "step_seconds")
+    __slots__ = ("satellite_id", "subsystem", "parameters", "feature_indices", "start_time", "end_time", "step_seconds")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
     FEATURE_INDICES_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
     STEP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
+    parameters: _containers.RepeatedScalarFieldContainer[str]
     feature_indices: _containers.RepeatedScalarFieldContainer[int]
     start_time: _timestamp_pb2.Timestamp
     end_time: _timestamp_pb2.Timestamp
     step_seconds: int
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., parameters: _Optional[_Iterable[str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
 
 class QueryRawTrendResponse(_message.Message):
     __slots__ = ("series",)
@@ -51,20 +56,22 @@ class QueryRawTrendResponse(_message.Message):
     def __init__(self, series: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ...) -> None: ...
 
 class QueryPredictionTrendRequest(_message.Message):
-    __slots__ = ("satellite_id", "subsystem", "feature_indices", "start_time", "end_time", "step_seconds")
+    __slots__ = ("satellite_id", "subsystem", "parameters", "feature_indices", "start_time", "end_time", "step_seconds")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
     FEATURE_INDICES_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
     STEP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
+    parameters: _containers.RepeatedScalarFieldContainer[str]
     feature_indices: _containers.RepeatedScalarFieldContainer[int]
     start_time: _timestamp_pb2.Timestamp
     end_time: _timestamp_pb2.Timestamp
     step_seconds: int
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., parameters: _Optional[_Iterable[str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
 
 class QueryPredictionTrendResponse(_message.Message):
     __slots__ = ("series",)
@@ -73,20 +80,22 @@ class QueryPredictionTrendResponse(_message.Message):
     def __init__(self, series: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ...) -> None: ...
 
 class CompareTrendsRequest(_message.Message):
-    __slots__ = ("satellite_id", "subsystem", "feature_indices", "start_time", "end_time", "step_seconds")
+    __slots__ = ("satellite_id", "subsystem", "parameters", "feature_indices", "start_time", "end_time", "step_seconds")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
     FEATURE_INDICES_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
     STEP_SECONDS_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
+    parameters: _containers.RepeatedScalarFieldContainer[str]
     feature_indices: _containers.RepeatedScalarFieldContainer[int]
     start_time: _timestamp_pb2.Timestamp
     end_time: _timestamp_pb2.Timestamp
     step_seconds: int
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., parameters: _Optional[_Iterable[str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
 
 class CompareTrendsResponse(_message.Message):
     __slots__ = ("raw", "prediction", "anomaly_score", "threshold")
@@ -115,7 +124,7 @@ class ListSatellitesRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class SatelliteSummary(_message.Message):
-    __slots__ = ("satellite_id", "last_seen_time", "battery_soc_percent", "obc_temperature_c", "solar_power_w", "latitude_deg", "longitude_deg", "anomalous_subsystems")
+    __slots__ = ("satellite_id", "last_seen_time", "battery_soc_percent", "obc_temperature_c", "solar_power_w", "latitude_deg", "longitude_deg", "anomalous_subsystems", "spacecraft_class")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     LAST_SEEN_TIME_FIELD_NUMBER: _ClassVar[int]
     BATTERY_SOC_PERCENT_FIELD_NUMBER: _ClassVar[int]
@@ -124,6 +133,7 @@ class SatelliteSummary(_message.Message):
     LATITUDE_DEG_FIELD_NUMBER: _ClassVar[int]
     LONGITUDE_DEG_FIELD_NUMBER: _ClassVar[int]
     ANOMALOUS_SUBSYSTEMS_FIELD_NUMBER: _ClassVar[int]
+    SPACECRAFT_CLASS_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
     last_seen_time: _timestamp_pb2.Timestamp
     battery_soc_percent: float
@@ -131,8 +141,9 @@ class SatelliteSummary(_message.Message):
     solar_power_w: float
     latitude_deg: float
     longitude_deg: float
-    anomalous_subsystems: _containers.RepeatedScalarFieldContainer[_telemetry_pb2.Subsystem]
-    def __init__(self, satellite_id: _Optional[str] = ..., last_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., battery_soc_percent: _Optional[float] = ..., obc_temperature_c: _Optional[float] = ..., solar_power_w: _Optional[float] = ..., latitude_deg: _Optional[float] = ..., longitude_deg: _Optional[float] = ..., anomalous_subsystems: _Optional[_Iterable[_Union[_telemetry_pb2.Subsystem, str]]] = ...) -> None: ...
+    anomalous_subsystems: _containers.RepeatedScalarFieldContainer[str]
+    spacecraft_class: str
+    def __init__(self, satellite_id: _Optional[str] = ..., last_seen_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., battery_soc_percent: _Optional[float] = ..., obc_temperature_c: _Optional[float] = ..., solar_power_w: _Optional[float] = ..., latitude_deg: _Optional[float] = ..., longitude_deg: _Optional[float] = ..., anomalous_subsystems: _Optional[_Iterable[str]] = ..., spacecraft_class: _Optional[str] = ...) -> None: ...
 
 class ListSatellitesResponse(_message.Message):
     __slots__ = ("satellites",)
@@ -176,11 +187,11 @@ class SubsystemStats(_message.Message):
     INFERENCE_COUNT_FIELD_NUMBER: _ClassVar[int]
     ANOMALY_RATE_FIELD_NUMBER: _ClassVar[int]
     MEAN_SCORE_FIELD_NUMBER: _ClassVar[int]
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
     inference_count: int
     anomaly_rate: float
     mean_score: float
-    def __init__(self, subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., inference_count: _Optional[int] = ..., anomaly_rate: _Optional[float] = ..., mean_score: _Optional[float] = ...) -> None: ...
+    def __init__(self, subsystem: _Optional[str] = ..., inference_count: _Optional[int] = ..., anomaly_rate: _Optional[float] = ..., mean_score: _Optional[float] = ...) -> None: ...
 
 class GetJobStatsResponse(_message.Message):
     __slots__ = ("total_jobs", "completed_jobs", "failed_jobs", "processing_jobs", "success_rate", "jobs_per_hour", "subsystem_stats", "period_start", "period_end")
@@ -239,14 +250,14 @@ class SearchResultsRequest(_message.Message):
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
     model_name: str
     start_time: _timestamp_pb2.Timestamp
     end_time: _timestamp_pb2.Timestamp
     anomalies_only: bool
     page_size: int
     page_token: str
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anomalies_only: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., anomalies_only: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class SearchResultsResponse(_message.Message):
     __slots__ = ("results", "next_page_token")
@@ -267,8 +278,8 @@ class ListAlertsRequest(_message.Message):
     page_token: str
     satellite_id: str
     state: _alert_pb2.AlertState
-    subsystem: _telemetry_pb2.Subsystem
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ...) -> None: ...
+    subsystem: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ..., subsystem: _Optional[str] = ...) -> None: ...
 
 class ListAlertsResponse(_message.Message):
     __slots__ = ("alerts", "next_page_token")
@@ -347,3 +358,79 @@ class StreamEventsResponse(_message.Message):
     alert: _alert_pb2.Alert
     stats: GetJobStatsResponse
     def __init__(self, result: _Optional[_Union[_events_pb2.InferenceResult, _Mapping]] = ..., alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ..., stats: _Optional[_Union[GetJobStatsResponse, _Mapping]] = ...) -> None: ...
+
+class ListSpacecraftClassesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListSpacecraftClassesResponse(_message.Message):
+    __slots__ = ("spacecraft_classes",)
+    SPACECRAFT_CLASSES_FIELD_NUMBER: _ClassVar[int]
+    spacecraft_classes: _containers.RepeatedCompositeFieldContainer[SpacecraftClass]
+    def __init__(self, spacecraft_classes: _Optional[_Iterable[_Union[SpacecraftClass, _Mapping]]] = ...) -> None: ...
+
+class SpacecraftClass(_message.Message):
+    __slots__ = ("name", "display_name", "description", "subsystems")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEMS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    display_name: str
+    description: str
+    subsystems: _containers.RepeatedCompositeFieldContainer[SubsystemDefinition]
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., description: _Optional[str] = ..., subsystems: _Optional[_Iterable[_Union[SubsystemDefinition, _Mapping]]] = ...) -> None: ...
+
+class SubsystemDefinition(_message.Message):
+    __slots__ = ("name", "display_name", "window_size", "window_stride", "model", "parameters")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_SIZE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_STRIDE_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    display_name: str
+    window_size: int
+    window_stride: int
+    model: str
+    parameters: _containers.RepeatedCompositeFieldContainer[ParameterDefinition]
+    def __init__(self, name: _Optional[str] = ..., display_name: _Optional[str] = ..., window_size: _Optional[int] = ..., window_stride: _Optional[int] = ..., model: _Optional[str] = ..., parameters: _Optional[_Iterable[_Union[ParameterDefinition, _Mapping]]] = ...) -> None: ...
+
+class ParameterDefinition(_message.Message):
+    __slots__ = ("name", "unit", "type", "kind", "description", "valid_range", "limits")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    VALID_RANGE_FIELD_NUMBER: _ClassVar[int]
+    LIMITS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    unit: str
+    type: str
+    kind: str
+    description: str
+    valid_range: Range
+    limits: Limits
+    def __init__(self, name: _Optional[str] = ..., unit: _Optional[str] = ..., type: _Optional[str] = ..., kind: _Optional[str] = ..., description: _Optional[str] = ..., valid_range: _Optional[_Union[Range, _Mapping]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ...) -> None: ...
+
+class Range(_message.Message):
+    __slots__ = ("low", "high")
+    LOW_FIELD_NUMBER: _ClassVar[int]
+    HIGH_FIELD_NUMBER: _ClassVar[int]
+    low: float
+    high: float
+    def __init__(self, low: _Optional[float] = ..., high: _Optional[float] = ...) -> None: ...
+
+class Limits(_message.Message):
+    __slots__ = ("red_low", "yellow_low", "yellow_high", "red_high")
+    RED_LOW_FIELD_NUMBER: _ClassVar[int]
+    YELLOW_LOW_FIELD_NUMBER: _ClassVar[int]
+    YELLOW_HIGH_FIELD_NUMBER: _ClassVar[int]
+    RED_HIGH_FIELD_NUMBER: _ClassVar[int]
+    red_low: float
+    yellow_low: float
+    yellow_high: float
+    red_high: float
+    def __init__(self, red_low: _Optional[float] = ..., yellow_low: _Optional[float] = ..., yellow_high: _Optional[float] = ..., red_high: _Optional[float] = ...) -> None: ...

@@ -56,6 +56,11 @@ class OpsServiceStub:
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListMetricsRequest.SerializeToString,
                 response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListMetricsResponse.FromString,
                 _registered_method=True)
+        self.ListSpacecraftClasses = channel.unary_unary(
+                '/satmon.ops.v1.OpsService/ListSpacecraftClasses',
+                request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListSpacecraftClassesRequest.SerializeToString,
+                response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListSpacecraftClassesResponse.FromString,
+                _registered_method=True)
         self.ListSatellites = channel.unary_unary(
                 '/satmon.ops.v1.OpsService/ListSatellites',
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListSatellitesRequest.SerializeToString,
@@ -137,6 +142,15 @@ class OpsServiceServicer:
 
     def ListMetrics(self, request, context):
         """Metric names available for trends.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSpacecraftClasses(self, request, context):
+        """The mission database: every spacecraft class with its subsystems, windows, models and
+        parameters (names, units, kinds, valid ranges and limits). Dashboards read the names, units
+        and limits they show from here.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -240,6 +254,11 @@ def add_OpsServiceServicer_to_server(servicer, server):
                     servicer.ListMetrics,
                     request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListMetricsRequest.FromString,
                     response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListMetricsResponse.SerializeToString,
+            ),
+            'ListSpacecraftClasses': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSpacecraftClasses,
+                    request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListSpacecraftClassesRequest.FromString,
+                    response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListSpacecraftClassesResponse.SerializeToString,
             ),
             'ListSatellites': grpc.unary_unary_rpc_method_handler(
                     servicer.ListSatellites,
@@ -402,6 +421,33 @@ class OpsService:
             '/satmon.ops.v1.OpsService/ListMetrics',
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListMetricsRequest.SerializeToString,
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListMetricsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSpacecraftClasses(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/satmon.ops.v1.OpsService/ListSpacecraftClasses',
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListSpacecraftClassesRequest.SerializeToString,
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.ListSpacecraftClassesResponse.FromString,
             options,
             channel_credentials,
             insecure,

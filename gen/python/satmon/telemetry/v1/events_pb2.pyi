@@ -56,12 +56,12 @@ class GroundTruth(_message.Message):
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     SEQUENCES_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
-    subsystem: _telemetry_pb2.Subsystem
+    subsystem: str
     channel: str
     stream_start_time: _timestamp_pb2.Timestamp
     records: int
     sequences: _containers.RepeatedCompositeFieldContainer[LabelledSequence]
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[_Union[_telemetry_pb2.Subsystem, str]] = ..., channel: _Optional[str] = ..., stream_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., records: _Optional[int] = ..., sequences: _Optional[_Iterable[_Union[LabelledSequence, _Mapping]]] = ...) -> None: ...
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., channel: _Optional[str] = ..., stream_start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., records: _Optional[int] = ..., sequences: _Optional[_Iterable[_Union[LabelledSequence, _Mapping]]] = ...) -> None: ...
 
 class LabelledSequence(_message.Message):
     __slots__ = ("start_sequence", "end_sequence")

@@ -22,23 +22,22 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from buf.validate import validate_pb2 as buf_dot_validate_dot_validate__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#satmon/telemetry/v1/telemetry.proto\x12\x13satmon.telemetry.v1\"f\n\x0eSubsystemFrame\x12\x31\n\tsubsystem\x18\x01 \x01(\x0e\x32\x1e.satmon.telemetry.v1.Subsystem\x12\x0f\n\x07\x63hannel\x18\x02 \x01(\t\x12\x10\n\x08\x66\x65\x61tures\x18\x03 \x03(\x02\"c\n\x08Position\x12\x14\n\x0clatitude_deg\x18\x01 \x01(\x01\x12\x15\n\rlongitude_deg\x18\x02 \x01(\x01\x12\x13\n\x0b\x61ltitude_km\x18\x03 \x01(\x01\x12\x15\n\rvelocity_km_s\x18\x04 \x01(\x01\"\xf3\x01\n\x0cHousekeeping\x12\x19\n\x11\x62\x61ttery_voltage_v\x18\x01 \x01(\x01\x12\x1b\n\x13\x62\x61ttery_soc_percent\x18\x02 \x01(\x01\x12\x19\n\x11obc_temperature_c\x18\x03 \x01(\x01\x12\x15\n\rsolar_power_w\x18\x04 \x01(\x01\x12\x1b\n\x13power_consumption_w\x18\x05 \x01(\x01\x12\x17\n\x0fthruster_active\x18\x06 \x01(\x08\x12\x12\n\nin_eclipse\x18\x07 \x01(\x08\x12/\n\x08position\x18\x08 \x01(\x0b\x32\x1d.satmon.telemetry.v1.Position*\xec\x01\n\tSubsystem\x12\x19\n\x15SUBSYSTEM_UNSPECIFIED\x10\x00\x12\x11\n\rSUBSYSTEM_ACS\x10\x01\x12\x12\n\x0eSUBSYSTEM_DATA\x10\x02\x12\x11\n\rSUBSYSTEM_EPS\x10\x03\x12\x11\n\rSUBSYSTEM_FSW\x10\x04\x12\x10\n\x0cSUBSYSTEM_PS\x10\x05\x12\x10\n\x0cSUBSYSTEM_SS\x10\x06\x12\x11\n\rSUBSYSTEM_TCS\x10\x07\x12\x07\n\x03\x41\x43S\x10\x01\x12\x08\n\x04\x44\x41TA\x10\x02\x12\x07\n\x03\x45PS\x10\x03\x12\x07\n\x03\x46SW\x10\x04\x12\x06\n\x02PS\x10\x05\x12\x06\n\x02SS\x10\x06\x12\x07\n\x03TCS\x10\x07\x1a\x02\x10\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#satmon/telemetry/v1/telemetry.proto\x12\x13satmon.telemetry.v1\x1a\x1b\x62uf/validate/validate.proto\"i\n\x0eSubsystemFrame\x12\x30\n\tsubsystem\x18\x04 \x01(\tB\x1d\xbaH\x1ar\x18\x32\x16^[a-z][a-z0-9_]{0,31}$\x12\x10\n\x08\x66\x65\x61tures\x18\x03 \x03(\x02J\x04\x08\x01\x10\x02J\x04\x08\x02\x10\x03R\x07\x63hannel\"c\n\x08Position\x12\x14\n\x0clatitude_deg\x18\x01 \x01(\x01\x12\x15\n\rlongitude_deg\x18\x02 \x01(\x01\x12\x13\n\x0b\x61ltitude_km\x18\x03 \x01(\x01\x12\x15\n\rvelocity_km_s\x18\x04 \x01(\x01\"\xf3\x01\n\x0cHousekeeping\x12\x19\n\x11\x62\x61ttery_voltage_v\x18\x01 \x01(\x01\x12\x1b\n\x13\x62\x61ttery_soc_percent\x18\x02 \x01(\x01\x12\x19\n\x11obc_temperature_c\x18\x03 \x01(\x01\x12\x15\n\rsolar_power_w\x18\x04 \x01(\x01\x12\x1b\n\x13power_consumption_w\x18\x05 \x01(\x01\x12\x17\n\x0fthruster_active\x18\x06 \x01(\x08\x12\x12\n\nin_eclipse\x18\x07 \x01(\x08\x12/\n\x08position\x18\x08 \x01(\x0b\x32\x1d.satmon.telemetry.v1.Positionb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'satmon.telemetry.v1.telemetry_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SUBSYSTEM']._loaded_options = None
-  _globals['_SUBSYSTEM']._serialized_options = b'\020\001'
-  _globals['_SUBSYSTEM']._serialized_start=512
-  _globals['_SUBSYSTEM']._serialized_end=748
-  _globals['_SUBSYSTEMFRAME']._serialized_start=60
-  _globals['_SUBSYSTEMFRAME']._serialized_end=162
-  _globals['_POSITION']._serialized_start=164
-  _globals['_POSITION']._serialized_end=263
-  _globals['_HOUSEKEEPING']._serialized_start=266
-  _globals['_HOUSEKEEPING']._serialized_end=509
+  _globals['_SUBSYSTEMFRAME'].fields_by_name['subsystem']._loaded_options = None
+  _globals['_SUBSYSTEMFRAME'].fields_by_name['subsystem']._serialized_options = b'\272H\032r\0302\026^[a-z][a-z0-9_]{0,31}$'
+  _globals['_SUBSYSTEMFRAME']._serialized_start=89
+  _globals['_SUBSYSTEMFRAME']._serialized_end=194
+  _globals['_POSITION']._serialized_start=196
+  _globals['_POSITION']._serialized_end=295
+  _globals['_HOUSEKEEPING']._serialized_start=298
+  _globals['_HOUSEKEEPING']._serialized_end=541
 # @@protoc_insertion_point(module_scope)

@@ -1,5 +1,5 @@
+from buf.validate import validate_pb2 as _validate_pb2
 from google.protobuf.internal import containers as _containers
-from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
@@ -7,48 +7,13 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
-class Subsystem(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    SUBSYSTEM_UNSPECIFIED: _ClassVar[Subsystem]
-    SUBSYSTEM_ACS: _ClassVar[Subsystem]
-    SUBSYSTEM_DATA: _ClassVar[Subsystem]
-    SUBSYSTEM_EPS: _ClassVar[Subsystem]
-    SUBSYSTEM_FSW: _ClassVar[Subsystem]
-    SUBSYSTEM_PS: _ClassVar[Subsystem]
-    SUBSYSTEM_SS: _ClassVar[Subsystem]
-    SUBSYSTEM_TCS: _ClassVar[Subsystem]
-    ACS: _ClassVar[Subsystem]
-    DATA: _ClassVar[Subsystem]
-    EPS: _ClassVar[Subsystem]
-    FSW: _ClassVar[Subsystem]
-    PS: _ClassVar[Subsystem]
-    SS: _ClassVar[Subsystem]
-    TCS: _ClassVar[Subsystem]
-SUBSYSTEM_UNSPECIFIED: Subsystem
-SUBSYSTEM_ACS: Subsystem
-SUBSYSTEM_DATA: Subsystem
-SUBSYSTEM_EPS: Subsystem
-SUBSYSTEM_FSW: Subsystem
-SUBSYSTEM_PS: Subsystem
-SUBSYSTEM_SS: Subsystem
-SUBSYSTEM_TCS: Subsystem
-ACS: Subsystem
-DATA: Subsystem
-EPS: Subsystem
-FSW: Subsystem
-PS: Subsystem
-SS: Subsystem
-TCS: Subsystem
-
 class SubsystemFrame(_message.Message):
-    __slots__ = ("subsystem", "channel", "features")
+    __slots__ = ("subsystem", "features")
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
-    CHANNEL_FIELD_NUMBER: _ClassVar[int]
     FEATURES_FIELD_NUMBER: _ClassVar[int]
-    subsystem: Subsystem
-    channel: str
+    subsystem: str
     features: _containers.RepeatedScalarFieldContainer[float]
-    def __init__(self, subsystem: _Optional[_Union[Subsystem, str]] = ..., channel: _Optional[str] = ..., features: _Optional[_Iterable[float]] = ...) -> None: ...
+    def __init__(self, subsystem: _Optional[str] = ..., features: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class Position(_message.Message):
     __slots__ = ("latitude_deg", "longitude_deg", "altitude_km", "velocity_km_s")

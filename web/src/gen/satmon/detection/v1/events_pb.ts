@@ -9,15 +9,13 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { InferenceJob, JobSource, WindowScore } from "./job_pb";
 import { file_satmon_detection_v1_job } from "./job_pb";
-import type { Subsystem } from "../../telemetry/v1/telemetry_pb";
-import { file_satmon_telemetry_v1_telemetry } from "../../telemetry/v1/telemetry_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file satmon/detection/v1/events.proto.
  */
 export const file_satmon_detection_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiBzYXRtb24vZGV0ZWN0aW9uL3YxL2V2ZW50cy5wcm90bxITc2F0bW9uLmRldGVjdGlvbi52MSKaAgoGV2luZG93EkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JNgBARIxCglzdWJzeXN0ZW0YAiABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRISCgptb2RlbF9uYW1lGAMgASgJEhYKDnN0YXJ0X3NlcXVlbmNlGAQgASgEEjAKDHNhbXBsZV90aW1lcxgFIAMoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGdmFsdWVzGAYgAygCEhUKDWZlYXR1cmVfY291bnQYByABKA0SFQoNcGFja2VkX3ZhbHVlcxgIIAEoDCLIAgoNSW5mZXJlbmNlVGFzaxIOCgZqb2JfaWQYASABKAkSLgoGc291cmNlGAIgASgOMh4uc2F0bW9uLmRldGVjdGlvbi52MS5Kb2JTb3VyY2USFgoOdHJpZ2dlcl9yZWFzb24YAyABKAkSLAoHd2luZG93cxgEIAMoCzIbLnNhdG1vbi5kZXRlY3Rpb24udjEuV2luZG93Ei8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBJLCg10cmFjZV9jb250ZXh0GAYgAygLMjQuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VUYXNrLlRyYWNlQ29udGV4dEVudHJ5GjMKEVRyYWNlQ29udGV4dEVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiRwoSSW5mZXJlbmNlVGFza0JhdGNoEjEKBXRhc2tzGAEgAygLMiIuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VUYXNrIrwECg9JbmZlcmVuY2VSZXN1bHQSDgoGam9iX2lkGAEgASgJEhQKDHNhdGVsbGl0ZV9pZBgCIAEoCRIxCglzdWJzeXN0ZW0YAyABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRISCgptb2RlbF9uYW1lGAQgASgJEhUKDW1vZGVsX3ZlcnNpb24YBSABKAkSFgoOc3RhcnRfc2VxdWVuY2UYBiABKAQSMAoMc2FtcGxlX3RpbWVzGAcgAygLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg90aW1lc3RlcF9zY29yZXMYCCADKAISFgoOcmVjb25zdHJ1Y3Rpb24YCSADKAISFQoNZmVhdHVyZV9jb3VudBgKIAEoDRISCgptZWFuX3Njb3JlGAsgASgBEhEKCW1heF9zY29yZRgMIAEoARIRCgl0aHJlc2hvbGQYDSABKAESEgoKaXNfYW5vbWFseRgOIAEoCBIZChFpbmZlcmVuY2VfdGltZV9tcxgPIAEoARIuCgZzb3VyY2UYECABKA4yHi5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlNvdXJjZRIWCg50cmlnZ2VyX3JlYXNvbhgRIAEoCRIvCgtjcmVhdGVfdGltZRgSIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNZGlzcGF0Y2hfdGltZRgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi3wEKCUpvYlVwZGF0ZRIuCgNqb2IYASABKAsyIS5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZUpvYhI+CghtZXRhZGF0YRgCIAMoCzIsLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iVXBkYXRlLk1ldGFkYXRhRW50cnkSMQoHd2luZG93cxgDIAMoCzIgLnNhdG1vbi5kZXRlY3Rpb24udjEuV2luZG93U2NvcmUaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_satmon_detection_v1_job, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("CiBzYXRtb24vZGV0ZWN0aW9uL3YxL2V2ZW50cy5wcm90bxITc2F0bW9uLmRldGVjdGlvbi52MSKfAgoGV2luZG93EkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JNgBARIwCglzdWJzeXN0ZW0YCiABKAlCHbpIGnIYMhZeW2Etel1bYS16MC05X117MCwzMX0kEhIKCm1vZGVsX25hbWUYAyABKAkSFgoOc3RhcnRfc2VxdWVuY2UYBCABKAQSMAoMc2FtcGxlX3RpbWVzGAUgAygLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZ2YWx1ZXMYBiADKAISFQoNZmVhdHVyZV9jb3VudBgHIAEoDRIVCg1wYWNrZWRfdmFsdWVzGAggASgMSgQIAhADIsgCCg1JbmZlcmVuY2VUYXNrEg4KBmpvYl9pZBgBIAEoCRIuCgZzb3VyY2UYAiABKA4yHi5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlNvdXJjZRIWCg50cmlnZ2VyX3JlYXNvbhgDIAEoCRIsCgd3aW5kb3dzGAQgAygLMhsuc2F0bW9uLmRldGVjdGlvbi52MS5XaW5kb3cSLwoLY3JlYXRlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEksKDXRyYWNlX2NvbnRleHQYBiADKAsyNC5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZVRhc2suVHJhY2VDb250ZXh0RW50cnkaMwoRVHJhY2VDb250ZXh0RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJHChJJbmZlcmVuY2VUYXNrQmF0Y2gSMQoFdGFza3MYASADKAsyIi5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZVRhc2siogQKD0luZmVyZW5jZVJlc3VsdBIOCgZqb2JfaWQYASABKAkSFAoMc2F0ZWxsaXRlX2lkGAIgASgJEhEKCXN1YnN5c3RlbRgUIAEoCRISCgptb2RlbF9uYW1lGAQgASgJEhUKDW1vZGVsX3ZlcnNpb24YBSABKAkSFgoOc3RhcnRfc2VxdWVuY2UYBiABKAQSMAoMc2FtcGxlX3RpbWVzGAcgAygLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg90aW1lc3RlcF9zY29yZXMYCCADKAISFgoOcmVjb25zdHJ1Y3Rpb24YCSADKAISFQoNZmVhdHVyZV9jb3VudBgKIAEoDRISCgptZWFuX3Njb3JlGAsgASgBEhEKCW1heF9zY29yZRgMIAEoARIRCgl0aHJlc2hvbGQYDSABKAESEgoKaXNfYW5vbWFseRgOIAEoCBIZChFpbmZlcmVuY2VfdGltZV9tcxgPIAEoARIuCgZzb3VyY2UYECABKA4yHi5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlNvdXJjZRIWCg50cmlnZ2VyX3JlYXNvbhgRIAEoCRIvCgtjcmVhdGVfdGltZRgSIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNZGlzcGF0Y2hfdGltZRgTIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBKBAgDEAQi3wEKCUpvYlVwZGF0ZRIuCgNqb2IYASABKAsyIS5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZUpvYhI+CghtZXRhZGF0YRgCIAMoCzIsLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iVXBkYXRlLk1ldGFkYXRhRW50cnkSMQoHd2luZG93cxgDIAMoCzIgLnNhdG1vbi5kZXRlY3Rpb24udjEuV2luZG93U2NvcmUaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_satmon_detection_v1_job]);
 
 /**
  * Window is a sliding window of one subsystem of one satellite.
@@ -33,11 +31,11 @@ export type Window = Message<"satmon.detection.v1.Window"> & {
   satelliteId: string;
 
   /**
-   * The subsystem.
+   * The subsystem, a name its satellite's class declares.
    *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 2;
+   * @generated from field: string subsystem = 10;
    */
-  subsystem: Subsystem;
+  subsystem: string;
 
   /**
    * The model to score it with, for example "SMAP_A-1".
@@ -68,7 +66,7 @@ export type Window = Message<"satmon.detection.v1.Window"> & {
   values: number[];
 
   /**
-   * Columns per row (25 for SMAP).
+   * Columns per row: the subsystem's parameters (25 for SMAP).
    *
    * @generated from field: uint32 feature_count = 7;
    */
@@ -193,9 +191,9 @@ export type InferenceResult = Message<"satmon.detection.v1.InferenceResult"> & {
   /**
    * The subsystem.
    *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 3;
+   * @generated from field: string subsystem = 20;
    */
-  subsystem: Subsystem;
+  subsystem: string;
 
   /**
    * The model used.

@@ -15,15 +15,13 @@ import type { InferenceJob, JobSource, JobState, SubsystemInference } from "../.
 import { file_satmon_detection_v1_job } from "../../detection/v1/job_pb";
 import type { Alert, AlertState } from "./alert_pb";
 import { file_satmon_ops_v1_alert } from "./alert_pb";
-import type { Subsystem } from "../../telemetry/v1/telemetry_pb";
-import { file_satmon_telemetry_v1_telemetry } from "../../telemetry/v1/telemetry_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file satmon/ops/v1/ops_service.proto.
  */
 export const file_satmon_ops_v1_ops_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIlYKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoASLYAgoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSRQoMc2F0ZWxsaXRlX2lkGAEgASgJQi/iQQECukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARJCCglzdWJzeXN0ZW0YAiABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbUIP4kEBArpICIIBAhAByAEBEi8KD2ZlYXR1cmVfaW5kaWNlcxgDIAMoDUIMukgJkgEGIgQqAhgYUghmZWF0dXJlcxI1CgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQSGgoMc3RlcF9zZWNvbmRzGAYgASgNUgRzdGVwIkMKFVF1ZXJ5UmF3VHJlbmRSZXNwb25zZRIqCgZzZXJpZXMYASADKAsyGi5zYXRtb24ub3BzLnYxLlRyZW5kU2VyaWVzIt8CChtRdWVyeVByZWRpY3Rpb25UcmVuZFJlcXVlc3QSRQoMc2F0ZWxsaXRlX2lkGAEgASgJQi/iQQECukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARJCCglzdWJzeXN0ZW0YAiABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbUIP4kEBArpICIIBAhAByAEBEi8KD2ZlYXR1cmVfaW5kaWNlcxgDIAMoDUIMukgJkgEGIgQqAhgYUghmZWF0dXJlcxI1CgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQSGgoMc3RlcF9zZWNvbmRzGAYgASgNUgRzdGVwIkoKHFF1ZXJ5UHJlZGljdGlvblRyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyLYAgoUQ29tcGFyZVRyZW5kc1JlcXVlc3QSRQoMc2F0ZWxsaXRlX2lkGAEgASgJQi/iQQECukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARJCCglzdWJzeXN0ZW0YAiABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbUIP4kEBArpICIIBAhAByAEBEi8KD2ZlYXR1cmVfaW5kaWNlcxgDIAMoDUIMukgJkgEGIgQqAhgYUghmZWF0dXJlcxI1CgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQSGgoMc3RlcF9zZWNvbmRzGAYgASgNUgRzdGVwIrYBChVDb21wYXJlVHJlbmRzUmVzcG9uc2USJwoDcmF3GAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIuCgpwcmVkaWN0aW9uGAIgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIxCg1hbm9tYWx5X3Njb3JlGAMgASgLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIRCgl0aHJlc2hvbGQYBCABKAEiFAoSTGlzdE1ldHJpY3NSZXF1ZXN0IiYKE0xpc3RNZXRyaWNzUmVzcG9uc2USDwoHbWV0cmljcxgBIAMoCSIXChVMaXN0U2F0ZWxsaXRlc1JlcXVlc3QilgIKEFNhdGVsbGl0ZVN1bW1hcnkSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjIKDmxhc3Rfc2Vlbl90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAMgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAQgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBSABKAESFAoMbGF0aXR1ZGVfZGVnGAYgASgBEhUKDWxvbmdpdHVkZV9kZWcYByABKAESPAoUYW5vbWFsb3VzX3N1YnN5c3RlbXMYCCADKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbSJNChZMaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlEjMKCnNhdGVsbGl0ZXMYASADKAsyHy5zYXRtb24ub3BzLnYxLlNhdGVsbGl0ZVN1bW1hcnki9gEKD0xpc3RKb2JzUmVxdWVzdBIaCglwYWdlX3NpemUYASABKAVCB7pIBBoCKAASEgoKcGFnZV90b2tlbhgCIAEoCRJBCgxzYXRlbGxpdGVfaWQYAyABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESNgoFc3RhdGUYBCABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlQgi6SAWCAQIQARI4CgZzb3VyY2UYBSABKA4yHi5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlNvdXJjZUIIukgFggECEAEiXAoQTGlzdEpvYnNSZXNwb25zZRIvCgRqb2JzGAEgAygLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIn4KEkdldEpvYlN0YXRzUmVxdWVzdBI1CgpzdGFydF90aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQihgEKDlN1YnN5c3RlbVN0YXRzEjEKCXN1YnN5c3RlbRgBIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtEhcKD2luZmVyZW5jZV9jb3VudBgCIAEoBBIUCgxhbm9tYWx5X3JhdGUYAyABKAESEgoKbWVhbl9zY29yZRgEIAEoASK2AgoTR2V0Sm9iU3RhdHNSZXNwb25zZRISCgp0b3RhbF9qb2JzGAEgASgEEhYKDmNvbXBsZXRlZF9qb2JzGAIgASgEEhMKC2ZhaWxlZF9qb2JzGAMgASgEEhcKD3Byb2Nlc3Npbmdfam9icxgEIAEoBBIUCgxzdWNjZXNzX3JhdGUYBSABKAESFQoNam9ic19wZXJfaG91chgGIAEoARI2Cg9zdWJzeXN0ZW1fc3RhdHMYByADKAsyHS5zYXRtb24ub3BzLnYxLlN1YnN5c3RlbVN0YXRzEjAKDHBlcmlvZF9zdGFydBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcGVyaW9kX2VuZBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiXwoaR2V0RGV0ZWN0aW9uUXVhbGl0eVJlcXVlc3QSQQoMc2F0ZWxsaXRlX2lkGAEgASgJQiu6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30k2AEBIsYBChtHZXREZXRlY3Rpb25RdWFsaXR5UmVzcG9uc2USGAoQbGFiZWxsZWRfc3RyZWFtcxgBIAEoBBIaChJsYWJlbGxlZF9zZXF1ZW5jZXMYAiABKAQSGgoSZGV0ZWN0ZWRfc2VxdWVuY2VzGAMgASgEEhQKDGZhbHNlX2FsZXJ0cxgEIAEoBBIXCg9ldmVudF9wcmVjaXNpb24YBSABKAESFAoMZXZlbnRfcmVjYWxsGAYgASgBEhAKCGV2ZW50X2YxGAcgASgBItwCChRTZWFyY2hSZXN1bHRzUmVxdWVzdBJBCgxzYXRlbGxpdGVfaWQYASABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESOwoJc3Vic3lzdGVtGAIgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1CCLpIBYIBAhABEhIKCm1vZGVsX25hbWUYAyABKAkSNQoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSBXN0YXJ0EjEKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIDZW5kEhYKDmFub21hbGllc19vbmx5GAYgASgIEhoKCXBhZ2Vfc2l6ZRgHIAEoBUIHukgEGgIoABISCgpwYWdlX3Rva2VuGAggASgJImoKFVNlYXJjaFJlc3VsdHNSZXNwb25zZRI4CgdyZXN1bHRzGAEgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2USFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIvcBChFMaXN0QWxlcnRzUmVxdWVzdBIaCglwYWdlX3NpemUYASABKAVCB7pIBBoCKAASEgoKcGFnZV90b2tlbhgCIAEoCRJBCgxzYXRlbGxpdGVfaWQYAyABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESMgoFc3RhdGUYBCABKA4yGS5zYXRtb24ub3BzLnYxLkFsZXJ0U3RhdGVCCLpIBYIBAhABEjsKCXN1YnN5c3RlbRgFIAEoDjIeLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtQgi6SAWCAQIQASJTChJMaXN0QWxlcnRzUmVzcG9uc2USJAoGYWxlcnRzGAEgAygLMhQuc2F0bW9uLm9wcy52MS5BbGVydBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkibwoXQWNrbm93bGVkZ2VBbGVydFJlcXVlc3QSHAoIYWxlcnRfaWQYASABKAlCCuJBAQK6SAPIAQESGwoNb3BlcmF0b3JfbmFtZRgCIAEoCUIE4kEBARIZCgdjb21tZW50GAMgASgJQgi6SAVyAxjQDyI/ChhBY2tub3dsZWRnZUFsZXJ0UmVzcG9uc2USIwoFYWxlcnQYASABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0ImsKE1Jlc29sdmVBbGVydFJlcXVlc3QSHAoIYWxlcnRfaWQYASABKAlCCuJBAQK6SAPIAQESGwoNb3BlcmF0b3JfbmFtZRgCIAEoCUIE4kEBARIZCgdjb21tZW50GAMgASgJQgi6SAVyAxjQDyI7ChRSZXNvbHZlQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQiFAoSQ2hlY2tIZWFsdGhSZXF1ZXN0IkEKEERlcGVuZGVuY3lIZWFsdGgSDAoEbmFtZRgBIAEoCRIPCgdoZWFsdGh5GAIgASgIEg4KBmRldGFpbBgDIAEoCSJcChNDaGVja0hlYWx0aFJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRI1CgxkZXBlbmRlbmNpZXMYAiADKAsyHy5zYXRtb24ub3BzLnYxLkRlcGVuZGVuY3lIZWFsdGgiWAoTU3RyZWFtRXZlbnRzUmVxdWVzdBJBCgxzYXRlbGxpdGVfaWQYASABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQEiswEKFFN0cmVhbUV2ZW50c1Jlc3BvbnNlEjYKBnJlc3VsdBgBIAEoCzIkLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlUmVzdWx0SAASJQoFYWxlcnQYAiABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0SAASMwoFc3RhdHMYAyABKAsyIi5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVzcG9uc2VIAEIHCgVldmVudDKIEAoKT3BzU2VydmljZRKIAQoNUXVlcnlSYXdUcmVuZBIjLnNhdG1vbi5vcHMudjEuUXVlcnlSYXdUcmVuZFJlcXVlc3QaJC5zYXRtb24ub3BzLnYxLlF1ZXJ5UmF3VHJlbmRSZXNwb25zZSIsgtPkkwImEg4vdjEvdHJlbmRzOnJhd1oUEhIvYXBpL3YxL3RyZW5kcy9yYXcSqwEKFFF1ZXJ5UHJlZGljdGlvblRyZW5kEiouc2F0bW9uLm9wcy52MS5RdWVyeVByZWRpY3Rpb25UcmVuZFJlcXVlc3QaKy5zYXRtb24ub3BzLnYxLlF1ZXJ5UHJlZGljdGlvblRyZW5kUmVzcG9uc2UiOoLT5JMCNBIVL3YxL3RyZW5kczpwcmVkaWN0aW9uWhsSGS9hcGkvdjEvdHJlbmRzL3ByZWRpY3Rpb24SkAEKDUNvbXBhcmVUcmVuZHMSIy5zYXRtb24ub3BzLnYxLkNvbXBhcmVUcmVuZHNSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5Db21wYXJlVHJlbmRzUmVzcG9uc2UiNILT5JMCLhISL3YxL3RyZW5kczpjb21wYXJlWhgSFi9hcGkvdjEvdHJlbmRzL2NvbXBhcmUSgwEKC0xpc3RNZXRyaWNzEiEuc2F0bW9uLm9wcy52MS5MaXN0TWV0cmljc1JlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkxpc3RNZXRyaWNzUmVzcG9uc2UiLYLT5JMCJxILL3YxL21ldHJpY3NaGBIWL2FwaS92MS90cmVuZHMvbWV0cmljcxKSAQoOTGlzdFNhdGVsbGl0ZXMSJC5zYXRtb24ub3BzLnYxLkxpc3RTYXRlbGxpdGVzUmVxdWVzdBolLnNhdG1vbi5vcHMudjEuTGlzdFNhdGVsbGl0ZXNSZXNwb25zZSIzgtPkkwItEg4vdjEvc2F0ZWxsaXRlc1obEhkvYXBpL3YxL3RyZW5kcy9zYXRlbGxpdGVzEoMBCghMaXN0Sm9icxIeLnNhdG1vbi5vcHMudjEuTGlzdEpvYnNSZXF1ZXN0Gh8uc2F0bW9uLm9wcy52MS5MaXN0Sm9ic1Jlc3BvbnNlIjaC0+STAjASDC92MS9vcHMvam9ic1oUEhIvYXBpL3YxL3F1ZXJ5L2pvYnNaChIIL3YxL2pvYnMSggEKC0dldEpvYlN0YXRzEiEuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1JlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVzcG9uc2UiLILT5JMCJhINL3YxL29wcy9zdGF0c1oVEhMvYXBpL3YxL3F1ZXJ5L3N0YXRzErIBChNHZXREZXRlY3Rpb25RdWFsaXR5Eikuc2F0bW9uLm9wcy52MS5HZXREZXRlY3Rpb25RdWFsaXR5UmVxdWVzdBoqLnNhdG1vbi5vcHMudjEuR2V0RGV0ZWN0aW9uUXVhbGl0eVJlc3BvbnNlIkSC0+STAj4SGS92MS9vcHMvZGV0ZWN0aW9uLXF1YWxpdHlaIRIfL2FwaS92MS9xdWVyeS9kZXRlY3Rpb24tcXVhbGl0eRKQAQoNU2VhcmNoUmVzdWx0cxIjLnNhdG1vbi5vcHMudjEuU2VhcmNoUmVzdWx0c1JlcXVlc3QaJC5zYXRtb24ub3BzLnYxLlNlYXJjaFJlc3VsdHNSZXNwb25zZSI0gtPkkwIuEhIvdjEvcmVzdWx0czpzZWFyY2haGBIWL2FwaS92MS9zZWFyY2gvcmVzdWx0cxJ3CgpMaXN0QWxlcnRzEiAuc2F0bW9uLm9wcy52MS5MaXN0QWxlcnRzUmVxdWVzdBohLnNhdG1vbi5vcHMudjEuTGlzdEFsZXJ0c1Jlc3BvbnNlIiSC0+STAh4SDi9hcGkvdjEvYWxlcnRzWgwSCi92MS9hbGVydHMSvQEKEEFja25vd2xlZGdlQWxlcnQSJi5zYXRtb24ub3BzLnYxLkFja25vd2xlZGdlQWxlcnRSZXF1ZXN0Gicuc2F0bW9uLm9wcy52MS5BY2tub3dsZWRnZUFsZXJ0UmVzcG9uc2UiWILT5JMCUiIlL2FwaS92MS9hbGVydHMve2FsZXJ0X2lkfS9hY2tub3dsZWRnZToBKlomIiEvdjEvYWxlcnRzL3thbGVydF9pZH06YWNrbm93bGVkZ2U6ASoSqQEKDFJlc29sdmVBbGVydBIiLnNhdG1vbi5vcHMudjEuUmVzb2x2ZUFsZXJ0UmVxdWVzdBojLnNhdG1vbi5vcHMudjEuUmVzb2x2ZUFsZXJ0UmVzcG9uc2UiUILT5JMCSiIhL2FwaS92MS9hbGVydHMve2FsZXJ0X2lkfS9yZXNvbHZlOgEqWiIiHS92MS9hbGVydHMve2FsZXJ0X2lkfTpyZXNvbHZlOgEqEmUKC0NoZWNrSGVhbHRoEiEuc2F0bW9uLm9wcy52MS5DaGVja0hlYWx0aFJlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkNoZWNrSGVhbHRoUmVzcG9uc2UiD4LT5JMCCRIHL2hlYWx0aBJ0CgxTdHJlYW1FdmVudHMSIi5zYXRtb24ub3BzLnYxLlN0cmVhbUV2ZW50c1JlcXVlc3QaIy5zYXRtb24ub3BzLnYxLlN0cmVhbUV2ZW50c1Jlc3BvbnNlIhmC0+STAhMSES92MS9ldmVudHM6c3RyZWFtMAFiBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIncKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoARIRCglwYXJhbWV0ZXIYBSABKAkSDAoEdW5pdBgGIAEoCSKMAwoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSRQoMc2F0ZWxsaXRlX2lkGAEgASgJQi/iQQECukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARI3CglzdWJzeXN0ZW0YGSABKAlCJOJBAQK6SB1yGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JMgBARI2CgpwYXJhbWV0ZXJzGBogAygJQiK6SB+SARwiGnIYMhZeW2Etel1bYS16MC05X117MCwzMX0kEjAKD2ZlYXR1cmVfaW5kaWNlcxgDIAMoDUINukgKkgEHIgUqAxCAIFIIZmVhdHVyZXMSNQoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSBXN0YXJ0EjEKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIDZW5kEhoKDHN0ZXBfc2Vjb25kcxgGIAEoDVIEc3RlcEoECAIQAyJDChVRdWVyeVJhd1RyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyKTAwobUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0EkUKDHNhdGVsbGl0ZV9pZBgBIAEoCUIv4kEBArpIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTIAQESNwoJc3Vic3lzdGVtGBkgASgJQiTiQQECukgdchgyFl5bYS16XVthLXowLTlfXXswLDMxfSTIAQESNgoKcGFyYW1ldGVycxgaIAMoCUIiukgfkgEcIhpyGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JBIwCg9mZWF0dXJlX2luZGljZXMYAyADKA1CDbpICpIBByIFKgMQgCBSCGZlYXR1cmVzEjUKCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZBIaCgxzdGVwX3NlY29uZHMYBiABKA1SBHN0ZXBKBAgCEAMiSgocUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXNwb25zZRIqCgZzZXJpZXMYASADKAsyGi5zYXRtb24ub3BzLnYxLlRyZW5kU2VyaWVzIowDChRDb21wYXJlVHJlbmRzUmVxdWVzdBJFCgxzYXRlbGxpdGVfaWQYASABKAlCL+JBAQK6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30kyAEBEjcKCXN1YnN5c3RlbRgZIAEoCUIk4kEBArpIHXIYMhZeW2Etel1bYS16MC05X117MCwzMX0kyAEBEjYKCnBhcmFtZXRlcnMYGiADKAlCIrpIH5IBHCIachgyFl5bYS16XVthLXowLTlfXXswLDMxfSQSMAoPZmVhdHVyZV9pbmRpY2VzGAMgAygNQg26SAqSAQciBSoDEIAgUghmZWF0dXJlcxI1CgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQSGgoMc3RlcF9zZWNvbmRzGAYgASgNUgRzdGVwSgQIAhADIrYBChVDb21wYXJlVHJlbmRzUmVzcG9uc2USJwoDcmF3GAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIuCgpwcmVkaWN0aW9uGAIgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIxCg1hbm9tYWx5X3Njb3JlGAMgASgLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIRCgl0aHJlc2hvbGQYBCABKAEiFAoSTGlzdE1ldHJpY3NSZXF1ZXN0IiYKE0xpc3RNZXRyaWNzUmVzcG9uc2USDwoHbWV0cmljcxgBIAMoCSIXChVMaXN0U2F0ZWxsaXRlc1JlcXVlc3QilgIKEFNhdGVsbGl0ZVN1bW1hcnkSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjIKDmxhc3Rfc2Vlbl90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAMgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAQgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBSABKAESFAoMbGF0aXR1ZGVfZGVnGAYgASgBEhUKDWxvbmdpdHVkZV9kZWcYByABKAESHAoUYW5vbWFsb3VzX3N1YnN5c3RlbXMYCSADKAkSGAoQc3BhY2VjcmFmdF9jbGFzcxgKIAEoCUoECAgQCSJNChZMaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlEjMKCnNhdGVsbGl0ZXMYASADKAsyHy5zYXRtb24ub3BzLnYxLlNhdGVsbGl0ZVN1bW1hcnki9gEKD0xpc3RKb2JzUmVxdWVzdBIaCglwYWdlX3NpemUYASABKAVCB7pIBBoCKAASEgoKcGFnZV90b2tlbhgCIAEoCRJBCgxzYXRlbGxpdGVfaWQYAyABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESNgoFc3RhdGUYBCABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlQgi6SAWCAQIQARI4CgZzb3VyY2UYBSABKA4yHi5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlNvdXJjZUIIukgFggECEAEiXAoQTGlzdEpvYnNSZXNwb25zZRIvCgRqb2JzGAEgAygLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIn4KEkdldEpvYlN0YXRzUmVxdWVzdBI1CgpzdGFydF90aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQibAoOU3Vic3lzdGVtU3RhdHMSEQoJc3Vic3lzdGVtGAUgASgJEhcKD2luZmVyZW5jZV9jb3VudBgCIAEoBBIUCgxhbm9tYWx5X3JhdGUYAyABKAESEgoKbWVhbl9zY29yZRgEIAEoAUoECAEQAiK2AgoTR2V0Sm9iU3RhdHNSZXNwb25zZRISCgp0b3RhbF9qb2JzGAEgASgEEhYKDmNvbXBsZXRlZF9qb2JzGAIgASgEEhMKC2ZhaWxlZF9qb2JzGAMgASgEEhcKD3Byb2Nlc3Npbmdfam9icxgEIAEoBBIUCgxzdWNjZXNzX3JhdGUYBSABKAESFQoNam9ic19wZXJfaG91chgGIAEoARI2Cg9zdWJzeXN0ZW1fc3RhdHMYByADKAsyHS5zYXRtb24ub3BzLnYxLlN1YnN5c3RlbVN0YXRzEjAKDHBlcmlvZF9zdGFydBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcGVyaW9kX2VuZBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiXwoaR2V0RGV0ZWN0aW9uUXVhbGl0eVJlcXVlc3QSQQoMc2F0ZWxsaXRlX2lkGAEgASgJQiu6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30k2AEBIsYBChtHZXREZXRlY3Rpb25RdWFsaXR5UmVzcG9uc2USGAoQbGFiZWxsZWRfc3RyZWFtcxgBIAEoBBIaChJsYWJlbGxlZF9zZXF1ZW5jZXMYAiABKAQSGgoSZGV0ZWN0ZWRfc2VxdWVuY2VzGAMgASgEEhQKDGZhbHNlX2FsZXJ0cxgEIAEoBBIXCg9ldmVudF9wcmVjaXNpb24YBSABKAESFAoMZXZlbnRfcmVjYWxsGAYgASgBEhAKCGV2ZW50X2YxGAcgASgBItoCChRTZWFyY2hSZXN1bHRzUmVxdWVzdBJBCgxzYXRlbGxpdGVfaWQYASABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESMwoJc3Vic3lzdGVtGAkgASgJQiC6SB1yGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JNgBARISCgptb2RlbF9uYW1lGAMgASgJEjUKCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZBIWCg5hbm9tYWxpZXNfb25seRgGIAEoCBIaCglwYWdlX3NpemUYByABKAVCB7pIBBoCKAASEgoKcGFnZV90b2tlbhgIIAEoCUoECAIQAyJqChVTZWFyY2hSZXN1bHRzUmVzcG9uc2USOAoHcmVzdWx0cxgBIAMoCzInLnNhdG1vbi5kZXRlY3Rpb24udjEuU3Vic3lzdGVtSW5mZXJlbmNlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSL1AQoRTGlzdEFsZXJ0c1JlcXVlc3QSGgoJcGFnZV9zaXplGAEgASgFQge6SAQaAigAEhIKCnBhZ2VfdG9rZW4YAiABKAkSQQoMc2F0ZWxsaXRlX2lkGAMgASgJQiu6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30k2AEBEjIKBXN0YXRlGAQgASgOMhkuc2F0bW9uLm9wcy52MS5BbGVydFN0YXRlQgi6SAWCAQIQARIzCglzdWJzeXN0ZW0YBiABKAlCILpIHXIYMhZeW2Etel1bYS16MC05X117MCwzMX0k2AEBSgQIBRAGIlMKEkxpc3RBbGVydHNSZXNwb25zZRIkCgZhbGVydHMYASADKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJvChdBY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBIcCghhbGVydF9pZBgBIAEoCUIK4kEBArpIA8gBARIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEhkKB2NvbW1lbnQYAyABKAlCCLpIBXIDGNAPIj8KGEFja25vd2xlZGdlQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQiawoTUmVzb2x2ZUFsZXJ0UmVxdWVzdBIcCghhbGVydF9pZBgBIAEoCUIK4kEBArpIA8gBARIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEhkKB2NvbW1lbnQYAyABKAlCCLpIBXIDGNAPIjsKFFJlc29sdmVBbGVydFJlc3BvbnNlEiMKBWFsZXJ0GAEgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydCIUChJDaGVja0hlYWx0aFJlcXVlc3QiQQoQRGVwZW5kZW5jeUhlYWx0aBIMCgRuYW1lGAEgASgJEg8KB2hlYWx0aHkYAiABKAgSDgoGZGV0YWlsGAMgASgJIlwKE0NoZWNrSGVhbHRoUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEjUKDGRlcGVuZGVuY2llcxgCIAMoCzIfLnNhdG1vbi5vcHMudjEuRGVwZW5kZW5jeUhlYWx0aCJYChNTdHJlYW1FdmVudHNSZXF1ZXN0EkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JNgBASKzAQoUU3RyZWFtRXZlbnRzUmVzcG9uc2USNgoGcmVzdWx0GAEgASgLMiQuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VSZXN1bHRIABIlCgVhbGVydBgCIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnRIABIzCgVzdGF0cxgDIAEoCzIiLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXNwb25zZUgAQgcKBWV2ZW50Ih4KHExpc3RTcGFjZWNyYWZ0Q2xhc3Nlc1JlcXVlc3QiWwodTGlzdFNwYWNlY3JhZnRDbGFzc2VzUmVzcG9uc2USOgoSc3BhY2VjcmFmdF9jbGFzc2VzGAEgAygLMh4uc2F0bW9uLm9wcy52MS5TcGFjZWNyYWZ0Q2xhc3MiggEKD1NwYWNlY3JhZnRDbGFzcxIMCgRuYW1lGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRI2CgpzdWJzeXN0ZW1zGAQgAygLMiIuc2F0bW9uLm9wcy52MS5TdWJzeXN0ZW1EZWZpbml0aW9uIqwBChNTdWJzeXN0ZW1EZWZpbml0aW9uEgwKBG5hbWUYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhMKC3dpbmRvd19zaXplGAMgASgNEhUKDXdpbmRvd19zdHJpZGUYBCABKA0SDQoFbW9kZWwYBSABKAkSNgoKcGFyYW1ldGVycxgGIAMoCzIiLnNhdG1vbi5vcHMudjEuUGFyYW1ldGVyRGVmaW5pdGlvbiK0AQoTUGFyYW1ldGVyRGVmaW5pdGlvbhIMCgRuYW1lGAEgASgJEgwKBHVuaXQYAiABKAkSDAoEdHlwZRgDIAEoCRIMCgRraW5kGAQgASgJEhMKC2Rlc2NyaXB0aW9uGAUgASgJEikKC3ZhbGlkX3JhbmdlGAYgASgLMhQuc2F0bW9uLm9wcy52MS5SYW5nZRIlCgZsaW1pdHMYByABKAsyFS5zYXRtb24ub3BzLnYxLkxpbWl0cyIiCgVSYW5nZRILCgNsb3cYASABKAESDAoEaGlnaBgCIAEoASKgAQoGTGltaXRzEhQKB3JlZF9sb3cYASABKAFIAIgBARIXCgp5ZWxsb3dfbG93GAIgASgBSAGIAQESGAoLeWVsbG93X2hpZ2gYAyABKAFIAogBARIVCghyZWRfaGlnaBgEIAEoAUgDiAEBQgoKCF9yZWRfbG93Qg0KC195ZWxsb3dfbG93Qg4KDF95ZWxsb3dfaGlnaEILCglfcmVkX2hpZ2gynBEKCk9wc1NlcnZpY2USiAEKDVF1ZXJ5UmF3VHJlbmQSIy5zYXRtb24ub3BzLnYxLlF1ZXJ5UmF3VHJlbmRSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5RdWVyeVJhd1RyZW5kUmVzcG9uc2UiLILT5JMCJhIOL3YxL3RyZW5kczpyYXdaFBISL2FwaS92MS90cmVuZHMvcmF3EqsBChRRdWVyeVByZWRpY3Rpb25UcmVuZBIqLnNhdG1vbi5vcHMudjEuUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0Gisuc2F0bW9uLm9wcy52MS5RdWVyeVByZWRpY3Rpb25UcmVuZFJlc3BvbnNlIjqC0+STAjQSFS92MS90cmVuZHM6cHJlZGljdGlvblobEhkvYXBpL3YxL3RyZW5kcy9wcmVkaWN0aW9uEpABCg1Db21wYXJlVHJlbmRzEiMuc2F0bW9uLm9wcy52MS5Db21wYXJlVHJlbmRzUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuQ29tcGFyZVRyZW5kc1Jlc3BvbnNlIjSC0+STAi4SEi92MS90cmVuZHM6Y29tcGFyZVoYEhYvYXBpL3YxL3RyZW5kcy9jb21wYXJlEoMBCgtMaXN0TWV0cmljcxIhLnNhdG1vbi5vcHMudjEuTGlzdE1ldHJpY3NSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5MaXN0TWV0cmljc1Jlc3BvbnNlIi2C0+STAicSCy92MS9tZXRyaWNzWhgSFi9hcGkvdjEvdHJlbmRzL21ldHJpY3MSkQEKFUxpc3RTcGFjZWNyYWZ0Q2xhc3NlcxIrLnNhdG1vbi5vcHMudjEuTGlzdFNwYWNlY3JhZnRDbGFzc2VzUmVxdWVzdBosLnNhdG1vbi5vcHMudjEuTGlzdFNwYWNlY3JhZnRDbGFzc2VzUmVzcG9uc2UiHYLT5JMCFxIVL3YxL3NwYWNlY3JhZnRDbGFzc2VzEpIBCg5MaXN0U2F0ZWxsaXRlcxIkLnNhdG1vbi5vcHMudjEuTGlzdFNhdGVsbGl0ZXNSZXF1ZXN0GiUuc2F0bW9uLm9wcy52MS5MaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlIjOC0+STAi0SDi92MS9zYXRlbGxpdGVzWhsSGS9hcGkvdjEvdHJlbmRzL3NhdGVsbGl0ZXMSgwEKCExpc3RKb2JzEh4uc2F0bW9uLm9wcy52MS5MaXN0Sm9ic1JlcXVlc3QaHy5zYXRtb24ub3BzLnYxLkxpc3RKb2JzUmVzcG9uc2UiNoLT5JMCMBIML3YxL29wcy9qb2JzWhQSEi9hcGkvdjEvcXVlcnkvam9ic1oKEggvdjEvam9icxKCAQoLR2V0Sm9iU3RhdHMSIS5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVxdWVzdBoiLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXNwb25zZSIsgtPkkwImEg0vdjEvb3BzL3N0YXRzWhUSEy9hcGkvdjEvcXVlcnkvc3RhdHMSsgEKE0dldERldGVjdGlvblF1YWxpdHkSKS5zYXRtb24ub3BzLnYxLkdldERldGVjdGlvblF1YWxpdHlSZXF1ZXN0Giouc2F0bW9uLm9wcy52MS5HZXREZXRlY3Rpb25RdWFsaXR5UmVzcG9uc2UiRILT5JMCPhIZL3YxL29wcy9kZXRlY3Rpb24tcXVhbGl0eVohEh8vYXBpL3YxL3F1ZXJ5L2RldGVjdGlvbi1xdWFsaXR5EpABCg1TZWFyY2hSZXN1bHRzEiMuc2F0bW9uLm9wcy52MS5TZWFyY2hSZXN1bHRzUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuU2VhcmNoUmVzdWx0c1Jlc3BvbnNlIjSC0+STAi4SEi92MS9yZXN1bHRzOnNlYXJjaFoYEhYvYXBpL3YxL3NlYXJjaC9yZXN1bHRzEncKCkxpc3RBbGVydHMSIC5zYXRtb24ub3BzLnYxLkxpc3RBbGVydHNSZXF1ZXN0GiEuc2F0bW9uLm9wcy52MS5MaXN0QWxlcnRzUmVzcG9uc2UiJILT5JMCHhIOL2FwaS92MS9hbGVydHNaDBIKL3YxL2FsZXJ0cxK9AQoQQWNrbm93bGVkZ2VBbGVydBImLnNhdG1vbi5vcHMudjEuQWNrbm93bGVkZ2VBbGVydFJlcXVlc3QaJy5zYXRtb24ub3BzLnYxLkFja25vd2xlZGdlQWxlcnRSZXNwb25zZSJYgtPkkwJSIiUvYXBpL3YxL2FsZXJ0cy97YWxlcnRfaWR9L2Fja25vd2xlZGdlOgEqWiYiIS92MS9hbGVydHMve2FsZXJ0X2lkfTphY2tub3dsZWRnZToBKhKpAQoMUmVzb2x2ZUFsZXJ0EiIuc2F0bW9uLm9wcy52MS5SZXNvbHZlQWxlcnRSZXF1ZXN0GiMuc2F0bW9uLm9wcy52MS5SZXNvbHZlQWxlcnRSZXNwb25zZSJQgtPkkwJKIiEvYXBpL3YxL2FsZXJ0cy97YWxlcnRfaWR9L3Jlc29sdmU6ASpaIiIdL3YxL2FsZXJ0cy97YWxlcnRfaWR9OnJlc29sdmU6ASoSZQoLQ2hlY2tIZWFsdGgSIS5zYXRtb24ub3BzLnYxLkNoZWNrSGVhbHRoUmVxdWVzdBoiLnNhdG1vbi5vcHMudjEuQ2hlY2tIZWFsdGhSZXNwb25zZSIPgtPkkwIJEgcvaGVhbHRoEnQKDFN0cmVhbUV2ZW50cxIiLnNhdG1vbi5vcHMudjEuU3RyZWFtRXZlbnRzUmVxdWVzdBojLnNhdG1vbi5vcHMudjEuU3RyZWFtRXZlbnRzUmVzcG9uc2UiGYLT5JMCExIRL3YxL2V2ZW50czpzdHJlYW0wAWIGcHJvdG8z", [file_buf_validate_validate, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert]);
 
 /**
  * TrendSeries is one feature's series, as two parallel packed arrays: a chart
@@ -40,7 +38,7 @@ export type TrendSeries = Message<"satmon.ops.v1.TrendSeries"> & {
   metric: string;
 
   /**
-   * The feature index, 0 to 24.
+   * The parameter's position in its subsystem's declaration, 0 first.
    *
    * @generated from field: uint32 feature_index = 2;
    */
@@ -59,6 +57,20 @@ export type TrendSeries = Message<"satmon.ops.v1.TrendSeries"> & {
    * @generated from field: repeated double values = 4;
    */
   values: number[];
+
+  /**
+   * The parameter's name in the mission database, for example "value" or "battery_voltage".
+   *
+   * @generated from field: string parameter = 5;
+   */
+  parameter: string;
+
+  /**
+   * The parameter's unit, empty when it has none.
+   *
+   * @generated from field: string unit = 6;
+   */
+  unit: string;
 };
 
 /**
@@ -82,14 +94,24 @@ export type QueryRawTrendRequest = Message<"satmon.ops.v1.QueryRawTrendRequest">
   satelliteId: string;
 
   /**
-   * The subsystem: its full name (SUBSYSTEM_EPS) or short name (eps, EPS).
+   * The subsystem, by the name the satellite's class declares (for example "eps");
+   * INVALID_ARGUMENT when the class has no such subsystem.
    *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 2;
+   * @generated from field: string subsystem = 25;
    */
-  subsystem: Subsystem;
+  subsystem: string;
 
   /**
-   * Feature indices; empty means all 25.
+   * Parameters by name (for example "value"); with feature_indices, both are plotted; both empty
+   * means every parameter of the subsystem. INVALID_ARGUMENT names one the subsystem lacks.
+   *
+   * @generated from field: repeated string parameters = 26;
+   */
+  parameters: string[];
+
+  /**
+   * Parameters by position in the subsystem's declaration, 0 first (SMAP: 0 is the channel's
+   * value, 1-24 its command flags); INVALID_ARGUMENT past the subsystem's last parameter.
    *
    * @generated from field: repeated uint32 feature_indices = 3 [json_name = "features"];
    */
@@ -159,14 +181,24 @@ export type QueryPredictionTrendRequest = Message<"satmon.ops.v1.QueryPrediction
   satelliteId: string;
 
   /**
-   * The subsystem: its full name (SUBSYSTEM_EPS) or short name (eps, EPS).
+   * The subsystem, by the name the satellite's class declares (for example "eps");
+   * INVALID_ARGUMENT when the class has no such subsystem.
    *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 2;
+   * @generated from field: string subsystem = 25;
    */
-  subsystem: Subsystem;
+  subsystem: string;
 
   /**
-   * Feature indices; empty means all 25.
+   * Parameters by name (for example "value"); with feature_indices, both are plotted; both empty
+   * means every parameter of the subsystem. INVALID_ARGUMENT names one the subsystem lacks.
+   *
+   * @generated from field: repeated string parameters = 26;
+   */
+  parameters: string[];
+
+  /**
+   * Parameters by position in the subsystem's declaration, 0 first (SMAP: 0 is the channel's
+   * value, 1-24 its command flags); INVALID_ARGUMENT past the subsystem's last parameter.
    *
    * @generated from field: repeated uint32 feature_indices = 3 [json_name = "features"];
    */
@@ -236,14 +268,24 @@ export type CompareTrendsRequest = Message<"satmon.ops.v1.CompareTrendsRequest">
   satelliteId: string;
 
   /**
-   * The subsystem: its full name (SUBSYSTEM_EPS) or short name (eps, EPS).
+   * The subsystem, by the name the satellite's class declares (for example "eps");
+   * INVALID_ARGUMENT when the class has no such subsystem.
    *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 2;
+   * @generated from field: string subsystem = 25;
    */
-  subsystem: Subsystem;
+  subsystem: string;
 
   /**
-   * Feature indices; empty means all 25.
+   * Parameters by name (for example "value"); with feature_indices, both are plotted; both empty
+   * means every parameter of the subsystem. INVALID_ARGUMENT names one the subsystem lacks.
+   *
+   * @generated from field: repeated string parameters = 26;
+   */
+  parameters: string[];
+
+  /**
+   * Parameters by position in the subsystem's declaration, 0 first (SMAP: 0 is the channel's
+   * value, 1-24 its command flags); INVALID_ARGUMENT past the subsystem's last parameter.
    *
    * @generated from field: repeated uint32 feature_indices = 3 [json_name = "features"];
    */
@@ -428,11 +470,18 @@ export type SatelliteSummary = Message<"satmon.ops.v1.SatelliteSummary"> & {
   longitudeDeg: number;
 
   /**
-   * Subsystems with an open alert.
+   * Subsystems with an open alert, by name.
    *
-   * @generated from field: repeated satmon.telemetry.v1.Subsystem anomalous_subsystems = 8;
+   * @generated from field: repeated string anomalous_subsystems = 9;
    */
-  anomalousSubsystems: Subsystem[];
+  anomalousSubsystems: string[];
+
+  /**
+   * The satellite's spacecraft class in the mission database, for example "smap".
+   *
+   * @generated from field: string spacecraft_class = 10;
+   */
+  spacecraftClass: string;
 };
 
 /**
@@ -575,11 +624,11 @@ export const GetJobStatsRequestSchema: GenMessage<GetJobStatsRequest> = /*@__PUR
  */
 export type SubsystemStats = Message<"satmon.ops.v1.SubsystemStats"> & {
   /**
-   * The subsystem.
+   * The subsystem, by name.
    *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 1;
+   * @generated from field: string subsystem = 5;
    */
-  subsystem: Subsystem;
+  subsystem: string;
 
   /**
    * Windows scored.
@@ -786,11 +835,11 @@ export type SearchResultsRequest = Message<"satmon.ops.v1.SearchResultsRequest">
   satelliteId: string;
 
   /**
-   * Only this subsystem, when set.
+   * Only this subsystem (by name), when set.
    *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 2;
+   * @generated from field: string subsystem = 9;
    */
-  subsystem: Subsystem;
+  subsystem: string;
 
   /**
    * Only this model, when set.
@@ -905,11 +954,11 @@ export type ListAlertsRequest = Message<"satmon.ops.v1.ListAlertsRequest"> & {
   state: AlertState;
 
   /**
-   * Only this subsystem, when set.
+   * Only this subsystem (by name), when set.
    *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 5;
+   * @generated from field: string subsystem = 6;
    */
-  subsystem: Subsystem;
+  subsystem: string;
 };
 
 /**
@@ -1206,6 +1255,274 @@ export const StreamEventsResponseSchema: GenMessage<StreamEventsResponse> = /*@_
   messageDesc(file_satmon_ops_v1_ops_service, 31);
 
 /**
+ * ListSpacecraftClassesRequest asks for the whole mission database (it is small: one entry per
+ * spacecraft class).
+ *
+ * @generated from message satmon.ops.v1.ListSpacecraftClassesRequest
+ */
+export type ListSpacecraftClassesRequest = Message<"satmon.ops.v1.ListSpacecraftClassesRequest"> & {
+};
+
+/**
+ * Describes the message satmon.ops.v1.ListSpacecraftClassesRequest.
+ * Use `create(ListSpacecraftClassesRequestSchema)` to create a new message.
+ */
+export const ListSpacecraftClassesRequestSchema: GenMessage<ListSpacecraftClassesRequest> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 32);
+
+/**
+ * ListSpacecraftClassesResponse is the mission database.
+ *
+ * @generated from message satmon.ops.v1.ListSpacecraftClassesResponse
+ */
+export type ListSpacecraftClassesResponse = Message<"satmon.ops.v1.ListSpacecraftClassesResponse"> & {
+  /**
+   * Every class, by name.
+   *
+   * @generated from field: repeated satmon.ops.v1.SpacecraftClass spacecraft_classes = 1;
+   */
+  spacecraftClasses: SpacecraftClass[];
+};
+
+/**
+ * Describes the message satmon.ops.v1.ListSpacecraftClassesResponse.
+ * Use `create(ListSpacecraftClassesResponseSchema)` to create a new message.
+ */
+export const ListSpacecraftClassesResponseSchema: GenMessage<ListSpacecraftClassesResponse> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 33);
+
+/**
+ * SpacecraftClass is one class file of the mission database.
+ *
+ * @generated from message satmon.ops.v1.SpacecraftClass
+ */
+export type SpacecraftClass = Message<"satmon.ops.v1.SpacecraftClass"> & {
+  /**
+   * The class's name, for example "smap".
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The name people read.
+   *
+   * @generated from field: string display_name = 2;
+   */
+  displayName: string;
+
+  /**
+   * What the class is.
+   *
+   * @generated from field: string description = 3;
+   */
+  description: string;
+
+  /**
+   * Its subsystems, in the order its records carry them.
+   *
+   * @generated from field: repeated satmon.ops.v1.SubsystemDefinition subsystems = 4;
+   */
+  subsystems: SubsystemDefinition[];
+};
+
+/**
+ * Describes the message satmon.ops.v1.SpacecraftClass.
+ * Use `create(SpacecraftClassSchema)` to create a new message.
+ */
+export const SpacecraftClassSchema: GenMessage<SpacecraftClass> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 34);
+
+/**
+ * SubsystemDefinition is one subsystem of a class.
+ *
+ * @generated from message satmon.ops.v1.SubsystemDefinition
+ */
+export type SubsystemDefinition = Message<"satmon.ops.v1.SubsystemDefinition"> & {
+  /**
+   * The name used in topics, APIs and metric labels, for example "eps".
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The name people read, for example "Electrical power".
+   *
+   * @generated from field: string display_name = 2;
+   */
+  displayName: string;
+
+  /**
+   * Records per window.
+   *
+   * @generated from field: uint32 window_size = 3;
+   */
+  windowSize: number;
+
+  /**
+   * Records between window starts.
+   *
+   * @generated from field: uint32 window_stride = 4;
+   */
+  windowStride: number;
+
+  /**
+   * The model that scores it; empty when each satellite's registration names one.
+   *
+   * @generated from field: string model = 5;
+   */
+  model: string;
+
+  /**
+   * Its parameters, in the order a record's values carry them.
+   *
+   * @generated from field: repeated satmon.ops.v1.ParameterDefinition parameters = 6;
+   */
+  parameters: ParameterDefinition[];
+};
+
+/**
+ * Describes the message satmon.ops.v1.SubsystemDefinition.
+ * Use `create(SubsystemDefinitionSchema)` to create a new message.
+ */
+export const SubsystemDefinitionSchema: GenMessage<SubsystemDefinition> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 35);
+
+/**
+ * ParameterDefinition is one parameter of a subsystem.
+ *
+ * @generated from message satmon.ops.v1.ParameterDefinition
+ */
+export type ParameterDefinition = Message<"satmon.ops.v1.ParameterDefinition"> & {
+  /**
+   * The parameter's name, for example "battery_voltage".
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Its unit, empty when it has none.
+   *
+   * @generated from field: string unit = 2;
+   */
+  unit: string;
+
+  /**
+   * "float", "int" or "bool".
+   *
+   * @generated from field: string type = 3;
+   */
+  type: string;
+
+  /**
+   * "telemetry" (a measured value) or "command" (a command flag).
+   *
+   * @generated from field: string kind = 4;
+   */
+  kind: string;
+
+  /**
+   * What it is.
+   *
+   * @generated from field: string description = 5;
+   */
+  description: string;
+
+  /**
+   * Outside this range a record is invalid; absent when unbounded.
+   *
+   * @generated from field: satmon.ops.v1.Range valid_range = 6;
+   */
+  validRange?: Range | undefined;
+
+  /**
+   * Yellow and red limits; absent when it has none.
+   *
+   * @generated from field: satmon.ops.v1.Limits limits = 7;
+   */
+  limits?: Limits | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.ParameterDefinition.
+ * Use `create(ParameterDefinitionSchema)` to create a new message.
+ */
+export const ParameterDefinitionSchema: GenMessage<ParameterDefinition> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 36);
+
+/**
+ * Range is a closed interval.
+ *
+ * @generated from message satmon.ops.v1.Range
+ */
+export type Range = Message<"satmon.ops.v1.Range"> & {
+  /**
+   * Lowest valid value.
+   *
+   * @generated from field: double low = 1;
+   */
+  low: number;
+
+  /**
+   * Highest valid value.
+   *
+   * @generated from field: double high = 2;
+   */
+  high: number;
+};
+
+/**
+ * Describes the message satmon.ops.v1.Range.
+ * Use `create(RangeSchema)` to create a new message.
+ */
+export const RangeSchema: GenMessage<Range> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 37);
+
+/**
+ * Limits are a parameter's warning (yellow) and critical (red) bounds; unset ones are absent.
+ *
+ * @generated from message satmon.ops.v1.Limits
+ */
+export type Limits = Message<"satmon.ops.v1.Limits"> & {
+  /**
+   * Critical below this.
+   *
+   * @generated from field: optional double red_low = 1;
+   */
+  redLow?: number | undefined;
+
+  /**
+   * Warning below this.
+   *
+   * @generated from field: optional double yellow_low = 2;
+   */
+  yellowLow?: number | undefined;
+
+  /**
+   * Warning above this.
+   *
+   * @generated from field: optional double yellow_high = 3;
+   */
+  yellowHigh?: number | undefined;
+
+  /**
+   * Critical above this.
+   *
+   * @generated from field: optional double red_high = 4;
+   */
+  redHigh?: number | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.Limits.
+ * Use `create(LimitsSchema)` to create a new message.
+ */
+export const LimitsSchema: GenMessage<Limits> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 38);
+
+/**
  * OpsService answers operators' queries: trends, fleet, jobs, statistics,
  * results and alerts, plus a live event stream.
  *
@@ -1252,6 +1569,18 @@ export const OpsService: GenService<{
     methodKind: "unary";
     input: typeof ListMetricsRequestSchema;
     output: typeof ListMetricsResponseSchema;
+  },
+  /**
+   * The mission database: every spacecraft class with its subsystems, windows, models and
+   * parameters (names, units, kinds, valid ranges and limits). Dashboards read the names, units
+   * and limits they show from here.
+   *
+   * @generated from rpc satmon.ops.v1.OpsService.ListSpacecraftClasses
+   */
+  listSpacecraftClasses: {
+    methodKind: "unary";
+    input: typeof ListSpacecraftClassesRequestSchema;
+    output: typeof ListSpacecraftClassesResponseSchema;
   },
   /**
    * Satellites that have sent telemetry, with their latest housekeeping.

@@ -7,7 +7,7 @@ import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { Housekeeping, Subsystem, SubsystemFrame } from "./telemetry_pb";
+import type { Housekeeping, SubsystemFrame } from "./telemetry_pb";
 import { file_satmon_telemetry_v1_telemetry } from "./telemetry_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/telemetry/v1/events.proto.
  */
 export const file_satmon_telemetry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiBzYXRtb24vdGVsZW1ldHJ5L3YxL2V2ZW50cy5wcm90bxITc2F0bW9uLnRlbGVtZXRyeS52MSKvAgoPVGVsZW1ldHJ5UmVjb3JkEkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbG9vcF9pbmRleBgDIAEoDRIUCgxyZWNvcmRfaW5kZXgYBCABKAQSEAoIc2VxdWVuY2UYBSABKAQSMwoGZnJhbWVzGAYgAygLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYByABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZyKBAgoPU3Vic3lzdGVtU2FtcGxlEhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYAyABKAQSFAoMcmVjb3JkX2luZGV4GAQgASgEEjIKBWZyYW1lGAUgASgLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYBiABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZxISCgptb2RlbF9uYW1lGAcgASgJIukBCgtHcm91bmRUcnV0aBIUCgxzYXRlbGxpdGVfaWQYASABKAkSMQoJc3Vic3lzdGVtGAIgASgOMh4uc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW0SDwoHY2hhbm5lbBgDIAEoCRI1ChFzdHJlYW1fc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHcmVjb3JkcxgFIAEoBBI4CglzZXF1ZW5jZXMYBiADKAsyJS5zYXRtb24udGVsZW1ldHJ5LnYxLkxhYmVsbGVkU2VxdWVuY2UiQAoQTGFiZWxsZWRTZXF1ZW5jZRIWCg5zdGFydF9zZXF1ZW5jZRgBIAEoBBIUCgxlbmRfc2VxdWVuY2UYAiABKARiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("CiBzYXRtb24vdGVsZW1ldHJ5L3YxL2V2ZW50cy5wcm90bxITc2F0bW9uLnRlbGVtZXRyeS52MSKvAgoPVGVsZW1ldHJ5UmVjb3JkEkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbG9vcF9pbmRleBgDIAEoDRIUCgxyZWNvcmRfaW5kZXgYBCABKAQSEAoIc2VxdWVuY2UYBSABKAQSMwoGZnJhbWVzGAYgAygLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYByABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZyKBAgoPU3Vic3lzdGVtU2FtcGxlEhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYAyABKAQSFAoMcmVjb3JkX2luZGV4GAQgASgEEjIKBWZyYW1lGAUgASgLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYBiABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZxISCgptb2RlbF9uYW1lGAcgASgJIs8BCgtHcm91bmRUcnV0aBIUCgxzYXRlbGxpdGVfaWQYASABKAkSEQoJc3Vic3lzdGVtGAcgASgJEg8KB2NoYW5uZWwYAyABKAkSNQoRc3RyZWFtX3N0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3JlY29yZHMYBSABKAQSOAoJc2VxdWVuY2VzGAYgAygLMiUuc2F0bW9uLnRlbGVtZXRyeS52MS5MYWJlbGxlZFNlcXVlbmNlSgQIAhADIkAKEExhYmVsbGVkU2VxdWVuY2USFgoOc3RhcnRfc2VxdWVuY2UYASABKAQSFAoMZW5kX3NlcXVlbmNlGAIgASgEYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
 
 /**
  * TelemetryRecord is the payload of the raw telemetry topic: one record per
@@ -39,14 +39,14 @@ export type TelemetryRecord = Message<"satmon.telemetry.v1.TelemetryRecord"> & {
   sampleTime?: Timestamp | undefined;
 
   /**
-   * How many times the simulator has looped over the SMAP arrays.
+   * Replays only: how many times the simulator has looped over its archive.
    *
    * @generated from field: uint32 loop_index = 3;
    */
   loopIndex: number;
 
   /**
-   * The row of the SMAP test array replayed in this record.
+   * Replays only: the archive row replayed in this record.
    *
    * @generated from field: uint64 record_index = 4;
    */
@@ -60,7 +60,7 @@ export type TelemetryRecord = Message<"satmon.telemetry.v1.TelemetryRecord"> & {
   sequence: bigint;
 
   /**
-   * One frame per subsystem, seven in all.
+   * One frame per subsystem of the satellite's class.
    *
    * @generated from field: repeated satmon.telemetry.v1.SubsystemFrame frames = 6;
    */
@@ -110,14 +110,14 @@ export type SubsystemSample = Message<"satmon.telemetry.v1.SubsystemSample"> & {
   sequence: bigint;
 
   /**
-   * The row of the SMAP test array replayed in this record.
+   * Replays only: the archive row replayed in this record.
    *
    * @generated from field: uint64 record_index = 4;
    */
   recordIndex: bigint;
 
   /**
-   * This subsystem's features.
+   * This subsystem's values.
    *
    * @generated from field: satmon.telemetry.v1.SubsystemFrame frame = 5;
    */
@@ -165,9 +165,9 @@ export type GroundTruth = Message<"satmon.telemetry.v1.GroundTruth"> & {
   /**
    * The subsystem.
    *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 2;
+   * @generated from field: string subsystem = 7;
    */
-  subsystem: Subsystem;
+  subsystem: string;
 
   /**
    * The SMAP channel the stream replays, for example "A-1".

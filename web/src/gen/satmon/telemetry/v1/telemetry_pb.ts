@@ -2,38 +2,33 @@
 // @generated from file satmon/telemetry/v1/telemetry.proto (package satmon.telemetry.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file satmon/telemetry/v1/telemetry.proto.
  */
 export const file_satmon_telemetry_v1_telemetry: GenFile = /*@__PURE__*/
-  fileDesc("CiNzYXRtb24vdGVsZW1ldHJ5L3YxL3RlbGVtZXRyeS5wcm90bxITc2F0bW9uLnRlbGVtZXRyeS52MSJmCg5TdWJzeXN0ZW1GcmFtZRIxCglzdWJzeXN0ZW0YASABKA4yHi5zYXRtb24udGVsZW1ldHJ5LnYxLlN1YnN5c3RlbRIPCgdjaGFubmVsGAIgASgJEhAKCGZlYXR1cmVzGAMgAygCImMKCFBvc2l0aW9uEhQKDGxhdGl0dWRlX2RlZxgBIAEoARIVCg1sb25naXR1ZGVfZGVnGAIgASgBEhMKC2FsdGl0dWRlX2ttGAMgASgBEhUKDXZlbG9jaXR5X2ttX3MYBCABKAEi8wEKDEhvdXNla2VlcGluZxIZChFiYXR0ZXJ5X3ZvbHRhZ2VfdhgBIAEoARIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAIgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAMgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBCABKAESGwoTcG93ZXJfY29uc3VtcHRpb25fdxgFIAEoARIXCg90aHJ1c3Rlcl9hY3RpdmUYBiABKAgSEgoKaW5fZWNsaXBzZRgHIAEoCBIvCghwb3NpdGlvbhgIIAEoCzIdLnNhdG1vbi50ZWxlbWV0cnkudjEuUG9zaXRpb24q7AEKCVN1YnN5c3RlbRIZChVTVUJTWVNURU1fVU5TUEVDSUZJRUQQABIRCg1TVUJTWVNURU1fQUNTEAESEgoOU1VCU1lTVEVNX0RBVEEQAhIRCg1TVUJTWVNURU1fRVBTEAMSEQoNU1VCU1lTVEVNX0ZTVxAEEhAKDFNVQlNZU1RFTV9QUxAFEhAKDFNVQlNZU1RFTV9TUxAGEhEKDVNVQlNZU1RFTV9UQ1MQBxIHCgNBQ1MQARIICgREQVRBEAISBwoDRVBTEAMSBwoDRlNXEAQSBgoCUFMQBRIGCgJTUxAGEgcKA1RDUxAHGgIQAWIGcHJvdG8z");
+  fileDesc("CiNzYXRtb24vdGVsZW1ldHJ5L3YxL3RlbGVtZXRyeS5wcm90bxITc2F0bW9uLnRlbGVtZXRyeS52MSJpCg5TdWJzeXN0ZW1GcmFtZRIwCglzdWJzeXN0ZW0YBCABKAlCHbpIGnIYMhZeW2Etel1bYS16MC05X117MCwzMX0kEhAKCGZlYXR1cmVzGAMgAygCSgQIARACSgQIAhADUgdjaGFubmVsImMKCFBvc2l0aW9uEhQKDGxhdGl0dWRlX2RlZxgBIAEoARIVCg1sb25naXR1ZGVfZGVnGAIgASgBEhMKC2FsdGl0dWRlX2ttGAMgASgBEhUKDXZlbG9jaXR5X2ttX3MYBCABKAEi8wEKDEhvdXNla2VlcGluZxIZChFiYXR0ZXJ5X3ZvbHRhZ2VfdhgBIAEoARIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAIgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAMgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBCABKAESGwoTcG93ZXJfY29uc3VtcHRpb25fdxgFIAEoARIXCg90aHJ1c3Rlcl9hY3RpdmUYBiABKAgSEgoKaW5fZWNsaXBzZRgHIAEoCBIvCghwb3NpdGlvbhgIIAEoCzIdLnNhdG1vbi50ZWxlbWV0cnkudjEuUG9zaXRpb25iBnByb3RvMw", [file_buf_validate_validate]);
 
 /**
- * SubsystemFrame is one subsystem's feature vector at one time step.
+ * SubsystemFrame is one subsystem's values at one time step.
  *
  * @generated from message satmon.telemetry.v1.SubsystemFrame
  */
 export type SubsystemFrame = Message<"satmon.telemetry.v1.SubsystemFrame"> & {
   /**
-   * The subsystem these features belong to.
+   * The subsystem, a name its satellite's class declares in the mission database, e.g. "eps".
    *
-   * @generated from field: satmon.telemetry.v1.Subsystem subsystem = 1;
+   * @generated from field: string subsystem = 4;
    */
-  subsystem: Subsystem;
+  subsystem: string;
 
   /**
-   * The SMAP channel replayed for this subsystem, for example "A-1".
-   *
-   * @generated from field: string channel = 2;
-   */
-  channel: string;
-
-  /**
-   * The 25 features: index 0 is the telemetry value, 1-24 are command flags.
+   * One value per parameter the class declares for the subsystem, in declaration order (SMAP: the
+   * channel's value, then its 24 command flags).
    *
    * @generated from field: repeated float features = 3;
    */
@@ -158,123 +153,4 @@ export type Housekeeping = Message<"satmon.telemetry.v1.Housekeeping"> & {
  */
 export const HousekeepingSchema: GenMessage<Housekeeping> = /*@__PURE__*/
   messageDesc(file_satmon_telemetry_v1_telemetry, 2);
-
-/**
- * Subsystem names one of the seven spacecraft subsystems satmon monitors.
- * Each maps to a family of SMAP channels (ACS to A-*, DATA to D-*, and so on).
- *
- * @generated from enum satmon.telemetry.v1.Subsystem
- */
-export enum Subsystem {
-  /**
-   * The subsystem was not set; requests carrying it are rejected.
-   *
-   * @generated from enum value: SUBSYSTEM_UNSPECIFIED = 0;
-   */
-  SUBSYSTEM_UNSPECIFIED = 0,
-
-  /**
-   * Attitude control (SMAP A-* channels).
-   *
-   * @generated from enum value: SUBSYSTEM_ACS = 1;
-   */
-  SUBSYSTEM_ACS = 1,
-
-  /**
-   * Command and data handling (SMAP D-* channels).
-   *
-   * @generated from enum value: SUBSYSTEM_DATA = 2;
-   */
-  SUBSYSTEM_DATA = 2,
-
-  /**
-   * Electrical power (SMAP E-* channels).
-   *
-   * @generated from enum value: SUBSYSTEM_EPS = 3;
-   */
-  SUBSYSTEM_EPS = 3,
-
-  /**
-   * Flight software (SMAP F-* channels).
-   *
-   * @generated from enum value: SUBSYSTEM_FSW = 4;
-   */
-  SUBSYSTEM_FSW = 4,
-
-  /**
-   * Propulsion (SMAP P-* channels).
-   *
-   * @generated from enum value: SUBSYSTEM_PS = 5;
-   */
-  SUBSYSTEM_PS = 5,
-
-  /**
-   * Solar array and structures (SMAP S-* channels).
-   *
-   * @generated from enum value: SUBSYSTEM_SS = 6;
-   */
-  SUBSYSTEM_SS = 6,
-
-  /**
-   * Thermal control (SMAP T-* channels).
-   *
-   * @generated from enum value: SUBSYSTEM_TCS = 7;
-   */
-  SUBSYSTEM_TCS = 7,
-
-  /**
-   * Short for SUBSYSTEM_ACS.
-   *
-   * @generated from enum value: ACS = 1;
-   */
-  ACS = 1,
-
-  /**
-   * Short for SUBSYSTEM_DATA.
-   *
-   * @generated from enum value: DATA = 2;
-   */
-  DATA = 2,
-
-  /**
-   * Short for SUBSYSTEM_EPS.
-   *
-   * @generated from enum value: EPS = 3;
-   */
-  EPS = 3,
-
-  /**
-   * Short for SUBSYSTEM_FSW.
-   *
-   * @generated from enum value: FSW = 4;
-   */
-  FSW = 4,
-
-  /**
-   * Short for SUBSYSTEM_PS.
-   *
-   * @generated from enum value: PS = 5;
-   */
-  PS = 5,
-
-  /**
-   * Short for SUBSYSTEM_SS.
-   *
-   * @generated from enum value: SS = 6;
-   */
-  SS = 6,
-
-  /**
-   * Short for SUBSYSTEM_TCS.
-   *
-   * @generated from enum value: TCS = 7;
-   */
-  TCS = 7,
-}
-
-/**
- * Describes the enum satmon.telemetry.v1.Subsystem.
- */
-export const SubsystemSchema: GenEnum<Subsystem> = /*@__PURE__*/
-  enumDesc(file_satmon_telemetry_v1_telemetry, 0);
 
