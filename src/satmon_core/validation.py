@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from google.protobuf.message import DecodeError, Message
@@ -16,7 +17,7 @@ from satmon_core.identifiers import is_valid_satellite_id
 from satmon_mdb import DEFAULT_CLASS, MissionDatabaseError, SubsystemView, load_mission_database
 
 __all__ = ["decode", "decode_record", "validate_record", "validate_envelope", "validate_frames",
-           "registered_record", "models_of"]
+           "registered_record", "models_of", "RegisteredRecord"]
 
 M = TypeVar("M", bound=Message)
 
@@ -99,17 +100,25 @@ def _subsystems_of(spacecraft_class: str) -> Sequence[SubsystemView]:
         raise InvalidRecordError("unknown_class", str(exc)) from None
 
 
-def registered_record(record: events_pb2.TelemetryRecord, registry: FleetRegistry) -> dict[str, str]:
-    """The record checked as its satellite's class declares; returns the model that scores each of
-    its subsystems (the class's, else the satellite's registration's). TransientError when the
-    registry cannot be read, InvalidRecordError otherwise."""
+@dataclass(frozen=True)
+class RegisteredRecord:
+    """A record that matches its satellite's class: the class's subsystems, and the model that
+    scores each (the class's, else the satellite's registration's)."""
+
+    subsystems: Sequence[SubsystemView]
+    models: dict[str, str]
+
+
+def registered_record(record: events_pb2.TelemetryRecord, registry: FleetRegistry) -> RegisteredRecord:
+    """The record checked as its satellite's class declares. TransientError when the registry
+    cannot be read, InvalidRecordError otherwise."""
     validate_envelope(record)
     entry = registry.entry(record.satellite_id)
     if entry is None:
         raise InvalidRecordError("unknown_satellite", record.satellite_id)
     subsystems = _subsystems_of(entry.spacecraft_class)
     validate_frames(record, subsystems)
-    return models_of(entry, subsystems)
+    return RegisteredRecord(subsystems, models_of(entry, subsystems))
 
 
 def models_of(entry: SatelliteEntry, subsystems: Sequence[SubsystemView]) -> dict[str, str]:

@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from satmon_core.paths import repo_root
-from satmon_mdb.schema import ParameterKind, SpacecraftClass, Subsystem, Window
+from satmon_mdb.schema import Parameter, ParameterKind, SpacecraftClass, Subsystem, Window
 
 __all__ = ["DEFAULT_CLASS", "MissionDatabaseError", "MissionDatabase", "SubsystemView", "load_class_file",
            "mdb_dir", "load_mission_database"]
@@ -85,6 +85,11 @@ class SubsystemView:
     def telemetry_indices(self) -> tuple[int, ...]:
         """Positions of measured values (not command flags): what a trend plots and a model predicts."""
         return tuple(i for i, p in enumerate(self.definition.parameters) if p.kind is ParameterKind.TELEMETRY)
+
+    @cached_property
+    def limited(self) -> tuple[tuple[int, Parameter], ...]:
+        """(position, parameter) of every parameter with yellow or red limits."""
+        return tuple((i, p) for i, p in enumerate(self.definition.parameters) if p.limits is not None)
 
     @cached_property
     def valid_ranges(self) -> tuple[tuple[int, float, float], ...]:

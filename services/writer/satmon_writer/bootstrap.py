@@ -11,6 +11,7 @@ from satmon_core.victoria import DURABLE_AFTER_S, VictoriaMetrics
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.adapters.jobs import JobRecorder
+from satmon_writer.adapters.limit_alerts import LimitAlertStore
 from satmon_writer.entrypoints.kafka_loops import GroundTruthWriter, JobWriter, ResultWriter, TelemetryWriter
 
 __all__ = ["build", "TELEMETRY_GROUP", "RESULTS_GROUP", "JOBS_GROUP", "GROUND_TRUTH_GROUP"]
@@ -27,6 +28,8 @@ def build(settings: Settings) -> ServiceProcess:
     alerts = AlertStore(dsn)
     jobs = JobRecorder(dsn)
     ground_truth = GroundTruthStore(dsn)
+    limit_alerts = LimitAlertStore(dsn)
+    telemetry = TelemetryWriter(vm, FleetRegistry(dsn), limit_alerts)
     producer = make_producer(settings.kafka_bootstrap)
 
     # Both loops that import into VictoriaMetrics store offsets only once their samples are on its disk.
@@ -44,7 +47,8 @@ def build(settings: Settings) -> ServiceProcess:
 
     return ServiceProcess(
         name="writer", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
-        loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, TelemetryWriter(vm, FleetRegistry(dsn)), 1000),
+        loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, telemetry, 1000,
+                    on_revoke=lambda _consumer, _partitions: telemetry.forget()),
                # Another writer may take results partitions over: their detector states are reloaded from
                # the checkpoints in PostgreSQL, never trusted from this process's memory.
                loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500,
@@ -52,4 +56,4 @@ def build(settings: Settings) -> ServiceProcess:
                loop("writer", JOBS_GROUP, settings.jobs_topic, JobWriter(jobs), 500, writes_vm=False),
                loop("writer", GROUND_TRUTH_GROUP, settings.ground_truth_topic, GroundTruthWriter(ground_truth), 100,
                     writes_vm=False)],
-        on_stop=[alerts.close, jobs.close, ground_truth.close, lambda: producer.flush(10)])
+        on_stop=[alerts.close, limit_alerts.close, jobs.close, ground_truth.close, lambda: producer.flush(10)])

@@ -21,6 +21,8 @@ ALERT_COLUMNS = ("a.*, coalesce((SELECT json_agg(json_build_object('operator', k
                  "'at', k.acknowledged_at) ORDER BY k.acknowledged_at) FROM alert_acknowledgements k "
                  "WHERE k.alert_id = a.alert_id), '[]') AS acknowledgements")
 ALERT_STATE_NAMES = {v: k for k, v in ALERT_STATES.items()}
+ALERT_KINDS = {"model": alert_pb2.ALERT_KIND_MODEL, "limit": alert_pb2.ALERT_KIND_LIMIT}
+ALERT_SEVERITIES = {"warning": alert_pb2.ALERT_SEVERITY_WARNING, "critical": alert_pb2.ALERT_SEVERITY_CRITICAL}
 
 
 class AlertNotFound(LookupError):
@@ -46,7 +48,10 @@ def alert_to_proto(row: dict) -> alert_pb2.Alert:
         subsystem=row["subsystem"], model_name=row["model_name"],
         start_time=_ts(row["start_time"]), end_time=_ts(row["end_time"]), peak_score=row["peak_score"],
         window_count=row["window_count"], state=ALERT_STATES[row["state"]],
-        acknowledged_by=row["acknowledged_by"] or "", comment=row["comment"] or "")
+        acknowledged_by=row["acknowledged_by"] or "", comment=row["comment"] or "",
+        kind=ALERT_KINDS.get(row.get("kind"), alert_pb2.ALERT_KIND_MODEL),
+        severity=ALERT_SEVERITIES.get(row.get("severity"), alert_pb2.ALERT_SEVERITY_WARNING),
+        parameter=row.get("parameter") or "", limit=row.get("limit_value") or 0.0, value=row.get("offending_value") or 0.0)
     if row["acknowledged_at"]:
         alert.acknowledge_time.CopyFrom(_ts(row["acknowledged_at"]))
     if row["resolved_at"]:

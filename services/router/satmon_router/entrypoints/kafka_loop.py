@@ -41,7 +41,7 @@ class RouterHandler:
         for msg in messages:
             try:
                 record = decode_record(msg.value())
-                models = registered_record(record, self.registry)
+                models = registered_record(record, self.registry).models
             except InvalidRecordError as exc:
                 rejects.append(DeadLetter(msg, exc.reason, exc.detail))
                 continue

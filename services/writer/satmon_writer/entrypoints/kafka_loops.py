@@ -10,6 +10,8 @@ from satmon_core.errors import InvalidRecordError, RejectedError
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.kafka import DeadLetter
 from satmon_core.tracing import context_from_kafka, tracer
+from satmon_writer.adapters.limit_alerts import LimitAlertStore
+from satmon_writer.domain.limits import LimitMonitor
 from satmon_core.validation import decode, decode_record, registered_record
 from satmon_core.victoria import VictoriaMetrics
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
@@ -45,27 +47,53 @@ def import_isolating_rejects(vm: VictoriaMetrics, batch: list[tuple[Message, lis
 
 
 class TelemetryWriter:
-    """Raw records -> smap_feature and satellite_* series.
+    """Raw records -> smap_feature and satellite_* series, and limit alerts.
 
     Invalid raw records and records of unknown satellites are dead-lettered once,
     by the router; here they are counted in satmon_invalid_skipped_total and
     skipped, so nothing the router refuses is stored.
+
+    Limit transitions are written to PostgreSQL before the samples go to VictoriaMetrics: a batch
+    retried after a VictoriaMetrics failure finds its transitions done (the monitor skips records
+    it has seen), and one retried after a PostgreSQL failure starts from the store's open alerts.
     """
 
-    def __init__(self, vm: VictoriaMetrics, registry: FleetRegistry) -> None:
+    def __init__(self, vm: VictoriaMetrics, registry: FleetRegistry, limit_alerts: LimitAlertStore,
+                 on_alerts=lambda ids: None) -> None:
         self.vm = vm
         self.registry = registry
+        self.limit_alerts = limit_alerts
+        self.on_alerts = on_alerts
+        self.monitor: LimitMonitor | None = None  # seeded from the store on first use and after a failure
+
+    def forget(self) -> None:
+        """Partitions moved: another writer may have moved the limit alerts on meanwhile."""
+        self.monitor = None
 
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
+        if self.monitor is None:
+            monitor = LimitMonitor()
+            monitor.seed(self.limit_alerts.open_levels())  # TransientError while PostgreSQL is away
+            self.monitor = monitor
         batch: list[tuple[Message, list[str]]] = []
+        events = []
         for msg in messages:
             try:
                 record = decode_record(msg.value())
-                registered_record(record, self.registry)  # TransientError while PostgreSQL is away
+                registered = registered_record(record, self.registry)  # TransientError while PostgreSQL is away
             except InvalidRecordError as exc:
                 metrics.INVALID_SKIPPED.labels("writer", exc.reason).inc()
                 continue
+            events += self.monitor.check(record.satellite_id, record.sample_time.ToNanoseconds(), record.sequence,
+                                         record.frames, registered.subsystems)
             batch.append((msg, record_lines(record)))
+        if events:
+            try:
+                touched = self.limit_alerts.apply(events)
+            except Exception:
+                self.monitor = None
+                raise
+            self.on_alerts(touched)
         return import_isolating_rejects(self.vm, batch)
 
 

@@ -22,6 +22,18 @@ class AlertState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ACKNOWLEDGED: _ClassVar[AlertState]
     RESOLVED: _ClassVar[AlertState]
     CLOSED: _ClassVar[AlertState]
+
+class AlertKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ALERT_KIND_UNSPECIFIED: _ClassVar[AlertKind]
+    ALERT_KIND_MODEL: _ClassVar[AlertKind]
+    ALERT_KIND_LIMIT: _ClassVar[AlertKind]
+
+class AlertSeverity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ALERT_SEVERITY_UNSPECIFIED: _ClassVar[AlertSeverity]
+    ALERT_SEVERITY_WARNING: _ClassVar[AlertSeverity]
+    ALERT_SEVERITY_CRITICAL: _ClassVar[AlertSeverity]
 ALERT_STATE_UNSPECIFIED: AlertState
 ALERT_STATE_OPEN: AlertState
 ALERT_STATE_ACKNOWLEDGED: AlertState
@@ -31,6 +43,12 @@ OPEN: AlertState
 ACKNOWLEDGED: AlertState
 RESOLVED: AlertState
 CLOSED: AlertState
+ALERT_KIND_UNSPECIFIED: AlertKind
+ALERT_KIND_MODEL: AlertKind
+ALERT_KIND_LIMIT: AlertKind
+ALERT_SEVERITY_UNSPECIFIED: AlertSeverity
+ALERT_SEVERITY_WARNING: AlertSeverity
+ALERT_SEVERITY_CRITICAL: AlertSeverity
 
 class AlertAcknowledgement(_message.Message):
     __slots__ = ("operator_name", "comment", "acknowledge_time")
@@ -43,7 +61,7 @@ class AlertAcknowledgement(_message.Message):
     def __init__(self, operator_name: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("alert_id", "satellite_id", "subsystem", "model_name", "start_time", "end_time", "peak_score", "window_count", "state", "acknowledged_by", "comment", "acknowledge_time", "resolve_time", "close_time", "acknowledgements")
+    __slots__ = ("alert_id", "satellite_id", "subsystem", "model_name", "start_time", "end_time", "peak_score", "window_count", "state", "acknowledged_by", "comment", "acknowledge_time", "resolve_time", "close_time", "acknowledgements", "kind", "severity", "parameter", "limit", "value")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
@@ -59,6 +77,11 @@ class Alert(_message.Message):
     RESOLVE_TIME_FIELD_NUMBER: _ClassVar[int]
     CLOSE_TIME_FIELD_NUMBER: _ClassVar[int]
     ACKNOWLEDGEMENTS_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    PARAMETER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
     satellite_id: str
     subsystem: str
@@ -74,4 +97,9 @@ class Alert(_message.Message):
     resolve_time: _timestamp_pb2.Timestamp
     close_time: _timestamp_pb2.Timestamp
     acknowledgements: _containers.RepeatedCompositeFieldContainer[AlertAcknowledgement]
-    def __init__(self, alert_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., peak_score: _Optional[float] = ..., window_count: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., acknowledged_by: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledgements: _Optional[_Iterable[_Union[AlertAcknowledgement, _Mapping]]] = ...) -> None: ...
+    kind: AlertKind
+    severity: AlertSeverity
+    parameter: str
+    limit: float
+    value: float
+    def __init__(self, alert_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., peak_score: _Optional[float] = ..., window_count: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., acknowledged_by: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledgements: _Optional[_Iterable[_Union[AlertAcknowledgement, _Mapping]]] = ..., kind: _Optional[_Union[AlertKind, str]] = ..., severity: _Optional[_Union[AlertSeverity, str]] = ..., parameter: _Optional[str] = ..., limit: _Optional[float] = ..., value: _Optional[float] = ...) -> None: ...

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/ops/v1/alert.proto.
  */
 export const file_satmon_ops_v1_alert: GenFile = /*@__PURE__*/
-  fileDesc("ChlzYXRtb24vb3BzL3YxL2FsZXJ0LnByb3RvEg1zYXRtb24ub3BzLnYxInQKFEFsZXJ0QWNrbm93bGVkZ2VtZW50EhUKDW9wZXJhdG9yX25hbWUYASABKAkSDwoHY29tbWVudBgCIAEoCRI0ChBhY2tub3dsZWRnZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK/BAoFQWxlcnQSFgoIYWxlcnRfaWQYASABKAlCBOJBAQMSFAoMc2F0ZWxsaXRlX2lkGAIgASgJEhEKCXN1YnN5c3RlbRgQIAEoCRISCgptb2RlbF9uYW1lGAQgASgJEi4KCnN0YXJ0X3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpwZWFrX3Njb3JlGAcgASgBEhQKDHdpbmRvd19jb3VudBgIIAEoDRIuCgVzdGF0ZRgJIAEoDjIZLnNhdG1vbi5vcHMudjEuQWxlcnRTdGF0ZUIE4kEBAxIdCg9hY2tub3dsZWRnZWRfYnkYCiABKAlCBOJBAQMSFQoHY29tbWVudBgLIAEoCUIE4kEBAxI6ChBhY2tub3dsZWRnZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI2CgxyZXNvbHZlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjQKCmNsb3NlX3RpbWUYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEkMKEGFja25vd2xlZGdlbWVudHMYDyADKAsyIy5zYXRtb24ub3BzLnYxLkFsZXJ0QWNrbm93bGVkZ2VtZW50QgTiQQEDSgQIAxAEKskBCgpBbGVydFN0YXRlEhsKF0FMRVJUX1NUQVRFX1VOU1BFQ0lGSUVEEAASFAoQQUxFUlRfU1RBVEVfT1BFThABEhwKGEFMRVJUX1NUQVRFX0FDS05PV0xFREdFRBACEhgKFEFMRVJUX1NUQVRFX1JFU09MVkVEEAMSFgoSQUxFUlRfU1RBVEVfQ0xPU0VEEAQSCAoET1BFThABEhAKDEFDS05PV0xFREdFRBACEgwKCFJFU09MVkVEEAMSCgoGQ0xPU0VEEAQaAhABYgZwcm90bzM", [file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("ChlzYXRtb24vb3BzL3YxL2FsZXJ0LnByb3RvEg1zYXRtb24ub3BzLnYxInQKFEFsZXJ0QWNrbm93bGVkZ2VtZW50EhUKDW9wZXJhdG9yX25hbWUYASABKAkSDwoHY29tbWVudBgCIAEoCRI0ChBhY2tub3dsZWRnZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLIBQoFQWxlcnQSFgoIYWxlcnRfaWQYASABKAlCBOJBAQMSFAoMc2F0ZWxsaXRlX2lkGAIgASgJEhEKCXN1YnN5c3RlbRgQIAEoCRISCgptb2RlbF9uYW1lGAQgASgJEi4KCnN0YXJ0X3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpwZWFrX3Njb3JlGAcgASgBEhQKDHdpbmRvd19jb3VudBgIIAEoDRIuCgVzdGF0ZRgJIAEoDjIZLnNhdG1vbi5vcHMudjEuQWxlcnRTdGF0ZUIE4kEBAxIdCg9hY2tub3dsZWRnZWRfYnkYCiABKAlCBOJBAQMSFQoHY29tbWVudBgLIAEoCUIE4kEBAxI6ChBhY2tub3dsZWRnZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI2CgxyZXNvbHZlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjQKCmNsb3NlX3RpbWUYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEkMKEGFja25vd2xlZGdlbWVudHMYDyADKAsyIy5zYXRtb24ub3BzLnYxLkFsZXJ0QWNrbm93bGVkZ2VtZW50QgTiQQEDEiYKBGtpbmQYESABKA4yGC5zYXRtb24ub3BzLnYxLkFsZXJ0S2luZBIuCghzZXZlcml0eRgSIAEoDjIcLnNhdG1vbi5vcHMudjEuQWxlcnRTZXZlcml0eRIRCglwYXJhbWV0ZXIYEyABKAkSDQoFbGltaXQYFCABKAESDQoFdmFsdWUYFSABKAFKBAgDEAQqyQEKCkFsZXJ0U3RhdGUSGwoXQUxFUlRfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBBTEVSVF9TVEFURV9PUEVOEAESHAoYQUxFUlRfU1RBVEVfQUNLTk9XTEVER0VEEAISGAoUQUxFUlRfU1RBVEVfUkVTT0xWRUQQAxIWChJBTEVSVF9TVEFURV9DTE9TRUQQBBIICgRPUEVOEAESEAoMQUNLTk9XTEVER0VEEAISDAoIUkVTT0xWRUQQAxIKCgZDTE9TRUQQBBoCEAEqUwoJQWxlcnRLaW5kEhoKFkFMRVJUX0tJTkRfVU5TUEVDSUZJRUQQABIUChBBTEVSVF9LSU5EX01PREVMEAESFAoQQUxFUlRfS0lORF9MSU1JVBACKmgKDUFsZXJ0U2V2ZXJpdHkSHgoaQUxFUlRfU0VWRVJJVFlfVU5TUEVDSUZJRUQQABIaChZBTEVSVF9TRVZFUklUWV9XQVJOSU5HEAESGwoXQUxFUlRfU0VWRVJJVFlfQ1JJVElDQUwQAmIGcHJvdG8z", [file_google_api_field_behavior, file_google_protobuf_timestamp]);
 
 /**
  * AlertAcknowledgement is one operator's acknowledgement of an alert.
@@ -51,7 +51,8 @@ export const AlertAcknowledgementSchema: GenMessage<AlertAcknowledgement> = /*@_
   messageDesc(file_satmon_ops_v1_alert, 0);
 
 /**
- * Alert is one anomaly sequence the online detector raised on one satellite and subsystem.
+ * Alert is one anomaly on one satellite and subsystem: a sequence the online detector raised
+ * (kind MODEL), or a parameter outside its limits (kind LIMIT), in one list.
  *
  * @generated from message satmon.ops.v1.Alert
  */
@@ -160,6 +161,42 @@ export type Alert = Message<"satmon.ops.v1.Alert"> & {
    * @generated from field: repeated satmon.ops.v1.AlertAcknowledgement acknowledgements = 15;
    */
   acknowledgements: AlertAcknowledgement[];
+
+  /**
+   * What raised it.
+   *
+   * @generated from field: satmon.ops.v1.AlertKind kind = 17;
+   */
+  kind: AlertKind;
+
+  /**
+   * How urgent it is: a limit alert's limit level (yellow: warning, red: critical; a limit
+   * alert escalates when its parameter moves from yellow to red); model alerts are warnings.
+   *
+   * @generated from field: satmon.ops.v1.AlertSeverity severity = 18;
+   */
+  severity: AlertSeverity;
+
+  /**
+   * Limit alerts: the parameter out of limits, by name.
+   *
+   * @generated from field: string parameter = 19;
+   */
+  parameter: string;
+
+  /**
+   * Limit alerts: the limit it crossed (the worst level reached).
+   *
+   * @generated from field: double limit = 20;
+   */
+  limit: number;
+
+  /**
+   * Limit alerts: the value that crossed it.
+   *
+   * @generated from field: double value = 21;
+   */
+  value: number;
 };
 
 /**
@@ -244,4 +281,72 @@ export enum AlertState {
  */
 export const AlertStateSchema: GenEnum<AlertState> = /*@__PURE__*/
   enumDesc(file_satmon_ops_v1_alert, 0);
+
+/**
+ * AlertKind says what raised an alert.
+ *
+ * @generated from enum satmon.ops.v1.AlertKind
+ */
+export enum AlertKind {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: ALERT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The online detector: a model's forecast error stood above its threshold.
+   *
+   * @generated from enum value: ALERT_KIND_MODEL = 1;
+   */
+  MODEL = 1,
+
+  /**
+   * A parameter crossed a yellow or red limit of the mission database.
+   *
+   * @generated from enum value: ALERT_KIND_LIMIT = 2;
+   */
+  LIMIT = 2,
+}
+
+/**
+ * Describes the enum satmon.ops.v1.AlertKind.
+ */
+export const AlertKindSchema: GenEnum<AlertKind> = /*@__PURE__*/
+  enumDesc(file_satmon_ops_v1_alert, 1);
+
+/**
+ * AlertSeverity is how urgent an alert is.
+ *
+ * @generated from enum satmon.ops.v1.AlertSeverity
+ */
+export enum AlertSeverity {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: ALERT_SEVERITY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A yellow limit, or a model alert.
+   *
+   * @generated from enum value: ALERT_SEVERITY_WARNING = 1;
+   */
+  WARNING = 1,
+
+  /**
+   * A red limit.
+   *
+   * @generated from enum value: ALERT_SEVERITY_CRITICAL = 2;
+   */
+  CRITICAL = 2,
+}
+
+/**
+ * Describes the enum satmon.ops.v1.AlertSeverity.
+ */
+export const AlertSeveritySchema: GenEnum<AlertSeverity> = /*@__PURE__*/
+  enumDesc(file_satmon_ops_v1_alert, 2);
 
