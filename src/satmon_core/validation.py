@@ -39,13 +39,20 @@ def decode_record(payload: bytes | None) -> events_pb2.TelemetryRecord:
 
 
 def validate_envelope(record: events_pb2.TelemetryRecord) -> None:
-    """Who sent it and when, and finite housekeeping: what every class's records share."""
+    """Who sent it and when: what every class's records share."""
     if not record.satellite_id:
         raise InvalidRecordError("missing_satellite_id")
     if not is_valid_satellite_id(record.satellite_id):
         raise InvalidRecordError("invalid_satellite_id", record.satellite_id[:80])
     if not record.HasField("sample_time") or record.sample_time.seconds <= 0:
         raise InvalidRecordError("missing_sample_time")
+
+
+def _validate_housekeeping(record: events_pb2.TelemetryRecord, required: bool) -> None:
+    if not record.HasField("housekeeping"):
+        if required:
+            raise InvalidRecordError("missing_housekeeping", "the satellite's class sends bus housekeeping")
+        return
     hk = record.housekeeping
     values = (hk.battery_voltage_v, hk.battery_soc_percent, hk.obc_temperature_c, hk.solar_power_w,
               hk.power_consumption_w, hk.position.latitude_deg, hk.position.longitude_deg,
@@ -63,7 +70,8 @@ def _out_of_range(view: SubsystemView, values: Sequence[float]) -> str | None:
 
 def validate_frames(record: events_pb2.TelemetryRecord, subsystems: Sequence[SubsystemView]) -> None:
     """One frame per subsystem of the class, each with one finite value per declared parameter,
-    every value inside its parameter's valid range."""
+    every value inside its parameter's valid range; finite housekeeping where the class sends it."""
+    _validate_housekeeping(record, subsystems[0].housekeeping)
     by_name = {view.name: view for view in subsystems}
     seen = set()
     for frame in record.frames:
@@ -105,6 +113,7 @@ class RegisteredRecord:
     """A record that matches its satellite's class: the class's subsystems, and the model that
     scores each (the class's, else the satellite's registration's)."""
 
+    spacecraft_class: str
     subsystems: Sequence[SubsystemView]
     models: dict[str, str]
 
@@ -118,7 +127,7 @@ def registered_record(record: events_pb2.TelemetryRecord, registry: FleetRegistr
         raise InvalidRecordError("unknown_satellite", record.satellite_id)
     subsystems = _subsystems_of(entry.spacecraft_class)
     validate_frames(record, subsystems)
-    return RegisteredRecord(subsystems, models_of(entry, subsystems))
+    return RegisteredRecord(entry.spacecraft_class, subsystems, models_of(entry, subsystems))
 
 
 def models_of(entry: SatelliteEntry, subsystems: Sequence[SubsystemView]) -> dict[str, str]:

@@ -63,6 +63,8 @@ class SubsystemView:
     spacecraft_class: str
     definition: Subsystem
     window: Window
+    housekeeping: bool  # the class's records carry the bus housekeeping message
+    smap_metric_names: bool  # the class's values are stored as smap_feature{feature_index}
 
     @property
     def name(self) -> str:
@@ -138,7 +140,8 @@ class MissionDatabase:
     @lru_cache(maxsize=None)
     def _views(self, class_name: str) -> tuple[SubsystemView, ...]:
         spacecraft_class = self.spacecraft_class(class_name)
-        return tuple(SubsystemView(class_name, s, s.window or spacecraft_class.window) for s in spacecraft_class.subsystems)
+        return tuple(SubsystemView(class_name, s, s.window or spacecraft_class.window, spacecraft_class.housekeeping,
+                                   spacecraft_class.smap_metric_names) for s in spacecraft_class.subsystems)
 
     def subsystem_names(self) -> tuple[str, ...]:
         """Every subsystem name of every class, each once (one Kafka topic each), in declaration order."""

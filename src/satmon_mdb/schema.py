@@ -13,6 +13,8 @@ A class file (YAML, one per spacecraft class, in the mission database folder) de
           - name, unit, type (float|int|bool), kind (telemetry|command), description
             valid_range: {low, high}       outside it a record is invalid (dead-lettered)
             limits: {red_low, yellow_low, yellow_high, red_high}
+    housekeeping: true|false               records carry the bus housekeeping message (default false)
+    smap_metric_names: true|false          store as smap_feature{feature_index} (SMAP only)
     rules:                                 conditions on housekeeping that start a scoring job
       - name, parameter, below | above | is_true
 
@@ -143,6 +145,13 @@ class SpacecraftClass(_Strict):
     name: Name
     display_name: str
     description: str = ""
+    # Records carry the bus housekeeping message (battery, OBC temperature, position, ...), which
+    # rules test and the fleet view shows; a class whose bus telemetry is in its own subsystems
+    # sends records without it.
+    housekeeping: bool = False
+    # Store values as the design documents' smap_feature{feature_index} / smap_prediction series,
+    # which SMAP's operators already query; other classes use telemetry_value{parameter}.
+    smap_metric_names: bool = False
     window: Window = Window()
     subsystems: list[Subsystem] = Field(min_length=1)
     rules: list[Rule] = []
@@ -151,6 +160,8 @@ class SpacecraftClass(_Strict):
     def _unique_names(self) -> SpacecraftClass:
         _no_repeats("subsystem", [s.name for s in self.subsystems])
         _no_repeats("rule", [r.name for r in self.rules])
+        if self.rules and not self.housekeeping:
+            raise ValueError("rules test housekeeping: set housekeeping: true, or declare no rules")
         return self
 
 

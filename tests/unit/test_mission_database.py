@@ -22,6 +22,7 @@ from satmon_scheduler.domain.rules import RuleEngine, conditions
 POWER = textwrap.dedent("""\
     name: cubesat
     display_name: Demo CubeSat
+    housekeeping: true
     window: {size: 20, stride: 5}
     subsystems:
       - name: power
@@ -108,8 +109,14 @@ def _record(widths: dict[str, int], value: float = 0.5) -> events_pb2.TelemetryR
     ts = int(time.time())
     record = events_pb2.TelemetryRecord(satellite_id="SAT-1")
     record.sample_time.FromSeconds(ts)
+    record.housekeeping.battery_voltage_v = 3.9  # SMAP's records carry the bus housekeeping
     for name, width in widths.items():
         record.frames.add(subsystem=name, features=[value] * width)
+    return record
+
+
+def _without_housekeeping(record):
+    record.ClearField("housekeeping")
     return record
 
 
@@ -126,6 +133,7 @@ def test_a_record_is_checked_against_its_class():
         "missing_subsystem": _record({k: v for k, v in SMAP_WIDTHS.items() if k != "tcs"}),
         "value_out_of_range": _record(SMAP_WIDTHS, 2.0),  # command flags are 0 or 1
         "non_finite_value": _record(SMAP_WIDTHS, math.inf),
+        "missing_housekeeping": _without_housekeeping(_record(SMAP_WIDTHS)),
     }
     for reason, record in cases.items():
         with pytest.raises(InvalidRecordError) as info:

@@ -255,7 +255,7 @@ def test_forgetting_a_moved_partition_drops_its_windows_and_rules_and_cuts_no_wi
             scheduler.add(name, _sample("KEPT", name, seq), 4, seq, now)
     scheduler.forget((name, 3) for name in names)
     assert {sat for sat, _ in scheduler.buffers} == {"KEPT"}
-    assert set(scheduler.rules.state) == {"KEPT"}
+    assert set(scheduler.plans["smap"].rules.state) == {"KEPT"} and set(scheduler.class_of) == {"KEPT"}
     assert all(tp[1] == 4 for tp in scheduler.safe_offsets())
     # The partition comes back later, from a committed offset further on: the first window is cut
     # only once 30 new rows are held, never from the rows held before it moved away.

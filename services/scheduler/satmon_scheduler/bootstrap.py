@@ -13,12 +13,12 @@ from satmon_core.grpc_server import Registration, ServiceProcess
 from satmon_core.job_queries import JobQueries
 from satmon_core.kafka import BatchLoop, make_consumer, make_producer
 from satmon_core.postgres import ServiceRole, dsn_as
-from satmon_mdb import DEFAULT_CLASS, load_mission_database
+from satmon_mdb import load_mission_database
 from satmon_core.victoria import VictoriaMetrics
 from satmon_scheduler.adapters.job_announcer import JobAnnouncer
 from satmon_scheduler.adapters.task_queue import TaskQueue
 from satmon_scheduler.adapters.telemetry_source import TelemetrySource
-from satmon_scheduler.domain.scheduler import SUBSYSTEM_NAMES, StreamScheduler
+from satmon_scheduler.domain.scheduler import StreamScheduler
 from satmon_scheduler.domain.windows import WindowSpec
 from satmon_scheduler.entrypoints.grpc_api import SchedulingServicer
 from satmon_scheduler.entrypoints.kafka_loop import SchedulerHandler
@@ -29,18 +29,16 @@ GROUP = "satmon-scheduler"
 
 
 def window_specs() -> dict[str, WindowSpec]:
-    """Per-subsystem windows as the mission database declares them;
-    SATMON_WINDOW_SPECS='{"eps": {"size": 30, "stride": 5}}' overrides."""
+    """Overrides of the mission database's windows, by subsystem name:
+    SATMON_WINDOW_SPECS='{"eps": {"size": 30, "stride": 5}}'."""
     overrides = json.loads(os.environ.get("SATMON_WINDOW_SPECS", "{}"))
-    declared = {view.name: view.window for view in load_mission_database().subsystems(DEFAULT_CLASS)}
-    return {name: WindowSpec(**{"size": window.size, "stride": window.stride, **overrides.get(name, {})})
-            for name, window in declared.items()}
+    return {name: WindowSpec(**spec) for name, spec in overrides.items()}
 
 
 def build(settings: Settings) -> ServiceProcess:
     queue = TaskQueue(make_celery(settings.amqp_url))
     handler = SchedulerHandler(settings, StreamScheduler(window_specs()), queue)
-    topics = [settings.subsystem_topic(n) for n in SUBSYSTEM_NAMES]
+    topics = [settings.subsystem_topic(n) for n in load_mission_database().subsystem_names()]
     store = JobQueries(dsn_as(settings.pg_dsn, ServiceRole.SCHEDULER))
 
     def consume(stopping) -> None:

@@ -40,9 +40,11 @@ def plan_range(start_s: float | None, end_s: float | None, step_s: int, now_s: f
     return TrendRange(start, end, step)
 
 
-def feature_query(metric: str, satellite_id: str, subsystem: str, features: list[int], step_s: float) -> str:
+def feature_query(metric: str, satellite_id: str, subsystem: str, features: list[str], step_s: float,
+                  label: str = "feature_index") -> str:
+    """`features`: values of `label` (feature indices for SMAP's series, parameter names for others)."""
     selector = (f'{metric}{{satellite_id="{label_value(satellite_id)}",subsystem="{subsystem}",'
-                f'feature_index=~"{"|".join(str(f) for f in features)}"}}')
+                f'{label}=~"{"|".join(str(f) for f in features)}"}}')
     # Downsample by averaging within each step rather than sampling one raw point.
     return f"avg_over_time({selector}[{int(step_s)}s])" if step_s > 1 else selector
 

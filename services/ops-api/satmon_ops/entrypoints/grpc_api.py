@@ -16,6 +16,7 @@ from satmon_ops.adapters.events import EventHub
 from satmon_core.auth import caller
 from satmon_core.identifiers import label_value
 from satmon_ops.adapters.ops_store import AlertNotFound, AlertResolved, OpsStore
+from satmon_core.series_names import series_names
 from satmon_mdb import load_mission_database
 from satmon_ops.entrypoints.mission_messages import class_message, known_subsystem
 from satmon_ops.domain.trends import check_span, feature_query, plan_range, select_parameters, subsystem_of
@@ -51,33 +52,35 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
 
     # --- trends ----------------------------------------------------------------------------------
 
-    def _series(self, metric: str, query) -> list[pb.TrendSeries]:
-        """One metric's series for a trend request (any of the three: they share their fields; the
-        declared rules have checked satellite_id, subsystem and feature indices)."""
+    def _series(self, which: str, query) -> list[pb.TrendSeries]:
+        """The raw or prediction series of a trend request (any of the three: they share their fields;
+        the declared rules have checked satellite_id and the names' shape), under the metric names
+        the satellite's class is stored with."""
         self._known_satellite(query.satellite_id)
-        subsystem = query.subsystem
-        view = subsystem_of(self.fleet.subsystems_of(query.satellite_id), subsystem)
-        features = select_parameters(view, list(query.parameters), list(query.feature_indices))
+        view = subsystem_of(self.fleet.subsystems_of(query.satellite_id), query.subsystem)
+        indices = select_parameters(view, list(query.parameters), list(query.feature_indices))
+        names = series_names(view)
+        metric = names.raw if which == "raw" else names.prediction
         rng = plan_range(_seconds(query.start_time), _seconds(query.end_time), query.step_seconds, time.time())
-        raw = self.vm.query_range(feature_query(metric, query.satellite_id, subsystem, features,
-                                                rng.step_s), rng.start_s, rng.end_s, rng.step_s)
+        raw = self.vm.query_range(feature_query(metric, query.satellite_id, query.subsystem,
+                                                [names.label_value(view, i) for i in indices], rng.step_s, names.label),
+                                  rng.start_s, rng.end_s, rng.step_s)
         series = []
-        for item in sorted(raw, key=lambda s: int(s["metric"].get("feature_index", 0))):
-            index = int(item["metric"].get("feature_index", 0))
-            parameter = view.definition.parameters[index] if index < view.width else None
-            series.append(_series(metric, index, item["values"], parameter.name if parameter else "",
-                                  parameter.unit if parameter else ""))
-        return series
+        for item in raw:
+            index = names.index_of(view, item["metric"].get(names.label, "0"))
+            parameter = view.definition.parameters[index]
+            series.append(_series(metric, index, item["values"], parameter.name, parameter.unit))
+        return sorted(series, key=lambda s: s.feature_index)
 
     def QueryRawTrend(self, request, context):
-        return pb.QueryRawTrendResponse(series=self._series("smap_feature", request))
+        return pb.QueryRawTrendResponse(series=self._series("raw", request))
 
     def QueryPredictionTrend(self, request, context):
-        return pb.QueryPredictionTrendResponse(series=self._series("smap_prediction", request))
+        return pb.QueryPredictionTrendResponse(series=self._series("prediction", request))
 
     def CompareTrends(self, request, context):
-        raw = self._series("smap_feature", request)
-        prediction = self._series("smap_prediction", request)
+        raw = self._series("raw", request)
+        prediction = self._series("prediction", request)
         rng = plan_range(_seconds(request.start_time), _seconds(request.end_time), request.step_seconds, time.time())
         selector = (f'inference_anomaly_score{{satellite_id="{label_value(request.satellite_id)}",'
                     f'subsystem="{request.subsystem}"}}')

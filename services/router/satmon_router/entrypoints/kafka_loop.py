@@ -41,7 +41,7 @@ class RouterHandler:
         for msg in messages:
             try:
                 record = decode_record(msg.value())
-                models = registered_record(record, self.registry).models
+                registered = registered_record(record, self.registry)
             except InvalidRecordError as exc:
                 rejects.append(DeadLetter(msg, exc.reason, exc.detail))
                 continue
@@ -53,7 +53,7 @@ class RouterHandler:
                 headers = kafka_headers({"satmon-produced-ns": produced_ns} if produced_ns else None)
                 outgoing.extend(OutgoingMessage(self.settings.subsystem_topic(subsystem), sample.SerializeToString(),
                                                 record.satellite_id.encode(), headers)
-                                for subsystem, sample in split_record(record, models))
+                                for subsystem, sample in split_record(record, registered.models, registered.spacecraft_class))
         produce_confirmed(self.producer, outgoing, "router")
         with self.counters.lock:
             self.counters.records_consumed += len(messages)

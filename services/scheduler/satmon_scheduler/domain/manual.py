@@ -169,7 +169,7 @@ def cut_windows(source: events_pb2.Window, stride: int) -> list[events_pb2.Windo
     windows = []
     for start in window_starts(rows, WINDOW_SIZE, stride or STRIDE)[:MAX_WINDOWS]:
         window = events_pb2.Window(satellite_id=source.satellite_id, subsystem=source.subsystem,
-                                   model_name=source.model_name, start_sequence=source.start_sequence + int(start),
+                                   spacecraft_class=source.spacecraft_class, model_name=source.model_name, start_sequence=source.start_sequence + int(start),
                                    feature_count=source.feature_count,
                                    sample_times=source.sample_times[start:start + WINDOW_SIZE],
                                    values=values[start:start + WINDOW_SIZE].ravel().tolist())

@@ -14,13 +14,13 @@ from satmon_core import packed_floats
 from satmon_mdb import DEFAULT_CLASS, load_mission_database
 from satmon_detection.windows import stream_phase
 from satmon_scheduler.domain.jobs import rule_job_id, stream_job_id
-from satmon_scheduler.domain.rules import RuleEngine
+from satmon_scheduler.domain.rules import RuleEngine, conditions
 from satmon_scheduler.domain.windows import ClosedWindow, Row, WindowBuffer, WindowSpec
 
-__all__ = ["StreamScheduler", "PendingTrigger", "build_window", "RULE_SUBSYSTEM", "SUBSYSTEM_NAMES"]
+__all__ = ["StreamScheduler", "PendingTrigger", "ClassPlan", "class_plans", "build_window", "RULE_SUBSYSTEM",
+           "SUBSYSTEM_NAMES"]
 
-# The default class's subsystems, in the mission database's order. Every sample carries the same
-# housekeeping; rules are evaluated on the first subsystem's copy.
+# The default class's subsystems, in the mission database's order.
 SUBSYSTEM_NAMES = tuple(view.name for view in load_mission_database().subsystems(DEFAULT_CLASS))
 RULE_SUBSYSTEM = SUBSYSTEM_NAMES[0]
 STALE_AFTER_MESSAGES = 200_000
@@ -33,6 +33,33 @@ RULE_LAG_NS = 300 * NS
 
 
 @dataclass
+class ClassPlan:
+    """What the scheduler does for one spacecraft class: its subsystems (a rule job scores them all;
+    every sample carries the same housekeeping, so rules are evaluated on the first subsystem's
+    copy), each subsystem's window, and the class's rules."""
+
+    subsystems: tuple[str, ...]
+    windows: dict[str, WindowSpec]
+    rules: RuleEngine
+
+    @property
+    def rule_subsystem(self) -> str:
+        return self.subsystems[0]
+
+
+def class_plans() -> dict[str, ClassPlan]:
+    """A plan per class of the mission database."""
+    database = load_mission_database()
+    plans = {}
+    for name, spacecraft_class in database.classes.items():
+        views = database.subsystems(name)
+        plans[name] = ClassPlan(tuple(v.name for v in views),
+                                {v.name: WindowSpec(v.window.size, v.window.stride) for v in views},
+                                RuleEngine(conditions(spacecraft_class.rules)))
+    return plans
+
+
+@dataclass
 class PendingTrigger:
     satellite_id: str
     rule: str
@@ -41,11 +68,12 @@ class PendingTrigger:
     create_time: Timestamp
 
 
-def build_window(satellite_id: str, subsystem: str, model_name: str, rows: tuple[Row, ...]) -> events_pb2.Window:
+def build_window(satellite_id: str, subsystem: str, model_name: str, rows: tuple[Row, ...],
+                 spacecraft_class: str = DEFAULT_CLASS) -> events_pb2.Window:
     """The rows as a Window with packed values: at 1,000 satellites a fleet's windows close in the
     same second, and joining the rows' packed features costs under a microsecond where copying
     750 floats into a repeated field cost 15."""
-    return events_pb2.Window(satellite_id=satellite_id, subsystem=subsystem,
+    return events_pb2.Window(satellite_id=satellite_id, subsystem=subsystem, spacecraft_class=spacecraft_class,
                              model_name=model_name, start_sequence=rows[0].sequence,
                              feature_count=len(rows[0].features) // packed_floats.ITEM_SIZE,
                              sample_times=[Timestamp(seconds=row.time_ns // NS, nanos=row.time_ns % NS) for row in rows],
@@ -54,12 +82,13 @@ def build_window(satellite_id: str, subsystem: str, model_name: str, rows: tuple
 
 @dataclass
 class StreamScheduler:
-    specs: dict[str, WindowSpec]
+    specs: dict[str, WindowSpec]  # overrides of the mission database's windows, by subsystem name
+    plans: dict[str, ClassPlan] = field(default_factory=class_plans)
+    class_of: dict[str, str] = field(default_factory=dict)  # satellite -> its class, as the router said
     buffers: dict[tuple[str, str], WindowBuffer] = field(default_factory=dict)
     # The model the router named for each stream (from the fleet registry and mission database).
     models: dict[tuple[str, str], str] = field(default_factory=dict)
     partitions: dict[tuple[str, str], int] = field(default_factory=dict)
-    rules: RuleEngine = field(default_factory=RuleEngine)
     pending: list[PendingTrigger] = field(default_factory=list)
     consumed: dict[tuple[str, int], int] = field(default_factory=dict)
     # The offset each held window's oldest needed row sits at, and per (subsystem, partition) a heap
@@ -73,8 +102,9 @@ class StreamScheduler:
             now: Timestamp) -> list[events_pb2.InferenceTask]:
         key = (sample.satellite_id, subsystem)
         buffer = self.buffers.get(key)
+        plan = self._plan(sample)
         if buffer is None:
-            spec = self.specs.get(subsystem, WindowSpec())
+            spec = self.specs.get(subsystem) or plan.windows.get(subsystem, WindowSpec())
             buffer = self.buffers[key] = WindowBuffer(spec, stream_phase(sample.satellite_id, subsystem, spec.stride))
         self.models[key] = sample.model_name
         self.partitions[key] = partition
@@ -90,12 +120,22 @@ class StreamScheduler:
             heapq.heappush(self.needs_heap.setdefault((subsystem, partition), []), (oldest, sample.satellite_id))
         if closed is not None:
             tasks.append(self._stream_task(sample.satellite_id, subsystem, closed, now))
-        if subsystem == RULE_SUBSYSTEM:
-            for rule in self.rules.evaluate(sample.satellite_id, time_ns, sample.housekeeping):
+        if subsystem == plan.rule_subsystem and plan.rules.rules:
+            for rule in plan.rules.evaluate(sample.satellite_id, time_ns, sample.housekeeping):
                 self.pending.append(PendingTrigger(sample.satellite_id, rule, sample.sequence, time_ns, now))
         if self.pending:
             tasks.extend(self._ready_rule_tasks(sample.satellite_id))
         return tasks
+
+    def _plan(self, sample: telemetry_events.SubsystemSample) -> ClassPlan:
+        """The plan of the sample's class (a sample without one is of the default class)."""
+        spacecraft_class = sample.spacecraft_class or DEFAULT_CLASS
+        if self.class_of.get(sample.satellite_id) != spacecraft_class:
+            self.class_of[sample.satellite_id] = spacecraft_class
+        return self.plans[spacecraft_class]
+
+    def _plan_of(self, satellite_id: str) -> ClassPlan:
+        return self.plans[self.class_of.get(satellite_id, DEFAULT_CLASS)]
 
     def _rule_rows_needed_from(self, satellite_id: str, buffer: WindowBuffer) -> int | None:
         """The index of the oldest row in `buffer` a rule job of this satellite may still need, or None
@@ -105,7 +145,7 @@ class StreamScheduler:
         from the rule subsystem, at its oldest pending trigger or after its newest row. Rows are
         matched by sequence and time, never by comparing times: a replayed or restarted stream in one
         topic may sit beside the old stream, with later times, in a topic not yet read that far."""
-        rule_buffer = self.buffers.get((satellite_id, RULE_SUBSYSTEM))
+        rule_buffer = self.buffers.get((satellite_id, self._plan_of(satellite_id).rule_subsystem))
         if rule_buffer is None or not rule_buffer.rows:
             return None
         anchor = rule_buffer.rows[-1]
@@ -123,7 +163,8 @@ class StreamScheduler:
     def _stream_task(self, sat: str, subsystem: str, window: ClosedWindow, now: Timestamp) -> events_pb2.InferenceTask:
         return events_pb2.InferenceTask(
             job_id=stream_job_id(sat, subsystem, window.start_time_ns), source=job_pb2.JOB_SOURCE_STREAM,
-            windows=[build_window(sat, subsystem, self.models[(sat, subsystem)], window.rows)], create_time=now)
+            windows=[build_window(sat, subsystem, self.models[(sat, subsystem)], window.rows,
+                                 self.class_of.get(sat, DEFAULT_CLASS))], create_time=now)
 
     def _ready_rule_tasks(self, satellite_id: str) -> list[events_pb2.InferenceTask]:
         """Rule jobs of this satellite whose triggering record every subsystem now holds (only a sample
@@ -139,15 +180,17 @@ class StreamScheduler:
             if trigger.satellite_id != satellite_id:
                 waiting.append(trigger)
                 continue
-            buffers = {ss: self.buffers.get((trigger.satellite_id, ss)) for ss in SUBSYSTEM_NAMES}
+            plan = self._plan_of(trigger.satellite_id)
+            buffers = {ss: self.buffers.get((trigger.satellite_id, ss)) for ss in plan.subsystems}
             held = {ss: b is not None and b.index_of(trigger.sequence, trigger.time_ns) is not None
                     for ss, b in buffers.items()}
-            if not held[RULE_SUBSYSTEM]:
+            if not held[plan.rule_subsystem]:
                 continue
             if not all(held.values()):
                 waiting.append(trigger)
                 continue
-            windows = [build_window(trigger.satellite_id, ss, self.models[(trigger.satellite_id, ss)], rows)
+            windows = [build_window(trigger.satellite_id, ss, self.models[(trigger.satellite_id, ss)], rows,
+                                    self.class_of.get(trigger.satellite_id, DEFAULT_CLASS))
                        for ss, b in buffers.items() if (rows := b.window_ending_at(trigger.sequence, trigger.time_ns))]
             if windows:
                 ready.append(events_pb2.InferenceTask(
@@ -185,9 +228,12 @@ class StreamScheduler:
         for tp in gone:
             self.consumed.pop(tp, None)
             self.needs_heap.pop(tp, None)
-        left = {sat for sat, ss in self.buffers if ss == RULE_SUBSYSTEM}
+        left = {sat for sat, ss in self.buffers if ss == self._plan_of(sat).rule_subsystem}
         self.pending = [t for t in self.pending if t.satellite_id in left]
-        self.rules.forget(sat for sat in list(self.rules.state) if sat not in left)
+        for plan in self.plans.values():
+            plan.rules.forget(sat for sat in list(plan.rules.state) if sat not in left)
+        for sat in [sat for sat in self.class_of if sat not in left]:
+            del self.class_of[sat]
 
     def _drop(self, key: tuple[str, str]) -> None:
         for held in (self.buffers, self.models, self.partitions, self.needs):

@@ -72,9 +72,9 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
                 window.model_name = window.model_name or self._model_for(request, window.subsystem)
                 windows += cut_windows(window, stride)
             return windows
-        widths = self._widths(request)
-        for subsystem in request.subsystems or list(widths):
-            series = self.telemetry.series(satellite_of(request), subsystem, widths[subsystem],
+        views = {view.name: view for view in self.fleet.subsystems_of(satellite_of(request))}
+        for subsystem in request.subsystems or list(views):
+            series = self.telemetry.series(satellite_of(request), views[subsystem],
                                            self._model_for(request, subsystem),
                                            request.start_time.ToNanoseconds() / 1e9,
                                            request.end_time.ToNanoseconds() / 1e9)
@@ -84,6 +84,9 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
 
     def _submit(self, request) -> job_pb2.InferenceJob:
         windows = self._windows(request)
+        spacecraft_class = self.fleet.subsystems_of(satellite_of(request))[0].spacecraft_class
+        for window in windows:
+            window.spacecraft_class = spacecraft_class
         if not windows:
             raise FailedPrecondition("NO_TELEMETRY", "no complete 30-row window of stored telemetry in the requested "
                                                      "range")

@@ -14,9 +14,10 @@ from satmon.telemetry.v1 import events_pb2
 from satmon_core import metrics
 from satmon_core.config import Settings
 from satmon_core.kafka import DeadLetter
+from satmon_mdb import load_mission_database
 from satmon_core.tracing import carrier, context_from_kafka, tracer
 from satmon_scheduler.adapters.task_queue import TaskQueue
-from satmon_scheduler.domain.scheduler import SUBSYSTEM_NAMES, StreamScheduler
+from satmon_scheduler.domain.scheduler import StreamScheduler
 
 __all__ = ["SchedulerHandler"]
 
@@ -25,7 +26,7 @@ class SchedulerHandler:
     def __init__(self, settings: Settings, scheduler: StreamScheduler, queue: TaskQueue) -> None:
         self.scheduler = scheduler
         self.queue = queue
-        self.topic_subsystem = {settings.subsystem_topic(n): n for n in SUBSYSTEM_NAMES}
+        self.topic_subsystem = {settings.subsystem_topic(n): n for n in load_mission_database().subsystem_names()}
         self.topics = {n: t for t, n in self.topic_subsystem.items()}
         self.tracer = tracer("satmon.scheduler")
         self.lock = threading.Lock()

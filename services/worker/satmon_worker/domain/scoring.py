@@ -98,7 +98,7 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
                 reconstruction=reconstruction.ravel().tolist(), feature_count=window.feature_count,
                 mean_score=mean, max_score=peak, threshold=threshold,
                 is_anomaly=bool(window_is_anomalous(scores, threshold)), inference_time_ms=elapsed,
-                source=task.source, trigger_reason=task.trigger_reason)
+                source=task.source, trigger_reason=task.trigger_reason, spacecraft_class=window.spacecraft_class)
             result.create_time.FromNanoseconds(now)
             if task.HasField("create_time"):
                 result.dispatch_time.CopyFrom(task.create_time)

@@ -1,15 +1,21 @@
 """Turning records and results into VictoriaMetrics samples (Prometheus text lines).
 
 Metric names and labels are the ones operators already query; no unbounded
-labels (no job id, no sequence).
+labels (no job id, no sequence). Each class's values are stored under the names
+satmon_core.series_names gives it (SMAP: smap_feature{feature_index}; others by parameter name).
+SMAP's two loops below are written out because they are the hot path at 1,000 satellites.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
 
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core.identifiers import label_value
 from satmon_detection.windows import fresh_rows
+from satmon_mdb import DEFAULT_CLASS, SubsystemView, load_mission_database
 
 __all__ = ["record_lines", "result_lines", "HOUSEKEEPING_METRICS"]
 
@@ -26,13 +32,28 @@ HOUSEKEEPING_METRICS = {
 }
 
 
-def record_lines(record: telemetry_events.TelemetryRecord) -> list[str]:
+@lru_cache(maxsize=None)
+def _views(spacecraft_class: str) -> dict[str, SubsystemView]:
+    return {view.name: view for view in load_mission_database().subsystems(spacecraft_class or DEFAULT_CLASS)}
+
+
+def record_lines(record: telemetry_events.TelemetryRecord, subsystems: Sequence[SubsystemView] | None = None
+                 ) -> list[str]:
+    """`subsystems`: the record's class's (the default class's when not given)."""
     ts = record.sample_time.ToMilliseconds()
     sat = label_value(record.satellite_id)
+    views = _views(subsystems[0].spacecraft_class if subsystems else DEFAULT_CLASS)
     lines = []
     for frame in record.frames:
-        prefix = f'smap_feature{{satellite_id="{sat}",subsystem="{frame.subsystem}",feature_index="'
-        lines.extend(f'{prefix}{i}"}} {v!r} {ts}' for i, v in enumerate(frame.features))
+        view = views[frame.subsystem]
+        if view.smap_metric_names:
+            prefix = f'smap_feature{{satellite_id="{sat}",subsystem="{frame.subsystem}",feature_index="'
+            lines.extend(f'{prefix}{i}"}} {v!r} {ts}' for i, v in enumerate(frame.features))
+        else:
+            prefix = f'telemetry_value{{satellite_id="{sat}",subsystem="{frame.subsystem}",parameter="'
+            lines.extend(f'{prefix}{name}"}} {v!r} {ts}' for name, v in zip(view.parameter_names, frame.features))
+    if not record.HasField("housekeeping"):
+        return lines
     hk = record.housekeeping
     lines.extend(f'{name}{{satellite_id="{sat}"}} {getter(hk)!r} {ts}' for name, getter in HOUSEKEEPING_METRICS.items())
     lines.append(f'satellite_thruster_active{{satellite_id="{sat}"}} {int(hk.thruster_active)} {ts}')
@@ -53,10 +74,15 @@ def result_lines(result: events_pb2.InferenceResult) -> list[str]:
         first = rows
     else:
         first = fresh_rows(result.start_sequence, rows)
+    view = _views(result.spacecraft_class)[subsystem]
     for row in range(first, rows):
         ts = result.sample_times[row].ToMilliseconds()
         recon = result.reconstruction[row * features:(row + 1) * features]
-        lines.extend(f'smap_prediction{{{base},feature_index="{i}"}} {v!r} {ts}' for i, v in enumerate(recon))
+        if view.smap_metric_names:
+            lines.extend(f'smap_prediction{{{base},feature_index="{i}"}} {v!r} {ts}' for i, v in enumerate(recon))
+        else:
+            lines.extend(f'telemetry_prediction{{{base},parameter="{view.parameter_names[i]}"}} {recon[i]!r} {ts}'
+                         for i in view.telemetry_indices)
         lines.append(f'inference_anomaly_score{{{base},model="{model}"}} {result.timestep_scores[row]!r} {ts}')
     end = result.sample_times[-1].ToMilliseconds()
     labels = f'{{{base},model="{model}"}}'

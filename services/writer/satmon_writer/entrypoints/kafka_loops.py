@@ -86,7 +86,7 @@ class TelemetryWriter:
                 continue
             events += self.monitor.check(record.satellite_id, record.sample_time.ToNanoseconds(), record.sequence,
                                          record.frames, registered.subsystems)
-            batch.append((msg, record_lines(record)))
+            batch.append((msg, record_lines(record, registered.subsystems)))
         if events:
             try:
                 touched = self.limit_alerts.apply(events)

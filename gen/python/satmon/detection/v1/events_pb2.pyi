@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Window(_message.Message):
-    __slots__ = ("satellite_id", "subsystem", "model_name", "start_sequence", "sample_times", "values", "feature_count", "packed_values")
+    __slots__ = ("satellite_id", "subsystem", "model_name", "start_sequence", "sample_times", "values", "feature_count", "packed_values", "spacecraft_class")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
     MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,7 @@ class Window(_message.Message):
     VALUES_FIELD_NUMBER: _ClassVar[int]
     FEATURE_COUNT_FIELD_NUMBER: _ClassVar[int]
     PACKED_VALUES_FIELD_NUMBER: _ClassVar[int]
+    SPACECRAFT_CLASS_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
     subsystem: str
     model_name: str
@@ -29,7 +30,8 @@ class Window(_message.Message):
     values: _containers.RepeatedScalarFieldContainer[float]
     feature_count: int
     packed_values: bytes
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., values: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., packed_values: _Optional[bytes] = ...) -> None: ...
+    spacecraft_class: str
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., values: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., packed_values: _Optional[bytes] = ..., spacecraft_class: _Optional[str] = ...) -> None: ...
 
 class InferenceTask(_message.Message):
     __slots__ = ("job_id", "source", "trigger_reason", "windows", "create_time", "trace_context")
@@ -61,7 +63,7 @@ class InferenceTaskBatch(_message.Message):
     def __init__(self, tasks: _Optional[_Iterable[_Union[InferenceTask, _Mapping]]] = ...) -> None: ...
 
 class InferenceResult(_message.Message):
-    __slots__ = ("job_id", "satellite_id", "subsystem", "model_name", "model_version", "start_sequence", "sample_times", "timestep_scores", "reconstruction", "feature_count", "mean_score", "max_score", "threshold", "is_anomaly", "inference_time_ms", "source", "trigger_reason", "create_time", "dispatch_time")
+    __slots__ = ("job_id", "satellite_id", "subsystem", "model_name", "model_version", "start_sequence", "sample_times", "timestep_scores", "reconstruction", "feature_count", "mean_score", "max_score", "threshold", "is_anomaly", "inference_time_ms", "source", "trigger_reason", "create_time", "dispatch_time", "spacecraft_class")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
@@ -81,6 +83,7 @@ class InferenceResult(_message.Message):
     TRIGGER_REASON_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     DISPATCH_TIME_FIELD_NUMBER: _ClassVar[int]
+    SPACECRAFT_CLASS_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     satellite_id: str
     subsystem: str
@@ -100,7 +103,8 @@ class InferenceResult(_message.Message):
     trigger_reason: str
     create_time: _timestamp_pb2.Timestamp
     dispatch_time: _timestamp_pb2.Timestamp
-    def __init__(self, job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., model_version: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., timestep_scores: _Optional[_Iterable[float]] = ..., reconstruction: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., mean_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., is_anomaly: _Optional[bool] = ..., inference_time_ms: _Optional[float] = ..., source: _Optional[_Union[_job_pb2.JobSource, str]] = ..., trigger_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dispatch_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    spacecraft_class: str
+    def __init__(self, job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., model_version: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., timestep_scores: _Optional[_Iterable[float]] = ..., reconstruction: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., mean_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., is_anomaly: _Optional[bool] = ..., inference_time_ms: _Optional[float] = ..., source: _Optional[_Union[_job_pb2.JobSource, str]] = ..., trigger_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dispatch_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., spacecraft_class: _Optional[str] = ...) -> None: ...
 
 class JobUpdate(_message.Message):
     __slots__ = ("job", "metadata", "windows")

@@ -30,7 +30,7 @@ class TelemetryRecord(_message.Message):
     def __init__(self, satellite_id: _Optional[str] = ..., sample_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., loop_index: _Optional[int] = ..., record_index: _Optional[int] = ..., sequence: _Optional[int] = ..., frames: _Optional[_Iterable[_Union[_telemetry_pb2.SubsystemFrame, _Mapping]]] = ..., housekeeping: _Optional[_Union[_telemetry_pb2.Housekeeping, _Mapping]] = ...) -> None: ...
 
 class SubsystemSample(_message.Message):
-    __slots__ = ("satellite_id", "sample_time", "sequence", "record_index", "frame", "housekeeping", "model_name")
+    __slots__ = ("satellite_id", "sample_time", "sequence", "record_index", "frame", "housekeeping", "model_name", "spacecraft_class")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SAMPLE_TIME_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
@@ -38,6 +38,7 @@ class SubsystemSample(_message.Message):
     FRAME_FIELD_NUMBER: _ClassVar[int]
     HOUSEKEEPING_FIELD_NUMBER: _ClassVar[int]
     MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
+    SPACECRAFT_CLASS_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
     sample_time: _timestamp_pb2.Timestamp
     sequence: int
@@ -45,7 +46,8 @@ class SubsystemSample(_message.Message):
     frame: _telemetry_pb2.SubsystemFrame
     housekeeping: _telemetry_pb2.Housekeeping
     model_name: str
-    def __init__(self, satellite_id: _Optional[str] = ..., sample_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sequence: _Optional[int] = ..., record_index: _Optional[int] = ..., frame: _Optional[_Union[_telemetry_pb2.SubsystemFrame, _Mapping]] = ..., housekeeping: _Optional[_Union[_telemetry_pb2.Housekeeping, _Mapping]] = ..., model_name: _Optional[str] = ...) -> None: ...
+    spacecraft_class: str
+    def __init__(self, satellite_id: _Optional[str] = ..., sample_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sequence: _Optional[int] = ..., record_index: _Optional[int] = ..., frame: _Optional[_Union[_telemetry_pb2.SubsystemFrame, _Mapping]] = ..., housekeeping: _Optional[_Union[_telemetry_pb2.Housekeeping, _Mapping]] = ..., model_name: _Optional[str] = ..., spacecraft_class: _Optional[str] = ...) -> None: ...
 
 class GroundTruth(_message.Message):
     __slots__ = ("satellite_id", "subsystem", "channel", "stream_start_time", "records", "sequences")
