@@ -16,7 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="satmon",
         description="Satellite telemetry monitoring: start the local stack, replay SMAP telemetry, "
-                    "train and evaluate the detection models.",
+                    "onboard a spacecraft class from its own archive, train and evaluate the detection models.",
         epilog="Run `satmon COMMAND --help` for a command's options.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -31,7 +31,35 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("env", help="print the SATMON_* variables that point a client at the local stack")
     sub.add_parser("gen", help="regenerate Python and TypeScript code from proto/")
 
-    p = sub.add_parser("simulate", help="replay SMAP telemetry from N satellites into the raw topic")
+    p = sub.add_parser("register", help="register satellites of a spacecraft class in the fleet registry",
+                       description="Register (or re-register) satellites with their spacecraft class; records of "
+                                   "unregistered satellites are dead-lettered.")
+    p.add_argument("satellites", nargs="+", metavar="SATELLITE_ID")
+    p.add_argument("--class", dest="spacecraft_class", required=True, help="the class in the mission database")
+    p.add_argument("--model", action="append", default=[], metavar="SUBSYSTEM=MODEL",
+                   help="the model scoring a subsystem whose class names none (repeatable)")
+
+    p = sub.add_parser("archive", help="archives in the documented CSV format (see the README's onboarding)")
+    archive = p.add_subparsers(dest="archive_command", metavar="ACTION", required=True)
+    q = archive.add_parser("synth", help="write a synthetic leo_demo archive from the simulator's physics",
+                           description="Writes <OUT>/<SATELLITE_ID>.csv (and labels.csv with --faults) for the "
+                                       "leo_demo class: orbit, power and thermal simulation with sensor noise.")
+    q.add_argument("out", type=Path, metavar="OUT")
+    q.add_argument("--class", dest="spacecraft_class", default="leo_demo")
+    q.add_argument("--satellites", type=int, default=2, help="satellites SAT-101.. (default 2)")
+    q.add_argument("--seconds", type=int, default=6 * 3600, help="rows per satellite at 1 Hz (default 6 h)")
+    q.add_argument("--faults", action="store_true", help="inject labelled faults in the second half")
+    q.add_argument("--start", help="first timestamp, ISO 8601 (default: so the archive ends now)")
+    q.add_argument("--seed", type=int, default=0, help="sensor noise seed")
+    q.add_argument("--first", type=int, default=101, help="number of the first satellite (default 101)")
+
+    p = sub.add_parser("import", help="load an archive (CSV export) into VictoriaMetrics for registered satellites",
+                       description="Checks every file whole (bad rows are reported with line numbers and nothing is "
+                                   "loaded), then imports every value under the names live telemetry uses.")
+    p.add_argument("archive", type=Path, metavar="ARCHIVE_DIR")
+    p.add_argument("--class", dest="spacecraft_class", required=True)
+
+    p = sub.add_parser("simulate", help="replay SMAP telemetry from N satellites (or a class's archive) into the raw topic")
     p.add_argument("--satellites", type=int, default=5, help="number of satellites, SAT-001.. (default 5)")
     p.add_argument("--rate", type=float, default=1.0, help="records per satellite per second (default 1)")
     p.add_argument("--duration", type=float, default=60.0, help="simulated seconds to replay (default 60)")
@@ -43,8 +71,23 @@ def build_parser() -> argparse.ArgumentParser:
                         "so every satellite's windows close in the same second)")
     p.add_argument("--trigger", action="append", default=[], metavar="SAT:RULE@SECOND",
                    help="force a rule condition, e.g. SAT-002:low_battery@40 (low_battery, cold_obc, hot_obc, thruster)")
+    p.add_argument("--class", dest="spacecraft_class", default="smap",
+                   help="with --archive: the archive's spacecraft class (default smap: the SMAP replay)")
+    p.add_argument("--archive", type=Path, metavar="DIR",
+                   help="replay this archive (one <SATELLITE_ID>.csv per satellite) instead of SMAP; its "
+                        "satellites are registered with --class; records are re-timed to end now")
 
-    p = sub.add_parser("train", help="train one ONNX model per SMAP channel into triton-repository/")
+    p = sub.add_parser("train", help="train one ONNX model per SMAP channel, or a class's models, into triton-repository/",
+                       description="Without --class: SMAP's per-channel forecasters (needs PyTorch). With --class: "
+                                   "one linear forecaster per subsystem of the class (numpy, seconds), from its stored "
+                                   "telemetry (or --archive), written with its config and loaded into the running "
+                                   "Triton without a restart.")
+    p.add_argument("--class", dest="spacecraft_class", help="train this class's models (any class but smap)")
+    p.add_argument("--archive", type=Path, metavar="DIR", help="with --class: train from these CSV files instead "
+                                                                 "of the stored telemetry")
+    p.add_argument("--start", help="with --class: stored telemetry from (ISO 8601; default 30 days back)")
+    p.add_argument("--end", help="with --class: stored telemetry to (ISO 8601; default now)")
+    p.add_argument("--no-load", action="store_true", help="with --class: only write the models")
     p.add_argument("--channels", nargs="*", help="only these channels (default: all labelled channels)")
     p.add_argument("--out", type=Path, help="model repository (default: triton-repository/)")
     p.add_argument("--jobs", type=int, default=2, help="channels trained in parallel (default 2)")
@@ -53,8 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--architecture", choices=["forecaster", "autoencoder"], default="forecaster",
                    help="forecaster: the committed models; autoencoder: the earlier window autoencoder, for comparison")
 
-    p = sub.add_parser("eval", help="run the committed models and the live detector over every SMAP test array")
+    p = sub.add_parser("eval", help="run the committed models and the live detector over every SMAP test array "
+                                    "(or a class's labelled archive)")
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
+    p.add_argument("--class", dest="spacecraft_class", help="evaluate this class's models on --archive")
+    p.add_argument("--archive", type=Path, metavar="DIR", help="with --class: labelled archive (labels.csv beside "
+                                                                 "the satellite files)")
     p.add_argument("--channels", nargs="*", help="only these channels")
     p.add_argument("--repository", type=Path, help="model repository (default: triton-repository/)")
     p.add_argument("--window-phase", type=int, default=0, choices=range(STRIDE), metavar="0-9",
@@ -105,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         generate_all()
         print("regenerated gen/python, web/src/gen and gen/openapi/satmon.openapi.json")
         return 0
+    if args.command in ("register", "archive", "import") or (
+            args.command in ("train", "eval") and args.spacecraft_class) or (
+            args.command == "simulate" and args.archive):
+        return _onboarding(args)
     if args.command == "train":
         from satmon_cli.models_cmd import train
 
@@ -150,6 +201,27 @@ def main(argv: list[str] | None = None) -> int:
 
         return retention(args)
     return 2
+
+
+def _onboarding(args) -> int:
+    from satmon_cli import onboard_cmd
+
+    if args.command == "register":
+        return onboard_cmd.register(args.spacecraft_class, args.satellites, args.model)
+    if args.command == "archive":
+        return onboard_cmd.synth(args.out, args.spacecraft_class, args.satellites, args.seconds, args.faults,
+                                 args.start, args.seed, args.first)
+    if args.command == "import":
+        return onboard_cmd.import_archive(args.archive, args.spacecraft_class)
+    if args.command == "train":
+        return onboard_cmd.train_class(args.spacecraft_class, args.archive, args.start, args.end, args.out,
+                                       not args.no_load)
+    if args.command == "simulate":
+        return onboard_cmd.simulate_archive(args.archive, args.spacecraft_class, args.speedup)
+    if args.archive is None:
+        print("satmon: eval --class needs --archive DIR (a labelled archive)", file=sys.stderr)
+        return 2
+    return onboard_cmd.evaluate_class(args.spacecraft_class, args.archive, args.repository, args.json)
 
 
 if __name__ == "__main__":

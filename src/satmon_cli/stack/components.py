@@ -484,7 +484,11 @@ def _triton_argv() -> list[str]:
             f"--grpc-address={HOST}", f"--grpc-port={port('inference-server')}",
             f"--http-address={HOST}", f"--http-port={port('inference-server-http')}",
             f"--metrics-address={HOST}", f"--metrics-port={port('inference-server-metrics')}",
-            "--allow-gpu-metrics=false", "--exit-on-error=true", "--log-verbose=0"]
+            "--allow-gpu-metrics=false", "--exit-on-error=true", "--log-verbose=0",
+            # Explicit model control: everything in the repository at start, and models a class's
+            # training adds later are loaded through the repository API (`satmon train --class`),
+            # without a restart.
+            "--model-control-mode=explicit", "--load-model=*"]
 
 
 def _triton_env() -> dict[str, str]:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from satmon_core.paths import repo_root, state_dir
 
-__all__ = ["TRITON_ENV", "render_repository", "render_config", "tritonserver", "backends_dir", "stub_env_bin"]
+__all__ = ["TRITON_ENV", "render_repository", "render_model", "render_config", "tritonserver", "backends_dir",
+           "stub_env_bin", "load_models"]
 
 TRITON_ENV = repo_root() / ".venv-triton"
 MODEL_PY = repo_root() / "deploy" / "triton" / "model.py"
@@ -59,9 +60,33 @@ def render_repository(source: Path | None = None, target: Path | None = None) ->
     if target.exists():
         shutil.rmtree(target)
     for config in sorted(source.glob("*/config.pbtxt")):
-        model = target / config.parent.name
-        (model / "1").mkdir(parents=True)
-        (model / "config.pbtxt").write_text(render_config(config.read_text()))
-        (model / "1" / "model.onnx").symlink_to(config.parent / "1" / "model.onnx")
-        (model / "1" / "model.py").symlink_to(MODEL_PY)
+        render_model(config.parent, target)
     return target
+
+
+def render_model(source: Path, target: Path | None = None) -> Path:
+    """Renders one model folder (config.pbtxt, 1/model.onnx) into the rendered repository."""
+    model = (target or state_dir() / "triton-repository") / source.name
+    if model.exists():
+        shutil.rmtree(model)
+    (model / "1").mkdir(parents=True)
+    (model / "config.pbtxt").write_text(render_config((source / "config.pbtxt").read_text()))
+    (model / "1" / "model.onnx").symlink_to((source / "1" / "model.onnx").resolve())
+    (model / "1" / "model.py").symlink_to(MODEL_PY)
+    return model
+
+
+def load_models(url: str, names: list[str], timeout_s: float = 120.0) -> None:
+    """Asks the running Triton to (re)load these models from its repository and waits until each
+    is ready; raises RuntimeError naming a model that did not load."""
+    import tritonclient.grpc as grpcclient
+    from tritonclient.utils import InferenceServerException
+
+    client = grpcclient.InferenceServerClient(url)
+    for name in names:
+        try:
+            client.load_model(name, client_timeout=timeout_s)
+        except InferenceServerException as exc:
+            raise RuntimeError(f"Triton did not load {name}: {exc.message()}") from None
+        if not client.is_model_ready(name):
+            raise RuntimeError(f"Triton loaded {name} but it is not ready")
