@@ -8,18 +8,17 @@ import time
 import uuid
 
 import pytest
-from confluent_kafka import Consumer
 
 from satmon_cli.stack.components import rabbitmqctl
 from satmon_core.celery_app import DEAD_LETTER_QUEUE, SCORE_TASK, make_celery
 from satmon_core.config import load_settings
 from satmon_core.victoria import VictoriaMetrics
-from satmon_core.kafka import consumer_config, make_producer
 from satmon_simulator.domain.fleet import FleetData, assign_channels
 from satmon_simulator.domain.housekeeping import HousekeepingModel
 from satmon_simulator.records import build_record
 from satmon_simulator.replay import ReplayPlan
 from tests.support.counting import expected_stream_windows, stream_rows
+from tests.support.dead_letters import dead_letters as _dead_letters
 from tests.support.pipeline import run_replay, wait_for
 
 pytestmark = pytest.mark.stack
@@ -28,29 +27,6 @@ pytestmark = pytest.mark.stack
 def _valid_record(sat: str = "SAT-001"):
     fleet = FleetData(assign_channels(1))
     return build_record(sat, time.time_ns(), 0, 0, 0, fleet.rows("SAT-001", 0), HousekeepingModel(1).step(0))
-
-
-def _dead_letters(settings, topic: str, bad: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
-    """Produces each payload to `topic` keyed by a fresh marker and its case, then returns the
-    headers of the dead letters that carry those keys, by case, once all are found or a minute
-    has passed."""
-    marker = uuid.uuid4().hex
-    producer = make_producer(settings.kafka_bootstrap)
-    for case, payload in bad.items():
-        producer.produce(topic, key=f"{marker}-{case}".encode(), value=payload)
-    producer.flush(10)
-    consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"test-dlq-{marker}"))
-    consumer.subscribe([settings.dead_letter_topic])
-    found: dict[str, dict[str, bytes]] = {}
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline and len(found) < len(bad):
-            for msg in consumer.consume(100, 1.0):
-                if not msg.error() and (msg.key() or b"").startswith(marker.encode()):
-                    found[msg.key().decode().split("-", 1)[1]] = dict(msg.headers() or [])
-    finally:
-        consumer.close()
-    return found
 
 
 def test_malformed_records_are_dead_lettered_and_the_pipeline_continues(stack):

@@ -92,7 +92,7 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
 
     def ListMetrics(self, request, context):
         names = self.vm.label_values("__name__")
-        return pb.ListMetricsResponse(metrics=sorted(n for n in names if n.startswith(("smap_", "satellite_", "inference_"))))
+        return pb.ListMetricsResponse(metrics=sorted(n for n in names if n.startswith(("smap_", "telemetry_", "satellite_", "inference_"))))
 
     def ListSpacecraftClasses(self, request, context):
         database = load_mission_database()
@@ -103,12 +103,18 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         latest = {name: self.vm.query(f"last_over_time({name}[10m])") for name in
                   ("satellite_battery_soc_percent", "satellite_temperature", "satellite_solar_power",
                    "satellite_latitude", "satellite_longitude")}
+        # Last seen: the bus housekeeping where a class sends it, else any of its parameters' values.
         seen = self.vm.query("tlast_over_time(satellite_battery_soc_percent[10m])")
+        seen += self.vm.query("max by (satellite_id) (tlast_over_time(telemetry_value[10m]))")
         values: dict[str, dict[str, float]] = {}
         for name, items in latest.items():
             for item in items:
                 values.setdefault(item["metric"]["satellite_id"], {})[name] = float(item["value"][1])
-        last_seen = {i["metric"]["satellite_id"]: float(i["value"][1]) for i in seen}
+        last_seen: dict[str, float] = {}
+        for item in seen:
+            sat = item["metric"]["satellite_id"]
+            last_seen[sat] = max(last_seen.get(sat, 0.0), float(item["value"][1]))
+            values.setdefault(sat, {})
         anomalous = self.store.open_alert_subsystems()
         out = []
         for sat in sorted(values):
