@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, start the whole stack, replay five
-# satellites of real SMAP telemetry through it, and print where to look.
+# satellites of real SMAP telemetry through it, onboard a second spacecraft class
+# (leo_demo) from its own archive beside it, and print where to look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SATMON_DATA_DIR=${SATMON_DATA_DIR:-$(cd .. && pwd)/shared/data/smap}
@@ -10,6 +11,19 @@ export SATMON_DATA_DIR=${SATMON_DATA_DIR:-$(cd .. && pwd)/shared/data/smap}
 OPERATOR_TOKEN=$(.venv/bin/satmon token create --name demo-operator --role operator)
 # Ten minutes of telemetry from five satellites at 10x real time, with one low-battery event.
 .venv/bin/satmon simulate --satellites 5 --duration 600 --speedup 10 --trigger SAT-003:low_battery@300
+
+# A second class beside SMAP, from its own archive (README: "Onboarding a spacecraft from its own
+# archive"): two hours of history imported and trained on, then ten minutes of live telemetry with
+# faults, two of which cross limits (low battery: warning; cold OBC: critical) and clear again.
+SATMON_STATE=${SATMON_HOME:-.satmon}
+ARCHIVES="$SATMON_STATE/archives"
+rm -rf "$ARCHIVES" && mkdir -p "$ARCHIVES"
+.venv/bin/satmon archive synth "$ARCHIVES/leo_demo-history" --seconds 7200
+.venv/bin/satmon register --class leo_demo SAT-101 SAT-102
+.venv/bin/satmon import "$ARCHIVES/leo_demo-history" --class leo_demo
+.venv/bin/satmon train --class leo_demo --out "$SATMON_STATE/trained-models"
+.venv/bin/satmon archive synth "$ARCHIVES/leo_demo-live" --seconds 600 --faults --seed 1
+.venv/bin/satmon simulate --class leo_demo --archive "$ARCHIVES/leo_demo-live" --speedup 10
 .venv/bin/satmon status || true
 cat <<TXT
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from satmon_core.paths import repo_root, state_dir
 
-__all__ = ["TRITON_ENV", "render_repository", "render_model", "render_config", "tritonserver", "backends_dir",
+__all__ = ["TRITON_ENV", "render_repository", "trained_models_dir", "render_model", "render_config", "tritonserver", "backends_dir",
            "stub_env_bin", "load_models"]
 
 TRITON_ENV = repo_root() / ".venv-triton"
@@ -53,14 +53,22 @@ def render_config(production: str) -> str:
         "kind: KIND_AUTO", "kind: KIND_CPU")
 
 
+def trained_models_dir() -> Path:
+    """Models a class's training wrote for this local stack only (`satmon train --class --out` there, as
+    the demo does): rendered beside the committed repository's, so a restart still serves them."""
+    return state_dir() / "trained-models"
+
+
 def render_repository(source: Path | None = None, target: Path | None = None) -> Path:
-    """Renders every model of the committed repository into the state directory; returns it."""
-    source = source or repo_root() / "triton-repository"
+    """Renders every model of the committed repository (and of trained_models_dir()) into the state
+    directory; returns it."""
+    sources = [source] if source else [repo_root() / "triton-repository", trained_models_dir()]
     target = target or state_dir() / "triton-repository"
     if target.exists():
         shutil.rmtree(target)
-    for config in sorted(source.glob("*/config.pbtxt")):
-        render_model(config.parent, target)
+    for folder in sources:
+        for config in sorted(folder.glob("*/config.pbtxt")):
+            render_model(config.parent, target)
     return target
 
 
