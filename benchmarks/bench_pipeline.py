@@ -154,6 +154,13 @@ def main() -> None:
     for r in rows:
         print(f"{r['satellites']:>5} " + " ".join(f"{r['cpu_s'].get(name, 0):>9.1f}" for name in names)
               + f" {sum(r['cpu_s'].values()):>9.1f}")
+    print("\nCPU milliseconds per record (every component's CPU over the run / records produced), the figure "
+          "that travels between machines better than latency")
+    print(f"{'N':>5} " + " ".join(f"{name:>9.9}" for name in names) + f" {'total':>9}")
+    for r in rows:
+        per = 1000.0 / max(1, r["records"])
+        print(f"{r['satellites']:>5} " + " ".join(f"{r['cpu_s'].get(name, 0) * per:>9.3f}" for name in names)
+              + f" {sum(r['cpu_s'].values()) * per:>9.3f}")
 
 
 if __name__ == "__main__":
