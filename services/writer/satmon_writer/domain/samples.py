@@ -3,17 +3,18 @@
 Metric names and labels are the ones operators already query; no unbounded
 labels (no job id, no sequence). Each class's values are stored under the names
 satmon_core.series_names gives it (SMAP: smap_feature{feature_index}; others by parameter name).
-SMAP's two loops below are written out because they are the hot path at 1,000 satellites.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core.identifiers import label_value
+from satmon_core.series_names import series_names
 from satmon_detection.windows import fresh_rows
 from satmon_mdb import DEFAULT_CLASS, SubsystemView, load_mission_database
 
@@ -32,9 +33,26 @@ HOUSEKEEPING_METRICS = {
 }
 
 
+@dataclass(frozen=True)
+class _Series:
+    """How one subsystem's values are written: metric names, the label that tells its parameters
+    apart and each parameter's value of it, and which parameters have a stored prediction.
+    Worked out once per (class, subsystem): this is the writer's hot path at 1,000 satellites."""
+
+    raw: str
+    prediction: str
+    label: str
+    label_values: tuple[str, ...]
+    predicted: tuple[int, ...]
+
+
 @lru_cache(maxsize=None)
-def _views(spacecraft_class: str) -> dict[str, SubsystemView]:
-    return {view.name: view for view in load_mission_database().subsystems(spacecraft_class or DEFAULT_CLASS)}
+def _series(spacecraft_class: str, subsystem: str) -> _Series:
+    view = load_mission_database().subsystem(spacecraft_class or DEFAULT_CLASS, subsystem)
+    names = series_names(view)
+    predicted = tuple(range(view.width)) if view.smap_metric_names else view.telemetry_indices
+    return _Series(names.raw, names.prediction, names.label,
+                   tuple(names.label_value(view, i) for i in range(view.width)), predicted)
 
 
 def record_lines(record: telemetry_events.TelemetryRecord, subsystems: Sequence[SubsystemView] | None = None
@@ -42,16 +60,12 @@ def record_lines(record: telemetry_events.TelemetryRecord, subsystems: Sequence[
     """`subsystems`: the record's class's (the default class's when not given)."""
     ts = record.sample_time.ToMilliseconds()
     sat = label_value(record.satellite_id)
-    views = _views(subsystems[0].spacecraft_class if subsystems else DEFAULT_CLASS)
+    spacecraft_class = subsystems[0].spacecraft_class if subsystems else DEFAULT_CLASS
     lines = []
     for frame in record.frames:
-        view = views[frame.subsystem]
-        if view.smap_metric_names:
-            prefix = f'smap_feature{{satellite_id="{sat}",subsystem="{frame.subsystem}",feature_index="'
-            lines.extend(f'{prefix}{i}"}} {v!r} {ts}' for i, v in enumerate(frame.features))
-        else:
-            prefix = f'telemetry_value{{satellite_id="{sat}",subsystem="{frame.subsystem}",parameter="'
-            lines.extend(f'{prefix}{name}"}} {v!r} {ts}' for name, v in zip(view.parameter_names, frame.features))
+        series = _series(spacecraft_class, frame.subsystem)
+        prefix = f'{series.raw}{{satellite_id="{sat}",subsystem="{frame.subsystem}",{series.label}="'
+        lines.extend(f'{prefix}{name}"}} {v!r} {ts}' for name, v in zip(series.label_values, frame.features))
     if not record.HasField("housekeeping"):
         return lines
     hk = record.housekeeping
@@ -74,15 +88,12 @@ def result_lines(result: events_pb2.InferenceResult) -> list[str]:
         first = rows
     else:
         first = fresh_rows(result.start_sequence, rows)
-    view = _views(result.spacecraft_class)[subsystem]
+    series = _series(result.spacecraft_class, subsystem)
+    prefix = f'{series.prediction}{{{base},{series.label}="'
     for row in range(first, rows):
         ts = result.sample_times[row].ToMilliseconds()
         recon = result.reconstruction[row * features:(row + 1) * features]
-        if view.smap_metric_names:
-            lines.extend(f'smap_prediction{{{base},feature_index="{i}"}} {v!r} {ts}' for i, v in enumerate(recon))
-        else:
-            lines.extend(f'telemetry_prediction{{{base},parameter="{view.parameter_names[i]}"}} {recon[i]!r} {ts}'
-                         for i in view.telemetry_indices)
+        lines.extend(f'{prefix}{series.label_values[i]}"}} {recon[i]!r} {ts}' for i in series.predicted)
         lines.append(f'inference_anomaly_score{{{base},model="{model}"}} {result.timestep_scores[row]!r} {ts}')
     end = result.sample_times[-1].ToMilliseconds()
     labels = f'{{{base},model="{model}"}}'
