@@ -612,3 +612,18 @@ def test_every_readme_rest_example_works_verbatim(seeded, what, command):
     body, _, status = result.stdout.rpartition("\n")
     assert status == "200", f"{what}: {status} {body[:500]}"
     json.loads(body)
+
+
+def test_the_user_manuals_forecast_horizon_gets_an_answer_not_unknown_field(seeded):
+    """The user manual's submission (section 5.1.1) states config.forecast_horizon: the model's own
+    horizon (one record ahead) is accepted; another is refused naming the field and what is served."""
+    _, test = load_channel("A-1")
+    data = [float(v) for v in test[:60, 0]]
+    token = seeded["tokens"]["operator"]
+    body = {**ORIGINAL_SUBMISSION, "data": data, "config": {"window_size": 30, "forecast_horizon": 1}}
+    status, reply = _post(seeded, "/api/v1/inference/submit", body, token)
+    assert status == 200, reply
+    body["config"]["forecast_horizon"] = 10
+    status, reply = _post(seeded, "/api/v1/inference/submit", body, token)
+    assert status == 400 and "unknown field" not in reply["message"], reply
+    assert "forecast 1 record ahead" in _violations(reply)["config.forecast_horizon"]

@@ -23,6 +23,8 @@ __all__ = ["validate_submission", "satellite_of", "window_settings", "data_windo
 
 MAX_WINDOWS = 5000
 MAX_DATA_ROWS = 50_000
+# What every model satmon serves forecasts: the next record from the ones before it.
+FORECAST_HORIZON = 1
 MAX_RANGE_S = 12 * 3600  # 4,318 windows at the default stride: under MAX_WINDOWS
 _SUBSYSTEM_OF_FAMILY = {letter: name for name, letter in SUBSYSTEM_FAMILIES.items()}
 
@@ -118,6 +120,11 @@ def validate_submission(request, widths: Mapping[str, int], prefix: str = "") ->
     size, stride = window_settings(request)
     if size != WINDOW_SIZE:
         bad.append((_size_field(request, prefix), f"the models take windows of {WINDOW_SIZE} rows"))
+    horizon = request.config.forecast_horizon
+    if horizon not in (0, FORECAST_HORIZON):
+        bad.append((prefix + "config.forecast_horizon",
+                    f"the models forecast {FORECAST_HORIZON} record ahead (each record from the ones before it); "
+                    f"{horizon} is not served"))
     if not 1 <= stride <= WINDOW_SIZE:
         bad.append((prefix + ("config.stride" if request.config.stride else "stride"),
                     f"must be between 1 and {WINDOW_SIZE}"))

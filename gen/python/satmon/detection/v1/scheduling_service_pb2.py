@@ -31,7 +31,7 @@ from satmon.detection.v1 import events_pb2 as satmon_dot_detection_dot_v1_dot_ev
 from satmon.detection.v1 import job_pb2 as satmon_dot_detection_dot_v1_dot_job__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,satmon/detection/v1/scheduling_service.proto\x12\x13satmon.detection.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a satmon/detection/v1/events.proto\x1a\x1dsatmon/detection/v1/job.proto\"\xbc\x04\n\x19SubmitInferenceJobRequest\x12\x41\n\x0csatellite_id\x18\x01 \x01(\tB+\xbaH(r#2!^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$\xd8\x01\x01\x12\x36\n\nsubsystems\x18\x0c \x03(\tB\"\xbaH\x1f\x92\x01\x1c\"\x1ar\x18\x32\x16^[a-z][a-z0-9_]{0,31}$\x12\x12\n\nmodel_name\x18\x03 \x01(\t\x12,\n\x07windows\x18\x04 \x03(\x0b\x32\x1b.satmon.detection.v1.Window\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bwindow_size\x18\x07 \x01(\r\x12\x0e\n\x06stride\x18\x08 \x01(\r\x12N\n\x08metadata\x18\t \x03(\x0b\x32<.satmon.detection.v1.SubmitInferenceJobRequest.MetadataEntry\x12(\n\x04\x64\x61ta\x18\n \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12.\n\x06\x63onfig\x18\x0b \x01(\x0b\x32\x1e.satmon.detection.v1.JobConfig\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01J\x04\x08\x02\x10\x03\"0\n\tJobConfig\x12\x13\n\x0bwindow_size\x18\x01 \x01(\r\x12\x0e\n\x06stride\x18\x02 \x01(\r\"L\n\x1aSubmitInferenceJobResponse\x12.\n\x03job\x18\x01 \x01(\x0b\x32!.satmon.detection.v1.InferenceJob\"s\n\x1f\x42\x61tchSubmitInferenceJobsRequest\x12P\n\x08requests\x18\x01 \x03(\x0b\x32..satmon.detection.v1.SubmitInferenceJobRequestB\x0e\xe2\x41\x01\x02\xbaH\x07\x92\x01\x04\x08\x01\x10\x64\"S\n BatchSubmitInferenceJobsResponse\x12/\n\x04jobs\x18\x01 \x03(\x0b\x32!.satmon.detection.v1.InferenceJob\"4\n\x16GetInferenceJobRequest\x12\x1a\n\x06job_id\x18\x01 \x01(\tB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"I\n\x17GetInferenceJobResponse\x12.\n\x03job\x18\x01 \x01(\x0b\x32!.satmon.detection.v1.InferenceJob\":\n\x1cGetInferenceJobResultRequest\x12\x1a\n\x06job_id\x18\x01 \x01(\tB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"\xa4\x01\n\x1dGetInferenceJobResultResponse\x12.\n\x03job\x18\x01 \x01(\x0b\x32!.satmon.detection.v1.InferenceJob\x12\x37\n\rwindow_scores\x18\x03 \x03(\x0b\x32 .satmon.detection.v1.WindowScoreJ\x04\x08\x02\x10\x03R\x14subsystem_inferences2\xe1\x05\n\x11SchedulingService\x12\xa9\x01\n\x12SubmitInferenceJob\x12..satmon.detection.v1.SubmitInferenceJobRequest\x1a/.satmon.detection.v1.SubmitInferenceJobResponse\"2\x82\xd3\xe4\x93\x02,\"\x08/v1/jobs:\x01*Z\x1d\"\x18/api/v1/inference/submit:\x01*\x12\xa8\x01\n\x18\x42\x61tchSubmitInferenceJobs\x12\x34.satmon.detection.v1.BatchSubmitInferenceJobsRequest\x1a\x35.satmon.detection.v1.BatchSubmitInferenceJobsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/v1/jobs:batchSubmit:\x01*\x12\xac\x01\n\x0fGetInferenceJob\x12+.satmon.detection.v1.GetInferenceJobRequest\x1a,.satmon.detection.v1.GetInferenceJobResponse\">\x82\xd3\xe4\x93\x02\x38\x12\x11/v1/jobs/{job_id}Z#\x12!/api/v1/inference/status/{job_id}\x12\xc5\x01\n\x15GetInferenceJobResult\x12\x31.satmon.detection.v1.GetInferenceJobResultRequest\x1a\x32.satmon.detection.v1.GetInferenceJobResultResponse\"E\x82\xd3\xe4\x93\x02?\x12\x18/v1/jobs/{job_id}/resultZ#\x12!/api/v1/inference/result/{job_id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,satmon/detection/v1/scheduling_service.proto\x12\x13satmon.detection.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a satmon/detection/v1/events.proto\x1a\x1dsatmon/detection/v1/job.proto\"\xbc\x04\n\x19SubmitInferenceJobRequest\x12\x41\n\x0csatellite_id\x18\x01 \x01(\tB+\xbaH(r#2!^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$\xd8\x01\x01\x12\x36\n\nsubsystems\x18\x0c \x03(\tB\"\xbaH\x1f\x92\x01\x1c\"\x1ar\x18\x32\x16^[a-z][a-z0-9_]{0,31}$\x12\x12\n\nmodel_name\x18\x03 \x01(\t\x12,\n\x07windows\x18\x04 \x03(\x0b\x32\x1b.satmon.detection.v1.Window\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bwindow_size\x18\x07 \x01(\r\x12\x0e\n\x06stride\x18\x08 \x01(\r\x12N\n\x08metadata\x18\t \x03(\x0b\x32<.satmon.detection.v1.SubmitInferenceJobRequest.MetadataEntry\x12(\n\x04\x64\x61ta\x18\n \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12.\n\x06\x63onfig\x18\x0b \x01(\x0b\x32\x1e.satmon.detection.v1.JobConfig\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01J\x04\x08\x02\x10\x03\"J\n\tJobConfig\x12\x13\n\x0bwindow_size\x18\x01 \x01(\r\x12\x0e\n\x06stride\x18\x02 \x01(\r\x12\x18\n\x10\x66orecast_horizon\x18\x03 \x01(\r\"L\n\x1aSubmitInferenceJobResponse\x12.\n\x03job\x18\x01 \x01(\x0b\x32!.satmon.detection.v1.InferenceJob\"s\n\x1f\x42\x61tchSubmitInferenceJobsRequest\x12P\n\x08requests\x18\x01 \x03(\x0b\x32..satmon.detection.v1.SubmitInferenceJobRequestB\x0e\xe2\x41\x01\x02\xbaH\x07\x92\x01\x04\x08\x01\x10\x64\"S\n BatchSubmitInferenceJobsResponse\x12/\n\x04jobs\x18\x01 \x03(\x0b\x32!.satmon.detection.v1.InferenceJob\"4\n\x16GetInferenceJobRequest\x12\x1a\n\x06job_id\x18\x01 \x01(\tB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"I\n\x17GetInferenceJobResponse\x12.\n\x03job\x18\x01 \x01(\x0b\x32!.satmon.detection.v1.InferenceJob\":\n\x1cGetInferenceJobResultRequest\x12\x1a\n\x06job_id\x18\x01 \x01(\tB\n\xe2\x41\x01\x02\xbaH\x03\xc8\x01\x01\"\xa4\x01\n\x1dGetInferenceJobResultResponse\x12.\n\x03job\x18\x01 \x01(\x0b\x32!.satmon.detection.v1.InferenceJob\x12\x37\n\rwindow_scores\x18\x03 \x03(\x0b\x32 .satmon.detection.v1.WindowScoreJ\x04\x08\x02\x10\x03R\x14subsystem_inferences2\xe1\x05\n\x11SchedulingService\x12\xa9\x01\n\x12SubmitInferenceJob\x12..satmon.detection.v1.SubmitInferenceJobRequest\x1a/.satmon.detection.v1.SubmitInferenceJobResponse\"2\x82\xd3\xe4\x93\x02,\"\x08/v1/jobs:\x01*Z\x1d\"\x18/api/v1/inference/submit:\x01*\x12\xa8\x01\n\x18\x42\x61tchSubmitInferenceJobs\x12\x34.satmon.detection.v1.BatchSubmitInferenceJobsRequest\x1a\x35.satmon.detection.v1.BatchSubmitInferenceJobsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\"\x14/v1/jobs:batchSubmit:\x01*\x12\xac\x01\n\x0fGetInferenceJob\x12+.satmon.detection.v1.GetInferenceJobRequest\x1a,.satmon.detection.v1.GetInferenceJobResponse\">\x82\xd3\xe4\x93\x02\x38\x12\x11/v1/jobs/{job_id}Z#\x12!/api/v1/inference/status/{job_id}\x12\xc5\x01\n\x15GetInferenceJobResult\x12\x31.satmon.detection.v1.GetInferenceJobResultRequest\x1a\x32.satmon.detection.v1.GetInferenceJobResultResponse\"E\x82\xd3\xe4\x93\x02?\x12\x18/v1/jobs/{job_id}/resultZ#\x12!/api/v1/inference/result/{job_id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -63,21 +63,21 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SUBMITINFERENCEJOBREQUEST_METADATAENTRY']._serialized_start=809
   _globals['_SUBMITINFERENCEJOBREQUEST_METADATAENTRY']._serialized_end=856
   _globals['_JOBCONFIG']._serialized_start=864
-  _globals['_JOBCONFIG']._serialized_end=912
-  _globals['_SUBMITINFERENCEJOBRESPONSE']._serialized_start=914
-  _globals['_SUBMITINFERENCEJOBRESPONSE']._serialized_end=990
-  _globals['_BATCHSUBMITINFERENCEJOBSREQUEST']._serialized_start=992
-  _globals['_BATCHSUBMITINFERENCEJOBSREQUEST']._serialized_end=1107
-  _globals['_BATCHSUBMITINFERENCEJOBSRESPONSE']._serialized_start=1109
-  _globals['_BATCHSUBMITINFERENCEJOBSRESPONSE']._serialized_end=1192
-  _globals['_GETINFERENCEJOBREQUEST']._serialized_start=1194
-  _globals['_GETINFERENCEJOBREQUEST']._serialized_end=1246
-  _globals['_GETINFERENCEJOBRESPONSE']._serialized_start=1248
-  _globals['_GETINFERENCEJOBRESPONSE']._serialized_end=1321
-  _globals['_GETINFERENCEJOBRESULTREQUEST']._serialized_start=1323
-  _globals['_GETINFERENCEJOBRESULTREQUEST']._serialized_end=1381
-  _globals['_GETINFERENCEJOBRESULTRESPONSE']._serialized_start=1384
-  _globals['_GETINFERENCEJOBRESULTRESPONSE']._serialized_end=1548
-  _globals['_SCHEDULINGSERVICE']._serialized_start=1551
-  _globals['_SCHEDULINGSERVICE']._serialized_end=2288
+  _globals['_JOBCONFIG']._serialized_end=938
+  _globals['_SUBMITINFERENCEJOBRESPONSE']._serialized_start=940
+  _globals['_SUBMITINFERENCEJOBRESPONSE']._serialized_end=1016
+  _globals['_BATCHSUBMITINFERENCEJOBSREQUEST']._serialized_start=1018
+  _globals['_BATCHSUBMITINFERENCEJOBSREQUEST']._serialized_end=1133
+  _globals['_BATCHSUBMITINFERENCEJOBSRESPONSE']._serialized_start=1135
+  _globals['_BATCHSUBMITINFERENCEJOBSRESPONSE']._serialized_end=1218
+  _globals['_GETINFERENCEJOBREQUEST']._serialized_start=1220
+  _globals['_GETINFERENCEJOBREQUEST']._serialized_end=1272
+  _globals['_GETINFERENCEJOBRESPONSE']._serialized_start=1274
+  _globals['_GETINFERENCEJOBRESPONSE']._serialized_end=1347
+  _globals['_GETINFERENCEJOBRESULTREQUEST']._serialized_start=1349
+  _globals['_GETINFERENCEJOBRESULTREQUEST']._serialized_end=1407
+  _globals['_GETINFERENCEJOBRESULTRESPONSE']._serialized_start=1410
+  _globals['_GETINFERENCEJOBRESULTRESPONSE']._serialized_end=1574
+  _globals['_SCHEDULINGSERVICE']._serialized_start=1577
+  _globals['_SCHEDULINGSERVICE']._serialized_end=2314
 # @@protoc_insertion_point(module_scope)

@@ -49,12 +49,14 @@ class SubmitInferenceJobRequest(_message.Message):
     def __init__(self, satellite_id: _Optional[str] = ..., subsystems: _Optional[_Iterable[str]] = ..., model_name: _Optional[str] = ..., windows: _Optional[_Iterable[_Union[_events_pb2.Window, _Mapping]]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_size: _Optional[int] = ..., stride: _Optional[int] = ..., metadata: _Optional[_Mapping[str, str]] = ..., data: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., config: _Optional[_Union[JobConfig, _Mapping]] = ...) -> None: ...
 
 class JobConfig(_message.Message):
-    __slots__ = ("window_size", "stride")
+    __slots__ = ("window_size", "stride", "forecast_horizon")
     WINDOW_SIZE_FIELD_NUMBER: _ClassVar[int]
     STRIDE_FIELD_NUMBER: _ClassVar[int]
+    FORECAST_HORIZON_FIELD_NUMBER: _ClassVar[int]
     window_size: int
     stride: int
-    def __init__(self, window_size: _Optional[int] = ..., stride: _Optional[int] = ...) -> None: ...
+    forecast_horizon: int
+    def __init__(self, window_size: _Optional[int] = ..., stride: _Optional[int] = ..., forecast_horizon: _Optional[int] = ...) -> None: ...
 
 class SubmitInferenceJobResponse(_message.Message):
     __slots__ = ("job",)
