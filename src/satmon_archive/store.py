@@ -48,6 +48,7 @@ def import_archive(vm: VictoriaMetrics, archive: SatelliteArchive, subsystems: S
         vm.import_lines(batch)
         count += len(batch)
         progress(len(batch))
+    vm.make_searchable()  # training usually reads it back next
     return count
 
 

@@ -63,6 +63,15 @@ class VictoriaMetrics:
                 return float(line.split()[1])
         return None
 
+    def make_searchable(self, timeout: float = 30.0) -> None:
+        """Makes everything imported so far visible to queries now (VictoriaMetrics otherwise does
+        within about a second): a bulk import followed at once by reading it back needs this."""
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/internal/force_flush", timeout=timeout) as response:
+                response.read()
+        except (urllib.error.URLError, OSError) as exc:
+            raise TransientError(f"VictoriaMetrics did not flush: {exc}", reason=UNAVAILABLE) from exc
+
     def _get(self, path: str, params: dict[str, str], timeout: float) -> dict:
         url = f"{self.base_url}{path}?{urllib.parse.urlencode(params)}"
         try:
