@@ -29,6 +29,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from satmon_detection.windows import STRIDE, WINDOW_SIZE
+
 __all__ = ["NAME_PATTERN", "HOUSEKEEPING_PARAMETERS", "ParameterType", "ParameterKind", "ValidRange", "Limits",
            "Window", "Parameter", "Subsystem", "Rule", "SpacecraftClass"]
 
@@ -88,13 +90,20 @@ class Limits(_Strict):
 
 
 class Window(_Strict):
-    size: int = Field(30, ge=2, le=10_000)
-    stride: int = Field(10, ge=1, le=10_000)
+    """Records per window and between window starts. Only 30/10 is served today: the models take
+    30 rows, and the writer and the online detector read each window's newest stride of 10 (see
+    satmon_detection.windows). Declaring another is refused here rather than scored wrongly."""
+
+    size: int = 30
+    stride: int = 10
 
     @model_validator(mode="after")
-    def _stride_fits(self) -> Window:
+    def _served(self) -> Window:
         if self.stride > self.size:
             raise ValueError(f"stride {self.stride} is longer than the window ({self.size}): records would be skipped")
+        if (self.size, self.stride) != (WINDOW_SIZE, STRIDE):
+            raise ValueError(f"windows of {self.size} records every {self.stride} are not served yet; "
+                             f"the models and the detector take {WINDOW_SIZE} every {STRIDE}")
         return self
 
 

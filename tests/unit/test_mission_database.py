@@ -23,7 +23,7 @@ POWER = textwrap.dedent("""\
     name: cubesat
     display_name: Demo CubeSat
     housekeeping: true
-    window: {size: 20, stride: 5}
+    window: {size: 30, stride: 10}
     subsystems:
       - name: power
         display_name: Electrical power
@@ -34,7 +34,7 @@ POWER = textwrap.dedent("""\
           - {name: heater_on, kind: command, type: bool, valid_range: {low: 0, high: 1}}
       - name: thermal
         display_name: Thermal
-        window: {size: 40, stride: 10}
+        window: {size: 30, stride: 10}
         parameters:
           - {name: panel_temp, unit: degC}
     rules:
@@ -64,8 +64,7 @@ def test_a_class_declares_its_own_shape_windows_models_and_limits(tmp_path):
     database = MissionDatabase.load(write(tmp_path, "cubesat.yaml", POWER).parent)
     power, thermal = database.subsystems("cubesat")
     assert power.width == 2 and power.model == "CUBESAT_power" and power.telemetry_indices == (0,)
-    assert (power.window.size, power.window.stride) == (20, 5)
-    assert (thermal.window.size, thermal.window.stride) == (40, 10)
+    assert (power.window.size, power.window.stride) == (thermal.window.size, thermal.window.stride) == (30, 10)
     assert power.definition.parameters[0].limits.red_high == 8.5
     assert database.subsystem_names() == ("power", "thermal")
 
@@ -75,8 +74,10 @@ def test_a_class_declares_its_own_shape_windows_models_and_limits(tmp_path):
     (lambda t: t.replace("yellow_low: 6.5", "yellow_low: 5.5"),
      "cubesat.yaml: subsystems[0].parameters[0].limits: red_low (6.0) must be below yellow_low (5.5)"),
     (lambda t: t.replace("unit: degC", "unti: degC"), "cubesat.yaml: subsystems[1].parameters[0].unti: Extra inputs"),
-    (lambda t: t.replace("size: 40, stride: 10", "size: 40, stride: 50"),
-     "cubesat.yaml: subsystems[1].window: stride 50 is longer than the window (40)"),
+    (lambda t: t.replace("    window: {size: 30, stride: 10}", "    window: {size: 30, stride: 50}"),
+     "cubesat.yaml: subsystems[1].window: stride 50 is longer than the window (30)"),
+    (lambda t: t.replace("window: {size: 30, stride: 10}\nsubsystems", "window: {size: 60, stride: 10}\nsubsystems"),
+     "cubesat.yaml: window: windows of 60 records every 10 are not served yet"),
     (lambda t: t.replace("obc_temperature_c", "obc_temp"), "cubesat.yaml: rules[0]: parameter 'obc_temp' is not housekeeping"),
     (lambda t: t.replace("name: thermal", "name: power"), "cubesat.yaml: (top level): subsystem 'power' is declared twice"),
     (lambda t: t + "  - [not, a, mapping\n", "cubesat.yaml: not readable YAML"),
@@ -100,7 +101,7 @@ def test_satmon_mdb_show_lists_parameters_with_units_and_limits(tmp_path, monkey
     monkeypatch.setenv("SATMON_MDB_DIR", str(write(tmp_path, "cubesat.yaml", POWER).parent))
     assert main(["mdb", "show", "cubesat", "--parameters"]) == 0
     out = capsys.readouterr().out
-    assert "power" in out and "window 20/5" in out and "model CUBESAT_power" in out
+    assert "power" in out and "window 30/10" in out and "model CUBESAT_power" in out
     assert "battery_voltage" in out and "[V]" in out and "red< 6 yellow< 6.5 yellow> 8.3 red> 8.5" in out
     assert "rule cold: obc_temperature_c < -20" in out
 
