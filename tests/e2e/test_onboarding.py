@@ -121,16 +121,27 @@ def test_limit_alerts_reach_operators_in_the_one_alert_list(onboarded, tokens):
     channel = grpc.insecure_channel(f"127.0.0.1:{port('ops-api')}")
     stub = ops_service_pb2_grpc.OpsServiceStub(channel)
     metadata = (("authorization", f"Bearer {tokens['viewer']}"),)
-    assert wait_for(lambda: any(a.kind == alert_pb2.ALERT_KIND_LIMIT for a in stub.ListAlerts(
-        ops.ListAlertsRequest(satellite_id=SATELLITES[0], page_size=50), metadata=metadata).alerts), 60)
-    alerts = stub.ListAlerts(ops.ListAlertsRequest(satellite_id=SATELLITES[0], page_size=50), metadata=metadata).alerts
-    cold = [a for a in alerts if a.parameter == "obc_temperature"]
+
+    def call(method, request):
+        """As a client does: UNAVAILABLE (the token store or a server busy for a moment) is retried."""
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                return method(request, metadata=metadata, timeout=30)
+            except grpc.RpcError as exc:
+                if exc.code() != grpc.StatusCode.UNAVAILABLE or time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
+
+    first = ops.ListAlertsRequest(satellite_id=SATELLITES[0], page_size=50)
+    assert wait_for(lambda: any(a.kind == alert_pb2.ALERT_KIND_LIMIT for a in call(stub.ListAlerts, first).alerts), 60)
+    cold = [a for a in call(stub.ListAlerts, first).alerts if a.parameter == "obc_temperature"]
     assert len(cold) == 1 and cold[0].severity == alert_pb2.ALERT_SEVERITY_CRITICAL and cold[0].limit == -35.0
-    classes = stub.ListSpacecraftClasses(ops.ListSpacecraftClassesRequest(), metadata=metadata).spacecraft_classes
+    classes = call(stub.ListSpacecraftClasses, ops.ListSpacecraftClassesRequest()).spacecraft_classes
     power = next(s for c in classes if c.name == CLASS for s in c.subsystems if s.name == "power")
     assert [(p.name, p.unit) for p in power.parameters][:2] == [("battery_voltage", "V"), ("battery_soc", "%")]
-    trend = stub.QueryRawTrend(ops.QueryRawTrendRequest(satellite_id=SATELLITES[0], subsystem="thermal",
-                                                        parameters=["obc_temperature"]), metadata=metadata)
+    trend = call(stub.QueryRawTrend, ops.QueryRawTrendRequest(satellite_id=SATELLITES[0], subsystem="thermal",
+                                                              parameters=["obc_temperature"]))
     assert [(s.parameter, s.unit) for s in trend.series] == [("obc_temperature", "degC")] and trend.series[0].values
 
 

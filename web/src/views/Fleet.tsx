@@ -71,7 +71,11 @@ export function Fleet({ params }: { params: URLSearchParams }) {
       : sort === "alerts" ? b.anomalousSubsystems.length - a.anomalousSubsystems.length
       : sort === "battery" ? a.batterySocPercent - b.batterySocPercent
       : a.satelliteId.localeCompare(b.satelliteId));
-  const columns = allSubsystems(classes).filter((s) => !subsystem || s.name === subsystem);
+  // Columns: the subsystems of the classes the listed satellites fly, in the order their first
+  // satellite appears (classes nobody flies add no empty columns).
+  const flown = [...new Set(satellites.map((s) => s.spacecraftClass))]
+    .map((name) => classes.find((c) => c.name === name)).filter((c) => c !== undefined);
+  const columns = allSubsystems(flown.length ? flown : classes).filter((s) => !subsystem || s.name === subsystem);
 
   return (
     <section>
@@ -115,7 +119,7 @@ export function Fleet({ params }: { params: URLSearchParams }) {
                   const alert = sat.anomalousSubsystems.includes(s.name);
                   const ofClass = !classes.length || (classes.find((c) => c.name === sat.spacecraftClass)?.subsystems
                     .some((d) => d.name === s.name) ?? true);
-                  if (!ofClass) return <td key={s.name} className="cell none" title={`${sat.spacecraftClass} has no ${s.name}`} />;
+                  if (!ofClass) return <td key={s.name} className="none" title={`${sat.spacecraftClass} has no ${s.name}`} />;
                   // Colours follow the detector's alerts; a single window above the model's normal level
                   // is not an alert, so it only deepens the colour of a subsystem already alerting.
                   const state = alert ? (live[key] ? "anomaly" : "alert")
