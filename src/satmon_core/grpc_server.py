@@ -17,6 +17,7 @@ from grpc_reflection.v1alpha import reflection
 
 from satmon_core.auth import AuthInterceptor, TokenVerifier, auth_enabled
 from satmon_core.grpc_errors import ServiceInterceptor
+from satmon_core.liveness import LoopLiveness, Watchdog
 from satmon_core.metrics import serve_metrics
 
 __all__ = ["Registration", "ServiceProcess", "check_health", "bind_host", "start_grpc_server", "setup_logging"]
@@ -57,6 +58,7 @@ class ServiceProcess:
     max_workers: int = 16
     authenticate: bool = True
     also_reflect: Sequence[str] = ()  # services described (not served) here: Envoy sends reflection to ops-api
+    liveness: Sequence[LoopLiveness] = ()  # the consume loops' reports: health follows them (satmon_core.liveness)
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
@@ -74,8 +76,19 @@ class ServiceProcess:
                                       daemon=True)
             thread.start()
             threads.append(thread)
-        for service_name in ["", *names]:
-            health_servicer.set(service_name, health_pb2.HealthCheckResponse.SERVING)
+        def set_health(serving: bool) -> None:
+            status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+            for service_name in ["", *names]:
+                health_servicer.set(service_name, status)
+
+        def give_up(why: str) -> None:
+            log.error("a consume loop could not be repaired (%s): exiting so the keeper restarts the process", why)
+            failed.set()
+
+        set_health(True)
+        if self.liveness:
+            watchdog = Watchdog(self.liveness, set_health, give_up)
+            threading.Thread(target=watchdog.run, args=(self.stopping,), name="watchdog", daemon=True).start()
         log.info("serving on %s:%d", bind_host(), self.grpc_port)
 
         for sig in (signal.SIGTERM, signal.SIGINT):
