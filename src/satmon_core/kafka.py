@@ -282,12 +282,12 @@ class BatchLoop:
             self.liveness.holds(len(consumer.assignment()))
 
     def _revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        # No commit here: with enable.auto.commit librdkafka itself commits the stored offsets of
+        # partitions leaving the assignment, and finishes the unassign only after that commit
+        # (rdkafka_assignment.c, rd_kafka_assignment_serve_removals). A synchronous commit in this
+        # callback blocked the poll thread, the only one that can finish the rebalance, on a round
+        # trip to a coordinator that during a broker restart may not answer.
         self._forget(consumer, partitions)
-        try:
-            consumer.commit(asynchronous=False)  # what was stored, before the new owner reads the commit
-        except KafkaException as exc:
-            if exc.args[0].code() != KafkaError._NO_OFFSET:
-                log.warning("%s: committing before a rebalance failed: %s", self.service, exc)
 
     def _lost(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         """The group gave the partitions away already (this process was too slow to heartbeat):
