@@ -15,6 +15,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from satmon_core import logs
 from satmon_core.auth import AuthInterceptor, TokenVerifier, auth_enabled
 from satmon_core.grpc_errors import ServiceInterceptor
 from satmon_core.liveness import LoopLiveness, Watchdog
@@ -31,10 +32,8 @@ def bind_host() -> str:
 
 
 def setup_logging(service: str) -> None:
-    """JSON lines on stdout, one shape for every service."""
-    logging.basicConfig(level=os.environ.get("SATMON_LOG_LEVEL", "INFO"),
-                        format='{"time":"%(asctime)s","level":"%(levelname)s","service":"' + service
-                        + '","logger":"%(name)s","message":"%(message)s"}')
+    """JSON lines on stdout, one shape for every service (satmon_core.logs)."""
+    logs.setup_logging(service, os.environ.get("SATMON_LOG_LEVEL", "INFO"))
 
 
 @dataclass(frozen=True)
