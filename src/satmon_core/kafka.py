@@ -275,11 +275,10 @@ class BatchLoop:
         consumer.subscribe(self.topics, on_assign=self._assigned, on_revoke=self._revoked, on_lost=self._lost)
 
     def _assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
-        self._report_holdings(consumer)
-
-    def _report_holdings(self, consumer: Consumer) -> None:
+        # The client applies the assignment after this callback returns: count it from `partitions`.
         if self.liveness is not None:
-            self.liveness.holds(len(consumer.assignment()))
+            held = {(tp.topic, tp.partition) for tp in [*consumer.assignment(), *partitions]}
+            self.liveness.holds(len(held))
 
     def _revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         # No commit here: with enable.auto.commit librdkafka itself commits the stored offsets of

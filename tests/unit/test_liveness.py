@@ -119,9 +119,9 @@ class _Consumer:
         self.on_assign = on_assign
 
     def poll(self, timeout):
-        if not self.assigned:
+        if not self.assigned:  # like the real client: the callback runs before the assignment applies
+            self.on_assign(self, [TopicPartition("t", 0)])
             self.assigned = [TopicPartition("t", 0)]
-            self.on_assign(self, self.assigned)
         return _Msg(self.messages.pop(0)) if self.messages else None
 
     def consume(self, n, timeout):
