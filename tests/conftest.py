@@ -19,13 +19,15 @@ from satmon_cli.stack.layout import PORTS
 from tests.support.otlp_sink import OtlpSink
 
 REPO = Path(__file__).resolve().parents[1]
-PORT_SHIFT = 2000
+# Another shift and home let a second suite (another worktree) run beside this one.
+PORT_SHIFT = int(os.environ.get("SATMON_TEST_PORT_SHIFT", "2000"))
+TEST_HOME = Path(os.environ.get("SATMON_TEST_HOME", REPO / ".satmon-test"))
 
 
 def _test_env(otlp_port: int) -> dict[str, str]:
     env = {f"SATMON_PORT_{name.upper().replace('-', '_')}": str(port + PORT_SHIFT) for name, port in PORTS.items()}
     env.update({
-        "SATMON_HOME": str(REPO / ".satmon-test"),
+        "SATMON_HOME": str(TEST_HOME),
         "OTEL_TRACES_EXPORTER": "otlp",
         "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{otlp_port}",
         "OTEL_EXPORTER_OTLP_INSECURE": "true",

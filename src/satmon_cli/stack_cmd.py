@@ -80,6 +80,7 @@ def status(args: argparse.Namespace) -> int:
                 print(f"  {group:<26} {consumer_lag(bootstrap, group, topics):>8}  {group_members(bootstrap, group)}")
             except Exception as exc:  # noqa: BLE001 - status must print what it can
                 print(f"  {group:<26} unknown ({exc})")
+    _print_loop_states([s.name for s in states if s.pid])
     if "inference-server" in up_names:
         _print_triton_counts()
     if "rabbitmq" in up_names:
@@ -103,6 +104,40 @@ def status(args: argparse.Namespace) -> int:
               f"({quality.detected_sequences} of {quality.labelled_sequences} labelled sequences reached so far "
               f"detected, {quality.false_alerts} false alerts, {quality.labelled_streams} labelled streams)")
     return 0 if all(s.healthy for s in states) else 3
+
+
+def _print_loop_states(names: list[str]) -> None:
+    """Each consume loop's liveness, as its process exports it (satmon_consumer_loop_*)."""
+    import urllib.request
+
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from satmon_cli.stack.layout import HOST, METRICS_OFFSET, SCALABLE, port
+
+    rows = []
+    for name in names:
+        if name.rstrip("-0123456789") not in SCALABLE:
+            continue
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port(name) + METRICS_OFFSET}/metrics", timeout=3) as r:
+                text = r.read().decode()
+        except OSError as exc:
+            rows.append(f"  {name:<12} unknown ({exc})")
+            continue
+        loops: dict[str, dict[str, float]] = {}
+        for family in text_string_to_metric_families(text):
+            if family.name.startswith("satmon_consumer_loop_"):
+                for sample in family.samples:
+                    loops.setdefault(sample.labels["group"], {})[sample.name] = sample.value
+        for group, values in sorted(loops.items()):
+            healthy = {1.0: "live", 0.0: "STALLED"}.get(values.get("satmon_consumer_loop_healthy"), "?")
+            lag = values.get("satmon_consumer_loop_lag")
+            rows.append(f"  {name:<12} {group:<26} {healthy:<8} {int(values.get('satmon_consumer_loop_partitions', 0)):>5}"
+                        f" {values.get('satmon_consumer_loop_seconds_since_poll', 0):>8.1f}"
+                        f" {'-' if lag is None else int(lag):>8} {int(values.get('satmon_consumer_loop_repairs_total', 0)):>7}")
+    if rows:
+        print(f"\n{'consume loop':<14} {'group':<26} {'state':<8} {'parts':>5} {'poll ago':>8} {'lag':>8} {'repairs':>7}")
+        print("\n".join(rows))
 
 
 def _print_triton_counts() -> None:

@@ -114,7 +114,10 @@ def _statuses(method: str, context: grpc.ServicerContext) -> Iterator[None]:
     try:
         yield
     except SatmonError as exc:
-        context.abort_with_status(status_for(exc))
+        status = status_for(exc)
+        if status.code == grpc.StatusCode.INTERNAL:  # one of ours the table does not map: a bug to read
+            log.exception("%s failed", method)
+        context.abort_with_status(status)
     except Exception as exc:
         if context.code() not in (None, grpc.StatusCode.OK):
             raise  # the servicer set its own status (context.abort): keep it

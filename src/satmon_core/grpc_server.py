@@ -15,8 +15,10 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from satmon_core import logs
 from satmon_core.auth import AuthInterceptor, TokenVerifier, auth_enabled
 from satmon_core.grpc_errors import ServiceInterceptor
+from satmon_core.liveness import LoopLiveness, Watchdog
 from satmon_core.metrics import serve_metrics
 
 __all__ = ["Registration", "ServiceProcess", "check_health", "bind_host", "start_grpc_server", "setup_logging"]
@@ -30,10 +32,8 @@ def bind_host() -> str:
 
 
 def setup_logging(service: str) -> None:
-    """JSON lines on stdout, one shape for every service."""
-    logging.basicConfig(level=os.environ.get("SATMON_LOG_LEVEL", "INFO"),
-                        format='{"time":"%(asctime)s","level":"%(levelname)s","service":"' + service
-                        + '","logger":"%(name)s","message":"%(message)s"}')
+    """JSON lines on stdout, one shape for every service (satmon_core.logs)."""
+    logs.setup_logging(service, os.environ.get("SATMON_LOG_LEVEL", "INFO"))
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class ServiceProcess:
     max_workers: int = 16
     authenticate: bool = True
     also_reflect: Sequence[str] = ()  # services described (not served) here: Envoy sends reflection to ops-api
+    liveness: Sequence[LoopLiveness] = ()  # the consume loops' reports: health follows them (satmon_core.liveness)
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
@@ -74,8 +75,19 @@ class ServiceProcess:
                                       daemon=True)
             thread.start()
             threads.append(thread)
-        for service_name in ["", *names]:
-            health_servicer.set(service_name, health_pb2.HealthCheckResponse.SERVING)
+        def set_health(serving: bool) -> None:
+            status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+            for service_name in ["", *names]:
+                health_servicer.set(service_name, status)
+
+        def give_up(why: str) -> None:
+            log.error("a consume loop could not be repaired (%s): exiting so the keeper restarts the process", why)
+            failed.set()
+
+        set_health(True)
+        if self.liveness:
+            watchdog = Watchdog(self.liveness, set_health, give_up)
+            threading.Thread(target=watchdog.run, args=(self.stopping,), name="watchdog", daemon=True).start()
         log.info("serving on %s:%d", bind_host(), self.grpc_port)
 
         for sig in (signal.SIGTERM, signal.SIGINT):

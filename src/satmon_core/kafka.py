@@ -21,10 +21,11 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from satmon_core import metrics
 from satmon_core.errors import TransientError
+from satmon_core.liveness import GroupView, LoopLiveness
 
 __all__ = ["consumer_config", "make_consumer", "make_producer", "ensure_topics", "OutgoingMessage",
            "produce_confirmed", "DeadLetter", "DelayedDurability", "BatchLoop", "consumer_lag",
-           "group_members"]
+           "group_members", "group_view", "loop_liveness"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -170,6 +171,21 @@ def group_members(bootstrap: str, group: str, timeout: float = 5) -> int:
     return sum(1 for member in description.members if member.assignment.topic_partitions)
 
 
+def group_view(bootstrap: str, group: str, topics: Sequence[str], timeout: float = 5) -> GroupView | None:
+    """The group as the broker sees it, for the liveness rules; None while the broker cannot say."""
+    try:
+        return GroupView(group_members(bootstrap, group, timeout), consumer_lag(bootstrap, group, topics, timeout))
+    except Exception as exc:  # noqa: BLE001 - any failure to ask means "unknown", never "stalled"
+        log.info("group %s: cannot describe it now: %s", group, exc)
+        return None
+
+
+def loop_liveness(service: str, bootstrap: str, group: str, topics: Sequence[str]) -> LoopLiveness:
+    """The liveness report of a loop consuming `topics` in `group`, asking the broker about the group
+    when the loop holds nothing."""
+    return LoopLiveness(service, group, group_view=lambda: group_view(bootstrap, group, topics))
+
+
 @dataclass(frozen=True)
 class DeadLetter:
     """A message the handler rejected, with a short reason code and detail."""
@@ -210,6 +226,10 @@ class DelayedDurability:
 class BatchLoop:
     """Polls batches, hands them to a handler, dead-letters rejects, then stores offsets.
 
+    With `liveness`, the loop reports what it holds, each poll's return and its lag there
+    (satmon_core.liveness); when the Watchdog asks for a repair, it closes its consumer and takes
+    a new one from `reconnect`. Times come from `clock`, so tests move time instead of sleeping.
+
     A TransientError from the handler retries the same batch with capped
     exponential backoff; offsets are not stored until it succeeds.
 
@@ -225,7 +245,8 @@ class BatchLoop:
                  max_backoff: float = 10.0,
                  store: Callable[[Consumer, list[Message]], None] | None = None,
                  durability: DelayedDurability | None = None, topics: Sequence[str] = (),
-                 on_revoke: RevokeHandler | None = None) -> None:
+                 on_revoke: RevokeHandler | None = None, clock: Callable[[], float] = time.monotonic,
+                 liveness: LoopLiveness | None = None, reconnect: Callable[[], Consumer] | None = None) -> None:
         self.service = service
         self.consumer = consumer
         self.handler = handler
@@ -242,16 +263,30 @@ class BatchLoop:
         self._unconfirmed: deque[tuple[float, list[Message]]] = deque()  # (written at, batch), oldest first
         self._sink_epoch: object | None = None
         self._checked_at = 0.0
+        self.clock = clock
+        self.liveness = liveness
+        self.reconnect = reconnect
+        self.topics = list(topics)
+        self._lag_at = float("-inf")
         if topics:
-            consumer.subscribe(list(topics), on_revoke=self._revoked, on_lost=self._lost)
+            self._subscribe(consumer)
+
+    def _subscribe(self, consumer: Consumer) -> None:
+        consumer.subscribe(self.topics, on_assign=self._assigned, on_revoke=self._revoked, on_lost=self._lost)
+
+    def _assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        # The client applies the assignment after this callback returns: count it from `partitions`.
+        if self.liveness is not None:
+            held = {(tp.topic, tp.partition) for tp in [*consumer.assignment(), *partitions]}
+            self.liveness.holds(len(held))
 
     def _revoked(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        # No commit here: with enable.auto.commit librdkafka itself commits the stored offsets of
+        # partitions leaving the assignment, and finishes the unassign only after that commit
+        # (rdkafka_assignment.c, rd_kafka_assignment_serve_removals). A synchronous commit in this
+        # callback blocked the poll thread, the only one that can finish the rebalance, on a round
+        # trip to a coordinator that during a broker restart may not answer.
         self._forget(consumer, partitions)
-        try:
-            consumer.commit(asynchronous=False)  # what was stored, before the new owner reads the commit
-        except KafkaException as exc:
-            if exc.args[0].code() != KafkaError._NO_OFFSET:
-                log.warning("%s: committing before a rebalance failed: %s", self.service, exc)
 
     def _lost(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         """The group gave the partitions away already (this process was too slow to heartbeat):
@@ -266,18 +301,49 @@ class BatchLoop:
                                   if (kept := [m for m in batch if (m.topic(), m.partition()) not in gone]))
         if self.on_revoke is not None:
             self.on_revoke(consumer, partitions)
+        if self.liveness is not None:
+            held = {(tp.topic, tp.partition) for tp in consumer.assignment()}
+            self.liveness.holds(len(held - gone))
 
     def run(self) -> None:
         try:
             while not self.stopping.is_set():
+                if self.liveness is not None and self.liveness.repair.is_set():
+                    self.replace_consumer()
                 self.run_once()
         finally:
             self.consumer.close()
+
+    def replace_consumer(self) -> None:
+        """Closes the consumer and subscribes a new one. Whatever was written but not stored is
+        forgotten, as on a rebalance: the new consumer reads it again from the committed offsets
+        and the idempotent sinks absorb the repeat. Without `reconnect` (or if it fails) the
+        exception ends the loop, and with it the process, which the keeper restarts."""
+        if self.reconnect is None:
+            raise RuntimeError(f"{self.service}: the consumer needs replacing and this loop cannot make one")
+        log.warning("%s: replacing the consumer of %s", self.service, self.topics)
+        old = self.consumer
+        try:
+            held = old.assignment()
+            old.close()  # commits what was stored, and leaves the group
+        except Exception as exc:  # noqa: BLE001 - a broken consumer may fail to close; the new one matters
+            log.warning("%s: closing the old consumer failed: %s", self.service, exc)
+            held = []
+        if held:
+            self._forget(old, held)  # as if revoked (close may have done it already; forgetting twice is harmless)
+        self._unconfirmed.clear()
+        self.consumer = self.reconnect()
+        if self.topics:
+            self._subscribe(self.consumer)
+        self.liveness.repaired()
 
     def run_once(self) -> int:
         # Block for the first message only, then take whatever else is already fetched: consume(n, t)
         # alone would hold a partial batch for the whole timeout and add that to every hop's latency.
         first = self.consumer.poll(self.poll_timeout)
+        if self.liveness is not None:
+            self.liveness.beat()
+            self._report_lag()
         self._store_durable()
         if first is None:
             return 0
@@ -302,14 +368,31 @@ class BatchLoop:
         else:
             if self._sink_epoch is None:
                 self._sink_epoch = self.durability.epoch()
-            self._unconfirmed.append((time.monotonic(), good))
+            self._unconfirmed.append((self.clock(), good))
         return len(good)
+
+    def _report_lag(self, every_s: float = 2.0) -> None:
+        """Messages behind on the held partitions, from the consumer's own positions and the high
+        watermarks its fetches brought back (no round trip to the broker)."""
+        now = self.clock()
+        if now - self._lag_at < every_s:
+            return
+        self._lag_at = now
+        try:
+            lag = 0
+            for tp in self.consumer.position(self.consumer.assignment()):
+                _low, high = self.consumer.get_watermark_offsets(tp, cached=True)
+                if tp.offset >= 0 and high >= 0:
+                    lag += max(0, high - tp.offset)
+            self.liveness.lag = lag
+        except KafkaException:
+            pass  # not known now; the last value stands
 
     def _store_durable(self) -> None:
         """Stores the offsets of batches the sink has had time to make durable; rewinds if it restarted."""
         if not self._unconfirmed or self.durability is None:
             return
-        now = time.monotonic()
+        now = self.clock()
         if now - self._unconfirmed[0][0] < self.durability.delay_s or now - self._checked_at < self.durability.check_every_s:
             return
         self._checked_at = now
@@ -344,6 +427,8 @@ class BatchLoop:
             try:
                 return attempt()
             except TransientError as exc:
+                if self.liveness is not None:
+                    self.liveness.beat()  # alive, waiting for a sink: no repair would help
                 if self.stopping.is_set():
                     raise
                 metrics.RETRIES.labels(self.service, type(exc.__cause__ or exc).__name__).inc()

@@ -6,7 +6,7 @@ from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 __all__ = ["serve_metrics", "MESSAGES_CONSUMED", "MESSAGES_PRODUCED", "DEAD_LETTERS", "RETRIES",
            "WINDOWS_SCHEDULED", "INVALID_SKIPPED", "RULE_TRIGGERS", "INFERENCE_SECONDS", "SINK_WRITES", "BATCH_SECONDS",
-           "OPEN_WINDOWS"]
+           "OPEN_WINDOWS", "LOOP_HEALTHY", "LOOP_PARTITIONS", "LOOP_SECONDS_SINCE_BEAT", "LOOP_LAG", "LOOP_REPAIRS"]
 
 MESSAGES_CONSUMED = Counter("satmon_messages_consumed_total", "Kafka messages consumed", ["service", "topic"])
 MESSAGES_PRODUCED = Counter("satmon_messages_produced_total", "Kafka messages produced", ["service", "topic"])
@@ -23,6 +23,16 @@ INFERENCE_SECONDS = Histogram("satmon_inference_seconds", "Inference server roun
 SINK_WRITES = Counter("satmon_sink_writes_total", "Rows or samples written", ["sink"])
 BATCH_SECONDS = Histogram("satmon_batch_seconds", "Time to process one consumed batch", ["service"])
 OPEN_WINDOWS = Gauge("satmon_open_windows", "Sliding windows held by the scheduler")
+# Liveness of each consume loop (satmon_core.liveness), labelled by its consumer group.
+LOOP_HEALTHY = Gauge("satmon_consumer_loop_healthy", "1 while the consume loop is judged live, else 0",
+                     ["service", "group"])
+LOOP_PARTITIONS = Gauge("satmon_consumer_loop_partitions", "Kafka partitions the loop holds", ["service", "group"])
+LOOP_SECONDS_SINCE_BEAT = Gauge("satmon_consumer_loop_seconds_since_poll",
+                                "Seconds since the loop's poll last returned (or its batch was last retried)",
+                                ["service", "group"])
+LOOP_LAG = Gauge("satmon_consumer_loop_lag", "Messages behind on the partitions the loop holds", ["service", "group"])
+LOOP_REPAIRS = Counter("satmon_consumer_loop_repairs_total", "Times the loop recreated its consumer",
+                       ["service", "group"])
 
 
 def serve_metrics(port: int, host: str = "127.0.0.1") -> None:

@@ -3,9 +3,20 @@ after the delay, and a sink restart rewinds to the oldest batch not yet stored."
 
 from __future__ import annotations
 
-import time
-
 from satmon_core.kafka import BatchLoop, DelayedDurability
+
+
+class _Clock:
+    """Time that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 class _Msg:
@@ -63,7 +74,7 @@ def _written(records: int):
     consumer, epoch, written = _Consumer(records), ["start-1"], []
     durability = DelayedDurability(lambda: epoch[0], delay_s=0.2, check_every_s=0.0)
     loop = BatchLoop("test", consumer, lambda msgs: written.extend(m.offset() for m in msgs) or [], None, "dlq",
-                     durability=durability)
+                     durability=durability, clock=_Clock())
     for _ in range(records):
         loop.run_once()
     return consumer, epoch, written, loop
@@ -72,7 +83,10 @@ def _written(records: int):
 def test_offsets_are_stored_only_after_the_delay():
     consumer, epoch, written, loop = _written(3)
     assert written == [0, 1, 2] and consumer.stored == []
-    time.sleep(0.25)
+    loop.clock.advance(0.19)
+    loop.run_once()
+    assert consumer.stored == []  # not yet: the sink may still lose them
+    loop.clock.advance(0.06)
     loop.run_once()
     assert consumer.stored == [0, 1, 2]
 
@@ -80,13 +94,13 @@ def test_offsets_are_stored_only_after_the_delay():
 def test_a_sink_restart_rewinds_to_the_oldest_unstored_batch_and_writes_again():
     consumer, epoch, written, loop = _written(3)
     epoch[0] = "start-2"  # the sink was killed and came back: what it acknowledged may be gone
-    time.sleep(0.25)
+    loop.clock.advance(0.25)
     loop.run_once()
     assert consumer.seeks == [0] and consumer.stored == []
     for _ in range(3):
         loop.run_once()
     assert written == [0, 1, 2, 0, 1, 2]
-    time.sleep(0.25)
+    loop.clock.advance(0.25)
     loop.run_once()
     assert consumer.stored == [0, 1, 2]
 
@@ -94,7 +108,7 @@ def test_a_sink_restart_rewinds_to_the_oldest_unstored_batch_and_writes_again():
 def test_nothing_is_stored_while_the_sink_cannot_be_asked():
     consumer, epoch, written, loop = _written(2)
     epoch[0] = None
-    time.sleep(0.25)
+    loop.clock.advance(0.25)
     loop.run_once()
     assert consumer.stored == []
     epoch[0] = "start-1"
@@ -111,7 +125,7 @@ def test_a_revoked_partition_is_neither_stored_nor_rewound_here_and_the_handler_
     consumer.commit = lambda asynchronous: None
     loop._revoked(consumer, [TopicPartition("t", 0)])
     consumer.assignment = lambda: []
-    time.sleep(0.25)
+    loop.clock.advance(0.25)
     epoch[0] = "start-2"
     loop.run_once()
     assert heard == [TopicPartition("t", 0)]

@@ -11,7 +11,7 @@ from satmon_core.config import Settings
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_server import Registration, ServiceProcess
 from satmon_core.job_queries import JobQueries
-from satmon_core.kafka import BatchLoop, make_consumer, make_producer
+from satmon_core.kafka import BatchLoop, loop_liveness, make_consumer, make_producer
 from satmon_core.postgres import ServiceRole, dsn_as
 from satmon_mdb import load_mission_database
 from satmon_core.victoria import VictoriaMetrics
@@ -41,15 +41,20 @@ def build(settings: Settings) -> ServiceProcess:
     topics = [settings.subsystem_topic(n) for n in load_mission_database().subsystem_names()]
     store = JobQueries(dsn_as(settings.pg_dsn, ServiceRole.SCHEDULER))
 
-    def consume(stopping) -> None:
+    liveness = loop_liveness("scheduler", settings.kafka_bootstrap, GROUP, topics)
+
+    def new_consumer():
         # Range assignment gives one scheduler the same partition of every subsystem topic, so it sees
-        # all seven subsystems of its satellites (records are keyed by satellite): rule jobs need that.
-        consumer = make_consumer(settings.kafka_bootstrap, GROUP, **{"partition.assignment.strategy": "range"})
+        # every subsystem of its satellites (records are keyed by satellite): rule jobs need that.
+        return make_consumer(settings.kafka_bootstrap, GROUP, **{"partition.assignment.strategy": "range"})
+
+    def consume(stopping) -> None:
+        consumer = new_consumer()
         # Up to 2,000 samples a batch (a batch is never held for more: see BatchLoop.run_once): at 1,000
         # satellites, batches of 250 raised p99 from 1.7 to 2.6 s, 2,000 lowered it to 1.6-1.8 s.
         loop = BatchLoop("scheduler", consumer, handler, make_producer(settings.kafka_bootstrap),
                          settings.dead_letter_topic, batch_size=2000, store=handler.store_offsets, topics=topics,
-                         on_revoke=handler.revoked)
+                         on_revoke=handler.revoked, liveness=liveness, reconnect=new_consumer)
         loop.stopping = stopping
         loop.run()
 
@@ -61,4 +66,4 @@ def build(settings: Settings) -> ServiceProcess:
         name="scheduler", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
         registrations=[Registration(scheduling_service_pb2_grpc.add_SchedulingServiceServicer_to_server, servicer,
                                     name)],
-        loops=[consume], on_stop=[store.close])
+        loops=[consume], liveness=[liveness], on_stop=[store.close])

@@ -6,7 +6,7 @@ from satmon_core.config import Settings
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_server import ServiceProcess
 from satmon_core.postgres import ServiceRole, dsn_as
-from satmon_core.kafka import BatchLoop, DelayedDurability, make_consumer, make_producer
+from satmon_core.kafka import BatchLoop, DelayedDurability, loop_liveness, make_consumer, make_producer
 from satmon_core.victoria import DURABLE_AFTER_S, VictoriaMetrics
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
@@ -35,25 +35,33 @@ def build(settings: Settings) -> ServiceProcess:
     # Both loops that import into VictoriaMetrics store offsets only once their samples are on its disk.
     durability = DelayedDurability(vm.start_timestamp, DURABLE_AFTER_S)
 
+    liveness = []
+
     def loop(service: str, group: str, topic: str, handler, batch_size: int, writes_vm: bool = True, on_revoke=None):
+        report = loop_liveness(service, settings.kafka_bootstrap, group, [topic])
+        liveness.append(report)
+
         def run(stopping) -> None:
             batch_loop = BatchLoop(service, make_consumer(settings.kafka_bootstrap, group), handler, producer,
                                    settings.dead_letter_topic, batch_size=batch_size,
-                                   durability=durability if writes_vm else None, topics=[topic], on_revoke=on_revoke)
+                                   durability=durability if writes_vm else None, topics=[topic], on_revoke=on_revoke,
+                                   liveness=report, reconnect=lambda: make_consumer(settings.kafka_bootstrap, group))
             batch_loop.stopping = stopping
             batch_loop.run()
         run.__name__ = f"{service}-{group}"
         return run
 
+    loops = [loop("writer", TELEMETRY_GROUP, settings.raw_topic, telemetry, 1000,
+                  on_revoke=lambda _consumer, _partitions: telemetry.forget()),
+             # Another writer may take results partitions over: their detector states are reloaded from
+             # the checkpoints in PostgreSQL, never trusted from this process's memory.
+             loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500,
+                  on_revoke=lambda _consumer, _partitions: alerts.forget()),
+             loop("writer", JOBS_GROUP, settings.jobs_topic, JobWriter(jobs), 500, writes_vm=False),
+             loop("writer", GROUND_TRUTH_GROUP, settings.ground_truth_topic, GroundTruthWriter(ground_truth), 100,
+                  writes_vm=False)]
+
     return ServiceProcess(
         name="writer", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
-        loops=[loop("writer", TELEMETRY_GROUP, settings.raw_topic, telemetry, 1000,
-                    on_revoke=lambda _consumer, _partitions: telemetry.forget()),
-               # Another writer may take results partitions over: their detector states are reloaded from
-               # the checkpoints in PostgreSQL, never trusted from this process's memory.
-               loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500,
-                    on_revoke=lambda _consumer, _partitions: alerts.forget()),
-               loop("writer", JOBS_GROUP, settings.jobs_topic, JobWriter(jobs), 500, writes_vm=False),
-               loop("writer", GROUND_TRUTH_GROUP, settings.ground_truth_topic, GroundTruthWriter(ground_truth), 100,
-                    writes_vm=False)],
+        loops=loops, liveness=liveness,
         on_stop=[alerts.close, limit_alerts.close, jobs.close, ground_truth.close, lambda: producer.flush(10)])
