@@ -39,11 +39,23 @@ def test_a_loop_whose_consumer_holds_nothing_is_not_serving_then_repaired_and_lo
     _produce(bootstrap, topic, 0, 300)
 
     handled: set[int] = set()
+    stalled = threading.Event()
+
+    def handle(messages):
+        for message in messages:
+            value = int(message.value())
+            handled.add(value)
+            if value == 300 and not stalled.is_set():
+                # The stall: the process is up, its consumer holds nothing. Done on the loop's own
+                # thread (librdkafka's calls must not race the loop's poll).
+                stalled.set()
+                loop.consumer.unsubscribe()
+        return []
+
     liveness = LoopLiveness("test", group, group_view=lambda: group_view(bootstrap, group, [topic]),
                             unassigned_grace_s=5)
-    loop = BatchLoop("test", make_consumer(bootstrap, group), lambda msgs: handled.update(int(m.value()) for m in msgs)
-                     or [], make_producer(bootstrap), load_settings().dead_letter_topic, topics=[topic],
-                     liveness=liveness, reconnect=lambda: make_consumer(bootstrap, group))
+    loop = BatchLoop("test", make_consumer(bootstrap, group), handle, make_producer(bootstrap),
+                     load_settings().dead_letter_topic, topics=[topic], liveness=liveness, reconnect=lambda: make_consumer(bootstrap, group))
     port = _free_port()
     server, health = start_grpc_server(port, [], authenticate=False)
     status = {True: health_pb2.HealthCheckResponse.SERVING, False: health_pb2.HealthCheckResponse.NOT_SERVING}
@@ -57,8 +69,9 @@ def test_a_loop_whose_consumer_holds_nothing_is_not_serving_then_repaired_and_lo
         assert wait_for(lambda: len(handled) == 300, 60), len(handled)
         assert wait_for(lambda: check_health(target), 10)
 
-        loop.consumer.unsubscribe()  # the stall: the process is up, its consumer holds nothing
-        _produce(bootstrap, topic, 300, 200)
+        _produce(bootstrap, topic, 300, 1)  # 300 makes the loop drop its subscription
+        assert wait_for(stalled.is_set, 30)
+        _produce(bootstrap, topic, 301, 199)  # lag that nobody reads
         assert wait_for(lambda: not check_health(target), 60), "never NOT_SERVING"
         assert wait_for(lambda: liveness.repairs == 1 and check_health(target), 90), (liveness.repairs,)
         assert wait_for(lambda: len(handled) == 500, 60), len(handled)
