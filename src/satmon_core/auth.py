@@ -22,7 +22,10 @@ import grpc
 import psycopg
 from cachetools import TTLCache
 
+from google.rpc import code_pb2
+
 from satmon_core.errors import TransientError
+from satmon_core.grpc_errors import error_status
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
 
 __all__ = ["issue_token", "TokenVerifier", "AuthInterceptor", "OPERATOR_METHODS", "auth_enabled", "ROLES", "caller"]
@@ -123,22 +126,27 @@ class AuthInterceptor(grpc.ServerInterceptor):
         return _checked(handler, lambda context: self._caller(method, header, context))
 
     def _caller(self, method: str, header: str, context: grpc.ServicerContext) -> str:
-        """The token's name, or aborts the RPC with the right code."""
+        """The token's name, or aborts the RPC with the right code and an ErrorInfo saying why."""
+        def refuse(code: int, message: str, reason: str, **metadata: str) -> None:
+            context.abort_with_status(error_status(code, message, reason, metadata))
+
         if not header.strip():
-            context.abort(grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required (authorization: Bearer ...)")
+            refuse(code_pb2.UNAUTHENTICATED, "a bearer token is required (authorization: Bearer ...)", "TOKEN_MISSING")
         if not header.lower().startswith("bearer "):
             # Someone who pasted the token alone has a token: say what is wrong with the header.
-            context.abort(grpc.StatusCode.UNAUTHENTICATED,
-                          "the authorization header must read `Bearer <token>` (the `Bearer ` prefix is missing)")
+            refuse(code_pb2.UNAUTHENTICATED,
+                   "the authorization header must read `Bearer <token>` (the `Bearer ` prefix is missing)",
+                   "BEARER_PREFIX_MISSING")
         try:
             found = self.verifier.identity(header[7:].strip())
         except TransientError:
-            context.abort(grpc.StatusCode.UNAVAILABLE, "token store unavailable; retry")
+            refuse(code_pb2.UNAVAILABLE, "token store unavailable; retry", "TOKEN_STORE_UNAVAILABLE")
         if found is None:
-            context.abort(grpc.StatusCode.UNAUTHENTICATED, "unknown or revoked token")
+            refuse(code_pb2.UNAUTHENTICATED, "unknown or revoked token", "TOKEN_UNKNOWN")
         name, role = found
         if method in OPERATOR_METHODS and role != "operator":
-            context.abort(grpc.StatusCode.PERMISSION_DENIED, f"{method} needs the operator role")
+            refuse(code_pb2.PERMISSION_DENIED, f"{method} needs the operator role", "OPERATOR_ROLE_REQUIRED",
+                   method=method, role=role)
         return name
 
 

@@ -25,7 +25,7 @@ from grpc_status import rpc_status
 from satmon_core.errors import FailedPrecondition, InvalidArgument, NotFound, SatmonError, TransientError
 from satmon_core.request_validation import violations
 
-__all__ = ["DOMAIN", "ServiceInterceptor", "status_for", "page_size", "page_token_errors"]
+__all__ = ["DOMAIN", "ServiceInterceptor", "status_for", "error_status", "page_size", "page_token_errors"]
 
 DOMAIN = "satmon.io"
 log = logging.getLogger(__name__)
@@ -39,6 +39,11 @@ def _status(code: int, message: str, detail) -> grpc.Status:
 
 def _error_info(reason: str, metadata: dict[str, str]) -> error_details_pb2.ErrorInfo:
     return error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN, metadata=metadata)
+
+
+def error_status(code: int, message: str, reason: str, metadata: dict[str, str] | None = None) -> grpc.Status:
+    """A status with an ErrorInfo, for refusals that are not exceptions (the auth interceptor's)."""
+    return _status(code, message, _error_info(reason, metadata or {}))
 
 
 def status_for(exc: Exception) -> grpc.Status:

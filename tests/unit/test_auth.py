@@ -7,6 +7,8 @@ from concurrent import futures
 
 import grpc
 import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 
 from satmon_core.auth import CACHE_SIZE, NEGATIVE_TTL_S, AuthInterceptor, TokenVerifier, _hash, caller
 from satmon_core.errors import TransientError
@@ -70,16 +72,26 @@ def server():
     srv.stop(0)
 
 
-@pytest.mark.parametrize("metadata,code", [
-    ([], grpc.StatusCode.UNAUTHENTICATED),
-    ([("authorization", "good")], grpc.StatusCode.UNAUTHENTICATED),  # no Bearer prefix
-    ([("authorization", "Bearer nope")], grpc.StatusCode.UNAUTHENTICATED),
+def _reason(error: grpc.RpcError) -> str:
+    """The ErrorInfo reason a refusal carries in its google.rpc.Status details."""
+    (detail,) = rpc_status.from_call(error).details
+    info = error_details_pb2.ErrorInfo()
+    assert detail.Unpack(info)
+    assert info.domain == "satmon.io"
+    return info.reason
+
+
+@pytest.mark.parametrize("metadata,reason", [
+    ([], "TOKEN_MISSING"),
+    ([("authorization", "good")], "BEARER_PREFIX_MISSING"),
+    ([("authorization", "Bearer nope")], "TOKEN_UNKNOWN"),
 ])
-def test_missing_or_unknown_tokens_are_unauthenticated(server, metadata, code):
+def test_missing_or_unknown_tokens_are_unauthenticated_and_say_why(server, metadata, reason):
     call, _ = server
     with pytest.raises(grpc.RpcError) as info:
         call(b"", metadata=metadata, timeout=5)
-    assert info.value.code() == code
+    assert info.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert _reason(info.value) == reason
 
 
 def test_the_caller_is_the_tokens_name(server):
@@ -93,3 +105,4 @@ def test_an_away_token_store_is_unavailable_not_a_stall(server):
     with pytest.raises(grpc.RpcError) as info:
         call(b"", metadata=[("authorization", "Bearer view")], timeout=5)
     assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert _reason(info.value) == "TOKEN_STORE_UNAVAILABLE"
