@@ -28,7 +28,7 @@ from satmon_core.errors import TransientError
 from satmon_core.grpc_errors import error_status
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
 
-__all__ = ["issue_token", "TokenVerifier", "AuthInterceptor", "OPERATOR_METHODS", "auth_enabled", "ROLES", "caller"]
+__all__ = ["issue_token", "TokenVerifier", "AuthInterceptor", "OPERATOR_METHODS", "ROLES", "caller"]
 
 ROLES = ("viewer", "operator")
 OPERATOR_METHODS = frozenset({
@@ -53,9 +53,6 @@ def caller() -> str | None:
     """The authenticated token's name for the RPC being handled, or None (authentication off)."""
     return _CALLER.get()
 
-
-def auth_enabled() -> bool:
-    return os.environ.get("SATMON_AUTH", "on").lower() not in ("off", "0", "false")
 
 
 def _hash(token: str) -> str:

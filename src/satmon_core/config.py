@@ -7,6 +7,7 @@ all at once, by name.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,6 +38,11 @@ class Settings:
     grpc_port: int
     metrics_port: int
     topic_prefix: str
+    bind_host: str = "127.0.0.1"      # SATMON_BIND_HOST (compose sets 0.0.0.0)
+    log_level: str = "INFO"           # SATMON_LOG_LEVEL
+    auth_enabled: bool = True         # SATMON_AUTH=off turns bearer-token checks off (local experiments)
+    worker_concurrency: int = 4       # SATMON_WORKER_CONCURRENCY: the worker's Celery threads
+    window_overrides: tuple[tuple[str, int, int], ...] = ()  # SATMON_WINDOW_SPECS: (subsystem, size, stride)
 
     @property
     def raw_topic(self) -> str:
@@ -71,12 +77,35 @@ def _port(env: Mapping[str, str], name: str, default: int, problems: list[str]) 
         return default
 
 
+def _count(env: Mapping[str, str], name: str, default: int, problems: list[str]) -> int:
+    raw = env.get(name, str(default))
+    if not raw.isdigit() or int(raw) < 1:
+        problems.append(f"{name}={raw!r} is not a positive whole number")
+        return default
+    return int(raw)
+
+
+def _window_overrides(env: Mapping[str, str], problems: list[str]) -> tuple[tuple[str, int, int], ...]:
+    """SATMON_WINDOW_SPECS='{"eps": {"size": 30, "stride": 5}}': windows that differ from the mission
+    database's, by subsystem name (for experiments; the mission database is where windows live)."""
+    raw = env.get("SATMON_WINDOW_SPECS", "")
+    if not raw:
+        return ()
+    try:
+        return tuple((name, int(spec["size"]), int(spec["stride"])) for name, spec in json.loads(raw).items())
+    except (ValueError, TypeError, KeyError, AttributeError):
+        problems.append(f"SATMON_WINDOW_SPECS={raw!r} is not a JSON object of {{subsystem: {{size, stride}}}}")
+        return ()
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Reads the settings, raising ConfigError that names every missing variable."""
+    """Reads the settings, raising ConfigError that names every missing or malformed variable."""
     env = os.environ if env is None else env
     problems = [f"{name} is not set" for name in REQUIRED_VARIABLES if not env.get(name)]
     grpc_port = _port(env, "SATMON_GRPC_PORT", 0, problems)
     metrics_port = _port(env, "SATMON_METRICS_PORT", 0, problems)
+    worker_concurrency = _count(env, "SATMON_WORKER_CONCURRENCY", 4, problems)
+    window_overrides = _window_overrides(env, problems)
     if problems:
         raise ConfigError("; ".join(problems))
     return Settings(
@@ -89,4 +118,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         grpc_port=grpc_port,
         metrics_port=metrics_port,
         topic_prefix=env.get("SATMON_TOPIC_PREFIX", "satmon."),
+        bind_host=env.get("SATMON_BIND_HOST", "127.0.0.1"),
+        log_level=env.get("SATMON_LOG_LEVEL", "INFO"),
+        auth_enabled=env.get("SATMON_AUTH", "on").lower() not in ("off", "0", "false"),
+        worker_concurrency=worker_concurrency,
+        window_overrides=window_overrides,
     )

@@ -4,7 +4,6 @@ Prometheus metrics, background loops, and a graceful stop on SIGTERM."""
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
@@ -16,24 +15,20 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from satmon_core import logs
-from satmon_core.auth import AuthInterceptor, TokenVerifier, auth_enabled
+from satmon_core.auth import AuthInterceptor, TokenVerifier
+from satmon_core.config import Settings
 from satmon_core.grpc_errors import ServiceInterceptor
 from satmon_core.liveness import LoopLiveness, Watchdog
 from satmon_core.metrics import serve_metrics
 
-__all__ = ["Registration", "ServiceProcess", "check_health", "bind_host", "start_grpc_server", "setup_logging"]
+__all__ = ["Registration", "ServiceProcess", "check_health", "start_grpc_server", "setup_logging"]
 
 log = logging.getLogger(__name__)
 
 
-def bind_host() -> str:
-    """127.0.0.1 unless SATMON_BIND_HOST says otherwise (compose sets 0.0.0.0)."""
-    return os.environ.get("SATMON_BIND_HOST", "127.0.0.1")
-
-
-def setup_logging(service: str) -> None:
+def setup_logging(service: str, settings: Settings) -> None:
     """JSON lines on stdout, one shape for every service (satmon_core.logs)."""
-    logs.setup_logging(service, os.environ.get("SATMON_LOG_LEVEL", "INFO"))
+    logs.setup_logging(service, settings.log_level)
 
 
 @dataclass(frozen=True)
@@ -48,8 +43,7 @@ class Registration:
 @dataclass
 class ServiceProcess:
     name: str
-    grpc_port: int
-    metrics_port: int
+    settings: Settings
     registrations: Sequence[Registration] = ()
     loops: Sequence[Callable[[threading.Event], None]] = ()
     on_stop: Sequence[Callable[[], None]] = ()
@@ -62,9 +56,10 @@ class ServiceProcess:
 
     def run(self) -> None:
         """Serves until SIGTERM/SIGINT or until a background loop dies (then exits non-zero)."""
-        setup_logging(self.name)
-        serve_metrics(self.metrics_port, bind_host())
-        server, health_servicer = start_grpc_server(self.grpc_port, self.registrations, self.interceptors,
+        settings = self.settings
+        setup_logging(self.name, settings)
+        serve_metrics(settings.metrics_port, settings.bind_host)
+        server, health_servicer = start_grpc_server(settings, self.registrations, self.interceptors,
                                                     self.max_workers, self.authenticate, self.also_reflect)
         names = [reg.full_name for reg in self.registrations]
 
@@ -88,7 +83,7 @@ class ServiceProcess:
         if self.liveness:
             watchdog = Watchdog(self.liveness, set_health, give_up)
             threading.Thread(target=watchdog.run, args=(self.stopping,), name="watchdog", daemon=True).start()
-        log.info("serving on %s:%d", bind_host(), self.grpc_port)
+        log.info("serving on %s:%d", settings.bind_host, settings.grpc_port)
 
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: self.stopping.set())
@@ -113,15 +108,15 @@ class ServiceProcess:
             failed.set()
 
 
-def start_grpc_server(port: int, registrations: Sequence[Registration],
+def start_grpc_server(settings: Settings, registrations: Sequence[Registration],
                       interceptors: Sequence[grpc.ServerInterceptor] = (), max_workers: int = 16,
                       authenticate: bool = True, also_reflect: Sequence[str] = (),
                       ) -> tuple[grpc.Server, health.HealthServicer]:
     """Starts a server with health (NOT_SERVING until the caller says otherwise), reflection and,
     for operator-facing services, bearer-token checks (satmon_core.auth)."""
     interceptors = [ServiceInterceptor(), *interceptors]
-    if authenticate and auth_enabled():
-        interceptors = [AuthInterceptor(TokenVerifier(os.environ["SATMON_PG_DSN"])), *interceptors]
+    if authenticate and settings.auth_enabled:
+        interceptors = [AuthInterceptor(TokenVerifier(settings.pg_dsn)), *interceptors]
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers), interceptors=list(interceptors))
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -131,7 +126,7 @@ def start_grpc_server(port: int, registrations: Sequence[Registration],
     reflection.enable_server_reflection([*names, *also_reflect, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
     for name in ["", *names]:
         health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
-    server.add_insecure_port(f"{bind_host()}:{port}")
+    server.add_insecure_port(f"{settings.bind_host}:{settings.grpc_port}")
     server.start()
     return server, health_servicer
 

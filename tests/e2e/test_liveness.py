@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 import uuid
+from dataclasses import replace
 
 import pytest
 from grpc_health.v1 import health_pb2
@@ -57,7 +58,7 @@ def test_a_loop_whose_consumer_holds_nothing_is_not_serving_then_repaired_and_lo
     loop = BatchLoop("test", make_consumer(bootstrap, group), handle, make_producer(bootstrap),
                      load_settings().dead_letter_topic, topics=[topic], liveness=liveness, reconnect=lambda: make_consumer(bootstrap, group))
     port = _free_port()
-    server, health = start_grpc_server(port, [], authenticate=False)
+    server, health = start_grpc_server(replace(load_settings(), grpc_port=port), [], authenticate=False)
     status = {True: health_pb2.HealthCheckResponse.SERVING, False: health_pb2.HealthCheckResponse.NOT_SERVING}
     watchdog = Watchdog([liveness], lambda ok: health.set("", status[ok]), lambda why: pytest.fail(why))
     threads = [threading.Thread(target=loop.run, daemon=True),

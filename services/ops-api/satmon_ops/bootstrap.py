@@ -26,7 +26,7 @@ def build(settings: Settings) -> ServiceProcess:
     servicer = OpsServicer(VictoriaMetrics(settings.vm_url), store, jobs, hub, FleetRegistry(dsn))
     name = ops_service_pb2.DESCRIPTOR.services_by_name["OpsService"].full_name
     return ServiceProcess(
-        name="ops-api", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
+        name="ops-api", settings=settings,
         registrations=[Registration(ops_service_pb2_grpc.add_OpsServiceServicer_to_server, servicer, name)],
         loops=[hub.run_results, hub.run_alerts], on_stop=[store.close, jobs.close], max_workers=64,
         # Envoy routes reflection here, so grpcurl through Envoy sees every satmon service.

@@ -33,7 +33,7 @@ def build(settings: Settings) -> ServiceProcess:
 
     servicer = RoutingServicer(make_producer(settings.kafka_bootstrap), settings.raw_topic, counters, registry)
     return ServiceProcess(
-        name="router", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
+        name="router", settings=settings,
         registrations=[Registration(routing_service_pb2_grpc.add_RoutingServiceServicer_to_server, servicer,
                                     routing_service_pb2.DESCRIPTOR.services_by_name["RoutingService"].full_name)],
         loops=[consume], liveness=[liveness], on_stop=[lambda: producer.flush(10)])

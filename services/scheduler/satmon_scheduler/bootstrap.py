@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 
 from satmon.detection.v1 import scheduling_service_pb2, scheduling_service_pb2_grpc
 from satmon_core.celery_app import make_celery
@@ -28,16 +26,14 @@ __all__ = ["build", "window_specs"]
 GROUP = "satmon-scheduler"
 
 
-def window_specs() -> dict[str, WindowSpec]:
-    """Overrides of the mission database's windows, by subsystem name:
-    SATMON_WINDOW_SPECS='{"eps": {"size": 30, "stride": 5}}'."""
-    overrides = json.loads(os.environ.get("SATMON_WINDOW_SPECS", "{}"))
-    return {name: WindowSpec(**spec) for name, spec in overrides.items()}
+def window_specs(settings: Settings) -> dict[str, WindowSpec]:
+    """Overrides of the mission database's windows, by subsystem name (SATMON_WINDOW_SPECS)."""
+    return {name: WindowSpec(size=size, stride=stride) for name, size, stride in settings.window_overrides}
 
 
 def build(settings: Settings) -> ServiceProcess:
     queue = TaskQueue(make_celery(settings.amqp_url))
-    handler = SchedulerHandler(settings, StreamScheduler(window_specs()), queue)
+    handler = SchedulerHandler(settings, StreamScheduler(window_specs(settings)), queue)
     topics = [settings.subsystem_topic(n) for n in load_mission_database().subsystem_names()]
     store = JobQueries(dsn_as(settings.pg_dsn, ServiceRole.SCHEDULER))
 
@@ -63,7 +59,7 @@ def build(settings: Settings) -> ServiceProcess:
                                   FleetRegistry(dsn_as(settings.pg_dsn, ServiceRole.SCHEDULER)))
     name = scheduling_service_pb2.DESCRIPTOR.services_by_name["SchedulingService"].full_name
     return ServiceProcess(
-        name="scheduler", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
+        name="scheduler", settings=settings,
         registrations=[Registration(scheduling_service_pb2_grpc.add_SchedulingServiceServicer_to_server, servicer,
                                     name)],
         loops=[consume], liveness=[liveness], on_stop=[store.close])

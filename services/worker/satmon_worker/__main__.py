@@ -16,17 +16,16 @@ from satmon_worker.bootstrap import build_celery, registrations
 
 def main() -> None:
     setup_tracing("satmon-worker")
-    setup_logging("worker")
     settings = load_settings()
+    setup_logging("worker", settings)
     app = build_celery(settings)
     declare_dead_letter_queue(app)
-    serve_metrics(settings.metrics_port)
-    server, health = start_grpc_server(settings.grpc_port, registrations(app))
+    serve_metrics(settings.metrics_port, settings.bind_host)
+    server, health = start_grpc_server(settings, registrations(app))
     for name in ("", "satmon.detection.v1.InferenceService"):
         health.set(name, health_pb2.HealthCheckResponse.SERVING)
-    concurrency = os.environ.get("SATMON_WORKER_CONCURRENCY", "4")
     try:
-        app.worker_main(["worker", "--pool=threads", f"--concurrency={concurrency}", "-Q", QUEUE,
+        app.worker_main(["worker", "--pool=threads", f"--concurrency={settings.worker_concurrency}", "-Q", QUEUE,
                          "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
                          "-n", f"worker-{os.getpid()}@%h"])
     finally:

@@ -62,6 +62,6 @@ def build(settings: Settings) -> ServiceProcess:
                   writes_vm=False)]
 
     return ServiceProcess(
-        name="writer", grpc_port=settings.grpc_port, metrics_port=settings.metrics_port,
+        name="writer", settings=settings,
         loops=loops, liveness=liveness,
         on_stop=[alerts.close, limit_alerts.close, jobs.close, ground_truth.close, lambda: producer.flush(10)])
