@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=2, help="channels trained in parallel (default 2)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--architecture", choices=["forecaster", "autoencoder"], default="forecaster",
+    p.add_argument("--architecture", choices=["forecaster", "horizon", "autoencoder"], default="forecaster",
                    help="forecaster: the committed models; autoencoder: the earlier window autoencoder, for comparison")
 
     p = sub.add_parser("eval", help="run the committed models and the live detector over every SMAP test array "
@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--window-phase", type=int, default=0, choices=range(STRIDE), metavar="0-9",
                    help="cut the windows as a live stream with this phase does: windows start at records phase, "
                         "phase + 10, ... (each live stream's phase is a hash of its satellite and subsystem)")
+    p.add_argument("--cross-validate", action="store_true",
+                   help="choose the detector's parameters leaving one SMAP channel family out at a time, and "
+                        "report the held-out families' figures beside the in-sample best (minutes)")
 
     p = sub.add_parser("mdb", help="check the mission database's class files, or show what a class declares",
                        description="The mission database: one YAML file per spacecraft class in SATMON_MDB_DIR "
@@ -163,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "eval":
         from satmon_cli.models_cmd import evaluate
 
+        if args.cross_validate:
+            from satmon_cli.models_cmd import cross_validate
+
+            return cross_validate(args.repository, args.channels, args.json, args.window_phase)
         return evaluate(args.repository, args.channels, args.json, args.window_phase)
     if args.command == "simulate":
         from satmon_cli.simulate_cmd import simulate

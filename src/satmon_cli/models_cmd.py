@@ -66,3 +66,31 @@ def evaluate(repository: Path | None, channels: list[str] | None, as_json: bool,
     print(f"{'overall':<8} {o['event_precision']:8.3f} {o['event_recall']:8.3f} {o['event_f1']:9.3f} "
           f"{o['point_adjusted_f1']:7.3f} {o['point_f1']:9.3f} {o['median_detection_delay']!s:>6}")
     return 0
+
+
+def cross_validate(repository: Path | None, channels: list[str] | None, as_json: bool, window_phase: int = 0) -> int:
+    from satmon_detection.cross_validation import cross_validate as run, grid_configs
+    from satmon_detection.detector import DetectorConfig
+    from satmon_detection.offline import score_channels
+
+    repository = repository or repo_root() / "triton-repository"
+    with tqdm(desc="scoring", unit="channel", file=sys.stderr, disable=None) as bar:
+        scored = score_channels(repository, channels, progress=lambda _: bar.update(), window_phase=window_phase)
+    configs = grid_configs(DetectorConfig())
+    with tqdm(total=len(configs), desc="detector settings", unit="setting", file=sys.stderr, disable=None) as bar:
+        report = run(scored, configs, progress=lambda _: bar.update())
+    if as_json:
+        json.dump(report, sys.stdout, indent=1)
+        print()
+        return 0
+
+    def line(name: str, o: dict, extra: str = "") -> str:
+        return (f"{name:<16} {o['event_precision']:8.3f} {o['event_recall']:8.3f} {o['event_f1']:9.3f} "
+                f"{o['false_alerts']:>6} {o['median_detection_delay']!s:>6}  {extra}")
+
+    print(f"{'':<16} {'event P':>8} {'event R':>8} {'event F1':>9} {'false':>6} {'delay':>6}  chosen on the rest")
+    for fold in report["folds"]:
+        print(line(f"held out {fold['family']}", fold["held_out"], str(fold["chosen"])))
+    print(line("cross-validated", report["cross_validated"]))
+    print(line("in-sample best", report["in_sample"], str(report["in_sample"]["chosen"])))
+    return 0

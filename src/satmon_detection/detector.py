@@ -45,7 +45,7 @@ __all__ = ["DetectorConfig", "StreamDetector", "Sequence", "SequenceEvent", "fit
 class DetectorConfig:
     """One set of parameters for every channel and every spacecraft."""
 
-    smoothing_span: int = 30          # EWMA span, in records
+    smoothing_span: int = 60          # EWMA span, in records
     history: int = 2000               # trailing smoothed errors the threshold is fitted on
     refit_every: int = 10             # records between threshold fits (one stride)
     warmup: int = 250                 # records seen before any decision (telemanom's l_s)
@@ -53,10 +53,15 @@ class DetectorConfig:
     z_max: float = 12.0
     z_step: float = 0.5
     max_sequences: int = 5            # a threshold may cut at most this many sequences in the history
-    min_percent_above: float = 0.3    # pruning: peak must exceed the largest normal error by this fraction
+    min_percent_above: float = 0.2    # pruning: peak must exceed the largest normal error by this fraction
     floor: float = 0.05               # errors below this (telemetry units) are never anomalous
-    merge_gap: int = 100              # records an open sequence waits for the error to return
+    merge_gap: int = 50               # records an open sequence waits for the error to return
     min_length: int = 1               # records above epsilon before a sequence may be confirmed
+    exclude_flagged: bool = False     # records above epsilon in a candidate or open sequence stay out of the history
+    exclude_limit: int = 2000         # ... but at most this many in a row (a lasting level shift becomes the normal)
+    onset: bool = True                # an opened sequence starts at its CUSUM change point, not its first crossing
+    onset_drift: float = 2.0          # CUSUM allowance k, in standard deviations of the history
+    onset_lookback: int = 500         # records the change point may lie before the first crossing
 
     @property
     def z_values(self) -> np.ndarray:
@@ -139,6 +144,11 @@ class StreamDetector:
     open: Sequence | None = None       # the confirmed sequence still open
     last_above: int = -1               # last record above epsilon in the open sequence
     baseline: float = 0.0              # the model's own normal error level (from its training data)
+    excluded: int = 0                  # flagged records in a row kept out of the history (exclude_flagged)
+    level: float = 0.0                 # the history's mean and standard deviation at the last fit (onset)
+    spread: float = 0.0
+    cusum: float = 0.0                 # CUSUM of standardised smoothed errors above level + onset_drift * spread
+    cusum_start: int = 0               # the first record of the CUSUM's current climb (its change point)
 
     def __post_init__(self, history: np.ndarray | None) -> None:
         # The history lives in a buffer twice its length: appends are O(1) and a slice is the
@@ -174,8 +184,10 @@ class StreamDetector:
             record = first_record + offset
             self.ewma = error if self.count == 0 else alpha * error + (1.0 - alpha) * self.ewma
             self.seen, self.count = record + 1, self.count + 1
+            self._track_onset(record, self.ewma)
             events.extend(self._decide(record, self.ewma))
-            self._remember(self.ewma)
+            if self._keeps(self.ewma):
+                self._remember(self.ewma)
         # One `extended` per call, not per record: what a sink needs is where the sequence now stands.
         if self.open is not None:
             reported = [e for e in events if e.sequence.start == self.open.start]
@@ -218,9 +230,37 @@ class StreamDetector:
         long_enough = self.candidate.end - self.candidate.start + 1 >= config.min_length
         stands_out = self.candidate.peak > max(self.normal_max, self.baseline) * (1.0 + config.min_percent_above)
         if long_enough and stands_out:
+            if config.onset:
+                # The error climbed before it crossed epsilon: report where the climb began.
+                self.candidate.start = max(min(self.candidate.start, self.cusum_start),
+                                           self.candidate.start - config.onset_lookback)
             self.open, self.candidate, self.last_above = self.candidate, None, record
             events.append(SequenceEvent("opened", replace(self.open), record))
         return events
+
+    def _track_onset(self, record: int, smoothed: float) -> None:
+        """Page's CUSUM of the smoothed error standardised by the history at the last fit: it is 0
+        while the error stays near its level, and the record after its last 0 is where a rise began."""
+        if self.spread <= 0.0:
+            return
+        step = (smoothed - self.level) / self.spread - self.config.onset_drift
+        if self.cusum <= 0.0:
+            self.cusum_start = record
+        self.cusum = max(0.0, self.cusum + step)
+
+    def _keeps(self, smoothed: float) -> bool:
+        """Whether the record joins the history: with `exclude_flagged`, a record above epsilon in a
+        candidate or open sequence does not, so an anomaly neither raises the threshold nor becomes
+        the "largest normal error" that hides the next one (telemanom excludes flagged sequences the
+        same way). A run of more than `exclude_limit` such records is a new normal, and joins."""
+        flagged = smoothed > self.epsilon and (self.open is not None or self.candidate is not None)
+        if not (self.config.exclude_flagged and flagged):
+            self.excluded = 0
+            return True
+        if self.excluded >= self.config.exclude_limit:
+            return True
+        self.excluded += 1
+        return False
 
     def _remember(self, smoothed: float) -> None:
         config = self.config
@@ -231,29 +271,42 @@ class StreamDetector:
         self._end += 1
         self.since_fit += 1
         if self.since_fit >= config.refit_every and self._end >= min(config.warmup, config.history):
-            self.epsilon, self.normal_max = fit_threshold(self.window().astype(np.float64), config)
+            history = self.window().astype(np.float64)
+            self.epsilon, self.normal_max = fit_threshold(history, config)
+            self.level, self.spread = float(history.mean()), float(history.std())
             self.since_fit = 0
 
     # -- checkpoints ---------------------------------------------------------------------
-    _HEADER = struct.Struct("<qqddddqq?qqd?qqdq")
+    # Checkpoint format 2: a magic prefix, a fixed header, then the history (float32, as kept). Format 1
+    # (no prefix, shorter header) is still read, so a writer upgraded mid-stream resumes its streams.
+    _MAGIC = b"\xffSD2"
+    _HEADER_V1 = struct.Struct("<qqddddqq?qqd?qqdq")
+    _HEADER = struct.Struct("<qqddddqq?qqd?qqdqqdddq")
 
     def to_state(self) -> bytes:
-        """The detector's whole state as bytes: a fixed header, then the history (float32, as kept)."""
+        """The detector's whole state as bytes."""
         cand, opened = self.candidate, self.open
         header = self._HEADER.pack(
             self.seen, self.count, self.ewma, self.epsilon, self.normal_max, self.baseline, self.since_fit, self.last_above,
             cand is not None, cand.start if cand else 0, cand.end if cand else 0, cand.peak if cand else 0.0,
             opened is not None, opened.start if opened else 0, opened.end if opened else 0,
-            opened.peak if opened else 0.0, len(self.window()))
-        return header + self.window().astype("<f4").tobytes()
+            opened.peak if opened else 0.0, len(self.window()),
+            self.excluded, self.level, self.spread, self.cusum, self.cusum_start)
+        return self._MAGIC + header + self.window().astype("<f4").tobytes()
 
     @classmethod
     def from_state(cls, state: bytes, config: DetectorConfig | None = None) -> "StreamDetector":
+        if state.startswith(cls._MAGIC):
+            fields, offset = cls._HEADER.unpack_from(state, len(cls._MAGIC)), len(cls._MAGIC) + cls._HEADER.size
+        else:
+            fields, offset = cls._HEADER_V1.unpack_from(state) + (0, 0.0, 0.0, 0.0, 0), cls._HEADER_V1.size
         (seen, count, ewma, epsilon, normal_max, baseline, since_fit, last_above, has_cand, c_start, c_end, c_peak,
-         has_open, o_start, o_end, o_peak, n) = cls._HEADER.unpack_from(state)
-        history = np.frombuffer(state, dtype="<f4", count=n, offset=cls._HEADER.size)
-        return cls(config=config or DetectorConfig(), baseline=baseline, seen=seen, count=count, ewma=ewma, epsilon=epsilon, normal_max=normal_max,
-                   since_fit=since_fit, history=history, last_above=last_above,
+         has_open, o_start, o_end, o_peak, n, excluded, level, spread, cusum, cusum_start) = fields
+        history = np.frombuffer(state, dtype="<f4", count=n, offset=offset)
+        return cls(config=config or DetectorConfig(), baseline=baseline, seen=seen, count=count, ewma=ewma,
+                   epsilon=epsilon, normal_max=normal_max, since_fit=since_fit, history=history,
+                   last_above=last_above, excluded=excluded, level=level, spread=spread, cusum=cusum,
+                   cusum_start=cusum_start,
                    candidate=Sequence(c_start, c_end, c_peak) if has_cand else None,
                    open=Sequence(o_start, o_end, o_peak) if has_open else None)
 

@@ -11,6 +11,7 @@ stream. Every alert it raises is one interval in the report.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ from satmon_detection.evaluation import Alert, ChannelScore, aggregate, score_ch
 from satmon_detection.smap import load_channel, load_labels
 from satmon_detection.windows import STRIDE, WINDOW_SIZE, sliding_windows, window_starts
 
-__all__ = ["evaluate", "load_model", "score_windows", "detect"]
+__all__ = ["evaluate", "load_model", "score_windows", "detect", "ScoredChannel", "score_channels", "detect_channel"]
 
 
 def load_model(model_dir: Path) -> tuple[ort.InferenceSession, float]:
@@ -56,18 +57,46 @@ def detect(window_scores: np.ndarray, starts: np.ndarray, threshold: float,
     return alerts
 
 
-def evaluate(repository: Path, channels: Iterable[str] | None = None, data_root: Path | None = None,
-             progress: Callable[[str], None] = lambda _: None, window_phase: int = 0) -> dict:
+@dataclass(frozen=True)
+class ScoredChannel:
+    """One channel's test array through its model: what every detector setting is run over."""
+
+    channel: str
+    window_scores: np.ndarray  # (windows, WINDOW_SIZE) per-row scores
+    starts: np.ndarray         # each window's first record
+    threshold: float           # the model's normal error level (score units)
+    labels: list[tuple[int, int]]
+    length: int
+
+
+def score_channels(repository: Path, channels: Iterable[str] | None = None, data_root: Path | None = None,
+                   progress: Callable[[str], None] = lambda _: None, window_phase: int = 0) -> list[ScoredChannel]:
+    """Scores every chosen channel's test array once, in the scheduler's windows."""
     labels = load_labels(data_root)
-    config = DetectorConfig()
-    results: list[ChannelScore] = []
+    scored = []
     for channel in channels or sorted(labels):
         session, threshold = load_model(repository / repo.model_name(channel))
         _, test = load_channel(channel, data_root)
-        scores = score_windows(session, sliding_windows(test, WINDOW_SIZE, STRIDE, window_phase))
-        alerts = detect(scores, window_starts(len(test), WINDOW_SIZE, STRIDE, window_phase), threshold, config)
-        results.append(score_channel(channel, alerts, list(labels[channel].sequences), len(test), threshold))
+        scored.append(ScoredChannel(
+            channel, score_windows(session, sliding_windows(test, WINDOW_SIZE, STRIDE, window_phase)),
+            window_starts(len(test), WINDOW_SIZE, STRIDE, window_phase), threshold,
+            list(labels[channel].sequences), len(test)))
         progress(channel)
+    return scored
+
+
+def detect_channel(scored: ScoredChannel, config: DetectorConfig) -> ChannelScore:
+    """The live detector over one scored channel, scored against its labels."""
+    alerts = detect(scored.window_scores, scored.starts, scored.threshold, config)
+    return score_channel(scored.channel, alerts, scored.labels, scored.length, scored.threshold)
+
+
+def evaluate(repository: Path, channels: Iterable[str] | None = None, data_root: Path | None = None,
+             progress: Callable[[str], None] = lambda _: None, window_phase: int = 0,
+             config: DetectorConfig | None = None) -> dict:
+    config = config or DetectorConfig()
+    results = [detect_channel(scored, config)
+               for scored in score_channels(repository, channels, data_root, progress, window_phase)]
     return {"overall": aggregate(results), "channels": [r.to_json() for r in results],
             "method": {"window": WINDOW_SIZE, "stride": STRIDE, "window_phase": window_phase, "detector": config.__dict__,
                        "rule": "StreamDetector (online EWMA + nonparametric dynamic threshold, causal) fed each "

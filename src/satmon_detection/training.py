@@ -31,7 +31,7 @@ import numpy as np
 from satmon_detection import model_repository as repo
 from satmon_detection.detector import DetectorConfig, smooth_errors
 from satmon_detection.smap import load_channel
-from satmon_detection.windows import STRIDE, WINDOW_SIZE
+from satmon_detection.windows import STRIDE, WINDOW_SIZE, fresh_rows, sliding_windows, window_starts
 
 __all__ = ["TrainConfig", "train_channel"]
 
@@ -82,6 +82,29 @@ def _build_model(torch, features: int, config: TrainConfig):
             score = torch.cat([torch.zeros_like(window[:, :CONTEXT, 0]), (newest[..., 0] - forecast) ** 2], dim=1)
             return reconstruction, score
 
+    class HorizonForecaster(nn.Module):
+        """Forecasts the telemetry value of all STRIDE newest rows at once from the CONTEXT rows before
+        them and the newest rows' command flags: row 20 + h is an (h + 1)-step-ahead forecast, so a
+        drift the one-step forecaster follows row by row still shows as error."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(CONTEXT * features + STRIDE * (features - 1), config.hidden),
+                                     nn.GELU(), nn.Linear(config.hidden, config.hidden), nn.GELU(),
+                                     nn.Linear(config.hidden, STRIDE))
+
+        def forecast(self, context, commands):
+            """context (N, CONTEXT, F), commands (N, STRIDE, F-1) -> forecast values (N, STRIDE)."""
+            return self.net(torch.cat([context.flatten(1), commands.flatten(1)], dim=1))
+
+        def forward(self, window):
+            newest = window[:, CONTEXT:]
+            forecast = self.forecast(window[:, :CONTEXT], newest[..., 1:])
+            predicted_newest = torch.cat([forecast.unsqueeze(-1), newest[..., 1:]], dim=-1)
+            reconstruction = torch.cat([window[:, :CONTEXT], predicted_newest], dim=1)
+            score = torch.cat([torch.zeros_like(window[:, :CONTEXT, 0]), (newest[..., 0] - forecast) ** 2], dim=1)
+            return reconstruction, score
+
     class WindowAutoencoder(nn.Module):
         def __init__(self) -> None:
             super().__init__()
@@ -97,7 +120,8 @@ def _build_model(torch, features: int, config: TrainConfig):
             score = ((window - reconstruction) ** 2 * self.weights).sum(dim=-1)
             return reconstruction, score
 
-    return WindowForecaster() if config.architecture == "forecaster" else WindowAutoencoder()
+    return {"forecaster": WindowForecaster, "horizon": HorizonForecaster,
+            "autoencoder": WindowAutoencoder}[config.architecture]()
 
 
 def _forecast_frames(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -114,6 +138,14 @@ def _per_row_scores(torch, model, values: np.ndarray, config: TrainConfig) -> np
             contexts, commands, target = _forecast_frames(values)
             forecast = model.forecast(torch.from_numpy(contexts), torch.from_numpy(commands)).numpy()
             return np.concatenate([np.zeros(CONTEXT), (target - forecast) ** 2])
+        if config.architecture == "horizon":  # as the scheduler cuts windows: each row scored once, fresh
+            starts = window_starts(len(values))
+            scores = model(torch.from_numpy(sliding_windows(values).copy()))[1].numpy()
+            per_row = np.zeros(len(values))
+            for start, window in zip(starts, scores):
+                first = fresh_rows(int(start), len(window))
+                per_row[start + first:start + len(window)] = window[first:]
+            return per_row
         windows = np.lib.stride_tricks.sliding_window_view(values, (WINDOW_SIZE, values.shape[1]))[:, 0]
         scores = model(torch.from_numpy(windows.copy()))[1].numpy()
         return np.concatenate([scores[0], scores[1:, -1]])  # each row scored as the newest of its window
@@ -139,6 +171,8 @@ def train_channel(channel: str, out_root: Path, config: TrainConfig = TrainConfi
         if config.architecture == "forecaster":
             context, commands, target = batch
             return ((model.forecast(context, commands) - target) ** 2).mean()
+        if config.architecture == "horizon":
+            return model(batch[0])[1][:, CONTEXT:].mean()
         return model(batch[0])[1].mean()
 
     optimiser = torch.optim.Adam(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
