@@ -1,7 +1,9 @@
 """Alerts in PostgreSQL, raised by the online detector; its checkpoints beside them.
 
 The writer owns detector_alerts (what the detector found: open, extended, closed); operators'
-acknowledgements and resolutions are the ops API's, and the `alerts` view joins the two.
+acknowledgements and resolutions are the ops API's, and the `alerts` view joins the two. An alert
+that opens or grows marks the stored windows it covers as anomalous, in the same transaction
+(domain.window_truth).
 
 One transaction per consumed batch applies every alert change the batch
 caused and stores each touched stream's detector state (with the windows it
@@ -21,6 +23,7 @@ import psycopg
 from satmon.detection.v1 import events_pb2
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
 from satmon_detection.detector import DetectorConfig, StreamDetector
+from satmon_writer.adapters.window_truth import lock_streams, mark_covered_windows
 from satmon_writer.domain.detection import (AlertChange, StreamKey, StreamState, apply_results, closing_changes,
                                             stream_results)
 
@@ -41,6 +44,7 @@ class AlertStore:
         touched: list[int] = []
         try:
             with postgres_outage_is_transient(), self.pool.connection() as conn, conn.transaction():
+                lock_streams(conn.cursor(), [(satellite, subsystem) for satellite, subsystem, _ in by_stream])
                 for key, stream in by_stream.items():
                     state = self.streams.get(key) or self._load(conn, key)
                     if state is None:  # a new stream: the satellite subsystem's earlier ones have ended
@@ -100,17 +104,21 @@ class AlertStore:
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING alert_id",
                 (*key, change.model_name, change.start_time, change.end_time, seq.peak, seq.start, seq.end,
                  event.record)).fetchone()[0]
+            mark_covered_windows(conn, key[0], key[1], change.start_time, change.end_time)
             return state.alert_id
         alert_id = state.alert_id
         closing = event.kind == "closed"
-        conn.execute(
+        start_time, end_time = conn.execute(
             "UPDATE detector_alerts SET end_time = greatest(end_time, %s), end_sequence = %s, "
             "peak_score = greatest(peak_score, %s), window_count = window_count + %s, "
             "state = CASE WHEN %s THEN 'closed' ELSE state END, "
-            "closed_at = CASE WHEN %s THEN now() ELSE closed_at END, updated_at = now() WHERE alert_id = %s",
-            (change.end_time, seq.end, seq.peak, 0 if closing else 1, closing, closing, alert_id))
+            "closed_at = CASE WHEN %s THEN now() ELSE closed_at END, updated_at = now() WHERE alert_id = %s "
+            "RETURNING start_time, end_time",
+            (change.end_time, seq.end, seq.peak, 0 if closing else 1, closing, closing, alert_id)).fetchone()
         if closing:
             state.alert_id = None
+        else:
+            mark_covered_windows(conn, key[0], key[1], start_time, end_time)
         return alert_id
 
     def close(self) -> None:

@@ -16,12 +16,18 @@ from datetime import timezone
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.job_queries import SOURCE_NAMES, STATE_NAMES
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
+from satmon_writer.adapters.window_truth import COVERED, lock_streams
+from satmon_writer.domain.window_truth import fresh_start_time
 
 __all__ = ["JobRecorder"]
 
 
 def _dt(ts):
     return ts.ToDatetime(tzinfo=timezone.utc) if ts.seconds or ts.nanos else None
+
+
+def _fresh(start, end, start_sequence: int):
+    return fresh_start_time(start, end, start_sequence) if start and end else start
 
 
 class JobRecorder:
@@ -44,21 +50,31 @@ class JobRecorder:
                 [(j.job_id, j.satellite_id, SOURCE_NAMES[j.source], j.trigger_reason or None, STATE_NAMES[j.state],
                   _dt(j.create_time), _dt(j.complete_time), j.error_message or None, json.dumps(dict(u.metadata)))
                  for u, j in zip(updates, jobs)])
+            # Whether a window is anomalous is the detector's word, not the worker's (domain.window_truth):
+            # under the lock the alerts transaction takes too, a window is stored as anomalous when a
+            # model alert of its satellite and subsystem already covers its fresh rows.
+            lock_streams(cur, [(u.job.satellite_id, s.subsystem) for u in finished for s in u.job.subsystem_inferences]
+                         + [(u.job.satellite_id, w.subsystem) for u in finished for w in u.windows])
+            inferences = [(u.job.job_id, s, _dt(s.window_start_time), _dt(s.window_end_time))
+                          for u in finished for s in u.job.subsystem_inferences]
             cur.executemany(
                 "INSERT INTO subsystem_inferences (job_id, subsystem, model_name, model_version, status, "
                 "anomaly_detected, anomaly_score, max_score, threshold, inference_time_ms, window_start_time, "
-                "window_end_time, start_sequence) VALUES (%s, %s, %s, %s, 'completed', %s, %s, %s, %s, %s, %s, %s, %s) "
+                "window_end_time, start_sequence, fresh_start_time) "
+                f"VALUES (%s, %s, %s, %s, 'completed', {COVERED}, %s, %s, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (job_id, subsystem) DO NOTHING",
-                [(u.job.job_id, s.subsystem, s.model_name, s.model_version, s.anomaly_detected,
-                  s.anomaly_score, s.max_score, s.threshold, s.inference_time_ms, _dt(s.window_start_time),
-                  _dt(s.window_end_time), s.start_sequence) for u in finished for s in u.job.subsystem_inferences])
+                [(job_id, s.subsystem, s.model_name, s.model_version, job_id, s.subsystem, end, fresh,
+                  s.anomaly_score, s.max_score, s.threshold, s.inference_time_ms, start, end, s.start_sequence, fresh)
+                 for job_id, s, start, end in inferences
+                 for fresh in [_fresh(start, end, s.start_sequence)]])
             cur.executemany(
                 "INSERT INTO job_window_scores (job_id, subsystem, start_sequence, model_name, window_start_time, "
                 "window_end_time, anomaly_score, max_score, threshold, anomaly_detected) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                [(u.job.job_id, w.subsystem, w.start_sequence, w.model_name, _dt(w.window_start_time),
-                  _dt(w.window_end_time), w.anomaly_score, w.max_score, w.threshold, w.anomaly_detected)
-                 for u in finished for w in u.windows])
+                f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, {COVERED}) ON CONFLICT DO NOTHING",
+                [(u.job.job_id, w.subsystem, w.start_sequence, w.model_name, start, end, w.anomaly_score,
+                  w.max_score, w.threshold, u.job.job_id, w.subsystem, end, start)
+                 for u in finished for w in u.windows
+                 for start, end in [(_dt(w.window_start_time), _dt(w.window_end_time))]])
 
     def close(self) -> None:
         self.pool.close()

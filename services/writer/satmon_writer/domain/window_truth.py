@@ -1,0 +1,31 @@
+"""One truth for windows: a window is anomalous when a detector alert covers one of its fresh rows.
+
+The detector decides per record and confirms a sequence only after some of its windows were stored,
+then grows it over later ones. So the writer marks windows from both sides, each in its own
+transaction: a stored window is anomalous when an alert already covers its fresh rows, and an alert
+that opens or grows marks the stored windows it now covers. The two transactions for a satellite's
+subsystem take the same advisory lock first, so neither can miss the other's rows.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from satmon_detection.windows import WINDOW_SIZE, fresh_rows
+
+__all__ = ["fresh_start_time", "stream_lock_keys"]
+
+
+def fresh_start_time(window_start: datetime, window_end: datetime, start_sequence: int,
+                     rows: int = WINDOW_SIZE) -> datetime:
+    """Sample time of the window's first fresh row (the first it scores for the first time)."""
+    first = fresh_rows(start_sequence, rows)
+    return window_start + (window_end - window_start) * first / (rows - 1)
+
+
+def stream_lock_keys(pairs: Iterable[tuple[str, str]]) -> list[int]:
+    """Advisory lock keys of (satellite, subsystem) pairs, sorted so that every transaction takes its
+    locks in the same order (no deadlock between the jobs and the alerts transactions)."""
+    return sorted({zlib.crc32(f"{satellite}/{subsystem}".encode()) for satellite, subsystem in pairs})
