@@ -18,16 +18,23 @@ whenever partitions move (several writers share the results consumer group).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
 import psycopg
 
 from satmon.detection.v1 import events_pb2
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
 from satmon_detection.detector import DetectorConfig, StreamDetector
-from satmon_writer.adapters.window_truth import lock_streams, mark_covered_windows
+from satmon_writer.adapters.window_truth import lock_streams, mark_covered_windows, stored_spans
+from satmon_writer.domain.samples import anomaly_flag_line
+from satmon_writer.domain.window_truth import window_flags
 from satmon_writer.domain.detection import (AlertChange, StreamKey, StreamState, apply_results, closing_changes,
                                             stream_results)
 
 __all__ = ["AlertStore"]
+
+_EPOCH = datetime.fromtimestamp(0, timezone.utc)
 
 
 class AlertStore:
@@ -35,16 +42,24 @@ class AlertStore:
         self.pool = make_pool(dsn, max_size=2)
         self.config = config or DetectorConfig()
         self.streams: dict[StreamKey, StreamState] = {}
+        self.marked: list[tuple[str, str, str, object]] = []  # stored windows this batch's alerts grew over
 
-    def record(self, results: list[events_pb2.InferenceResult]) -> list[int]:
-        """Feeds stream results to their detectors; returns ids of alerts opened, extended or closed."""
+    def record(self, results: list[events_pb2.InferenceResult],
+               publish_flags: Callable[[list[str]], None] = lambda lines: None) -> list[int]:
+        """Feeds stream results to their detectors; returns ids of alerts opened, extended or closed.
+
+        `publish_flags` gets the `inference_anomaly_detected` lines of the batch's windows and of the
+        stored windows an alert grew over, before the transaction commits: if it fails, nothing is
+        committed and the redelivered batch computes them again."""
         by_stream = stream_results(results)
         if not by_stream:
             return []
         touched: list[int] = []
+        self.marked = []
         try:
             with postgres_outage_is_transient(), self.pool.connection() as conn, conn.transaction():
-                lock_streams(conn.cursor(), [(satellite, subsystem) for satellite, subsystem, _ in by_stream])
+                pairs = [(satellite, subsystem) for satellite, subsystem, _ in by_stream]
+                lock_streams(conn.cursor(), pairs)
                 for key, stream in by_stream.items():
                     state = self.streams.get(key) or self._load(conn, key)
                     if state is None:  # a new stream: the satellite subsystem's earlier ones have ended
@@ -53,11 +68,22 @@ class AlertStore:
                     touched += [self._apply(conn, key, state, change) for change in changes]
                     self._save(conn, key, state)
                     self.streams[key] = state
+                publish_flags(self._flag_lines(conn, pairs, results))
         except Exception:
             for key in by_stream:  # the in-memory states may be ahead of what was committed
                 self.streams.pop(key, None)
             raise
         return sorted(set(touched))
+
+    def _flag_lines(self, conn: psycopg.Connection, pairs: list[tuple[str, str]],
+                    results: list[events_pb2.InferenceResult]) -> list[str]:
+        since = min(r.sample_times[0].ToDatetime(tzinfo=timezone.utc) for r in results if r.sample_times)
+        flags = window_flags(results, stored_spans(conn, pairs, since))
+        lines = [anomaly_flag_line(r.satellite_id, r.subsystem, r.model_name, r.sample_times[-1].ToMilliseconds(),
+                                   covered) for r, covered in flags]
+        lines += [anomaly_flag_line(satellite, subsystem, model, (end - _EPOCH) // timedelta(milliseconds=1), True)
+                  for satellite, subsystem, model, end in self.marked]
+        return lines
 
     def forget(self) -> None:
         """Partitions moved between writers: reload every stream's state from its checkpoint."""
@@ -94,8 +120,7 @@ class AlertStore:
         return StreamState(StreamDetector.from_state(row[1], self.config), row[0],
                            {r.start_sequence: r for r in held})
 
-    @staticmethod
-    def _apply(conn: psycopg.Connection, key: StreamKey, state: StreamState, change: AlertChange) -> int:
+    def _apply(self, conn: psycopg.Connection, key: StreamKey, state: StreamState, change: AlertChange) -> int:
         event, seq = change.event, change.event.sequence
         if event.kind == "opened":
             state.alert_id = conn.execute(
@@ -104,7 +129,7 @@ class AlertStore:
                 "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING alert_id",
                 (*key, change.model_name, change.start_time, change.end_time, seq.peak, seq.start, seq.end,
                  event.record)).fetchone()[0]
-            mark_covered_windows(conn, key[0], key[1], change.start_time, change.end_time)
+            self.marked += mark_covered_windows(conn, key[0], key[1], change.start_time, change.end_time)
             return state.alert_id
         alert_id = state.alert_id
         closing = event.kind == "closed"
@@ -118,7 +143,7 @@ class AlertStore:
         if closing:
             state.alert_id = None
         else:
-            mark_covered_windows(conn, key[0], key[1], start_time, end_time)
+            self.marked += mark_covered_windows(conn, key[0], key[1], start_time, end_time)
         return alert_id
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ from satmon_core.series_names import series_names
 from satmon_detection.windows import fresh_rows
 from satmon_mdb import DEFAULT_CLASS, SubsystemView, load_mission_database
 
-__all__ = ["record_lines", "result_lines", "HOUSEKEEPING_METRICS"]
+__all__ = ["record_lines", "result_lines", "anomaly_flag_line", "HOUSEKEEPING_METRICS"]
 
 HOUSEKEEPING_METRICS = {
     "satellite_temperature": lambda hk: hk.obc_temperature_c,
@@ -50,7 +50,9 @@ class _Series:
 def _series(spacecraft_class: str, subsystem: str) -> _Series:
     view = load_mission_database().subsystem(spacecraft_class or DEFAULT_CLASS, subsystem)
     names = series_names(view)
-    predicted = tuple(range(view.width)) if view.smap_metric_names else view.telemetry_indices
+    # Only telemetry parameters have a prediction worth storing: a command flag is the model's input,
+    # and its "prediction" is a copy of it (for SMAP, 24 of 25 values per row, 40 % of all lines).
+    predicted = view.telemetry_indices
     return _Series(names.raw, names.prediction, names.label,
                    tuple(names.label_value(view, i) for i in range(view.width)), predicted)
 
@@ -99,6 +101,12 @@ def result_lines(result: events_pb2.InferenceResult) -> list[str]:
     labels = f'{{{base},model="{model}"}}'
     lines += [f"inference_anomaly_score_mean{labels} {result.mean_score!r} {end}",
               f"inference_anomaly_score_max{labels} {result.max_score!r} {end}",
-              f"inference_anomaly_detected{labels} {int(result.is_anomaly)} {end}",
               f"inference_time_ms{labels} {result.inference_time_ms!r} {end}"]
     return lines
+
+
+def anomaly_flag_line(satellite_id: str, subsystem: str, model_name: str, window_end_ms: int, anomalous: bool) -> str:
+    """`inference_anomaly_detected` of one window: 1 when a detector alert covers its fresh rows
+    (domain.window_truth), written by the alerts transaction, which is where that is known."""
+    return (f'inference_anomaly_detected{{satellite_id="{label_value(satellite_id)}",subsystem="{subsystem}",'
+            f'model="{label_value(model_name)}"}} {int(anomalous)} {window_end_ms}')

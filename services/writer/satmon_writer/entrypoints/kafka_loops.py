@@ -123,9 +123,14 @@ class ResultWriter:
         refused = import_isolating_rejects(self.vm, [(msg, result_lines(result)) for msg, result in scored])
         refused_messages = {id(r.message) for r in refused}
         results = [result for msg, result in scored if id(msg) not in refused_messages]
-        touched = self.alerts.record(results)
+        touched = self.alerts.record(results, publish_flags=self._import_flags)
         self.on_alerts(touched, results)
         return rejects + refused
+
+
+    def _import_flags(self, lines: list[str]) -> None:
+        if lines:
+            self.vm.import_lines(lines)
 
 
 class JobWriter:
