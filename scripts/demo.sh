@@ -9,8 +9,12 @@ export SATMON_DATA_DIR=${SATMON_DATA_DIR:-$(cd .. && pwd)/shared/data/smap}
 (cd web && npm run build --silent)
 .venv/bin/satmon up
 OPERATOR_TOKEN=$(.venv/bin/satmon token create --name demo-operator --role operator)
-# Ten minutes of telemetry from five satellites at 10x real time, with one low-battery event.
-.venv/bin/satmon simulate --satellites 5 --duration 600 --speedup 10 --trigger SAT-003:low_battery@300
+# Thirty minutes of telemetry from five satellites at 30x real time (one minute), from SMAP test row
+# 1800: seven labelled anomalies of their channels (P-1, T-1, T-3, P-4, A-5) begin 300-1,740 records
+# in, after the detector's first 250, so alerts and live precision/recall are there when the demo
+# ends. One low-battery event fires a rule job too.
+.venv/bin/satmon simulate --satellites 5 --start-row 1800 --duration 1800 --speedup 30 \
+  --trigger SAT-003:low_battery@300
 
 # A second class beside SMAP, from its own archive (README: "Onboarding a spacecraft from its own
 # archive"): two hours of history imported and trained on, then ten minutes of live telemetry with
@@ -25,6 +29,10 @@ rm -rf "$ARCHIVES" && mkdir -p "$ARCHIVES"
 .venv/bin/satmon archive synth "$ARCHIVES/leo_demo-live" --seconds 600 --faults --seed 1
 .venv/bin/satmon simulate --class leo_demo --archive "$ARCHIVES/leo_demo-live" --speedup 10
 .venv/bin/satmon status || true
+echo
+echo "Alerts raised so far (model alerts from the SMAP replay, limit alarms from leo_demo); each link"
+echo "opens the alert's trend in the dashboard:"
+.venv/bin/satmon alerts --limit 15 --wait 120
 cat <<TXT
 
 Dashboard:  http://127.0.0.1:8080/   (paste the operator token into the token field)

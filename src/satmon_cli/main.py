@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("components", nargs="*", help="only these components (default: all)")
     sub.add_parser("status", help="components up/down, Kafka consumer lag, RabbitMQ queue depth, job counts")
     sub.add_parser("env", help="print the SATMON_* variables that point a client at the local stack")
+    p = sub.add_parser("alerts", help="the newest alerts (model and limit), each with a dashboard link to its trend")
+    p.add_argument("--limit", type=int, default=20, help="how many, newest first (default 20)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait up to this long for a first alert (the demo's replay is still being scored)")
     sub.add_parser("gen", help="regenerate Python and TypeScript code from proto/")
 
     p = sub.add_parser("register", help="register satellites of a spacecraft class in the fleet registry",
@@ -59,7 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("archive", type=Path, metavar="ARCHIVE_DIR")
     p.add_argument("--class", dest="spacecraft_class", required=True)
 
-    p = sub.add_parser("simulate", help="replay SMAP telemetry from N satellites (or a class's archive) into the raw topic")
+    p = sub.add_parser(
+        "simulate", help="replay SMAP telemetry from N satellites (or a class's archive) into the raw topic",
+        description="Replays real NASA SMAP telemetry (the test arrays in SATMON_DATA_DIR) as if N satellites "
+                    "were flying: satellite k's seven subsystems (acs, data, eps, fsw, ps, ss, tcs) replay the k-th "
+                    "channel of SMAP's families A, D, E, F, P, S and T (wrapping in a family with fewer), one "
+                    "record per second of simulated time "
+                    "from --start-row on, with housekeeping derived from them. The channels' anomaly labels "
+                    "are published beside the replay, so `satmon status` and the dashboard show live "
+                    "precision and recall. With --archive, replays a class's own CSV archive instead.")
     p.add_argument("--satellites", type=int, default=5, help="number of satellites, SAT-001.. (default 5)")
     p.add_argument("--rate", type=float, default=1.0, help="records per satellite per second (default 1)")
     p.add_argument("--duration", type=float, default=60.0, help="simulated seconds to replay (default 60)")
@@ -149,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         from satmon_cli import stack_cmd
 
         return getattr(stack_cmd, args.command)(args)
+    if args.command == "alerts":
+        from satmon_cli.alerts_cmd import list_alerts
+
+        return list_alerts(args.limit, args.wait)
     if args.command == "gen":
         from satmon_cli.codegen import generate_all
 
