@@ -96,3 +96,15 @@ def test_a_window_never_scored_holds_the_stream_only_for_a_while():
     assert [e[0] for e in events].count("opened") == 1  # the anomaly at 3000 is still raised
     state, _ = apply_results(None, missing[:60], DetectorConfig())
     assert len(state.held) == 0 or len(state.held) < MAX_HELD_WINDOWS
+
+
+def test_a_model_alert_is_critical_once_its_peak_reaches_the_critical_ratio_of_epsilon():
+    from satmon_detection.detector import Sequence, SequenceEvent
+    from satmon_writer.domain.detection import CRITICAL_RATIO, severity_of
+
+    def event(peak: float, epsilon: float) -> SequenceEvent:
+        return SequenceEvent("opened", Sequence(10, 12, peak), 12, epsilon)
+
+    assert severity_of(event(1.2, 1.0)) == "warning"
+    assert severity_of(event(CRITICAL_RATIO, 1.0)) == "critical"
+    assert severity_of(event(5.0, 0.0)) == "warning", "no threshold yet: nothing to stand above"

@@ -27,10 +27,10 @@ from satmon.detection.v1 import events_pb2
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
 from satmon_detection.detector import DetectorConfig, StreamDetector
 from satmon_writer.adapters.window_truth import lock_streams, mark_covered_windows, stored_spans
+from satmon_writer.domain.detection import (AlertChange, StreamKey, StreamState, apply_results, closing_changes,
+                                            severity_of, stream_results)
 from satmon_writer.domain.samples import anomaly_flag_line
 from satmon_writer.domain.window_truth import window_flags
-from satmon_writer.domain.detection import (AlertChange, StreamKey, StreamState, apply_results, closing_changes,
-                                            stream_results)
 
 __all__ = ["AlertStore"]
 
@@ -125,10 +125,10 @@ class AlertStore:
         if event.kind == "opened":
             state.alert_id = conn.execute(
                 "INSERT INTO detector_alerts (satellite_id, subsystem, stream_start, model_name, start_time, end_time, "
-                "peak_score, start_sequence, end_sequence, raised_sequence) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING alert_id",
+                "peak_score, start_sequence, end_sequence, raised_sequence, severity) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING alert_id",
                 (*key, change.model_name, change.start_time, change.end_time, seq.peak, seq.start, seq.end,
-                 event.record)).fetchone()[0]
+                 event.record, severity_of(event))).fetchone()[0]
             self.marked += mark_covered_windows(conn, key[0], key[1], change.start_time, change.end_time)
             return state.alert_id
         alert_id = state.alert_id
@@ -136,10 +136,12 @@ class AlertStore:
         start_time, end_time = conn.execute(
             "UPDATE detector_alerts SET end_time = greatest(end_time, %s), end_sequence = %s, "
             "peak_score = greatest(peak_score, %s), window_count = window_count + %s, "
+            "severity = CASE WHEN %s = 'critical' THEN 'critical' ELSE severity END, "  # escalates, never back
             "state = CASE WHEN %s THEN 'closed' ELSE state END, "
             "closed_at = CASE WHEN %s THEN now() ELSE closed_at END, updated_at = now() WHERE alert_id = %s "
             "RETURNING start_time, end_time",
-            (change.end_time, seq.end, seq.peak, 0 if closing else 1, closing, closing, alert_id)).fetchone()
+            (change.end_time, seq.end, seq.peak, 0 if closing else 1, severity_of(event), closing, closing,
+             alert_id)).fetchone()
         if closing:
             state.alert_id = None
         else:

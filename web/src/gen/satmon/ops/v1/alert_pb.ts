@@ -171,7 +171,9 @@ export type Alert = Message<"satmon.ops.v1.Alert"> & {
 
   /**
    * How urgent it is: a limit alert's limit level (yellow: warning, red: critical; a limit
-   * alert escalates when its parameter moves from yellow to red); model alerts are warnings.
+   * alert escalates when its parameter moves from yellow to red); a model alert is critical once its
+   * peak smoothed error reaches 1.5 times the detector's threshold (epsilon). Alerts escalate, never
+   * de-escalate, while open.
    *
    * @generated from field: satmon.ops.v1.AlertSeverity severity = 18;
    */
@@ -330,14 +332,14 @@ export enum AlertSeverity {
   UNSPECIFIED = 0,
 
   /**
-   * A yellow limit, or a model alert.
+   * A yellow limit, or a model alert whose peak error stayed below 1.5 times the detector's threshold.
    *
    * @generated from enum value: ALERT_SEVERITY_WARNING = 1;
    */
   WARNING = 1,
 
   /**
-   * A red limit.
+   * A red limit, or a model alert whose peak error reached 1.5 times the detector's threshold.
    *
    * @generated from enum value: ALERT_SEVERITY_CRITICAL = 2;
    */
