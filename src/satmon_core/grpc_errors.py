@@ -25,7 +25,7 @@ from grpc_status import rpc_status
 from satmon_core.errors import FailedPrecondition, InvalidArgument, NotFound, SatmonError, TransientError
 from satmon_core.request_validation import violations
 
-__all__ = ["DOMAIN", "ServiceInterceptor", "status_for", "error_status", "page_size", "page_token_errors"]
+__all__ = ["DOMAIN", "ServiceInterceptor", "status_for", "error_status", "page_size"]
 
 DOMAIN = "satmon.io"
 log = logging.getLogger(__name__)
@@ -69,15 +69,6 @@ def page_size(value: int, default: int = 50, maximum: int = 1000) -> int:
     """AIP-158 page size: 0 means the default, large values are capped (negative ones are refused by
     the declared rule, `int32.gte = 0`, before the servicer runs)."""
     return min(value or default, maximum)
-
-
-@contextmanager
-def page_token_errors() -> Iterator[None]:
-    """A page token we did not issue fails to decode: INVALID_ARGUMENT naming page_token."""
-    try:
-        yield
-    except (ValueError, TypeError) as exc:
-        raise InvalidArgument("page_token", "is not a token this service issued") from exc
 
 
 class ServiceInterceptor(grpc.ServerInterceptor):

@@ -7,16 +7,19 @@ scheduler, the worker and the ops API read them here, connected as roles that ma
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from psycopg.rows import dict_row
 
 from satmon.detection.v1 import job_pb2
+from satmon_core.errors import InvalidArgument
 from satmon_core.postgres import make_pool, postgres_outage_is_transient
 
-__all__ = ["JobQueries", "SOURCE_NAMES", "STATE_NAMES", "encode_page_token", "decode_page_token"]
+__all__ = ["JobQueries", "SOURCE_NAMES", "STATE_NAMES", "PageCursor", "encode_page_token", "decode_page_token"]
 
 SOURCE_NAMES = {job_pb2.JOB_SOURCE_STREAM: "stream", job_pb2.JOB_SOURCE_RULE: "rule",
                 job_pb2.JOB_SOURCE_MANUAL: "manual"}
@@ -30,10 +33,26 @@ def encode_page_token(created_at: datetime, key: str) -> str:
     return base64.urlsafe_b64encode(json.dumps([created_at.isoformat(), key]).encode()).decode()
 
 
-def decode_page_token(token: str) -> tuple[datetime, str]:
-    """Raises ValueError for a token we did not issue."""
-    created, key = json.loads(base64.urlsafe_b64decode(token.encode()))
-    return datetime.fromisoformat(created), str(key)
+class PageCursor(NamedTuple):
+    """Where a page continues: after the row with this creation time and key."""
+
+    created_at: datetime
+    key: str
+
+
+def decode_page_token(token: str, numeric_key: bool = False) -> PageCursor | None:
+    """The cursor of a token this service issued (None for no token). Decoded before any query runs,
+    so only a bad token, never a failing query, reads as INVALID_ARGUMENT naming page_token."""
+    if not token:
+        return None
+    try:
+        created, key = json.loads(base64.urlsafe_b64decode(token.encode()))
+        cursor = PageCursor(datetime.fromisoformat(created), str(key))
+        if numeric_key:
+            int(cursor.key)
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise InvalidArgument("page_token", "is not a token this service issued") from exc
+    return cursor
 
 
 def _ts(dt: datetime | None):
@@ -91,7 +110,7 @@ class JobQueries:
             max_score=r["max_score"] or 0.0, threshold=r["threshold"] or 0.0,
             anomaly_detected=r["anomaly_detected"]) for r in rows]
 
-    def list_jobs(self, page_size: int, page_token: str = "", satellite_id: str = "", state: int = 0,
+    def list_jobs(self, page_size: int, cursor: PageCursor | None = None, satellite_id: str = "", state: int = 0,
                   source: int = 0) -> tuple[list[job_pb2.InferenceJob], str]:
         clauses, params = [], []
         if satellite_id:
@@ -103,10 +122,9 @@ class JobQueries:
         if source:
             clauses.append("j.source = %s")
             params.append(SOURCE_NAMES[source])
-        if page_token:
-            created, key = decode_page_token(page_token)
+        if cursor:
             clauses.append("(j.created_at, j.job_id) < (%s, %s)")
-            params += [created, key]
+            params += [cursor.created_at, cursor.key]
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         jobs, last = self._jobs(where, params, limit=page_size + 1, with_cursor=True)
         if len(jobs) > page_size:

@@ -9,7 +9,7 @@ from psycopg.rows import dict_row
 from satmon.detection.v1 import job_pb2
 from satmon.ops.v1 import alert_pb2, ops_service_pb2 as pb
 from satmon_core.detection_quality import DetectionQuality, fetch_detection_quality
-from satmon_core.job_queries import decode_page_token, encode_page_token
+from satmon_core.job_queries import PageCursor, encode_page_token
 from satmon_core.postgres import make_pool
 
 __all__ = ["OpsStore", "alert_to_proto", "AlertNotFound", "AlertResolved"]
@@ -102,7 +102,8 @@ class OpsStore:
         response.period_end.FromDatetime(end)
         return response
 
-    def search_results(self, request, size: int) -> tuple[list[job_pb2.SubsystemInference], str]:
+    def search_results(self, request, size: int, cursor: PageCursor | None
+                       ) -> tuple[list[job_pb2.SubsystemInference], str]:
         clauses, params = [], []
         if request.satellite_id:
             clauses.append("j.satellite_id = %s")
@@ -121,10 +122,9 @@ class OpsStore:
             params.append(request.end_time.ToDatetime(tzinfo=timezone.utc))
         if request.anomalies_only:
             clauses.append("si.anomaly_detected")
-        if request.page_token:
-            created, key = decode_page_token(request.page_token)
+        if cursor:
             clauses.append("(si.created_at, si.id) < (%s, %s)")
-            params += [created, int(key)]
+            params += [cursor.created_at, int(cursor.key)]
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(f"SELECT si.*, j.satellite_id FROM subsystem_inferences si JOIN inference_jobs j USING (job_id) "
@@ -140,7 +140,7 @@ class OpsStore:
         token = encode_page_token(rows[size - 1]["created_at"], str(rows[size - 1]["id"])) if len(rows) > size else ""
         return results, token
 
-    def list_alerts(self, size: int, token: str, satellite_id: str, state: int, subsystem: int = 0
+    def list_alerts(self, size: int, cursor: PageCursor | None, satellite_id: str, state: int, subsystem: str = ""
                     ) -> tuple[list[alert_pb2.Alert], str]:
         clauses, params = [], []
         if satellite_id:
@@ -152,10 +152,9 @@ class OpsStore:
         if state:
             clauses.append("state = %s")
             params.append(ALERT_STATE_NAMES[state])
-        if token:
-            created, key = decode_page_token(token)
+        if cursor:
             clauses.append("(created_at, alert_id) < (%s, %s)")
-            params += [created, int(key)]
+            params += [cursor.created_at, int(cursor.key)]
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(f"SELECT {ALERT_COLUMNS} FROM alerts a {where} ORDER BY created_at DESC, alert_id DESC "

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 from satmon.ops.v1 import ops_service_pb2 as pb, ops_service_pb2_grpc
 from satmon_core.errors import FailedPrecondition, NotFound, TransientError
 from satmon_core.fleet_registry import FleetRegistry
-from satmon_core.grpc_errors import page_size, page_token_errors
-from satmon_core.job_queries import JobQueries
+from satmon_core.grpc_errors import page_size
+from satmon_core.job_queries import JobQueries, decode_page_token
 from satmon_core.victoria import VictoriaMetrics
 from satmon_ops.adapters.events import EventHub
 from satmon_core.auth import caller
@@ -135,9 +135,8 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     def ListJobs(self, request, context):
         size = page_size(request.page_size)
         self._known_satellite(request.satellite_id)
-        with page_token_errors():
-            jobs, token = self.jobs.list_jobs(size, request.page_token, request.satellite_id, request.state,
-                                              request.source)
+        cursor = decode_page_token(request.page_token)
+        jobs, token = self.jobs.list_jobs(size, cursor, request.satellite_id, request.state, request.source)
         return pb.ListJobsResponse(jobs=jobs, next_page_token=token)
 
     def GetJobStats(self, request, context):
@@ -152,8 +151,8 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         known_subsystem(request.subsystem)
         if request.HasField("start_time"):
             check_span(_seconds(request.start_time) or 0.0, _seconds(request.end_time) or time.time())
-        with page_token_errors():
-            results, token = self.store.search_results(request, size)
+        cursor = decode_page_token(request.page_token, numeric_key=True)
+        results, token = self.store.search_results(request, size, cursor)
         return pb.SearchResultsResponse(results=results, next_page_token=token)
 
     # --- alerts ------------------------------------------------------------------------------------
@@ -170,9 +169,8 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         size = page_size(request.page_size)
         self._known_satellite(request.satellite_id)
         known_subsystem(request.subsystem)
-        with page_token_errors():
-            alerts, token = self.store.list_alerts(size, request.page_token, request.satellite_id, request.state,
-                                                 request.subsystem)
+        cursor = decode_page_token(request.page_token, numeric_key=True)
+        alerts, token = self.store.list_alerts(size, cursor, request.satellite_id, request.state, request.subsystem)
         return pb.ListAlertsResponse(alerts=alerts, next_page_token=token)
 
     def _transition(self, request, state: str):
