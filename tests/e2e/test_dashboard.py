@@ -40,5 +40,5 @@ def test_dashboard_shows_data_live_alerts_and_acknowledges(stack, tokens):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "acknowledged alert" in result.stdout
     for name in ("fleet", "fleet-filtered", "trends", "trends-6h", "trends-unknown-satellite", "alert-live",
-                 "alert-acknowledged", "alerts-filtered", "alert-trend", "stats", "stats-bad-token"):
+                 "alert-acknowledged", "alerts-filtered", "alerts-severity", "alert-trend", "stats", "stats-bad-token"):
         assert (out / f"{name}.png").stat().st_size > 10_000

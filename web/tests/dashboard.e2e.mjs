@@ -132,6 +132,27 @@ try {
   await expectText('[data-testid="alerts-page"]', "page 1");
   await page.screenshot({ path: `${out}/alerts-filtered.png` });
 
+  step("severity badges and the severity filter");
+  const severity = await page.locator(`tr[data-alert="${id}"] [data-severity]`).getAttribute("data-severity");
+  if (!["warning", "critical"].includes(severity)) throw new Error(`alert ${id} shows severity ${severity}`);
+  const bySeverity = async (value, ours) => {
+    await page.selectOption('select[aria-label="severity filter"]', String(value));
+    await page.waitForFunction((v) => window.location.hash.includes(`severity=${v}`), value);
+    await page.waitForFunction(([i, o, name]) => {
+      if (!document.querySelector('table[data-testid="alerts"]')) return false; // still loading
+      const rows = [...document.querySelectorAll("tr[data-alert]")];
+      return rows.some((r) => r.getAttribute("data-alert") === i) === o
+        && rows.every((r) => r.querySelector("[data-severity]")?.getAttribute("data-severity") === name);
+    }, [id, ours, value === 1 ? "warning" : "critical"], { timeout: 15000 }).catch(async () => {
+      const shown = await page.locator("tr[data-alert]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-alert")));
+      throw new Error(`severity filter ${value} shows ${shown}`);
+    });
+  };
+  const mine = severity === "warning" ? 1 : 2;
+  await bySeverity(3 - mine, false);
+  await bySeverity(mine, true);
+  await page.screenshot({ path: `${out}/alerts-severity.png` });
+
   step("the alert's trend link opens its satellite, subsystem and time");
   await page.locator(`tr[data-alert="${id}"] button:has-text("trend")`).click();
   await page.waitForFunction(() => window.location.hash.startsWith("#/trends") && window.location.hash.includes("from="));

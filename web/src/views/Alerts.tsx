@@ -3,14 +3,16 @@ import { errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
 import { seconds, when } from "../format";
 import { allSubsystems, subsystemLabel, useSpacecraftClasses } from "../mission";
-import { AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
+import { AlertKind, AlertSeverity, AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
 import type { StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
 import { navigate } from "../route";
 
 const STATE = { [AlertState.OPEN]: "open", [AlertState.ACKNOWLEDGED]: "acknowledged", [AlertState.CLOSED]: "closed", [AlertState.RESOLVED]: "resolved" } as Record<number, string>;
+const SEVERITY = { [AlertSeverity.WARNING]: "warning", [AlertSeverity.CRITICAL]: "critical" } as Record<number, string>;
+const KIND = { [AlertKind.MODEL]: "model", [AlertKind.LIMIT]: "limit" } as Record<number, string>;
 const PAGE_SIZE = 25;
 
-// Alerts with filters (state, satellite, subsystem) and pages, all in the URL. New and changed
+// Alerts with filters (state, severity, kind, satellite, subsystem) and pages, all in the URL. New and changed
 // alerts arrive live over the event stream. Each row has its own comment box; the server records
 // who acknowledged from the bearer token and keeps every acknowledgement (the history row).
 // A listing remembers the filters it answered: rows of the previous filters are never shown
@@ -20,7 +22,9 @@ export function Alerts({ params }: { params: URLSearchParams }) {
   const state = Number(params.get("state") ?? 0);
   const satellite = params.get("satellite") ?? "";
   const subsystem = params.get("subsystem") ?? "";
-  const query = JSON.stringify([state, satellite, subsystem]);
+  const severity = Number(params.get("severity") ?? 0);
+  const kind = Number(params.get("kind") ?? 0);
+  const query = JSON.stringify([state, satellite, subsystem, severity, kind]);
   const [listing, setListing] = useState<{ query: string; alerts: Alert[] }>();
   const alerts = listing?.query === query ? listing.alerts : undefined;
   const setAlerts = useCallback((update: (prev: Alert[]) => Alert[]) =>
@@ -36,11 +40,13 @@ export function Alerts({ params }: { params: URLSearchParams }) {
   const tokenVersion = useTokenVersion();
   const classes = useSpacecraftClasses(tokenVersion);
   const page = pages.length - 1;
-  const filters = { state: state || undefined, satellite: satellite || undefined, subsystem: subsystem || undefined };
+  const filters = { state: state || undefined, satellite: satellite || undefined, subsystem: subsystem || undefined,
+                    severity: severity || undefined, kind: kind || undefined };
 
   const load = useCallback(async (token: string) => {
     try {
-      const reply = await ops.listAlerts({ pageSize: PAGE_SIZE, pageToken: token, satelliteId: satellite, state, subsystem });
+      const reply = await ops.listAlerts({ pageSize: PAGE_SIZE, pageToken: token, satelliteId: satellite, state, subsystem,
+                                           severity, kind });
       if (currentQuery.current !== query) return;
       setListing({ query, alerts: reply.alerts });
       setNext(reply.nextPageToken);
@@ -50,7 +56,7 @@ export function Alerts({ params }: { params: URLSearchParams }) {
       setListing({ query, alerts: [] });
       setError(errorText(e));
     }
-  }, [query, satellite, state, subsystem]);
+  }, [query, satellite, state, subsystem, severity, kind]);
   useEffect(() => {
     setPages([""]);
     void load("");
@@ -58,7 +64,8 @@ export function Alerts({ params }: { params: URLSearchParams }) {
   useEffect(() => setDraft(satellite), [satellite]);
 
   const matches = useCallback((a: Alert) => (!state || a.state === state) && (!satellite || a.satelliteId === satellite)
-    && (!subsystem || a.subsystem === subsystem), [state, satellite, subsystem]);
+    && (!subsystem || a.subsystem === subsystem) && (!severity || a.severity === severity) && (!kind || a.kind === kind),
+  [state, satellite, subsystem, severity, kind]);
   useEvents(
     useCallback((event: StreamEventsResponse) => {
       if (event.event.case !== "alert") return;
@@ -99,6 +106,14 @@ export function Alerts({ params }: { params: URLSearchParams }) {
           <option value={0}>every state</option>
           {Object.entries(STATE).map(([value, name]) => <option key={value} value={value}>{name}</option>)}
         </select>
+        <select value={severity} aria-label="severity filter" onChange={(e) => navigate("alerts", { ...filters, severity: Number(e.target.value) || undefined })}>
+          <option value={0}>every severity</option>
+          {Object.entries(SEVERITY).map(([value, name]) => <option key={value} value={value}>{name}</option>)}
+        </select>
+        <select value={kind} aria-label="kind filter" onChange={(e) => navigate("alerts", { ...filters, kind: Number(e.target.value) || undefined })}>
+          <option value={0}>model and limit</option>
+          {Object.entries(KIND).map(([value, name]) => <option key={value} value={value}>{name}</option>)}
+        </select>
         <form onSubmit={(e) => { e.preventDefault(); navigate("alerts", { ...filters, satellite: draft.trim() || undefined }); }}>
           <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="any satellite" aria-label="satellite filter" />
         </form>
@@ -111,13 +126,17 @@ export function Alerts({ params }: { params: URLSearchParams }) {
       {!alerts ? <p className="muted">loading…</p> : (
         <table data-testid="alerts">
           <thead>
-            <tr><th>id</th><th>satellite</th><th>subsystem</th><th>start (UTC)</th><th>end (UTC)</th><th>peak</th><th>windows</th><th>state</th><th>comment</th><th /></tr>
+            <tr><th>id</th><th>severity</th><th>kind</th><th>satellite</th><th>subsystem</th><th>start (UTC)</th><th>end (UTC)</th><th>peak</th><th>windows</th><th>state</th><th>comment</th><th /></tr>
           </thead>
           <tbody>
             {alerts.map((a) => (
               <Fragment key={a.alertId}>
                 <tr data-alert={a.alertId} className={STATE[a.state]}>
-                  <td>{a.alertId}</td><td>{a.satelliteId}</td><td title={subsystemLabel(classes, a.subsystem)}>{a.subsystem}</td>
+                  <td>{a.alertId}</td>
+                  <td><span className={`badge ${SEVERITY[a.severity] ?? ""}`} data-severity={SEVERITY[a.severity]}>{SEVERITY[a.severity] ?? "-"}</span></td>
+                  <td title={a.parameter ? `${a.parameter} crossed ${a.limit} (value ${a.value})` : "the online detector"}>
+                    {KIND[a.kind] ?? "-"}{a.parameter ? ` ${a.parameter}` : ""}</td>
+                  <td>{a.satelliteId}</td><td title={subsystemLabel(classes, a.subsystem)}>{a.subsystem}</td>
                   <td>{when(a.startTime)}</td><td>{when(a.endTime)}</td><td>{a.peakScore.toFixed(3)}</td>
                   <td>{a.windowCount}</td>
                   <td className="state">
@@ -140,7 +159,7 @@ export function Alerts({ params }: { params: URLSearchParams }) {
                 </tr>
                 {open[a.alertId] && a.acknowledgements.map((k, i) => (
                   <tr key={`${a.alertId}-${i}`} className="history" data-history={a.alertId}>
-                    <td /><td colSpan={9}>{when(k.acknowledgeTime)} · {k.operatorName}: {k.comment || "(no comment)"}</td>
+                    <td /><td colSpan={11}>{when(k.acknowledgeTime)} · {k.operatorName}: {k.comment || "(no comment)"}</td>
                   </tr>
                 ))}
               </Fragment>

@@ -23,6 +23,8 @@ ALERT_COLUMNS = ("a.*, coalesce((SELECT json_agg(json_build_object('operator', k
 ALERT_STATE_NAMES = {v: k for k, v in ALERT_STATES.items()}
 ALERT_KINDS = {"model": alert_pb2.ALERT_KIND_MODEL, "limit": alert_pb2.ALERT_KIND_LIMIT}
 ALERT_SEVERITIES = {"warning": alert_pb2.ALERT_SEVERITY_WARNING, "critical": alert_pb2.ALERT_SEVERITY_CRITICAL}
+ALERT_SEVERITY_NAMES = {v: k for k, v in ALERT_SEVERITIES.items()}
+ALERT_KIND_NAMES = {v: k for k, v in ALERT_KINDS.items()}
 
 
 class AlertNotFound(LookupError):
@@ -140,7 +142,8 @@ class OpsStore:
         token = encode_page_token(rows[size - 1]["created_at"], str(rows[size - 1]["id"])) if len(rows) > size else ""
         return results, token
 
-    def list_alerts(self, size: int, cursor: PageCursor | None, satellite_id: str, state: int, subsystem: str = ""
+    def list_alerts(self, size: int, cursor: PageCursor | None, satellite_id: str, state: int, subsystem: str = "",
+                    severity: int = 0, kind: int = 0
                     ) -> tuple[list[alert_pb2.Alert], str]:
         clauses, params = [], []
         if satellite_id:
@@ -152,6 +155,12 @@ class OpsStore:
         if state:
             clauses.append("state = %s")
             params.append(ALERT_STATE_NAMES[state])
+        if severity:
+            clauses.append("severity = %s")
+            params.append(ALERT_SEVERITY_NAMES[severity])
+        if kind:
+            clauses.append("kind = %s")
+            params.append(ALERT_KIND_NAMES[kind])
         if cursor:
             clauses.append("(created_at, alert_id) < (%s, %s)")
             params += [cursor.created_at, int(cursor.key)]

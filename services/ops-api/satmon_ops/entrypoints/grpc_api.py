@@ -170,7 +170,8 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         self._known_satellite(request.satellite_id)
         known_subsystem(request.subsystem)
         cursor = decode_page_token(request.page_token, numeric_key=True)
-        alerts, token = self.store.list_alerts(size, cursor, request.satellite_id, request.state, request.subsystem)
+        alerts, token = self.store.list_alerts(size, cursor, request.satellite_id, request.state, request.subsystem,
+                                               request.severity, request.kind)
         return pb.ListAlertsResponse(alerts=alerts, next_page_token=token)
 
     def _transition(self, request, state: str):

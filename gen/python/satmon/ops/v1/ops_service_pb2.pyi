@@ -268,18 +268,22 @@ class SearchResultsResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[_job_pb2.SubsystemInference, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ListAlertsRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "satellite_id", "state", "subsystem")
+    __slots__ = ("page_size", "page_token", "satellite_id", "state", "subsystem", "severity", "kind")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     satellite_id: str
     state: _alert_pb2.AlertState
     subsystem: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ..., subsystem: _Optional[str] = ...) -> None: ...
+    severity: _alert_pb2.AlertSeverity
+    kind: _alert_pb2.AlertKind
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ..., subsystem: _Optional[str] = ..., severity: _Optional[_Union[_alert_pb2.AlertSeverity, str]] = ..., kind: _Optional[_Union[_alert_pb2.AlertKind, str]] = ...) -> None: ...
 
 class ListAlertsResponse(_message.Message):
     __slots__ = ("alerts", "next_page_token")
