@@ -27,9 +27,14 @@ try {
   await page.reload();
 
   const hash = () => page.evaluate(() => window.location.hash);
-  const expectText = async (selector, words) => {
-    const text = await page.locator(selector).first().textContent();
-    if (!text?.includes(words)) throw new Error(`${selector} says ${text}, expected ${words}`);
+  // Views settle in steps (a chart is drawn, then redrawn once the satellite's class names its
+  // parameters), so a text is awaited for a while, not read once.
+  const expectText = async (selector, words, timeout = 10000) => {
+    await page.waitForFunction(([sel, w]) => document.querySelector(sel)?.textContent?.includes(w), [selector, words],
+                               { timeout }).catch(async () => {
+      const text = await page.locator(selector).first().textContent();
+      throw new Error(`${selector} says ${text}, expected ${words}`);
+    });
   };
 
   step("fleet shows the satellites, counts, legend and last-seen times");
@@ -158,6 +163,10 @@ try {
   await page.waitForFunction(() => window.location.hash.startsWith("#/trends") && window.location.hash.includes("from="));
   await page.waitForFunction(() => parseInt(document.querySelector('[data-testid="trend-points"]')?.textContent ?? "0", 10) > 10,
                              null, { timeout: 30000 });
+  // The score chart draws the detector's own threshold over time around the alert, not only the model's level.
+  await page.waitForFunction(() => parseInt(document.querySelector('[data-testid="threshold-points"]')?.textContent ?? "0", 10) > 0,
+                             null, { timeout: 30000 });
+  await expectText('[data-testid="score-chart"]', "detector threshold");
   await page.screenshot({ path: `${out}/alert-trend.png` });
 
   step("stats show their period");

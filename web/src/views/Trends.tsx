@@ -49,8 +49,9 @@ export function onGrid(start: number, end: number, step: number, series: (TrendS
   return { xs, columns };
 }
 
-// Raw versus prediction on the chosen range's time axis, the anomaly score and the model's
-// threshold below, alert spans shaded by state. Everything on screen is in the URL.
+// Raw versus prediction on the chosen range's time axis; below, the anomaly score with the online
+// detector's threshold over time (the epsilon alerts are raised at, squared into score units) and
+// the model's normal error level; alert spans shaded by state. Everything on screen is in the URL.
 export function Trends({ params }: { params: URLSearchParams }) {
   const satellite = params.get("satellite") ?? "SAT-001";
   const subsystem = params.get("subsystem") ?? "acs";
@@ -60,6 +61,7 @@ export function Trends({ params }: { params: URLSearchParams }) {
   const [draft, setDraft] = useState(satellite);
   const [points, setPoints] = useState(0);
   const [threshold, setThreshold] = useState(0);
+  const [epsilonPoints, setEpsilonPoints] = useState(0);
   const [error, setError] = useState("");
   const [nowS, setNowS] = useState(() => Date.now() / 1000); // "now" for a relative range, moved by live updates
   const top = useRef<HTMLDivElement>(null);
@@ -91,13 +93,15 @@ export function Trends({ params }: { params: URLSearchParams }) {
                             startTime: timestampFromMs(start * 1000), endTime: timestampFromMs(end * 1000) }),
         ops.listAlerts({ satelliteId: satellite, subsystem, pageSize: 200 }),
       ]);
-      const { xs, columns } = onGrid(start, end, step, [trend.raw[0], trend.prediction[0], trend.anomalyScore]);
+      const { xs, columns } = onGrid(start, end, step, [trend.raw[0], trend.prediction[0], trend.anomalyScore,
+                                                         trend.detectorThreshold]);
       ops.listSatellites({}).then((r) => setSatelliteClass(r.satellites.find((s) => s.satelliteId === satellite)?.spacecraftClass),
                                   () => undefined);
       const spans = alerts.alerts.map((a: Alert) => [seconds(a.startTime), seconds(a.endTime), a.state]);
       draw(xs, columns, trend.threshold, spans, start, end);
       setPoints(columns[0].filter((v) => v !== null).length);
       setThreshold(trend.threshold);
+      setEpsilonPoints(columns[3].filter((v) => v !== null).length);
       setError("");
     } catch (e) {
       plots.current.forEach((p) => p.destroy());
@@ -107,7 +111,7 @@ export function Trends({ params }: { params: URLSearchParams }) {
     }
   }, [satellite, subsystem, feature, start, end, tokenVersion, parameter]);
 
-  function draw(xs: number[], [raw, prediction, score]: (number | null)[][], limit: number, spans: number[][],
+  function draw(xs: number[], [raw, prediction, score, epsilon]: (number | null)[][], limit: number, spans: number[][],
                 from: number, to: number) {
     plots.current.forEach((p) => p.destroy());
     const width = top.current?.clientWidth ?? 1000;
@@ -137,8 +141,9 @@ export function Trends({ params }: { params: URLSearchParams }) {
       [xs, raw, prediction, ...levels.map(([, v]) => xs.map(() => v as number))] as uPlot.AlignedData, top.current!);
     const b = new uPlot({ ...common, height: 160,
       series: [{ value: (_u, v) => utc(v) }, { label: "anomaly score", stroke: "#ef5350" },
-               { label: `threshold ${limit.toPrecision(3)}`, stroke: "#e0e0e0", dash: [6, 4], points: { show: false } }] },
-      [xs, score, xs.map(() => (limit > 0 ? limit : null))] as uPlot.AlignedData, bottom.current!);
+               { label: "detector threshold (ε²)", stroke: "#e0e0e0", points: { show: false } },
+               { label: `model normal error ${limit.toPrecision(3)}`, stroke: "#8a8f9a", dash: [6, 4], points: { show: false } }] },
+      [xs, score, epsilon, xs.map(() => (limit > 0 ? limit : null))] as uPlot.AlignedData, bottom.current!);
     plots.current = [a, b];
   }
 
@@ -182,7 +187,8 @@ export function Trends({ params }: { params: URLSearchParams }) {
         <label><input type="checkbox" checked={live} disabled={!range} onChange={(e) => go({ live: e.target.checked ? 1 : undefined })} /> live</label>
         <span className="muted" data-testid="trend-points">{points} points</span>
         <span className="muted" data-testid="trend-range">{utc(start)} – {utc(end)}</span>
-        {threshold > 0 && <span className="muted">threshold {threshold.toPrecision(3)}</span>}
+        <span className="muted" data-testid="threshold-points">{epsilonPoints} detector threshold points</span>
+        {threshold > 0 && <span className="muted">model normal error {threshold.toPrecision(3)}</span>}
       </div>
       {error && <p className="error" data-testid="trend-error">{error}</p>}
       <div ref={top} className="chart" data-testid="trend-chart" />

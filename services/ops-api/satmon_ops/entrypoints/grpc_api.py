@@ -87,8 +87,16 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         expr = f"max(max_over_time({selector}[{int(rng.step_s)}s]))" if rng.step_s > 1 else f"max({selector})"
         scores = self.vm.query_range(expr, rng.start_s, rng.end_s, rng.step_s)
         score = _series("inference_anomaly_score", 0, scores[0]["values"] if scores else [])
+        # The detector's epsilon is written once per window (every stride of records): look back a
+        # stride's worth so a fine step still finds the last value.
+        epsilon_selector = selector.replace("inference_anomaly_score", "detector_threshold")
+        window = max(int(rng.step_s), 60)
+        epsilons = self.vm.query_range(f"max(last_over_time({epsilon_selector}[{window}s]))",
+                                       rng.start_s, rng.end_s, rng.step_s)
+        detector = _series("detector_threshold", 0, epsilons[0]["values"] if epsilons else [])
         threshold = self.store.latest_threshold(request.satellite_id, request.subsystem)
-        return pb.CompareTrendsResponse(raw=raw, prediction=prediction, anomaly_score=score, threshold=threshold or 0.0)
+        return pb.CompareTrendsResponse(raw=raw, prediction=prediction, anomaly_score=score, threshold=threshold or 0.0,
+                                        detector_threshold=detector)
 
     def ListMetrics(self, request, context):
         names = self.vm.label_values("__name__")

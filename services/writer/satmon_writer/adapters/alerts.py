@@ -29,7 +29,7 @@ from satmon_detection.detector import DetectorConfig, StreamDetector
 from satmon_writer.adapters.window_truth import lock_streams, mark_covered_windows, stored_spans
 from satmon_writer.domain.detection import (AlertChange, StreamKey, StreamState, apply_results, closing_changes,
                                             severity_of, stream_results)
-from satmon_writer.domain.samples import anomaly_flag_line
+from satmon_writer.domain.samples import anomaly_flag_line, detector_threshold_line
 from satmon_writer.domain.window_truth import window_flags
 
 __all__ = ["AlertStore"]
@@ -49,12 +49,14 @@ class AlertStore:
         """Feeds stream results to their detectors; returns ids of alerts opened, extended or closed.
 
         `publish_flags` gets the `inference_anomaly_detected` lines of the batch's windows and of the
-        stored windows an alert grew over, before the transaction commits: if it fails, nothing is
+        stored windows an alert grew over, and each fed window's `detector_threshold`, before the
+        transaction commits: if it fails, nothing is
         committed and the redelivered batch computes them again."""
         by_stream = stream_results(results)
         if not by_stream:
             return []
         touched: list[int] = []
+        thresholds: list[tuple[StreamKey, events_pb2.InferenceResult, float]] = []
         self.marked = []
         try:
             with postgres_outage_is_transient(), self.pool.connection() as conn, conn.transaction():
@@ -65,10 +67,14 @@ class AlertStore:
                     if state is None:  # a new stream: the satellite subsystem's earlier ones have ended
                         touched += self._close_replaced(conn, key, stream[0].model_name)
                     state, changes = apply_results(state, stream, self.config)
+                    thresholds += [(key, result, epsilon) for result, epsilon in state.thresholds]
                     touched += [self._apply(conn, key, state, change) for change in changes]
                     self._save(conn, key, state)
                     self.streams[key] = state
-                publish_flags(self._flag_lines(conn, pairs, results))
+                lines = self._flag_lines(conn, pairs, results)
+                lines += [line for (satellite, subsystem, _), result, epsilon in thresholds
+                          if (line := detector_threshold_line(satellite, subsystem, result, epsilon)) is not None]
+                publish_flags(lines)
         except Exception:
             for key in by_stream:  # the in-memory states may be ahead of what was committed
                 self.streams.pop(key, None)

@@ -46,6 +46,8 @@ class StreamState:
     detector: StreamDetector
     alert_id: int | None = None
     held: dict[int, events_pb2.InferenceResult] = field(default_factory=dict)  # by start_sequence
+    # The detector's epsilon after each window the last apply_results fed: (window, epsilon).
+    thresholds: list[tuple[events_pb2.InferenceResult, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ def apply_results(state: StreamState | None, results: list[events_pb2.InferenceR
         if result.start_sequence + len(result.timestep_scores) > state.detector.seen:  # not wholly seen already
             state.held.setdefault(result.start_sequence, held_copy(result))
     changes: list[AlertChange] = []
+    state.thresholds = []
     while state.held:
         start = min(state.held)
         result = state.held[start]
@@ -136,6 +139,7 @@ def apply_results(state: StreamState | None, results: list[events_pb2.InferenceR
         for event in feed_window(state.detector, result.start_sequence, list(result.timestep_scores)):
             changes.append(AlertChange(event, result.model_name, _time_of(event.sequence.start, result),
                                        _time_of(event.sequence.end, result)))
+        state.thresholds.append((result, state.detector.epsilon))
     return state, changes
 
 

@@ -7,6 +7,7 @@ satmon_core.series_names gives it (SMAP: smap_feature{feature_index}; others by 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +19,7 @@ from satmon_core.series_names import series_names
 from satmon_detection.windows import fresh_rows
 from satmon_mdb import DEFAULT_CLASS, SubsystemView, load_mission_database
 
-__all__ = ["record_lines", "result_lines", "anomaly_flag_line", "HOUSEKEEPING_METRICS"]
+__all__ = ["record_lines", "result_lines", "anomaly_flag_line", "detector_threshold_line", "HOUSEKEEPING_METRICS"]
 
 HOUSEKEEPING_METRICS = {
     "satellite_temperature": lambda hk: hk.obc_temperature_c,
@@ -110,3 +111,14 @@ def anomaly_flag_line(satellite_id: str, subsystem: str, model_name: str, window
     (domain.window_truth), written by the alerts transaction, which is where that is known."""
     return (f'inference_anomaly_detected{{satellite_id="{label_value(satellite_id)}",subsystem="{subsystem}",'
             f'model="{label_value(model_name)}"}} {int(anomalous)} {window_end_ms}')
+
+
+def detector_threshold_line(satellite_id: str, subsystem: str, result: events_pb2.InferenceResult,
+                            epsilon: float) -> str | None:
+    """`detector_threshold` at a window's last record: the online detector's epsilon after that window,
+    squared into score units so it plots beside `inference_anomaly_score` (the detector compares the
+    smoothed error, not one record's score, to epsilon). None while the detector is warming up."""
+    if not math.isfinite(epsilon):
+        return None
+    return (f'detector_threshold{{satellite_id="{label_value(satellite_id)}",subsystem="{subsystem}",'
+            f'model="{label_value(result.model_name)}"}} {epsilon * epsilon!r} {result.sample_times[-1].ToMilliseconds()}')

@@ -98,16 +98,18 @@ class CompareTrendsRequest(_message.Message):
     def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., parameters: _Optional[_Iterable[str]] = ..., feature_indices: _Optional[_Iterable[int]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., step_seconds: _Optional[int] = ...) -> None: ...
 
 class CompareTrendsResponse(_message.Message):
-    __slots__ = ("raw", "prediction", "anomaly_score", "threshold")
+    __slots__ = ("raw", "prediction", "anomaly_score", "threshold", "detector_threshold")
     RAW_FIELD_NUMBER: _ClassVar[int]
     PREDICTION_FIELD_NUMBER: _ClassVar[int]
     ANOMALY_SCORE_FIELD_NUMBER: _ClassVar[int]
     THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    DETECTOR_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     raw: _containers.RepeatedCompositeFieldContainer[TrendSeries]
     prediction: _containers.RepeatedCompositeFieldContainer[TrendSeries]
     anomaly_score: TrendSeries
     threshold: float
-    def __init__(self, raw: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ..., prediction: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ..., anomaly_score: _Optional[_Union[TrendSeries, _Mapping]] = ..., threshold: _Optional[float] = ...) -> None: ...
+    detector_threshold: TrendSeries
+    def __init__(self, raw: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ..., prediction: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ..., anomaly_score: _Optional[_Union[TrendSeries, _Mapping]] = ..., threshold: _Optional[float] = ..., detector_threshold: _Optional[_Union[TrendSeries, _Mapping]] = ...) -> None: ...
 
 class ListMetricsRequest(_message.Message):
     __slots__ = ()
