@@ -79,6 +79,7 @@ class SequenceEvent:
     kind: str
     sequence: Sequence  # a snapshot, as it stood at the event
     record: int  # the record whose arrival produced the event
+    epsilon: float = float("nan")  # the threshold when the event was raised; sinks grade severity by peak/epsilon
 
 
 def smooth_errors(scores: np.ndarray, span: int) -> np.ndarray:
@@ -181,7 +182,7 @@ class StreamDetector:
             reported = [e for e in events if e.sequence.start == self.open.start]
             reported_end = reported[-1].sequence.end if reported else end_before
             if reported_end != self.open.end:
-                events.append(SequenceEvent("extended", replace(self.open), self.seen - 1))
+                events.append(SequenceEvent("extended", replace(self.open), self.seen - 1, self.epsilon))
         return events
 
     def flush(self) -> list[SequenceEvent]:
@@ -189,7 +190,7 @@ class StreamDetector:
         if self.open is None:
             return []
         closed, self.open, self.candidate = self.open, None, None
-        return [SequenceEvent("closed", replace(closed), self.seen - 1)]
+        return [SequenceEvent("closed", replace(closed), self.seen - 1, self.epsilon)]
 
     # -- deciding ------------------------------------------------------------------------
     def _decide(self, record: int, smoothed: float) -> list[SequenceEvent]:
@@ -205,7 +206,7 @@ class StreamDetector:
                 self.open.peak = max(self.open.peak, smoothed)
             elif record - self.last_above > config.merge_gap:
                 closed, self.open = self.open, None
-                events.append(SequenceEvent("closed", replace(closed), record))
+                events.append(SequenceEvent("closed", replace(closed), record, self.epsilon))
             return events
         if not above:
             self.candidate = None
@@ -219,7 +220,7 @@ class StreamDetector:
         stands_out = self.candidate.peak > max(self.normal_max, self.baseline) * (1.0 + config.min_percent_above)
         if long_enough and stands_out:
             self.open, self.candidate, self.last_above = self.candidate, None, record
-            events.append(SequenceEvent("opened", replace(self.open), record))
+            events.append(SequenceEvent("opened", replace(self.open), record, self.epsilon))
         return events
 
     def _remember(self, smoothed: float) -> None:

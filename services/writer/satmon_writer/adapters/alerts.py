@@ -23,6 +23,7 @@ from satmon_core.postgres import make_pool, postgres_outage_is_transient
 from satmon_detection.detector import DetectorConfig, StreamDetector
 from satmon_writer.domain.detection import (AlertChange, StreamKey, StreamState, apply_results, closing_changes,
                                             stream_results)
+from satmon_writer.domain.severity import model_severity
 
 __all__ = ["AlertStore"]
 
@@ -93,22 +94,25 @@ class AlertStore:
     @staticmethod
     def _apply(conn: psycopg.Connection, key: StreamKey, state: StreamState, change: AlertChange) -> int:
         event, seq = change.event, change.event.sequence
+        severity = model_severity(seq.peak, event.epsilon)
         if event.kind == "opened":
             state.alert_id = conn.execute(
                 "INSERT INTO detector_alerts (satellite_id, subsystem, stream_start, model_name, start_time, end_time, "
-                "peak_score, start_sequence, end_sequence, raised_sequence) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING alert_id",
+                "peak_score, start_sequence, end_sequence, raised_sequence, severity) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING alert_id",
                 (*key, change.model_name, change.start_time, change.end_time, seq.peak, seq.start, seq.end,
-                 event.record)).fetchone()[0]
+                 event.record, severity)).fetchone()[0]
             return state.alert_id
         alert_id = state.alert_id
         closing = event.kind == "closed"
         conn.execute(
             "UPDATE detector_alerts SET end_time = greatest(end_time, %s), end_sequence = %s, "
             "peak_score = greatest(peak_score, %s), window_count = window_count + %s, "
+            # escalate, never de-escalate (satmon_writer.domain.severity.escalate, in SQL)
+            "severity = CASE WHEN %s = 'critical' THEN 'critical' ELSE severity END, "
             "state = CASE WHEN %s THEN 'closed' ELSE state END, "
             "closed_at = CASE WHEN %s THEN now() ELSE closed_at END, updated_at = now() WHERE alert_id = %s",
-            (change.end_time, seq.end, seq.peak, 0 if closing else 1, closing, closing, alert_id))
+            (change.end_time, seq.end, seq.peak, 0 if closing else 1, severity, closing, closing, alert_id))
         if closing:
             state.alert_id = None
         return alert_id
