@@ -60,10 +60,9 @@ def test_assigning_needs_an_assignee_and_records_it():
     assert entry.operator == "ada"
 
 
-def test_resolving_needs_a_disposition_and_keeps_tags_once_each():
-    with pytest.raises(InvalidArgument) as err:
-        resolve(Alarm(1), None, "ada", T0)
-    assert err.value.violations[0][0] == "disposition"
+def test_resolving_records_the_disposition_and_keeps_tags_once_each():
+    alarm, entry = resolve(Alarm(1), None, "ada", T0)  # as before dispositions existed
+    assert state_of(alarm, T0) is AlarmState.RESOLVED and entry.disposition is None
     with pytest.raises(InvalidArgument) as err:
         resolve(Alarm(1), Disposition.FALSE_ALARM, "ada", T0, tags=("ok", " "))
     assert err.value.violations[0][0] == "tags"

@@ -17,7 +17,8 @@ Rules (each violation names the request field, or the state that forbids it):
   re-shelves it from now (Yamcs does the same).
 - unshelve: only a shelved alert (an expired shelve is no longer shelved).
 - assign: a non-empty assignee; not on a resolved alert.
-- resolve: a disposition is required; once only.
+- resolve: once only; with a disposition (optional, as resolutions before dispositions existed
+  had none) and tags, none empty.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class Alarm:
     acknowledged: bool = False
     shelved_until: datetime | None = None
     assignee: str = ""
+    resolved: bool = False
     disposition: Disposition | None = None
     tags: tuple[str, ...] = ()
     comment: str = ""
@@ -87,7 +89,7 @@ class HistoryEntry:
 
 def state_of(alarm: Alarm, now: datetime) -> AlarmState:
     """The state at `now`: a shelve past its end has expired on its own."""
-    if alarm.disposition is not None:
+    if alarm.resolved:
         return AlarmState.RESOLVED
     if alarm.shelved_until is not None and now < alarm.shelved_until:
         return AlarmState.SHELVED
@@ -135,13 +137,11 @@ def assign(alarm: Alarm, assignee: str, operator: str, now: datetime, comment: s
 
 def resolve(alarm: Alarm, disposition: Disposition | None, operator: str, now: datetime, tags: tuple[str, ...] = (),
             comment: str = "") -> tuple[Alarm, HistoryEntry]:
-    if disposition is None:
-        raise InvalidArgument("disposition", "must be TRUE_ANOMALY, FALSE_ALARM or KNOWN_EVENT")
     clean = tuple(dict.fromkeys(t.strip() for t in tags))  # order kept, duplicates dropped
     if "" in clean:
         raise InvalidArgument("tags", "a tag must not be empty")
     _not_resolved(alarm, now, Action.RESOLVE)
     # Resolving ends a shelve: a resolved alarm is out of every list that hides shelved ones anyway.
-    return (replace(alarm, disposition=disposition, tags=clean, comment=comment, shelved_until=None),
+    return (replace(alarm, resolved=True, disposition=disposition, tags=clean, comment=comment, shelved_until=None),
             HistoryEntry(alarm.alert_id, Action.RESOLVE, operator, now, comment=comment, disposition=disposition,
                          tags=clean))

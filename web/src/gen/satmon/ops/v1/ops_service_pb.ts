@@ -7,13 +7,13 @@ import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2
 import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { InferenceResult } from "../../detection/v1/events_pb";
 import { file_satmon_detection_v1_events } from "../../detection/v1/events_pb";
 import type { InferenceJob, JobSource, JobState, SubsystemInference } from "../../detection/v1/job_pb";
 import { file_satmon_detection_v1_job } from "../../detection/v1/job_pb";
-import type { Alert, AlertState } from "./alert_pb";
+import type { Alert, AlertDisposition, AlertSeverity, AlertState } from "./alert_pb";
 import { file_satmon_ops_v1_alert } from "./alert_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -21,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/ops/v1/ops_service.proto.
  */
 export const file_satmon_ops_v1_ops_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIncKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoARIRCglwYXJhbWV0ZXIYBSABKAkSDAoEdW5pdBgGIAEoCSKMAwoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSRQoMc2F0ZWxsaXRlX2lkGAEgASgJQi/iQQECukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARI3CglzdWJzeXN0ZW0YGSABKAlCJOJBAQK6SB1yGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JMgBARI2CgpwYXJhbWV0ZXJzGBogAygJQiK6SB+SARwiGnIYMhZeW2Etel1bYS16MC05X117MCwzMX0kEjAKD2ZlYXR1cmVfaW5kaWNlcxgDIAMoDUINukgKkgEHIgUqAxCAIFIIZmVhdHVyZXMSNQoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSBXN0YXJ0EjEKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIDZW5kEhoKDHN0ZXBfc2Vjb25kcxgGIAEoDVIEc3RlcEoECAIQAyJDChVRdWVyeVJhd1RyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyKTAwobUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0EkUKDHNhdGVsbGl0ZV9pZBgBIAEoCUIv4kEBArpIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTIAQESNwoJc3Vic3lzdGVtGBkgASgJQiTiQQECukgdchgyFl5bYS16XVthLXowLTlfXXswLDMxfSTIAQESNgoKcGFyYW1ldGVycxgaIAMoCUIiukgfkgEcIhpyGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JBIwCg9mZWF0dXJlX2luZGljZXMYAyADKA1CDbpICpIBByIFKgMQgCBSCGZlYXR1cmVzEjUKCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZBIaCgxzdGVwX3NlY29uZHMYBiABKA1SBHN0ZXBKBAgCEAMiSgocUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXNwb25zZRIqCgZzZXJpZXMYASADKAsyGi5zYXRtb24ub3BzLnYxLlRyZW5kU2VyaWVzIowDChRDb21wYXJlVHJlbmRzUmVxdWVzdBJFCgxzYXRlbGxpdGVfaWQYASABKAlCL+JBAQK6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30kyAEBEjcKCXN1YnN5c3RlbRgZIAEoCUIk4kEBArpIHXIYMhZeW2Etel1bYS16MC05X117MCwzMX0kyAEBEjYKCnBhcmFtZXRlcnMYGiADKAlCIrpIH5IBHCIachgyFl5bYS16XVthLXowLTlfXXswLDMxfSQSMAoPZmVhdHVyZV9pbmRpY2VzGAMgAygNQg26SAqSAQciBSoDEIAgUghmZWF0dXJlcxI1CgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQSGgoMc3RlcF9zZWNvbmRzGAYgASgNUgRzdGVwSgQIAhADIrYBChVDb21wYXJlVHJlbmRzUmVzcG9uc2USJwoDcmF3GAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIuCgpwcmVkaWN0aW9uGAIgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIxCg1hbm9tYWx5X3Njb3JlGAMgASgLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIRCgl0aHJlc2hvbGQYBCABKAEiFAoSTGlzdE1ldHJpY3NSZXF1ZXN0IiYKE0xpc3RNZXRyaWNzUmVzcG9uc2USDwoHbWV0cmljcxgBIAMoCSIXChVMaXN0U2F0ZWxsaXRlc1JlcXVlc3QilgIKEFNhdGVsbGl0ZVN1bW1hcnkSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjIKDmxhc3Rfc2Vlbl90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAMgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAQgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBSABKAESFAoMbGF0aXR1ZGVfZGVnGAYgASgBEhUKDWxvbmdpdHVkZV9kZWcYByABKAESHAoUYW5vbWFsb3VzX3N1YnN5c3RlbXMYCSADKAkSGAoQc3BhY2VjcmFmdF9jbGFzcxgKIAEoCUoECAgQCSJNChZMaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlEjMKCnNhdGVsbGl0ZXMYASADKAsyHy5zYXRtb24ub3BzLnYxLlNhdGVsbGl0ZVN1bW1hcnki9gEKD0xpc3RKb2JzUmVxdWVzdBIaCglwYWdlX3NpemUYASABKAVCB7pIBBoCKAASEgoKcGFnZV90b2tlbhgCIAEoCRJBCgxzYXRlbGxpdGVfaWQYAyABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESNgoFc3RhdGUYBCABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlQgi6SAWCAQIQARI4CgZzb3VyY2UYBSABKA4yHi5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlNvdXJjZUIIukgFggECEAEiXAoQTGlzdEpvYnNSZXNwb25zZRIvCgRqb2JzGAEgAygLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIn4KEkdldEpvYlN0YXRzUmVxdWVzdBI1CgpzdGFydF90aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQibAoOU3Vic3lzdGVtU3RhdHMSEQoJc3Vic3lzdGVtGAUgASgJEhcKD2luZmVyZW5jZV9jb3VudBgCIAEoBBIUCgxhbm9tYWx5X3JhdGUYAyABKAESEgoKbWVhbl9zY29yZRgEIAEoAUoECAEQAiK2AgoTR2V0Sm9iU3RhdHNSZXNwb25zZRISCgp0b3RhbF9qb2JzGAEgASgEEhYKDmNvbXBsZXRlZF9qb2JzGAIgASgEEhMKC2ZhaWxlZF9qb2JzGAMgASgEEhcKD3Byb2Nlc3Npbmdfam9icxgEIAEoBBIUCgxzdWNjZXNzX3JhdGUYBSABKAESFQoNam9ic19wZXJfaG91chgGIAEoARI2Cg9zdWJzeXN0ZW1fc3RhdHMYByADKAsyHS5zYXRtb24ub3BzLnYxLlN1YnN5c3RlbVN0YXRzEjAKDHBlcmlvZF9zdGFydBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcGVyaW9kX2VuZBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiXwoaR2V0RGV0ZWN0aW9uUXVhbGl0eVJlcXVlc3QSQQoMc2F0ZWxsaXRlX2lkGAEgASgJQiu6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30k2AEBIsYBChtHZXREZXRlY3Rpb25RdWFsaXR5UmVzcG9uc2USGAoQbGFiZWxsZWRfc3RyZWFtcxgBIAEoBBIaChJsYWJlbGxlZF9zZXF1ZW5jZXMYAiABKAQSGgoSZGV0ZWN0ZWRfc2VxdWVuY2VzGAMgASgEEhQKDGZhbHNlX2FsZXJ0cxgEIAEoBBIXCg9ldmVudF9wcmVjaXNpb24YBSABKAESFAoMZXZlbnRfcmVjYWxsGAYgASgBEhAKCGV2ZW50X2YxGAcgASgBItoCChRTZWFyY2hSZXN1bHRzUmVxdWVzdBJBCgxzYXRlbGxpdGVfaWQYASABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESMwoJc3Vic3lzdGVtGAkgASgJQiC6SB1yGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JNgBARISCgptb2RlbF9uYW1lGAMgASgJEjUKCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZBIWCg5hbm9tYWxpZXNfb25seRgGIAEoCBIaCglwYWdlX3NpemUYByABKAVCB7pIBBoCKAASEgoKcGFnZV90b2tlbhgIIAEoCUoECAIQAyJqChVTZWFyY2hSZXN1bHRzUmVzcG9uc2USOAoHcmVzdWx0cxgBIAMoCzInLnNhdG1vbi5kZXRlY3Rpb24udjEuU3Vic3lzdGVtSW5mZXJlbmNlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSL1AQoRTGlzdEFsZXJ0c1JlcXVlc3QSGgoJcGFnZV9zaXplGAEgASgFQge6SAQaAigAEhIKCnBhZ2VfdG9rZW4YAiABKAkSQQoMc2F0ZWxsaXRlX2lkGAMgASgJQiu6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30k2AEBEjIKBXN0YXRlGAQgASgOMhkuc2F0bW9uLm9wcy52MS5BbGVydFN0YXRlQgi6SAWCAQIQARIzCglzdWJzeXN0ZW0YBiABKAlCILpIHXIYMhZeW2Etel1bYS16MC05X117MCwzMX0k2AEBSgQIBRAGIlMKEkxpc3RBbGVydHNSZXNwb25zZRIkCgZhbGVydHMYASADKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJvChdBY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBIcCghhbGVydF9pZBgBIAEoCUIK4kEBArpIA8gBARIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEhkKB2NvbW1lbnQYAyABKAlCCLpIBXIDGNAPIj8KGEFja25vd2xlZGdlQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQiawoTUmVzb2x2ZUFsZXJ0UmVxdWVzdBIcCghhbGVydF9pZBgBIAEoCUIK4kEBArpIA8gBARIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEhkKB2NvbW1lbnQYAyABKAlCCLpIBXIDGNAPIjsKFFJlc29sdmVBbGVydFJlc3BvbnNlEiMKBWFsZXJ0GAEgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydCIUChJDaGVja0hlYWx0aFJlcXVlc3QiQQoQRGVwZW5kZW5jeUhlYWx0aBIMCgRuYW1lGAEgASgJEg8KB2hlYWx0aHkYAiABKAgSDgoGZGV0YWlsGAMgASgJIlwKE0NoZWNrSGVhbHRoUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEjUKDGRlcGVuZGVuY2llcxgCIAMoCzIfLnNhdG1vbi5vcHMudjEuRGVwZW5kZW5jeUhlYWx0aCJYChNTdHJlYW1FdmVudHNSZXF1ZXN0EkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JNgBASKzAQoUU3RyZWFtRXZlbnRzUmVzcG9uc2USNgoGcmVzdWx0GAEgASgLMiQuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VSZXN1bHRIABIlCgVhbGVydBgCIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnRIABIzCgVzdGF0cxgDIAEoCzIiLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXNwb25zZUgAQgcKBWV2ZW50Ih4KHExpc3RTcGFjZWNyYWZ0Q2xhc3Nlc1JlcXVlc3QiWwodTGlzdFNwYWNlY3JhZnRDbGFzc2VzUmVzcG9uc2USOgoSc3BhY2VjcmFmdF9jbGFzc2VzGAEgAygLMh4uc2F0bW9uLm9wcy52MS5TcGFjZWNyYWZ0Q2xhc3MiggEKD1NwYWNlY3JhZnRDbGFzcxIMCgRuYW1lGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRI2CgpzdWJzeXN0ZW1zGAQgAygLMiIuc2F0bW9uLm9wcy52MS5TdWJzeXN0ZW1EZWZpbml0aW9uIqwBChNTdWJzeXN0ZW1EZWZpbml0aW9uEgwKBG5hbWUYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhMKC3dpbmRvd19zaXplGAMgASgNEhUKDXdpbmRvd19zdHJpZGUYBCABKA0SDQoFbW9kZWwYBSABKAkSNgoKcGFyYW1ldGVycxgGIAMoCzIiLnNhdG1vbi5vcHMudjEuUGFyYW1ldGVyRGVmaW5pdGlvbiK0AQoTUGFyYW1ldGVyRGVmaW5pdGlvbhIMCgRuYW1lGAEgASgJEgwKBHVuaXQYAiABKAkSDAoEdHlwZRgDIAEoCRIMCgRraW5kGAQgASgJEhMKC2Rlc2NyaXB0aW9uGAUgASgJEikKC3ZhbGlkX3JhbmdlGAYgASgLMhQuc2F0bW9uLm9wcy52MS5SYW5nZRIlCgZsaW1pdHMYByABKAsyFS5zYXRtb24ub3BzLnYxLkxpbWl0cyIiCgVSYW5nZRILCgNsb3cYASABKAESDAoEaGlnaBgCIAEoASKgAQoGTGltaXRzEhQKB3JlZF9sb3cYASABKAFIAIgBARIXCgp5ZWxsb3dfbG93GAIgASgBSAGIAQESGAoLeWVsbG93X2hpZ2gYAyABKAFIAogBARIVCghyZWRfaGlnaBgEIAEoAUgDiAEBQgoKCF9yZWRfbG93Qg0KC195ZWxsb3dfbG93Qg4KDF95ZWxsb3dfaGlnaEILCglfcmVkX2hpZ2gynBEKCk9wc1NlcnZpY2USiAEKDVF1ZXJ5UmF3VHJlbmQSIy5zYXRtb24ub3BzLnYxLlF1ZXJ5UmF3VHJlbmRSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5RdWVyeVJhd1RyZW5kUmVzcG9uc2UiLILT5JMCJhIOL3YxL3RyZW5kczpyYXdaFBISL2FwaS92MS90cmVuZHMvcmF3EqsBChRRdWVyeVByZWRpY3Rpb25UcmVuZBIqLnNhdG1vbi5vcHMudjEuUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0Gisuc2F0bW9uLm9wcy52MS5RdWVyeVByZWRpY3Rpb25UcmVuZFJlc3BvbnNlIjqC0+STAjQSFS92MS90cmVuZHM6cHJlZGljdGlvblobEhkvYXBpL3YxL3RyZW5kcy9wcmVkaWN0aW9uEpABCg1Db21wYXJlVHJlbmRzEiMuc2F0bW9uLm9wcy52MS5Db21wYXJlVHJlbmRzUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuQ29tcGFyZVRyZW5kc1Jlc3BvbnNlIjSC0+STAi4SEi92MS90cmVuZHM6Y29tcGFyZVoYEhYvYXBpL3YxL3RyZW5kcy9jb21wYXJlEoMBCgtMaXN0TWV0cmljcxIhLnNhdG1vbi5vcHMudjEuTGlzdE1ldHJpY3NSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5MaXN0TWV0cmljc1Jlc3BvbnNlIi2C0+STAicSCy92MS9tZXRyaWNzWhgSFi9hcGkvdjEvdHJlbmRzL21ldHJpY3MSkQEKFUxpc3RTcGFjZWNyYWZ0Q2xhc3NlcxIrLnNhdG1vbi5vcHMudjEuTGlzdFNwYWNlY3JhZnRDbGFzc2VzUmVxdWVzdBosLnNhdG1vbi5vcHMudjEuTGlzdFNwYWNlY3JhZnRDbGFzc2VzUmVzcG9uc2UiHYLT5JMCFxIVL3YxL3NwYWNlY3JhZnRDbGFzc2VzEpIBCg5MaXN0U2F0ZWxsaXRlcxIkLnNhdG1vbi5vcHMudjEuTGlzdFNhdGVsbGl0ZXNSZXF1ZXN0GiUuc2F0bW9uLm9wcy52MS5MaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlIjOC0+STAi0SDi92MS9zYXRlbGxpdGVzWhsSGS9hcGkvdjEvdHJlbmRzL3NhdGVsbGl0ZXMSgwEKCExpc3RKb2JzEh4uc2F0bW9uLm9wcy52MS5MaXN0Sm9ic1JlcXVlc3QaHy5zYXRtb24ub3BzLnYxLkxpc3RKb2JzUmVzcG9uc2UiNoLT5JMCMBIML3YxL29wcy9qb2JzWhQSEi9hcGkvdjEvcXVlcnkvam9ic1oKEggvdjEvam9icxKCAQoLR2V0Sm9iU3RhdHMSIS5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVxdWVzdBoiLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXNwb25zZSIsgtPkkwImEg0vdjEvb3BzL3N0YXRzWhUSEy9hcGkvdjEvcXVlcnkvc3RhdHMSsgEKE0dldERldGVjdGlvblF1YWxpdHkSKS5zYXRtb24ub3BzLnYxLkdldERldGVjdGlvblF1YWxpdHlSZXF1ZXN0Giouc2F0bW9uLm9wcy52MS5HZXREZXRlY3Rpb25RdWFsaXR5UmVzcG9uc2UiRILT5JMCPhIZL3YxL29wcy9kZXRlY3Rpb24tcXVhbGl0eVohEh8vYXBpL3YxL3F1ZXJ5L2RldGVjdGlvbi1xdWFsaXR5EpABCg1TZWFyY2hSZXN1bHRzEiMuc2F0bW9uLm9wcy52MS5TZWFyY2hSZXN1bHRzUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuU2VhcmNoUmVzdWx0c1Jlc3BvbnNlIjSC0+STAi4SEi92MS9yZXN1bHRzOnNlYXJjaFoYEhYvYXBpL3YxL3NlYXJjaC9yZXN1bHRzEncKCkxpc3RBbGVydHMSIC5zYXRtb24ub3BzLnYxLkxpc3RBbGVydHNSZXF1ZXN0GiEuc2F0bW9uLm9wcy52MS5MaXN0QWxlcnRzUmVzcG9uc2UiJILT5JMCHhIOL2FwaS92MS9hbGVydHNaDBIKL3YxL2FsZXJ0cxK9AQoQQWNrbm93bGVkZ2VBbGVydBImLnNhdG1vbi5vcHMudjEuQWNrbm93bGVkZ2VBbGVydFJlcXVlc3QaJy5zYXRtb24ub3BzLnYxLkFja25vd2xlZGdlQWxlcnRSZXNwb25zZSJYgtPkkwJSIiUvYXBpL3YxL2FsZXJ0cy97YWxlcnRfaWR9L2Fja25vd2xlZGdlOgEqWiYiIS92MS9hbGVydHMve2FsZXJ0X2lkfTphY2tub3dsZWRnZToBKhKpAQoMUmVzb2x2ZUFsZXJ0EiIuc2F0bW9uLm9wcy52MS5SZXNvbHZlQWxlcnRSZXF1ZXN0GiMuc2F0bW9uLm9wcy52MS5SZXNvbHZlQWxlcnRSZXNwb25zZSJQgtPkkwJKIiEvYXBpL3YxL2FsZXJ0cy97YWxlcnRfaWR9L3Jlc29sdmU6ASpaIiIdL3YxL2FsZXJ0cy97YWxlcnRfaWR9OnJlc29sdmU6ASoSZQoLQ2hlY2tIZWFsdGgSIS5zYXRtb24ub3BzLnYxLkNoZWNrSGVhbHRoUmVxdWVzdBoiLnNhdG1vbi5vcHMudjEuQ2hlY2tIZWFsdGhSZXNwb25zZSIPgtPkkwIJEgcvaGVhbHRoEnQKDFN0cmVhbUV2ZW50cxIiLnNhdG1vbi5vcHMudjEuU3RyZWFtRXZlbnRzUmVxdWVzdBojLnNhdG1vbi5vcHMudjEuU3RyZWFtRXZlbnRzUmVzcG9uc2UiGYLT5JMCExIRL3YxL2V2ZW50czpzdHJlYW0wAWIGcHJvdG8z", [file_buf_validate_validate, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert]);
+  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIncKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoARIRCglwYXJhbWV0ZXIYBSABKAkSDAoEdW5pdBgGIAEoCSKMAwoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSRQoMc2F0ZWxsaXRlX2lkGAEgASgJQi/iQQECukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARI3CglzdWJzeXN0ZW0YGSABKAlCJOJBAQK6SB1yGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JMgBARI2CgpwYXJhbWV0ZXJzGBogAygJQiK6SB+SARwiGnIYMhZeW2Etel1bYS16MC05X117MCwzMX0kEjAKD2ZlYXR1cmVfaW5kaWNlcxgDIAMoDUINukgKkgEHIgUqAxCAIFIIZmVhdHVyZXMSNQoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSBXN0YXJ0EjEKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIDZW5kEhoKDHN0ZXBfc2Vjb25kcxgGIAEoDVIEc3RlcEoECAIQAyJDChVRdWVyeVJhd1RyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyKTAwobUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0EkUKDHNhdGVsbGl0ZV9pZBgBIAEoCUIv4kEBArpIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTIAQESNwoJc3Vic3lzdGVtGBkgASgJQiTiQQECukgdchgyFl5bYS16XVthLXowLTlfXXswLDMxfSTIAQESNgoKcGFyYW1ldGVycxgaIAMoCUIiukgfkgEcIhpyGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JBIwCg9mZWF0dXJlX2luZGljZXMYAyADKA1CDbpICpIBByIFKgMQgCBSCGZlYXR1cmVzEjUKCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZBIaCgxzdGVwX3NlY29uZHMYBiABKA1SBHN0ZXBKBAgCEAMiSgocUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXNwb25zZRIqCgZzZXJpZXMYASADKAsyGi5zYXRtb24ub3BzLnYxLlRyZW5kU2VyaWVzIowDChRDb21wYXJlVHJlbmRzUmVxdWVzdBJFCgxzYXRlbGxpdGVfaWQYASABKAlCL+JBAQK6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30kyAEBEjcKCXN1YnN5c3RlbRgZIAEoCUIk4kEBArpIHXIYMhZeW2Etel1bYS16MC05X117MCwzMX0kyAEBEjYKCnBhcmFtZXRlcnMYGiADKAlCIrpIH5IBHCIachgyFl5bYS16XVthLXowLTlfXXswLDMxfSQSMAoPZmVhdHVyZV9pbmRpY2VzGAMgAygNQg26SAqSAQciBSoDEIAgUghmZWF0dXJlcxI1CgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQSGgoMc3RlcF9zZWNvbmRzGAYgASgNUgRzdGVwSgQIAhADIrYBChVDb21wYXJlVHJlbmRzUmVzcG9uc2USJwoDcmF3GAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIuCgpwcmVkaWN0aW9uGAIgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIxCg1hbm9tYWx5X3Njb3JlGAMgASgLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIRCgl0aHJlc2hvbGQYBCABKAEiFAoSTGlzdE1ldHJpY3NSZXF1ZXN0IiYKE0xpc3RNZXRyaWNzUmVzcG9uc2USDwoHbWV0cmljcxgBIAMoCSIXChVMaXN0U2F0ZWxsaXRlc1JlcXVlc3QilgIKEFNhdGVsbGl0ZVN1bW1hcnkSFAoMc2F0ZWxsaXRlX2lkGAEgASgJEjIKDmxhc3Rfc2Vlbl90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIbChNiYXR0ZXJ5X3NvY19wZXJjZW50GAMgASgBEhkKEW9iY190ZW1wZXJhdHVyZV9jGAQgASgBEhUKDXNvbGFyX3Bvd2VyX3cYBSABKAESFAoMbGF0aXR1ZGVfZGVnGAYgASgBEhUKDWxvbmdpdHVkZV9kZWcYByABKAESHAoUYW5vbWFsb3VzX3N1YnN5c3RlbXMYCSADKAkSGAoQc3BhY2VjcmFmdF9jbGFzcxgKIAEoCUoECAgQCSJNChZMaXN0U2F0ZWxsaXRlc1Jlc3BvbnNlEjMKCnNhdGVsbGl0ZXMYASADKAsyHy5zYXRtb24ub3BzLnYxLlNhdGVsbGl0ZVN1bW1hcnki9gEKD0xpc3RKb2JzUmVxdWVzdBIaCglwYWdlX3NpemUYASABKAVCB7pIBBoCKAASEgoKcGFnZV90b2tlbhgCIAEoCRJBCgxzYXRlbGxpdGVfaWQYAyABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESNgoFc3RhdGUYBCABKA4yHS5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlN0YXRlQgi6SAWCAQIQARI4CgZzb3VyY2UYBSABKA4yHi5zYXRtb24uZGV0ZWN0aW9uLnYxLkpvYlNvdXJjZUIIukgFggECEAEiXAoQTGlzdEpvYnNSZXNwb25zZRIvCgRqb2JzGAEgAygLMiEuc2F0bW9uLmRldGVjdGlvbi52MS5JbmZlcmVuY2VKb2ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIn4KEkdldEpvYlN0YXRzUmVxdWVzdBI1CgpzdGFydF90aW1lGAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQibAoOU3Vic3lzdGVtU3RhdHMSEQoJc3Vic3lzdGVtGAUgASgJEhcKD2luZmVyZW5jZV9jb3VudBgCIAEoBBIUCgxhbm9tYWx5X3JhdGUYAyABKAESEgoKbWVhbl9zY29yZRgEIAEoAUoECAEQAiK2AgoTR2V0Sm9iU3RhdHNSZXNwb25zZRISCgp0b3RhbF9qb2JzGAEgASgEEhYKDmNvbXBsZXRlZF9qb2JzGAIgASgEEhMKC2ZhaWxlZF9qb2JzGAMgASgEEhcKD3Byb2Nlc3Npbmdfam9icxgEIAEoBBIUCgxzdWNjZXNzX3JhdGUYBSABKAESFQoNam9ic19wZXJfaG91chgGIAEoARI2Cg9zdWJzeXN0ZW1fc3RhdHMYByADKAsyHS5zYXRtb24ub3BzLnYxLlN1YnN5c3RlbVN0YXRzEjAKDHBlcmlvZF9zdGFydBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcGVyaW9kX2VuZBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiXwoaR2V0RGV0ZWN0aW9uUXVhbGl0eVJlcXVlc3QSQQoMc2F0ZWxsaXRlX2lkGAEgASgJQiu6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30k2AEBIsYBChtHZXREZXRlY3Rpb25RdWFsaXR5UmVzcG9uc2USGAoQbGFiZWxsZWRfc3RyZWFtcxgBIAEoBBIaChJsYWJlbGxlZF9zZXF1ZW5jZXMYAiABKAQSGgoSZGV0ZWN0ZWRfc2VxdWVuY2VzGAMgASgEEhQKDGZhbHNlX2FsZXJ0cxgEIAEoBBIXCg9ldmVudF9wcmVjaXNpb24YBSABKAESFAoMZXZlbnRfcmVjYWxsGAYgASgBEhAKCGV2ZW50X2YxGAcgASgBItoCChRTZWFyY2hSZXN1bHRzUmVxdWVzdBJBCgxzYXRlbGxpdGVfaWQYASABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESMwoJc3Vic3lzdGVtGAkgASgJQiC6SB1yGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JNgBARISCgptb2RlbF9uYW1lGAMgASgJEjUKCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZBIWCg5hbm9tYWxpZXNfb25seRgGIAEoCBIaCglwYWdlX3NpemUYByABKAVCB7pIBBoCKAASEgoKcGFnZV90b2tlbhgIIAEoCUoECAIQAyJqChVTZWFyY2hSZXN1bHRzUmVzcG9uc2USOAoHcmVzdWx0cxgBIAMoCzInLnNhdG1vbi5kZXRlY3Rpb24udjEuU3Vic3lzdGVtSW5mZXJlbmNlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSLvAgoRTGlzdEFsZXJ0c1JlcXVlc3QSGgoJcGFnZV9zaXplGAEgASgFQge6SAQaAigAEhIKCnBhZ2VfdG9rZW4YAiABKAkSQQoMc2F0ZWxsaXRlX2lkGAMgASgJQiu6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30k2AEBEjIKBXN0YXRlGAQgASgOMhkuc2F0bW9uLm9wcy52MS5BbGVydFN0YXRlQgi6SAWCAQIQARIzCglzdWJzeXN0ZW0YBiABKAlCILpIHXIYMhZeW2Etel1bYS16MC05X117MCwzMX0k2AEBEjgKCHNldmVyaXR5GAcgASgOMhwuc2F0bW9uLm9wcy52MS5BbGVydFNldmVyaXR5Qgi6SAWCAQIQARI+CgtkaXNwb3NpdGlvbhgIIAEoDjIfLnNhdG1vbi5vcHMudjEuQWxlcnREaXNwb3NpdGlvbkIIukgFggECEAFKBAgFEAYiUwoSTGlzdEFsZXJ0c1Jlc3BvbnNlEiQKBmFsZXJ0cxgBIAMoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIm8KF0Fja25vd2xlZGdlQWxlcnRSZXF1ZXN0EhwKCGFsZXJ0X2lkGAEgASgJQgriQQECukgDyAEBEhsKDW9wZXJhdG9yX25hbWUYAiABKAlCBOJBAQESGQoHY29tbWVudBgDIAEoCUIIukgFcgMY0A8iPwoYQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlEiMKBWFsZXJ0GAEgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydCLDAQoTUmVzb2x2ZUFsZXJ0UmVxdWVzdBIcCghhbGVydF9pZBgBIAEoCUIK4kEBArpIA8gBARIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEhkKB2NvbW1lbnQYAyABKAlCCLpIBXIDGNAPEj4KC2Rpc3Bvc2l0aW9uGAQgASgOMh8uc2F0bW9uLm9wcy52MS5BbGVydERpc3Bvc2l0aW9uQgi6SAWCAQIQARIWCgR0YWdzGAUgAygJQgi6SAWSAQIQFCI7ChRSZXNvbHZlQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQinQEKElNoZWx2ZUFsZXJ0UmVxdWVzdBIcCghhbGVydF9pZBgBIAEoCUIK4kEBArpIA8gBARIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEhkKB2NvbW1lbnQYAyABKAlCCLpIBXIDGNAPEjEKCGR1cmF0aW9uGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uQgTiQQECIjoKE1NoZWx2ZUFsZXJ0UmVzcG9uc2USIwoFYWxlcnQYASABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0ImwKFFVuc2hlbHZlQWxlcnRSZXF1ZXN0EhwKCGFsZXJ0X2lkGAEgASgJQgriQQECukgDyAEBEhsKDW9wZXJhdG9yX25hbWUYAiABKAlCBOJBAQESGQoHY29tbWVudBgDIAEoCUIIukgFcgMY0A8iPAoVVW5zaGVsdmVBbGVydFJlc3BvbnNlEiMKBWFsZXJ0GAEgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydCKCAQoSQXNzaWduQWxlcnRSZXF1ZXN0EhwKCGFsZXJ0X2lkGAEgASgJQgriQQECukgDyAEBEhsKDW9wZXJhdG9yX25hbWUYAiABKAlCBOJBAQESGQoHY29tbWVudBgDIAEoCUIIukgFcgMY0A8SFgoIYXNzaWduZWUYBCABKAlCBOJBAQIiOgoTQXNzaWduQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQiFAoSQ2hlY2tIZWFsdGhSZXF1ZXN0IkEKEERlcGVuZGVuY3lIZWFsdGgSDAoEbmFtZRgBIAEoCRIPCgdoZWFsdGh5GAIgASgIEg4KBmRldGFpbBgDIAEoCSJcChNDaGVja0hlYWx0aFJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRI1CgxkZXBlbmRlbmNpZXMYAiADKAsyHy5zYXRtb24ub3BzLnYxLkRlcGVuZGVuY3lIZWFsdGgiWAoTU3RyZWFtRXZlbnRzUmVxdWVzdBJBCgxzYXRlbGxpdGVfaWQYASABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQEiswEKFFN0cmVhbUV2ZW50c1Jlc3BvbnNlEjYKBnJlc3VsdBgBIAEoCzIkLnNhdG1vbi5kZXRlY3Rpb24udjEuSW5mZXJlbmNlUmVzdWx0SAASJQoFYWxlcnQYAiABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0SAASMwoFc3RhdHMYAyABKAsyIi5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVzcG9uc2VIAEIHCgVldmVudCIeChxMaXN0U3BhY2VjcmFmdENsYXNzZXNSZXF1ZXN0IlsKHUxpc3RTcGFjZWNyYWZ0Q2xhc3Nlc1Jlc3BvbnNlEjoKEnNwYWNlY3JhZnRfY2xhc3NlcxgBIAMoCzIeLnNhdG1vbi5vcHMudjEuU3BhY2VjcmFmdENsYXNzIoIBCg9TcGFjZWNyYWZ0Q2xhc3MSDAoEbmFtZRgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSNgoKc3Vic3lzdGVtcxgEIAMoCzIiLnNhdG1vbi5vcHMudjEuU3Vic3lzdGVtRGVmaW5pdGlvbiKsAQoTU3Vic3lzdGVtRGVmaW5pdGlvbhIMCgRuYW1lGAEgASgJEhQKDGRpc3BsYXlfbmFtZRgCIAEoCRITCgt3aW5kb3dfc2l6ZRgDIAEoDRIVCg13aW5kb3dfc3RyaWRlGAQgASgNEg0KBW1vZGVsGAUgASgJEjYKCnBhcmFtZXRlcnMYBiADKAsyIi5zYXRtb24ub3BzLnYxLlBhcmFtZXRlckRlZmluaXRpb24itAEKE1BhcmFtZXRlckRlZmluaXRpb24SDAoEbmFtZRgBIAEoCRIMCgR1bml0GAIgASgJEgwKBHR5cGUYAyABKAkSDAoEa2luZBgEIAEoCRITCgtkZXNjcmlwdGlvbhgFIAEoCRIpCgt2YWxpZF9yYW5nZRgGIAEoCzIULnNhdG1vbi5vcHMudjEuUmFuZ2USJQoGbGltaXRzGAcgASgLMhUuc2F0bW9uLm9wcy52MS5MaW1pdHMiIgoFUmFuZ2USCwoDbG93GAEgASgBEgwKBGhpZ2gYAiABKAEioAEKBkxpbWl0cxIUCgdyZWRfbG93GAEgASgBSACIAQESFwoKeWVsbG93X2xvdxgCIAEoAUgBiAEBEhgKC3llbGxvd19oaWdoGAMgASgBSAKIAQESFQoIcmVkX2hpZ2gYBCABKAFIA4gBAUIKCghfcmVkX2xvd0INCgtfeWVsbG93X2xvd0IOCgxfeWVsbG93X2hpZ2hCCwoJX3JlZF9oaWdoMqIUCgpPcHNTZXJ2aWNlEogBCg1RdWVyeVJhd1RyZW5kEiMuc2F0bW9uLm9wcy52MS5RdWVyeVJhd1RyZW5kUmVxdWVzdBokLnNhdG1vbi5vcHMudjEuUXVlcnlSYXdUcmVuZFJlc3BvbnNlIiyC0+STAiYSDi92MS90cmVuZHM6cmF3WhQSEi9hcGkvdjEvdHJlbmRzL3JhdxKrAQoUUXVlcnlQcmVkaWN0aW9uVHJlbmQSKi5zYXRtb24ub3BzLnYxLlF1ZXJ5UHJlZGljdGlvblRyZW5kUmVxdWVzdBorLnNhdG1vbi5vcHMudjEuUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXNwb25zZSI6gtPkkwI0EhUvdjEvdHJlbmRzOnByZWRpY3Rpb25aGxIZL2FwaS92MS90cmVuZHMvcHJlZGljdGlvbhKQAQoNQ29tcGFyZVRyZW5kcxIjLnNhdG1vbi5vcHMudjEuQ29tcGFyZVRyZW5kc1JlcXVlc3QaJC5zYXRtb24ub3BzLnYxLkNvbXBhcmVUcmVuZHNSZXNwb25zZSI0gtPkkwIuEhIvdjEvdHJlbmRzOmNvbXBhcmVaGBIWL2FwaS92MS90cmVuZHMvY29tcGFyZRKDAQoLTGlzdE1ldHJpY3MSIS5zYXRtb24ub3BzLnYxLkxpc3RNZXRyaWNzUmVxdWVzdBoiLnNhdG1vbi5vcHMudjEuTGlzdE1ldHJpY3NSZXNwb25zZSItgtPkkwInEgsvdjEvbWV0cmljc1oYEhYvYXBpL3YxL3RyZW5kcy9tZXRyaWNzEpEBChVMaXN0U3BhY2VjcmFmdENsYXNzZXMSKy5zYXRtb24ub3BzLnYxLkxpc3RTcGFjZWNyYWZ0Q2xhc3Nlc1JlcXVlc3QaLC5zYXRtb24ub3BzLnYxLkxpc3RTcGFjZWNyYWZ0Q2xhc3Nlc1Jlc3BvbnNlIh2C0+STAhcSFS92MS9zcGFjZWNyYWZ0Q2xhc3NlcxKSAQoOTGlzdFNhdGVsbGl0ZXMSJC5zYXRtb24ub3BzLnYxLkxpc3RTYXRlbGxpdGVzUmVxdWVzdBolLnNhdG1vbi5vcHMudjEuTGlzdFNhdGVsbGl0ZXNSZXNwb25zZSIzgtPkkwItEg4vdjEvc2F0ZWxsaXRlc1obEhkvYXBpL3YxL3RyZW5kcy9zYXRlbGxpdGVzEoMBCghMaXN0Sm9icxIeLnNhdG1vbi5vcHMudjEuTGlzdEpvYnNSZXF1ZXN0Gh8uc2F0bW9uLm9wcy52MS5MaXN0Sm9ic1Jlc3BvbnNlIjaC0+STAjASDC92MS9vcHMvam9ic1oUEhIvYXBpL3YxL3F1ZXJ5L2pvYnNaChIIL3YxL2pvYnMSggEKC0dldEpvYlN0YXRzEiEuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1JlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkdldEpvYlN0YXRzUmVzcG9uc2UiLILT5JMCJhINL3YxL29wcy9zdGF0c1oVEhMvYXBpL3YxL3F1ZXJ5L3N0YXRzErIBChNHZXREZXRlY3Rpb25RdWFsaXR5Eikuc2F0bW9uLm9wcy52MS5HZXREZXRlY3Rpb25RdWFsaXR5UmVxdWVzdBoqLnNhdG1vbi5vcHMudjEuR2V0RGV0ZWN0aW9uUXVhbGl0eVJlc3BvbnNlIkSC0+STAj4SGS92MS9vcHMvZGV0ZWN0aW9uLXF1YWxpdHlaIRIfL2FwaS92MS9xdWVyeS9kZXRlY3Rpb24tcXVhbGl0eRKQAQoNU2VhcmNoUmVzdWx0cxIjLnNhdG1vbi5vcHMudjEuU2VhcmNoUmVzdWx0c1JlcXVlc3QaJC5zYXRtb24ub3BzLnYxLlNlYXJjaFJlc3VsdHNSZXNwb25zZSI0gtPkkwIuEhIvdjEvcmVzdWx0czpzZWFyY2haGBIWL2FwaS92MS9zZWFyY2gvcmVzdWx0cxJ3CgpMaXN0QWxlcnRzEiAuc2F0bW9uLm9wcy52MS5MaXN0QWxlcnRzUmVxdWVzdBohLnNhdG1vbi5vcHMudjEuTGlzdEFsZXJ0c1Jlc3BvbnNlIiSC0+STAh4SDi9hcGkvdjEvYWxlcnRzWgwSCi92MS9hbGVydHMSvQEKEEFja25vd2xlZGdlQWxlcnQSJi5zYXRtb24ub3BzLnYxLkFja25vd2xlZGdlQWxlcnRSZXF1ZXN0Gicuc2F0bW9uLm9wcy52MS5BY2tub3dsZWRnZUFsZXJ0UmVzcG9uc2UiWILT5JMCUiIlL2FwaS92MS9hbGVydHMve2FsZXJ0X2lkfS9hY2tub3dsZWRnZToBKlomIiEvdjEvYWxlcnRzL3thbGVydF9pZH06YWNrbm93bGVkZ2U6ASoSqQEKDFJlc29sdmVBbGVydBIiLnNhdG1vbi5vcHMudjEuUmVzb2x2ZUFsZXJ0UmVxdWVzdBojLnNhdG1vbi5vcHMudjEuUmVzb2x2ZUFsZXJ0UmVzcG9uc2UiUILT5JMCSiIhL2FwaS92MS9hbGVydHMve2FsZXJ0X2lkfS9yZXNvbHZlOgEqWiIiHS92MS9hbGVydHMve2FsZXJ0X2lkfTpyZXNvbHZlOgEqEn0KC1NoZWx2ZUFsZXJ0EiEuc2F0bW9uLm9wcy52MS5TaGVsdmVBbGVydFJlcXVlc3QaIi5zYXRtb24ub3BzLnYxLlNoZWx2ZUFsZXJ0UmVzcG9uc2UiJ4LT5JMCISIcL3YxL2FsZXJ0cy97YWxlcnRfaWR9OnNoZWx2ZToBKhKFAQoNVW5zaGVsdmVBbGVydBIjLnNhdG1vbi5vcHMudjEuVW5zaGVsdmVBbGVydFJlcXVlc3QaJC5zYXRtb24ub3BzLnYxLlVuc2hlbHZlQWxlcnRSZXNwb25zZSIpgtPkkwIjIh4vdjEvYWxlcnRzL3thbGVydF9pZH06dW5zaGVsdmU6ASoSfQoLQXNzaWduQWxlcnQSIS5zYXRtb24ub3BzLnYxLkFzc2lnbkFsZXJ0UmVxdWVzdBoiLnNhdG1vbi5vcHMudjEuQXNzaWduQWxlcnRSZXNwb25zZSIngtPkkwIhIhwvdjEvYWxlcnRzL3thbGVydF9pZH06YXNzaWduOgEqEmUKC0NoZWNrSGVhbHRoEiEuc2F0bW9uLm9wcy52MS5DaGVja0hlYWx0aFJlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkNoZWNrSGVhbHRoUmVzcG9uc2UiD4LT5JMCCRIHL2hlYWx0aBJ0CgxTdHJlYW1FdmVudHMSIi5zYXRtb24ub3BzLnYxLlN0cmVhbUV2ZW50c1JlcXVlc3QaIy5zYXRtb24ub3BzLnYxLlN0cmVhbUV2ZW50c1Jlc3BvbnNlIhmC0+STAhMSES92MS9ldmVudHM6c3RyZWFtMAFiBnByb3RvMw", [file_buf_validate_validate, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_duration, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert]);
 
 /**
  * TrendSeries is one feature's series, as two parallel packed arrays: a chart
@@ -947,7 +947,8 @@ export type ListAlertsRequest = Message<"satmon.ops.v1.ListAlertsRequest"> & {
   satelliteId: string;
 
   /**
-   * Only this state, when set.
+   * Only this state, when set. Unset lists every state but SHELVED (as Yamcs hides shelved
+   * alarms); ask for SHELVED to list those.
    *
    * @generated from field: satmon.ops.v1.AlertState state = 4;
    */
@@ -959,6 +960,20 @@ export type ListAlertsRequest = Message<"satmon.ops.v1.ListAlertsRequest"> & {
    * @generated from field: string subsystem = 6;
    */
   subsystem: string;
+
+  /**
+   * Only this severity, when set.
+   *
+   * @generated from field: satmon.ops.v1.AlertSeverity severity = 7;
+   */
+  severity: AlertSeverity;
+
+  /**
+   * Only alerts resolved with this disposition, when set.
+   *
+   * @generated from field: satmon.ops.v1.AlertDisposition disposition = 8;
+   */
+  disposition: AlertDisposition;
 };
 
 /**
@@ -1080,6 +1095,20 @@ export type ResolveAlertRequest = Message<"satmon.ops.v1.ResolveAlertRequest"> &
    * @generated from field: string comment = 3;
    */
   comment: string;
+
+  /**
+   * What the operator concluded; unset records none.
+   *
+   * @generated from field: satmon.ops.v1.AlertDisposition disposition = 4;
+   */
+  disposition: AlertDisposition;
+
+  /**
+   * Free tags (for example "eclipse"); none may be empty.
+   *
+   * @generated from field: repeated string tags = 5;
+   */
+  tags: string[];
 };
 
 /**
@@ -1111,6 +1140,191 @@ export const ResolveAlertResponseSchema: GenMessage<ResolveAlertResponse> = /*@_
   messageDesc(file_satmon_ops_v1_ops_service, 26);
 
 /**
+ * ShelveAlertRequest shelves an alert for a while.
+ *
+ * @generated from message satmon.ops.v1.ShelveAlertRequest
+ */
+export type ShelveAlertRequest = Message<"satmon.ops.v1.ShelveAlertRequest"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: string alert_id = 1;
+   */
+  alertId: string;
+
+  /**
+   * Ignored when authentication is on: the operator is the bearer token's name. With
+   * authentication off, the name recorded (default "anonymous").
+   *
+   * @generated from field: string operator_name = 2;
+   */
+  operatorName: string;
+
+  /**
+   * A comment.
+   *
+   * @generated from field: string comment = 3;
+   */
+  comment: string;
+
+  /**
+   * How long to shelve it: more than 0 s, at most 7 days.
+   *
+   * @generated from field: google.protobuf.Duration duration = 4;
+   */
+  duration?: Duration | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.ShelveAlertRequest.
+ * Use `create(ShelveAlertRequestSchema)` to create a new message.
+ */
+export const ShelveAlertRequestSchema: GenMessage<ShelveAlertRequest> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 27);
+
+/**
+ * ShelveAlertResponse carries the updated alert.
+ *
+ * @generated from message satmon.ops.v1.ShelveAlertResponse
+ */
+export type ShelveAlertResponse = Message<"satmon.ops.v1.ShelveAlertResponse"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: satmon.ops.v1.Alert alert = 1;
+   */
+  alert?: Alert | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.ShelveAlertResponse.
+ * Use `create(ShelveAlertResponseSchema)` to create a new message.
+ */
+export const ShelveAlertResponseSchema: GenMessage<ShelveAlertResponse> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 28);
+
+/**
+ * UnshelveAlertRequest ends an alert's shelve.
+ *
+ * @generated from message satmon.ops.v1.UnshelveAlertRequest
+ */
+export type UnshelveAlertRequest = Message<"satmon.ops.v1.UnshelveAlertRequest"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: string alert_id = 1;
+   */
+  alertId: string;
+
+  /**
+   * Ignored when authentication is on: the operator is the bearer token's name. With
+   * authentication off, the name recorded (default "anonymous").
+   *
+   * @generated from field: string operator_name = 2;
+   */
+  operatorName: string;
+
+  /**
+   * A comment.
+   *
+   * @generated from field: string comment = 3;
+   */
+  comment: string;
+};
+
+/**
+ * Describes the message satmon.ops.v1.UnshelveAlertRequest.
+ * Use `create(UnshelveAlertRequestSchema)` to create a new message.
+ */
+export const UnshelveAlertRequestSchema: GenMessage<UnshelveAlertRequest> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 29);
+
+/**
+ * UnshelveAlertResponse carries the updated alert.
+ *
+ * @generated from message satmon.ops.v1.UnshelveAlertResponse
+ */
+export type UnshelveAlertResponse = Message<"satmon.ops.v1.UnshelveAlertResponse"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: satmon.ops.v1.Alert alert = 1;
+   */
+  alert?: Alert | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.UnshelveAlertResponse.
+ * Use `create(UnshelveAlertResponseSchema)` to create a new message.
+ */
+export const UnshelveAlertResponseSchema: GenMessage<UnshelveAlertResponse> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 30);
+
+/**
+ * AssignAlertRequest assigns an alert to an operator.
+ *
+ * @generated from message satmon.ops.v1.AssignAlertRequest
+ */
+export type AssignAlertRequest = Message<"satmon.ops.v1.AssignAlertRequest"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: string alert_id = 1;
+   */
+  alertId: string;
+
+  /**
+   * Ignored when authentication is on: the operator is the bearer token's name. With
+   * authentication off, the name recorded (default "anonymous").
+   *
+   * @generated from field: string operator_name = 2;
+   */
+  operatorName: string;
+
+  /**
+   * A comment.
+   *
+   * @generated from field: string comment = 3;
+   */
+  comment: string;
+
+  /**
+   * The operator to assign it to; must not be empty.
+   *
+   * @generated from field: string assignee = 4;
+   */
+  assignee: string;
+};
+
+/**
+ * Describes the message satmon.ops.v1.AssignAlertRequest.
+ * Use `create(AssignAlertRequestSchema)` to create a new message.
+ */
+export const AssignAlertRequestSchema: GenMessage<AssignAlertRequest> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 31);
+
+/**
+ * AssignAlertResponse carries the updated alert.
+ *
+ * @generated from message satmon.ops.v1.AssignAlertResponse
+ */
+export type AssignAlertResponse = Message<"satmon.ops.v1.AssignAlertResponse"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: satmon.ops.v1.Alert alert = 1;
+   */
+  alert?: Alert | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.AssignAlertResponse.
+ * Use `create(AssignAlertResponseSchema)` to create a new message.
+ */
+export const AssignAlertResponseSchema: GenMessage<AssignAlertResponse> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 32);
+
+/**
  * CheckHealthRequest takes no arguments.
  *
  * @generated from message satmon.ops.v1.CheckHealthRequest
@@ -1123,7 +1337,7 @@ export type CheckHealthRequest = Message<"satmon.ops.v1.CheckHealthRequest"> & {
  * Use `create(CheckHealthRequestSchema)` to create a new message.
  */
 export const CheckHealthRequestSchema: GenMessage<CheckHealthRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 27);
+  messageDesc(file_satmon_ops_v1_ops_service, 33);
 
 /**
  * DependencyHealth is one store's reachability.
@@ -1158,7 +1372,7 @@ export type DependencyHealth = Message<"satmon.ops.v1.DependencyHealth"> & {
  * Use `create(DependencyHealthSchema)` to create a new message.
  */
 export const DependencyHealthSchema: GenMessage<DependencyHealth> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 28);
+  messageDesc(file_satmon_ops_v1_ops_service, 34);
 
 /**
  * CheckHealthResponse reports the API's own status and its dependencies'.
@@ -1186,7 +1400,7 @@ export type CheckHealthResponse = Message<"satmon.ops.v1.CheckHealthResponse"> &
  * Use `create(CheckHealthResponseSchema)` to create a new message.
  */
 export const CheckHealthResponseSchema: GenMessage<CheckHealthResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 29);
+  messageDesc(file_satmon_ops_v1_ops_service, 35);
 
 /**
  * StreamEventsRequest chooses what to receive.
@@ -1207,7 +1421,7 @@ export type StreamEventsRequest = Message<"satmon.ops.v1.StreamEventsRequest"> &
  * Use `create(StreamEventsRequestSchema)` to create a new message.
  */
 export const StreamEventsRequestSchema: GenMessage<StreamEventsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 30);
+  messageDesc(file_satmon_ops_v1_ops_service, 36);
 
 /**
  * StreamEventsResponse is one event.
@@ -1252,7 +1466,7 @@ export type StreamEventsResponse = Message<"satmon.ops.v1.StreamEventsResponse">
  * Use `create(StreamEventsResponseSchema)` to create a new message.
  */
 export const StreamEventsResponseSchema: GenMessage<StreamEventsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 31);
+  messageDesc(file_satmon_ops_v1_ops_service, 37);
 
 /**
  * ListSpacecraftClassesRequest asks for the whole mission database (it is small: one entry per
@@ -1268,7 +1482,7 @@ export type ListSpacecraftClassesRequest = Message<"satmon.ops.v1.ListSpacecraft
  * Use `create(ListSpacecraftClassesRequestSchema)` to create a new message.
  */
 export const ListSpacecraftClassesRequestSchema: GenMessage<ListSpacecraftClassesRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 32);
+  messageDesc(file_satmon_ops_v1_ops_service, 38);
 
 /**
  * ListSpacecraftClassesResponse is the mission database.
@@ -1289,7 +1503,7 @@ export type ListSpacecraftClassesResponse = Message<"satmon.ops.v1.ListSpacecraf
  * Use `create(ListSpacecraftClassesResponseSchema)` to create a new message.
  */
 export const ListSpacecraftClassesResponseSchema: GenMessage<ListSpacecraftClassesResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 33);
+  messageDesc(file_satmon_ops_v1_ops_service, 39);
 
 /**
  * SpacecraftClass is one class file of the mission database.
@@ -1331,7 +1545,7 @@ export type SpacecraftClass = Message<"satmon.ops.v1.SpacecraftClass"> & {
  * Use `create(SpacecraftClassSchema)` to create a new message.
  */
 export const SpacecraftClassSchema: GenMessage<SpacecraftClass> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 34);
+  messageDesc(file_satmon_ops_v1_ops_service, 40);
 
 /**
  * SubsystemDefinition is one subsystem of a class.
@@ -1387,7 +1601,7 @@ export type SubsystemDefinition = Message<"satmon.ops.v1.SubsystemDefinition"> &
  * Use `create(SubsystemDefinitionSchema)` to create a new message.
  */
 export const SubsystemDefinitionSchema: GenMessage<SubsystemDefinition> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 35);
+  messageDesc(file_satmon_ops_v1_ops_service, 41);
 
 /**
  * ParameterDefinition is one parameter of a subsystem.
@@ -1450,7 +1664,7 @@ export type ParameterDefinition = Message<"satmon.ops.v1.ParameterDefinition"> &
  * Use `create(ParameterDefinitionSchema)` to create a new message.
  */
 export const ParameterDefinitionSchema: GenMessage<ParameterDefinition> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 36);
+  messageDesc(file_satmon_ops_v1_ops_service, 42);
 
 /**
  * Range is a closed interval.
@@ -1478,7 +1692,7 @@ export type Range = Message<"satmon.ops.v1.Range"> & {
  * Use `create(RangeSchema)` to create a new message.
  */
 export const RangeSchema: GenMessage<Range> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 37);
+  messageDesc(file_satmon_ops_v1_ops_service, 43);
 
 /**
  * Limits are a parameter's warning (yellow) and critical (red) bounds; unset ones are absent.
@@ -1520,7 +1734,7 @@ export type Limits = Message<"satmon.ops.v1.Limits"> & {
  * Use `create(LimitsSchema)` to create a new message.
  */
 export const LimitsSchema: GenMessage<Limits> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 38);
+  messageDesc(file_satmon_ops_v1_ops_service, 44);
 
 /**
  * OpsService answers operators' queries: trends, fleet, jobs, statistics,
@@ -1658,7 +1872,8 @@ export const OpsService: GenService<{
     output: typeof AcknowledgeAlertResponseSchema;
   },
   /**
-   * Resolves an alert. NOT_FOUND for an unknown alert.
+   * Resolves an alert, with a disposition and tags. NOT_FOUND for an unknown alert,
+   * FAILED_PRECONDITION when it is already resolved, INVALID_ARGUMENT for an empty tag.
    *
    * @generated from rpc satmon.ops.v1.OpsService.ResolveAlert
    */
@@ -1666,6 +1881,40 @@ export const OpsService: GenService<{
     methodKind: "unary";
     input: typeof ResolveAlertRequestSchema;
     output: typeof ResolveAlertResponseSchema;
+  },
+  /**
+   * Shelves an alert for a duration: it leaves the default list and returns by itself when the
+   * shelve ends. INVALID_ARGUMENT for a duration not in (0 s, 7 days], NOT_FOUND for an unknown
+   * alert, FAILED_PRECONDITION when it is resolved.
+   *
+   * @generated from rpc satmon.ops.v1.OpsService.ShelveAlert
+   */
+  shelveAlert: {
+    methodKind: "unary";
+    input: typeof ShelveAlertRequestSchema;
+    output: typeof ShelveAlertResponseSchema;
+  },
+  /**
+   * Ends an alert's shelve now. NOT_FOUND for an unknown alert, FAILED_PRECONDITION when it
+   * is not shelved.
+   *
+   * @generated from rpc satmon.ops.v1.OpsService.UnshelveAlert
+   */
+  unshelveAlert: {
+    methodKind: "unary";
+    input: typeof UnshelveAlertRequestSchema;
+    output: typeof UnshelveAlertResponseSchema;
+  },
+  /**
+   * Assigns an alert to an operator. INVALID_ARGUMENT for an empty assignee, NOT_FOUND for an
+   * unknown alert, FAILED_PRECONDITION when it is resolved.
+   *
+   * @generated from rpc satmon.ops.v1.OpsService.AssignAlert
+   */
+  assignAlert: {
+    methodKind: "unary";
+    input: typeof AssignAlertRequestSchema;
+    output: typeof AssignAlertResponseSchema;
   },
   /**
    * Reports whether the API and the stores behind it answer. Open to everyone
