@@ -9,8 +9,14 @@ export SATMON_DATA_DIR=${SATMON_DATA_DIR:-$(cd .. && pwd)/shared/data/smap}
 (cd web && npm run build --silent)
 .venv/bin/satmon up
 OPERATOR_TOKEN=$(.venv/bin/satmon token create --name demo-operator --role operator)
-# Ten minutes of telemetry from five satellites at 10x real time, with one low-battery event.
-.venv/bin/satmon simulate --satellites 5 --duration 600 --speedup 10 --trigger SAT-003:low_battery@300
+# Twenty minutes of telemetry from five satellites at 20x real time (a minute of wall time), with
+# one low-battery event. The replay starts at SMAP test row 4400: the detector decides after 250
+# records of a stream, and 23 of the 35 satellite subsystems replayed reach a labelled anomaly
+# between rows 4690 (A-1, SAT-001 acs) and 5600, so alerts and live precision/recall are there
+# when the addresses below are printed (rows 4400-5600 replayed; checked against
+# labeled_anomalies.csv, README "Alarm lifecycle").
+.venv/bin/satmon simulate --satellites 5 --start-row 4400 --duration 1200 --speedup 20 \
+    --trigger SAT-003:low_battery@300
 
 # A second class beside SMAP, from its own archive (README: "Onboarding a spacecraft from its own
 # archive"): two hours of history imported and trained on, then ten minutes of live telemetry with
@@ -25,6 +31,31 @@ rm -rf "$ARCHIVES" && mkdir -p "$ARCHIVES"
 .venv/bin/satmon archive synth "$ARCHIVES/leo_demo-live" --seconds 600 --faults --seed 1
 .venv/bin/satmon simulate --class leo_demo --archive "$ARCHIVES/leo_demo-live" --speedup 10
 .venv/bin/satmon status || true
+
+# What to look at: the newest alerts, limit alarms first, each with a link that opens its trend.
+# The pipeline may still be scoring the replay's last windows; alerts keep arriving for a minute.
+for _ in $(seq 1 36); do
+  ALERTS=$(curl -sf -H "authorization: Bearer $OPERATOR_TOKEN" "http://127.0.0.1:8080/v1/alerts?page_size=100" || true)
+  [[ "$ALERTS" == *'"alertId"'* ]] && break
+  sleep 5
+done
+.venv/bin/python - "${ALERTS:-}" <<'PY'
+import json, sys
+from datetime import datetime
+
+def seconds(text):
+    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp())
+
+alerts = json.loads(sys.argv[1] or "{}").get("alerts", [])
+alerts.sort(key=lambda a: (a.get("kind") != "ALERT_KIND_LIMIT", a.get("severity") != "ALERT_SEVERITY_CRITICAL"))
+print(f"Alerts so far: {len(alerts)} (limit alarms first; each link opens the alert's trend)")
+for a in alerts[:8]:
+    link = (f"http://127.0.0.1:8080/#/trends?satellite={a['satelliteId']}&subsystem={a['subsystem']}"
+            f"&from={seconds(a['startTime']) - 600}&to={seconds(a['endTime']) + 600}")
+    kind = a.get("kind", "").removeprefix("ALERT_KIND_").lower()
+    severity = a.get("severity", "").removeprefix("ALERT_SEVERITY_").lower()
+    print(f"  alert {a['alertId']:>5}  {kind:5} {severity:8} {a['satelliteId']} {a['subsystem']:6} {link}")
+PY
 cat <<TXT
 
 Dashboard:  http://127.0.0.1:8080/   (paste the operator token into the token field)
