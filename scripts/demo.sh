@@ -14,8 +14,9 @@ OPERATOR_TOKEN=$(.venv/bin/satmon token create --name demo-operator --role opera
 # records of a stream, and 23 of the 35 satellite subsystems replayed reach a labelled anomaly
 # between rows 4690 (A-1, SAT-001 acs) and 5600, so alerts and live precision/recall are there
 # when the addresses below are printed (rows 4400-5600 replayed; checked against
-# labeled_anomalies.csv, README "Alarm lifecycle").
-.venv/bin/satmon simulate --satellites 5 --start-row 4400 --duration 1200 --speedup 20 \
+# labeled_anomalies.csv, README "Alarm lifecycle"). `--loops 2` lets the replay run past the end of
+# the shortest array (A-5, 4,693 rows, which wraps on its own): with one pass it would stop after 293.
+.venv/bin/satmon simulate --satellites 5 --start-row 4400 --loops 2 --duration 1200 --speedup 20 \
     --trigger SAT-003:low_battery@300
 
 # A second class beside SMAP, from its own archive (README: "Onboarding a spacecraft from its own
