@@ -27,14 +27,15 @@ pytestmark = pytest.mark.stack
 def alerts(stack, tokens):
     """SAT-001 replays A-1 across its labelled anomaly (test rows 4690-4774) twice, 20 minutes
     apart, starting 290 rows early (the detector decides after 250 records): two alerts."""
+    before = scalar("SELECT coalesce(max(alert_id), 0) FROM alerts")  # other tests' alerts are theirs
     base_ns = (int(time.time()) - 400) * 1_000_000_000
     for minutes_back in (20, 0):
         run_replay(ReplayPlan(2, 1.0, 400, 100.0, 1, start_row=4400,
                               base_time_ns=base_ns - minutes_back * 60 * 1_000_000_000))
-    assert wait_for(lambda: scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001'") >= 2, 120), \
-        "alerts not raised"
-    ids = [str(scalar(f"SELECT alert_id FROM alerts WHERE satellite_id = 'SAT-001' ORDER BY alert_id "
-                      f"OFFSET {i} LIMIT 1")) for i in range(2)]
+    assert wait_for(lambda: scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' AND alert_id > %s",
+                                   (before,)) >= 2, 120), "alerts not raised"
+    ids = [str(scalar("SELECT alert_id FROM alerts WHERE satellite_id = 'SAT-001' AND alert_id > %s ORDER BY alert_id "
+                      "OFFSET %s LIMIT 1", (before, i))) for i in range(2)]
     return {"ids": ids, "tokens": tokens, "envoy": f"http://127.0.0.1:{port('envoy')}"}
 
 

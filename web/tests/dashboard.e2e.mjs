@@ -146,6 +146,13 @@ try {
       && [...document.querySelectorAll("tr[data-alert]")].some((r) => r.getAttribute("data-alert") === i) === h,
       [id, has], { timeout: 15000 }).catch(async () => { throw new Error(`${what}: rows ${await rowsShown()}`); });
   };
+  // The details toggle; the view keeps which are open across filter changes, so open only if closed.
+  const openDetail = async () => {
+    if (!(await page.locator(`[data-lifecycle="${id}"]`).count())) {
+      await page.locator(`button[aria-label="details of alert ${id}"]`).click();
+    }
+    await page.waitForSelector(`[data-lifecycle="${id}"]`, { timeout: 15000 });
+  };
   await page.goto(`${base}/#/alerts`);
   await page.waitForSelector(`tr[data-alert="${id}"] [data-severity]`, { timeout: 15000 });
   const severity = await page.locator(`tr[data-alert="${id}"] [data-severity]`).getAttribute("data-severity");
@@ -161,7 +168,7 @@ try {
   await page.waitForFunction(() => !window.location.hash.includes("severity="));
   await page.goto(`${base}/#/alerts`);
   await waitRows(true, "default list before shelving");
-  await page.locator(`button[aria-label="details of alert ${id}"]`).click();
+  await openDetail();
   const detail = page.locator(`[data-lifecycle="${id}"]`);
   await detail.locator('select[aria-label="shelve duration"]').selectOption("60");
   await detail.locator('input[aria-label="lifecycle comment"]').fill("pass in an hour");
@@ -176,14 +183,14 @@ try {
   await waitRows(false, "default list hides the shelved alert");
   await page.goto(`${base}/#/alerts?state=5`);
   await waitRows(true, "shelved filter again");
-  await page.locator(`button[aria-label="details of alert ${id}"]`).click();
+  await openDetail();
   await page.locator(`[data-lifecycle="${id}"] button:has-text("unshelve")`).click();
   // Back to what it was: acknowledged, or closed if the detector ended the sequence meanwhile.
   await page.waitForSelector(`tr[data-alert="${id}"]:is(.acknowledged, .closed)`, { timeout: 15000 });
   await page.screenshot({ path: `${out}/alert-unshelved.png` });
   await page.goto(`${base}/#/alerts`);
   await waitRows(true, "default list after unshelving");
-  await page.locator(`button[aria-label="details of alert ${id}"]`).click();
+  await openDetail();
   await detail.locator('select[aria-label="disposition"]').selectOption("3");
   await detail.locator('input[aria-label="tags"]').fill("eclipse, planned");
   await detail.locator('button:has-text("resolve as")').click();
