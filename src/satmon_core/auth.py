@@ -38,6 +38,9 @@ OPERATOR_METHODS = frozenset({
     "/satmon.detection.v1.InferenceService/ScoreWindow",
     "/satmon.ops.v1.OpsService/AcknowledgeAlert",
     "/satmon.ops.v1.OpsService/ResolveAlert",
+    "/satmon.ops.v1.OpsService/ShelveAlert",
+    "/satmon.ops.v1.OpsService/UnshelveAlert",
+    "/satmon.ops.v1.OpsService/AssignAlert",
 })
 OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.", "/satmon.ops.v1.OpsService/CheckHealth")
 POSITIVE_TTL_S = 30.0

@@ -137,27 +137,6 @@ try {
   await expectText('[data-testid="alerts-page"]', "page 1");
   await page.screenshot({ path: `${out}/alerts-filtered.png` });
 
-  step("severity badges and the severity filter");
-  const severity = await page.locator(`tr[data-alert="${id}"] [data-severity]`).getAttribute("data-severity");
-  if (!["warning", "critical"].includes(severity)) throw new Error(`alert ${id} shows severity ${severity}`);
-  const bySeverity = async (value, ours) => {
-    await page.selectOption('select[aria-label="severity filter"]', String(value));
-    await page.waitForFunction((v) => window.location.hash.includes(`severity=${v}`), value);
-    await page.waitForFunction(([i, o, name]) => {
-      if (!document.querySelector('table[data-testid="alerts"]')) return false; // still loading
-      const rows = [...document.querySelectorAll("tr[data-alert]")];
-      return rows.some((r) => r.getAttribute("data-alert") === i) === o
-        && rows.every((r) => r.querySelector("[data-severity]")?.getAttribute("data-severity") === name);
-    }, [id, ours, value === 1 ? "warning" : "critical"], { timeout: 15000 }).catch(async () => {
-      const shown = await page.locator("tr[data-alert]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-alert")));
-      throw new Error(`severity filter ${value} shows ${shown}`);
-    });
-  };
-  const mine = severity === "warning" ? 1 : 2;
-  await bySeverity(3 - mine, false);
-  await bySeverity(mine, true);
-  await page.screenshot({ path: `${out}/alerts-severity.png` });
-
   step("the alert's trend link opens its satellite, subsystem and time");
   await page.locator(`tr[data-alert="${id}"] button:has-text("trend")`).click();
   await page.waitForFunction(() => window.location.hash.startsWith("#/trends") && window.location.hash.includes("from="));
@@ -168,6 +147,69 @@ try {
                              null, { timeout: 30000 });
   await expectText('[data-testid="score-chart"]', "detector threshold");
   await page.screenshot({ path: `${out}/alert-trend.png` });
+
+  step("severity badge and filter, shelve hides and unshelve returns, resolve with a disposition");
+  const rowsShown = () => page.locator("tr[data-alert]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-alert")));
+  const waitRows = async (has, what) => {
+    await page.waitForFunction(([i, h]) => document.querySelector('table[data-testid="alerts"]')
+      && [...document.querySelectorAll("tr[data-alert]")].some((r) => r.getAttribute("data-alert") === i) === h,
+      [id, has], { timeout: 15000 }).catch(async () => { throw new Error(`${what}: rows ${await rowsShown()}`); });
+  };
+  // The details toggle; the view keeps which are open across filter changes, so open only if closed.
+  const openDetail = async () => {
+    if (!(await page.locator(`[data-lifecycle="${id}"]`).count())) {
+      await page.locator(`button[aria-label="details of alert ${id}"]`).click();
+    }
+    await page.waitForSelector(`[data-lifecycle="${id}"]`, { timeout: 15000 });
+  };
+  await page.goto(`${base}/#/alerts`);
+  await page.waitForSelector(`tr[data-alert="${id}"] [data-severity]`, { timeout: 15000 });
+  const severity = await page.locator(`tr[data-alert="${id}"] [data-severity]`).getAttribute("data-severity");
+  if (!["warning", "critical"].includes(severity)) throw new Error(`severity badge says ${severity}`);
+  const severityValue = severity === "critical" ? 2 : 1;
+  await page.selectOption('select[aria-label="severity filter"]', String(severityValue));
+  await page.waitForFunction((v) => window.location.hash.includes(`severity=${v}`), severityValue);
+  await waitRows(true, `severity filter ${severity}`);
+  const badges = await page.locator("tr[data-alert] [data-severity]").evaluateAll((b) => b.map((x) => x.getAttribute("data-severity")));
+  if (badges.some((b) => b !== severity)) throw new Error(`severity filter ${severity} shows ${badges}`);
+  await page.screenshot({ path: `${out}/alerts-severity-filter.png` });
+  await page.selectOption('select[aria-label="severity filter"]', "0");
+  await page.waitForFunction(() => !window.location.hash.includes("severity="));
+  await page.goto(`${base}/#/alerts`);
+  await waitRows(true, "default list before shelving");
+  await openDetail();
+  const detail = page.locator(`[data-lifecycle="${id}"]`);
+  await detail.locator('select[aria-label="shelve duration"]').selectOption("60");
+  await detail.locator('input[aria-label="lifecycle comment"]').fill("pass in an hour");
+  await detail.locator('button:has-text("shelve")').click();
+  await page.waitForSelector(`tr[data-alert="${id}"].shelved`, { timeout: 15000 });
+  await page.waitForFunction((i) => document.querySelector(`[data-lifecycle="${i}"] .changes`)?.textContent?.includes("shelved until"), id);
+  await page.screenshot({ path: `${out}/alert-shelved.png` });
+  await page.goto(`${base}/#/alerts?state=5`);
+  await waitRows(true, "shelved filter");
+  await page.goto(`${base}/#/alerts`);
+  await page.reload();
+  await waitRows(false, "default list hides the shelved alert");
+  await page.goto(`${base}/#/alerts?state=5`);
+  await waitRows(true, "shelved filter again");
+  await openDetail();
+  await page.locator(`[data-lifecycle="${id}"] button:has-text("unshelve")`).click();
+  // Back to what it was: acknowledged, or closed if the detector ended the sequence meanwhile.
+  await page.waitForSelector(`tr[data-alert="${id}"]:is(.acknowledged, .closed)`, { timeout: 15000 });
+  await page.screenshot({ path: `${out}/alert-unshelved.png` });
+  await page.goto(`${base}/#/alerts`);
+  await waitRows(true, "default list after unshelving");
+  await openDetail();
+  await detail.locator('select[aria-label="disposition"]').selectOption("3");
+  await detail.locator('input[aria-label="tags"]').fill("eclipse, planned");
+  await detail.locator('button:has-text("resolve as")').click();
+  await page.waitForSelector(`tr[data-alert="${id}"].resolved`, { timeout: 15000 });
+  await expectText(`tr[data-alert="${id}"] td.state`, "known event");
+  await page.waitForFunction((i) => document.querySelector(`[data-lifecycle="${i}"] .changes`)?.textContent?.includes("resolved as known event [eclipse, planned]"), id);
+  await page.goto(`${base}/#/alerts?disposition=3`);
+  await waitRows(true, "disposition filter");
+  await page.screenshot({ path: `${out}/alert-resolved-disposition.png` });
+  console.log(`resolved alert ${id} as a known event`);
 
   step("stats show their period");
   await page.goto(`${base}/#/stats?period=1h`);

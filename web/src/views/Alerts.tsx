@@ -3,16 +3,16 @@ import { errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
 import { seconds, when } from "../format";
 import { allSubsystems, subsystemLabel, useSpacecraftClasses } from "../mission";
-import { AlertKind, AlertSeverity, AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
+import { AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
 import type { StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
 import { navigate } from "../route";
+import { AlertLifecycle, DISPOSITION, SEVERITY, SeverityBadge } from "./AlertLifecycle";
 
-const STATE = { [AlertState.OPEN]: "open", [AlertState.ACKNOWLEDGED]: "acknowledged", [AlertState.CLOSED]: "closed", [AlertState.RESOLVED]: "resolved" } as Record<number, string>;
-const SEVERITY = { [AlertSeverity.WARNING]: "warning", [AlertSeverity.CRITICAL]: "critical" } as Record<number, string>;
-const KIND = { [AlertKind.MODEL]: "model", [AlertKind.LIMIT]: "limit" } as Record<number, string>;
+const STATE = { [AlertState.OPEN]: "open", [AlertState.ACKNOWLEDGED]: "acknowledged", [AlertState.CLOSED]: "closed", [AlertState.RESOLVED]: "resolved",
+                [AlertState.SHELVED]: "shelved" } as Record<number, string>;
 const PAGE_SIZE = 25;
 
-// Alerts with filters (state, severity, kind, satellite, subsystem) and pages, all in the URL. New and changed
+// Alerts with filters (state, severity, disposition, satellite, subsystem) and pages, all in the URL. New and changed
 // alerts arrive live over the event stream. Each row has its own comment box; the server records
 // who acknowledged from the bearer token and keeps every acknowledgement (the history row).
 // A listing remembers the filters it answered: rows of the previous filters are never shown
@@ -23,8 +23,8 @@ export function Alerts({ params }: { params: URLSearchParams }) {
   const satellite = params.get("satellite") ?? "";
   const subsystem = params.get("subsystem") ?? "";
   const severity = Number(params.get("severity") ?? 0);
-  const kind = Number(params.get("kind") ?? 0);
-  const query = JSON.stringify([state, satellite, subsystem, severity, kind]);
+  const disposition = Number(params.get("disposition") ?? 0);
+  const query = JSON.stringify([state, satellite, subsystem, severity, disposition]);
   const [listing, setListing] = useState<{ query: string; alerts: Alert[] }>();
   const alerts = listing?.query === query ? listing.alerts : undefined;
   const setAlerts = useCallback((update: (prev: Alert[]) => Alert[]) =>
@@ -35,18 +35,19 @@ export function Alerts({ params }: { params: URLSearchParams }) {
   const [next, setNext] = useState("");
   const [comments, setComments] = useState<Record<string, string>>({});
   const [open, setOpen] = useState<Record<string, boolean>>({});
+  const [detail, setDetail] = useState<Record<string, boolean>>({});
   const [draft, setDraft] = useState(satellite);
   const [error, setError] = useState("");
   const tokenVersion = useTokenVersion();
   const classes = useSpacecraftClasses(tokenVersion);
   const page = pages.length - 1;
   const filters = { state: state || undefined, satellite: satellite || undefined, subsystem: subsystem || undefined,
-                    severity: severity || undefined, kind: kind || undefined };
+                    severity: severity || undefined, disposition: disposition || undefined };
 
   const load = useCallback(async (token: string) => {
     try {
       const reply = await ops.listAlerts({ pageSize: PAGE_SIZE, pageToken: token, satelliteId: satellite, state, subsystem,
-                                           severity, kind });
+                                             severity, disposition });
       if (currentQuery.current !== query) return;
       setListing({ query, alerts: reply.alerts });
       setNext(reply.nextPageToken);
@@ -56,16 +57,18 @@ export function Alerts({ params }: { params: URLSearchParams }) {
       setListing({ query, alerts: [] });
       setError(errorText(e));
     }
-  }, [query, satellite, state, subsystem, severity, kind]);
+  }, [query, satellite, state, subsystem, severity, disposition]);
   useEffect(() => {
     setPages([""]);
     void load("");
   }, [load, tokenVersion]);
   useEffect(() => setDraft(satellite), [satellite]);
 
-  const matches = useCallback((a: Alert) => (!state || a.state === state) && (!satellite || a.satelliteId === satellite)
-    && (!subsystem || a.subsystem === subsystem) && (!severity || a.severity === severity) && (!kind || a.kind === kind),
-  [state, satellite, subsystem, severity, kind]);
+  // The server's default list leaves shelved alerts out (as Yamcs does); the live updates follow suit.
+  const matches = useCallback((a: Alert) => (state ? a.state === state : a.state !== AlertState.SHELVED)
+    && (!satellite || a.satelliteId === satellite) && (!subsystem || a.subsystem === subsystem)
+    && (!severity || a.severity === severity) && (!disposition || a.disposition === disposition),
+    [state, satellite, subsystem, severity, disposition]);
   useEvents(
     useCallback((event: StreamEventsResponse) => {
       if (event.event.case !== "alert") return;
@@ -106,14 +109,6 @@ export function Alerts({ params }: { params: URLSearchParams }) {
           <option value={0}>every state</option>
           {Object.entries(STATE).map(([value, name]) => <option key={value} value={value}>{name}</option>)}
         </select>
-        <select value={severity} aria-label="severity filter" onChange={(e) => navigate("alerts", { ...filters, severity: Number(e.target.value) || undefined })}>
-          <option value={0}>every severity</option>
-          {Object.entries(SEVERITY).map(([value, name]) => <option key={value} value={value}>{name}</option>)}
-        </select>
-        <select value={kind} aria-label="kind filter" onChange={(e) => navigate("alerts", { ...filters, kind: Number(e.target.value) || undefined })}>
-          <option value={0}>model and limit</option>
-          {Object.entries(KIND).map(([value, name]) => <option key={value} value={value}>{name}</option>)}
-        </select>
         <form onSubmit={(e) => { e.preventDefault(); navigate("alerts", { ...filters, satellite: draft.trim() || undefined }); }}>
           <input value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="any satellite" aria-label="satellite filter" />
         </form>
@@ -121,26 +116,31 @@ export function Alerts({ params }: { params: URLSearchParams }) {
           <option value="">every subsystem</option>
           {allSubsystems(classes).map((s) => <option key={s.name} value={s.name}>{s.displayName}</option>)}
         </select>
+        <select value={severity} aria-label="severity filter" onChange={(e) => navigate("alerts", { ...filters, severity: Number(e.target.value) || undefined })}>
+          <option value={0}>every severity</option>
+          {Object.entries(SEVERITY).map(([value, name]) => <option key={value} value={value}>{name}</option>)}
+        </select>
+        <select value={disposition} aria-label="disposition filter" onChange={(e) => navigate("alerts", { ...filters, disposition: Number(e.target.value) || undefined })}>
+          <option value={0}>any disposition</option>
+          {Object.entries(DISPOSITION).map(([value, name]) => <option key={value} value={value}>{name}</option>)}
+        </select>
       </div>
       {error && <p className="error" data-testid="alerts-error">{error}</p>}
       {!alerts ? <p className="muted">loading…</p> : (
         <table data-testid="alerts">
           <thead>
-            <tr><th>id</th><th>severity</th><th>kind</th><th>satellite</th><th>subsystem</th><th>start (UTC)</th><th>end (UTC)</th><th>peak</th><th>windows</th><th>state</th><th>comment</th><th /></tr>
+            <tr><th>id</th><th>severity</th><th>satellite</th><th>subsystem</th><th>start (UTC)</th><th>end (UTC)</th><th>peak</th><th>windows</th><th>state</th><th>comment</th><th /></tr>
           </thead>
           <tbody>
             {alerts.map((a) => (
               <Fragment key={a.alertId}>
                 <tr data-alert={a.alertId} className={STATE[a.state]}>
-                  <td>{a.alertId}</td>
-                  <td><span className={`badge ${SEVERITY[a.severity] ?? ""}`} data-severity={SEVERITY[a.severity]}>{SEVERITY[a.severity] ?? "-"}</span></td>
-                  <td title={a.parameter ? `${a.parameter} crossed ${a.limit} (value ${a.value})` : "the online detector"}>
-                    {KIND[a.kind] ?? "-"}{a.parameter ? ` ${a.parameter}` : ""}</td>
-                  <td>{a.satelliteId}</td><td title={subsystemLabel(classes, a.subsystem)}>{a.subsystem}</td>
+                  <td>{a.alertId}</td><td><SeverityBadge alert={a} /></td><td>{a.satelliteId}</td><td title={subsystemLabel(classes, a.subsystem)}>{a.subsystem}</td>
                   <td>{when(a.startTime)}</td><td>{when(a.endTime)}</td><td>{a.peakScore.toFixed(3)}</td>
                   <td>{a.windowCount}</td>
                   <td className="state">
                     {STATE[a.state]}{a.acknowledgedBy ? ` by ${a.acknowledgedBy}` : ""}
+                    {a.disposition ? ` · ${DISPOSITION[a.disposition]}` : ""}{a.assignee ? ` · → ${a.assignee}` : ""}
                     {a.acknowledgements.length > 0 && (
                       <button className="link" aria-label="history" onClick={() => setOpen((o) => ({ ...o, [a.alertId]: !o[a.alertId] }))}>
                         {a.acknowledgements.length} ack{a.acknowledgements.length > 1 ? "s" : ""} {open[a.alertId] ? "▴" : "▾"}
@@ -155,11 +155,18 @@ export function Alerts({ params }: { params: URLSearchParams }) {
                     <button onClick={() => trend(a)}>trend</button>
                     {a.state !== AlertState.RESOLVED && <button onClick={() => act(a, "acknowledge")}>acknowledge</button>}
                     {a.state !== AlertState.RESOLVED && <button onClick={() => act(a, "resolve")}>resolve</button>}
+                    <button aria-label={`details of alert ${a.alertId}`} onClick={() => setDetail((d) => ({ ...d, [a.alertId]: !d[a.alertId] }))}>
+                      details {detail[a.alertId] ? "▴" : "▾"}
+                    </button>
                   </td>
                 </tr>
+                {detail[a.alertId] && (
+                  <tr className="detail"><td /><td colSpan={10}>
+                    <AlertLifecycle alert={a} onChange={(updated) => setAlerts((prev) => prev.map((x) => (x.alertId === updated.alertId ? updated : x)))} />
+                  </td></tr>)}
                 {open[a.alertId] && a.acknowledgements.map((k, i) => (
                   <tr key={`${a.alertId}-${i}`} className="history" data-history={a.alertId}>
-                    <td /><td colSpan={11}>{when(k.acknowledgeTime)} · {k.operatorName}: {k.comment || "(no comment)"}</td>
+                    <td /><td colSpan={10}>{when(k.acknowledgeTime)} · {k.operatorName}: {k.comment || "(no comment)"}</td>
                   </tr>
                 ))}
               </Fragment>

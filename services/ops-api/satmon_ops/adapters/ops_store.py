@@ -1,7 +1,8 @@
-"""PostgreSQL reads for the ops API: statistics, results search, alerts."""
+"""PostgreSQL reads for the ops API: statistics, results search, alerts; and operators' alert changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from psycopg.rows import dict_row
@@ -11,28 +12,41 @@ from satmon.ops.v1 import alert_pb2, ops_service_pb2 as pb
 from satmon_core.detection_quality import DetectionQuality, fetch_detection_quality
 from satmon_core.job_queries import PageCursor, encode_page_token
 from satmon_core.postgres import make_pool
+from satmon_ops.domain.alarms import Action, Alarm, Disposition, HistoryEntry
 
-__all__ = ["OpsStore", "alert_to_proto", "AlertNotFound", "AlertResolved"]
+__all__ = ["OpsStore", "alert_to_proto", "AlertNotFound"]
 
 ALERT_STATES = {"open": alert_pb2.ALERT_STATE_OPEN, "acknowledged": alert_pb2.ALERT_STATE_ACKNOWLEDGED,
-                "closed": alert_pb2.ALERT_STATE_CLOSED, "resolved": alert_pb2.ALERT_STATE_RESOLVED}
-# Every alert row the API returns carries its acknowledgement history.
+                "closed": alert_pb2.ALERT_STATE_CLOSED, "resolved": alert_pb2.ALERT_STATE_RESOLVED,
+                "shelved": alert_pb2.ALERT_STATE_SHELVED}
+# Every alert row the API returns carries its acknowledgements and its history of changes.
 ALERT_COLUMNS = ("a.*, coalesce((SELECT json_agg(json_build_object('operator', k.operator, 'comment', k.comment, "
                  "'at', k.acknowledged_at) ORDER BY k.acknowledged_at) FROM alert_acknowledgements k "
-                 "WHERE k.alert_id = a.alert_id), '[]') AS acknowledgements")
+                 "WHERE k.alert_id = a.alert_id), '[]') AS acknowledgements, "
+                 "coalesce((SELECT json_agg(json_build_object('action', c.action, 'operator', c.operator, "
+                 "'at', c.changed_at, 'comment', c.comment, 'shelved_until', c.shelved_until, 'assignee', c.assignee, "
+                 "'disposition', c.disposition, 'tags', c.tags) ORDER BY c.change_id) FROM alert_changes c "
+                 "WHERE c.alert_id = a.alert_id), '[]') AS history")
+DISPOSITIONS = {Disposition.TRUE_ANOMALY: alert_pb2.ALERT_DISPOSITION_TRUE_ANOMALY,
+                Disposition.FALSE_ALARM: alert_pb2.ALERT_DISPOSITION_FALSE_ALARM,
+                Disposition.KNOWN_EVENT: alert_pb2.ALERT_DISPOSITION_KNOWN_EVENT}
+ACTIONS = {Action.ACKNOWLEDGE: alert_pb2.ALERT_ACTION_ACKNOWLEDGE, Action.SHELVE: alert_pb2.ALERT_ACTION_SHELVE,
+           Action.UNSHELVE: alert_pb2.ALERT_ACTION_UNSHELVE, Action.ASSIGN: alert_pb2.ALERT_ACTION_ASSIGN,
+           Action.RESOLVE: alert_pb2.ALERT_ACTION_RESOLVE}
 ALERT_STATE_NAMES = {v: k for k, v in ALERT_STATES.items()}
 ALERT_KINDS = {"model": alert_pb2.ALERT_KIND_MODEL, "limit": alert_pb2.ALERT_KIND_LIMIT}
 ALERT_SEVERITIES = {"warning": alert_pb2.ALERT_SEVERITY_WARNING, "critical": alert_pb2.ALERT_SEVERITY_CRITICAL}
 ALERT_SEVERITY_NAMES = {v: k for k, v in ALERT_SEVERITIES.items()}
 ALERT_KIND_NAMES = {v: k for k, v in ALERT_KINDS.items()}
+DISPOSITION_NAMES = {v: k.value for k, v in DISPOSITIONS.items()}
 
 
 class AlertNotFound(LookupError):
     pass
 
 
-class AlertResolved(Exception):
-    pass
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def _ts(dt: datetime | None):
@@ -63,6 +77,21 @@ def alert_to_proto(row: dict) -> alert_pb2.Alert:
     for ack in row.get("acknowledgements") or ():
         entry = alert.acknowledgements.add(operator_name=ack["operator"], comment=ack["comment"] or "")
         entry.acknowledge_time.CopyFrom(_ts(datetime.fromisoformat(ack["at"])))
+    if row.get("shelved_until"):
+        alert.shelve_end_time.CopyFrom(_ts(row["shelved_until"]))
+    alert.assignee = row.get("assignee") or ""
+    if row.get("disposition"):
+        alert.disposition = DISPOSITIONS[Disposition(row["disposition"])]
+    alert.tags.extend(row.get("tags") or ())
+    for change in row.get("history") or ():
+        entry = alert.history.add(action=ACTIONS[Action(change["action"])], operator_name=change["operator"],
+                                  comment=change["comment"] or "", assignee=change["assignee"] or "",
+                                  tags=change["tags"] or ())
+        entry.change_time.CopyFrom(_ts(_time(change["at"])))
+        if change["shelved_until"]:
+            entry.shelve_end_time.CopyFrom(_ts(_time(change["shelved_until"])))
+        if change["disposition"]:
+            entry.disposition = DISPOSITIONS[Disposition(change["disposition"])]
     return alert
 
 
@@ -143,9 +172,12 @@ class OpsStore:
         return results, token
 
     def list_alerts(self, size: int, cursor: PageCursor | None, satellite_id: str, state: int, subsystem: str = "",
-                    severity: int = 0, kind: int = 0
+                    severity: int = 0, kind: int = 0, disposition: int = 0
                     ) -> tuple[list[alert_pb2.Alert], str]:
         clauses, params = [], []
+        if disposition:
+            clauses.append("disposition = %s")
+            params.append(DISPOSITION_NAMES[disposition])
         if satellite_id:
             clauses.append("satellite_id = %s")
             params.append(satellite_id)
@@ -161,6 +193,8 @@ class OpsStore:
         if kind:
             clauses.append("kind = %s")
             params.append(ALERT_KIND_NAMES[kind])
+        if not state:  # shelved alerts are out of the default list (as Yamcs does); ask for SHELVED to see them
+            clauses.append("state <> 'shelved'")
         if cursor:
             clauses.append("(created_at, alert_id) < (%s, %s)")
             params += [cursor.created_at, int(cursor.key)]
@@ -179,7 +213,8 @@ class OpsStore:
                 f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE alert_id IN ("
                 "SELECT alert_id FROM detector_alerts WHERE updated_at > %(t)s "
                 "UNION SELECT alert_id FROM alert_acknowledgements WHERE acknowledged_at > %(t)s "
-                "UNION SELECT alert_id FROM alert_resolutions WHERE resolved_at > %(t)s) "
+                "UNION SELECT alert_id FROM alert_resolutions WHERE resolved_at > %(t)s "
+                "UNION SELECT alert_id FROM alert_lifecycle WHERE updated_at > %(t)s) "
                 "AND updated_at > %(t)s ORDER BY updated_at LIMIT 500", {"t": since}).fetchall()
         return [alert_to_proto(r) for r in rows], (rows[-1]["updated_at"] if rows else since)
 
@@ -202,7 +237,11 @@ class OpsStore:
             out.setdefault(sat, []).append(subsystem)
         return out
 
-    def transition(self, alert_id: str, state: str, operator: str, comment: str) -> alert_pb2.Alert:
+    def change(self, alert_id: str, decide: Callable[[Alarm, datetime], tuple[Alarm, HistoryEntry]]
+               ) -> alert_pb2.Alert:
+        """Applies one operator's change: `decide` (a rule of satmon_ops.domain.alarms) gets the alert's
+        lifecycle and the database's clock, the one the alerts view judges shelves by, and returns
+        the new lifecycle and its history entry, which are written in one transaction."""
         try:
             key = int(alert_id)
         except ValueError:
@@ -211,17 +250,32 @@ class OpsStore:
             # The ops API owns only the operators' actions (the writer owns the alert), so it
             # serialises one alert's actions with a lock of its own rather than a row lock.
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
-            current = cur.execute("SELECT state FROM alerts WHERE alert_id = %s", (key,)).fetchone()
-            if current is None:
+            row = cur.execute("SELECT *, now() AS now FROM alerts WHERE alert_id = %s", (key,)).fetchone()
+            if row is None:
                 raise AlertNotFound(alert_id)
-            if current["state"] == "resolved":
-                raise AlertResolved(alert_id)
-            if state == "acknowledged":
-                # History, not overwrite: every acknowledgement is a row; the alert shows the first.
-                cur.execute("INSERT INTO alert_acknowledgements (alert_id, operator, comment) VALUES (%s, %s, %s)",
-                            (key, operator, comment))
-            else:
-                cur.execute("INSERT INTO alert_resolutions (alert_id, operator, comment) VALUES (%s, %s, %s)",
-                            (key, operator, comment))
+            before = Alarm(key, acknowledged=row["acknowledged_at"] is not None, shelved_until=row["shelved_until"],
+                           assignee=row["assignee"], resolved=row["state"] == "resolved")
+            after, entry = decide(before, row["now"])
+            self._write(cur, after, entry)
             row = cur.execute(f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE alert_id = %s", (key,)).fetchone()
         return alert_to_proto(row)
+
+    @staticmethod
+    def _write(cur, after: Alarm, entry: HistoryEntry) -> None:
+        key = after.alert_id
+        disposition = entry.disposition.value if entry.disposition else None
+        if entry.action is Action.ACKNOWLEDGE:
+            # History, not overwrite: every acknowledgement is a row; the alert shows the first.
+            cur.execute("INSERT INTO alert_acknowledgements (alert_id, operator, comment) VALUES (%s, %s, %s)",
+                        (key, entry.operator, entry.comment))
+        elif entry.action is Action.RESOLVE:
+            cur.execute("INSERT INTO alert_resolutions (alert_id, operator, comment, disposition, tags) "
+                        "VALUES (%s, %s, %s, %s, %s)", (key, entry.operator, entry.comment, disposition, list(entry.tags)))
+        if entry.action is not Action.ACKNOWLEDGE:
+            cur.execute("INSERT INTO alert_lifecycle (alert_id, shelved_until, assignee) VALUES (%s, %s, %s) "
+                        "ON CONFLICT (alert_id) DO UPDATE SET shelved_until = excluded.shelved_until, "
+                        "assignee = excluded.assignee, updated_at = now()", (key, after.shelved_until, after.assignee))
+        cur.execute("INSERT INTO alert_changes (alert_id, action, operator, changed_at, comment, shelved_until, "
+                    "assignee, disposition, tags) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (key, entry.action.value, entry.operator, entry.time, entry.comment, entry.shelved_until,
+                     entry.assignee, disposition, list(entry.tags)))

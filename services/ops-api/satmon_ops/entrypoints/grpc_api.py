@@ -15,7 +15,8 @@ from satmon_core.victoria import VictoriaMetrics
 from satmon_ops.adapters.events import EventHub
 from satmon_core.auth import caller
 from satmon_core.identifiers import label_value
-from satmon_ops.adapters.ops_store import AlertNotFound, AlertResolved, OpsStore
+from satmon_ops.adapters.ops_store import DISPOSITIONS, AlertNotFound, OpsStore
+from satmon_ops.domain import alarms
 from satmon_core.series_names import series_names
 from satmon_mdb import load_mission_database
 from satmon_ops.entrypoints.mission_messages import class_message, known_subsystem
@@ -33,6 +34,8 @@ def _series(metric: str, feature_index: int, values: list, parameter: str = "", 
     return pb.TrendSeries(metric=metric, feature_index=feature_index, parameter=parameter, unit=unit,
                           times_ms=[int(t * 1000) for t, _ in values], values=[float(v) for _, v in values])
 
+
+_DISPOSITIONS = {wire: domain for domain, wire in DISPOSITIONS.items()}  # unset: none given
 
 class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
     def __init__(self, vm: VictoriaMetrics, store: OpsStore, jobs: JobQueries, hub: EventHub,
@@ -179,27 +182,42 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         known_subsystem(request.subsystem)
         cursor = decode_page_token(request.page_token, numeric_key=True)
         alerts, token = self.store.list_alerts(size, cursor, request.satellite_id, request.state, request.subsystem,
-                                               request.severity, request.kind)
+                                               request.severity, request.kind, request.disposition)
         return pb.ListAlertsResponse(alerts=alerts, next_page_token=token)
 
-    def _transition(self, request, state: str):
+    def _change(self, request, decide):
+        """One operator's change, by a rule of satmon_ops.domain.alarms: decide(alarm, operator, now)."""
         # With authentication on, the operator is the token's name; the request's field only
         # names someone when there is no token to say who it is.
         operator = caller() or request.operator_name or "anonymous"
         try:
-            return self.store.transition(request.alert_id, state, operator, request.comment)
+            return self.store.change(request.alert_id, lambda alarm, now: decide(alarm, operator, now))
         except AlertNotFound as exc:
             raise NotFound("ALERT_NOT_FOUND", f"alert {request.alert_id} does not exist",
                            alert_id=request.alert_id) from exc
-        except AlertResolved as exc:
-            raise FailedPrecondition("ALERT_RESOLVED", f"alert {request.alert_id} is already resolved",
-                                     alert_id=request.alert_id) from exc
 
     def AcknowledgeAlert(self, request, context):
-        return pb.AcknowledgeAlertResponse(alert=self._transition(request, "acknowledged"))
+        return pb.AcknowledgeAlertResponse(alert=self._change(
+            request, lambda alarm, who, now: alarms.acknowledge(alarm, who, now, request.comment)))
 
     def ResolveAlert(self, request, context):
-        return pb.ResolveAlertResponse(alert=self._transition(request, "resolved"))
+        disposition = _DISPOSITIONS.get(request.disposition)
+        return pb.ResolveAlertResponse(alert=self._change(
+            request, lambda alarm, who, now: alarms.resolve(alarm, disposition, who, now, tuple(request.tags),
+                                                            request.comment)))
+
+    def ShelveAlert(self, request, context):
+        duration = request.duration.ToTimedelta()
+        return pb.ShelveAlertResponse(alert=self._change(
+            request, lambda alarm, who, now: alarms.shelve(alarm, duration, who, now, request.comment)))
+
+    def UnshelveAlert(self, request, context):
+        return pb.UnshelveAlertResponse(alert=self._change(
+            request, lambda alarm, who, now: alarms.unshelve(alarm, who, now, request.comment)))
+
+    def AssignAlert(self, request, context):
+        return pb.AssignAlertResponse(alert=self._change(
+            request, lambda alarm, who, now: alarms.assign(alarm, request.assignee, who, now, request.comment)))
 
     # --- health --------------------------------------------------------------------------------------
 

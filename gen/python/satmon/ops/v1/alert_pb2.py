@@ -26,7 +26,7 @@ from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior_
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19satmon/ops/v1/alert.proto\x12\rsatmon.ops.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"t\n\x14\x41lertAcknowledgement\x12\x15\n\roperator_name\x18\x01 \x01(\t\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\x12\x34\n\x10\x61\x63knowledge_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xc8\x05\n\x05\x41lert\x12\x16\n\x08\x61lert_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x0csatellite_id\x18\x02 \x01(\t\x12\x11\n\tsubsystem\x18\x10 \x01(\t\x12\x12\n\nmodel_name\x18\x04 \x01(\t\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\npeak_score\x18\x07 \x01(\x01\x12\x14\n\x0cwindow_count\x18\x08 \x01(\r\x12.\n\x05state\x18\t \x01(\x0e\x32\x19.satmon.ops.v1.AlertStateB\x04\xe2\x41\x01\x03\x12\x1d\n\x0f\x61\x63knowledged_by\x18\n \x01(\tB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63omment\x18\x0b \x01(\tB\x04\xe2\x41\x01\x03\x12:\n\x10\x61\x63knowledge_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0cresolve_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\nclose_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x43\n\x10\x61\x63knowledgements\x18\x0f \x03(\x0b\x32#.satmon.ops.v1.AlertAcknowledgementB\x04\xe2\x41\x01\x03\x12&\n\x04kind\x18\x11 \x01(\x0e\x32\x18.satmon.ops.v1.AlertKind\x12.\n\x08severity\x18\x12 \x01(\x0e\x32\x1c.satmon.ops.v1.AlertSeverity\x12\x11\n\tparameter\x18\x13 \x01(\t\x12\r\n\x05limit\x18\x14 \x01(\x01\x12\r\n\x05value\x18\x15 \x01(\x01J\x04\x08\x03\x10\x04*\xc9\x01\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10\x41LERT_STATE_OPEN\x10\x01\x12\x1c\n\x18\x41LERT_STATE_ACKNOWLEDGED\x10\x02\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x03\x12\x16\n\x12\x41LERT_STATE_CLOSED\x10\x04\x12\x08\n\x04OPEN\x10\x01\x12\x10\n\x0c\x41\x43KNOWLEDGED\x10\x02\x12\x0c\n\x08RESOLVED\x10\x03\x12\n\n\x06\x43LOSED\x10\x04\x1a\x02\x10\x01*S\n\tAlertKind\x12\x1a\n\x16\x41LERT_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10\x41LERT_KIND_MODEL\x10\x01\x12\x14\n\x10\x41LERT_KIND_LIMIT\x10\x02*h\n\rAlertSeverity\x12\x1e\n\x1a\x41LERT_SEVERITY_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41LERT_SEVERITY_WARNING\x10\x01\x12\x1b\n\x17\x41LERT_SEVERITY_CRITICAL\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19satmon/ops/v1/alert.proto\x12\rsatmon.ops.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\x02\n\x0b\x41lertChange\x12*\n\x06\x61\x63tion\x18\x01 \x01(\x0e\x32\x1a.satmon.ops.v1.AlertAction\x12\x15\n\roperator_name\x18\x02 \x01(\t\x12/\n\x0b\x63hange_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07\x63omment\x18\x04 \x01(\t\x12\x33\n\x0fshelve_end_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61ssignee\x18\x06 \x01(\t\x12\x34\n\x0b\x64isposition\x18\x07 \x01(\x0e\x32\x1f.satmon.ops.v1.AlertDisposition\x12\x0c\n\x04tags\x18\x08 \x03(\t\"t\n\x14\x41lertAcknowledgement\x12\x15\n\roperator_name\x18\x01 \x01(\t\x12\x0f\n\x07\x63omment\x18\x02 \x01(\t\x12\x34\n\x10\x61\x63knowledge_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9e\x07\n\x05\x41lert\x12\x16\n\x08\x61lert_id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x0csatellite_id\x18\x02 \x01(\t\x12\x11\n\tsubsystem\x18\x10 \x01(\t\x12\x12\n\nmodel_name\x18\x04 \x01(\t\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\npeak_score\x18\x07 \x01(\x01\x12\x14\n\x0cwindow_count\x18\x08 \x01(\r\x12.\n\x05state\x18\t \x01(\x0e\x32\x19.satmon.ops.v1.AlertStateB\x04\xe2\x41\x01\x03\x12\x1d\n\x0f\x61\x63knowledged_by\x18\n \x01(\tB\x04\xe2\x41\x01\x03\x12\x15\n\x07\x63omment\x18\x0b \x01(\tB\x04\xe2\x41\x01\x03\x12:\n\x10\x61\x63knowledge_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0cresolve_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\nclose_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x43\n\x10\x61\x63knowledgements\x18\x0f \x03(\x0b\x32#.satmon.ops.v1.AlertAcknowledgementB\x04\xe2\x41\x01\x03\x12&\n\x04kind\x18\x11 \x01(\x0e\x32\x18.satmon.ops.v1.AlertKind\x12.\n\x08severity\x18\x12 \x01(\x0e\x32\x1c.satmon.ops.v1.AlertSeverity\x12\x11\n\tparameter\x18\x13 \x01(\t\x12\r\n\x05limit\x18\x14 \x01(\x01\x12\r\n\x05value\x18\x15 \x01(\x01\x12\x39\n\x0fshelve_end_time\x18\x16 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x61ssignee\x18\x17 \x01(\tB\x04\xe2\x41\x01\x03\x12:\n\x0b\x64isposition\x18\x18 \x01(\x0e\x32\x1f.satmon.ops.v1.AlertDispositionB\x04\xe2\x41\x01\x03\x12\x12\n\x04tags\x18\x19 \x03(\tB\x04\xe2\x41\x01\x03\x12\x31\n\x07history\x18\x1a \x03(\x0b\x32\x1a.satmon.ops.v1.AlertChangeB\x04\xe2\x41\x01\x03J\x04\x08\x03\x10\x04*\xef\x01\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10\x41LERT_STATE_OPEN\x10\x01\x12\x1c\n\x18\x41LERT_STATE_ACKNOWLEDGED\x10\x02\x12\x18\n\x14\x41LERT_STATE_RESOLVED\x10\x03\x12\x16\n\x12\x41LERT_STATE_CLOSED\x10\x04\x12\x17\n\x13\x41LERT_STATE_SHELVED\x10\x05\x12\x08\n\x04OPEN\x10\x01\x12\x10\n\x0c\x41\x43KNOWLEDGED\x10\x02\x12\x0c\n\x08RESOLVED\x10\x03\x12\n\n\x06\x43LOSED\x10\x04\x12\x0b\n\x07SHELVED\x10\x05\x1a\x02\x10\x01*S\n\tAlertKind\x12\x1a\n\x16\x41LERT_KIND_UNSPECIFIED\x10\x00\x12\x14\n\x10\x41LERT_KIND_MODEL\x10\x01\x12\x14\n\x10\x41LERT_KIND_LIMIT\x10\x02*h\n\rAlertSeverity\x12\x1e\n\x1a\x41LERT_SEVERITY_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41LERT_SEVERITY_WARNING\x10\x01\x12\x1b\n\x17\x41LERT_SEVERITY_CRITICAL\x10\x02*\x9f\x01\n\x10\x41lertDisposition\x12!\n\x1d\x41LERT_DISPOSITION_UNSPECIFIED\x10\x00\x12\"\n\x1e\x41LERT_DISPOSITION_TRUE_ANOMALY\x10\x01\x12!\n\x1d\x41LERT_DISPOSITION_FALSE_ALARM\x10\x02\x12!\n\x1d\x41LERT_DISPOSITION_KNOWN_EVENT\x10\x03*\xb0\x01\n\x0b\x41lertAction\x12\x1c\n\x18\x41LERT_ACTION_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x41LERT_ACTION_ACKNOWLEDGE\x10\x01\x12\x17\n\x13\x41LERT_ACTION_SHELVE\x10\x02\x12\x19\n\x15\x41LERT_ACTION_UNSHELVE\x10\x03\x12\x17\n\x13\x41LERT_ACTION_ASSIGN\x10\x04\x12\x18\n\x14\x41LERT_ACTION_RESOLVE\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -51,14 +51,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ALERT'].fields_by_name['close_time']._serialized_options = b'\342A\001\003'
   _globals['_ALERT'].fields_by_name['acknowledgements']._loaded_options = None
   _globals['_ALERT'].fields_by_name['acknowledgements']._serialized_options = b'\342A\001\003'
-  _globals['_ALERTSTATE']._serialized_start=944
-  _globals['_ALERTSTATE']._serialized_end=1145
-  _globals['_ALERTKIND']._serialized_start=1147
-  _globals['_ALERTKIND']._serialized_end=1230
-  _globals['_ALERTSEVERITY']._serialized_start=1232
-  _globals['_ALERTSEVERITY']._serialized_end=1336
-  _globals['_ALERTACKNOWLEDGEMENT']._serialized_start=110
-  _globals['_ALERTACKNOWLEDGEMENT']._serialized_end=226
-  _globals['_ALERT']._serialized_start=229
-  _globals['_ALERT']._serialized_end=941
+  _globals['_ALERT'].fields_by_name['shelve_end_time']._loaded_options = None
+  _globals['_ALERT'].fields_by_name['shelve_end_time']._serialized_options = b'\342A\001\003'
+  _globals['_ALERT'].fields_by_name['assignee']._loaded_options = None
+  _globals['_ALERT'].fields_by_name['assignee']._serialized_options = b'\342A\001\003'
+  _globals['_ALERT'].fields_by_name['disposition']._loaded_options = None
+  _globals['_ALERT'].fields_by_name['disposition']._serialized_options = b'\342A\001\003'
+  _globals['_ALERT'].fields_by_name['tags']._loaded_options = None
+  _globals['_ALERT'].fields_by_name['tags']._serialized_options = b'\342A\001\003'
+  _globals['_ALERT'].fields_by_name['history']._loaded_options = None
+  _globals['_ALERT'].fields_by_name['history']._serialized_options = b'\342A\001\003'
+  _globals['_ALERTSTATE']._serialized_start=1446
+  _globals['_ALERTSTATE']._serialized_end=1685
+  _globals['_ALERTKIND']._serialized_start=1687
+  _globals['_ALERTKIND']._serialized_end=1770
+  _globals['_ALERTSEVERITY']._serialized_start=1772
+  _globals['_ALERTSEVERITY']._serialized_end=1876
+  _globals['_ALERTDISPOSITION']._serialized_start=1879
+  _globals['_ALERTDISPOSITION']._serialized_end=2038
+  _globals['_ALERTACTION']._serialized_start=2041
+  _globals['_ALERTACTION']._serialized_end=2217
+  _globals['_ALERTCHANGE']._serialized_start=111
+  _globals['_ALERTCHANGE']._serialized_end=396
+  _globals['_ALERTACKNOWLEDGEMENT']._serialized_start=398
+  _globals['_ALERTACKNOWLEDGEMENT']._serialized_end=514
+  _globals['_ALERT']._serialized_start=517
+  _globals['_ALERT']._serialized_end=1443
 # @@protoc_insertion_point(module_scope)

@@ -3,6 +3,7 @@ import datetime
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from satmon.detection.v1 import events_pb2 as _events_pb2
 from satmon.detection.v1 import job_pb2 as _job_pb2
@@ -270,7 +271,7 @@ class SearchResultsResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[_job_pb2.SubsystemInference, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ListAlertsRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "satellite_id", "state", "subsystem", "severity", "kind")
+    __slots__ = ("page_size", "page_token", "satellite_id", "state", "subsystem", "severity", "kind", "disposition")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -278,6 +279,7 @@ class ListAlertsRequest(_message.Message):
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
     SEVERITY_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
+    DISPOSITION_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     satellite_id: str
@@ -285,7 +287,8 @@ class ListAlertsRequest(_message.Message):
     subsystem: str
     severity: _alert_pb2.AlertSeverity
     kind: _alert_pb2.AlertKind
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ..., subsystem: _Optional[str] = ..., severity: _Optional[_Union[_alert_pb2.AlertSeverity, str]] = ..., kind: _Optional[_Union[_alert_pb2.AlertKind, str]] = ...) -> None: ...
+    disposition: _alert_pb2.AlertDisposition
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ..., subsystem: _Optional[str] = ..., severity: _Optional[_Union[_alert_pb2.AlertSeverity, str]] = ..., kind: _Optional[_Union[_alert_pb2.AlertKind, str]] = ..., disposition: _Optional[_Union[_alert_pb2.AlertDisposition, str]] = ...) -> None: ...
 
 class ListAlertsResponse(_message.Message):
     __slots__ = ("alerts", "next_page_token")
@@ -312,6 +315,44 @@ class AcknowledgeAlertResponse(_message.Message):
     def __init__(self, alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ...) -> None: ...
 
 class ResolveAlertRequest(_message.Message):
+    __slots__ = ("alert_id", "operator_name", "comment", "disposition", "tags")
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    DISPOSITION_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    alert_id: str
+    operator_name: str
+    comment: str
+    disposition: _alert_pb2.AlertDisposition
+    tags: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, alert_id: _Optional[str] = ..., operator_name: _Optional[str] = ..., comment: _Optional[str] = ..., disposition: _Optional[_Union[_alert_pb2.AlertDisposition, str]] = ..., tags: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ResolveAlertResponse(_message.Message):
+    __slots__ = ("alert",)
+    ALERT_FIELD_NUMBER: _ClassVar[int]
+    alert: _alert_pb2.Alert
+    def __init__(self, alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ...) -> None: ...
+
+class ShelveAlertRequest(_message.Message):
+    __slots__ = ("alert_id", "operator_name", "comment", "duration")
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    DURATION_FIELD_NUMBER: _ClassVar[int]
+    alert_id: str
+    operator_name: str
+    comment: str
+    duration: _duration_pb2.Duration
+    def __init__(self, alert_id: _Optional[str] = ..., operator_name: _Optional[str] = ..., comment: _Optional[str] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class ShelveAlertResponse(_message.Message):
+    __slots__ = ("alert",)
+    ALERT_FIELD_NUMBER: _ClassVar[int]
+    alert: _alert_pb2.Alert
+    def __init__(self, alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ...) -> None: ...
+
+class UnshelveAlertRequest(_message.Message):
     __slots__ = ("alert_id", "operator_name", "comment")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     OPERATOR_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -321,7 +362,25 @@ class ResolveAlertRequest(_message.Message):
     comment: str
     def __init__(self, alert_id: _Optional[str] = ..., operator_name: _Optional[str] = ..., comment: _Optional[str] = ...) -> None: ...
 
-class ResolveAlertResponse(_message.Message):
+class UnshelveAlertResponse(_message.Message):
+    __slots__ = ("alert",)
+    ALERT_FIELD_NUMBER: _ClassVar[int]
+    alert: _alert_pb2.Alert
+    def __init__(self, alert: _Optional[_Union[_alert_pb2.Alert, _Mapping]] = ...) -> None: ...
+
+class AssignAlertRequest(_message.Message):
+    __slots__ = ("alert_id", "operator_name", "comment", "assignee")
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    ASSIGNEE_FIELD_NUMBER: _ClassVar[int]
+    alert_id: str
+    operator_name: str
+    comment: str
+    assignee: str
+    def __init__(self, alert_id: _Optional[str] = ..., operator_name: _Optional[str] = ..., comment: _Optional[str] = ..., assignee: _Optional[str] = ...) -> None: ...
+
+class AssignAlertResponse(_message.Message):
     __slots__ = ("alert",)
     ALERT_FIELD_NUMBER: _ClassVar[int]
     alert: _alert_pb2.Alert

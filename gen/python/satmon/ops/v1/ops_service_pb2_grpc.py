@@ -101,6 +101,21 @@ class OpsServiceStub:
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertRequest.SerializeToString,
                 response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertResponse.FromString,
                 _registered_method=True)
+        self.ShelveAlert = channel.unary_unary(
+                '/satmon.ops.v1.OpsService/ShelveAlert',
+                request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ShelveAlertRequest.SerializeToString,
+                response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ShelveAlertResponse.FromString,
+                _registered_method=True)
+        self.UnshelveAlert = channel.unary_unary(
+                '/satmon.ops.v1.OpsService/UnshelveAlert',
+                request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.UnshelveAlertRequest.SerializeToString,
+                response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.UnshelveAlertResponse.FromString,
+                _registered_method=True)
+        self.AssignAlert = channel.unary_unary(
+                '/satmon.ops.v1.OpsService/AssignAlert',
+                request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.AssignAlertRequest.SerializeToString,
+                response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.AssignAlertResponse.FromString,
+                _registered_method=True)
         self.CheckHealth = channel.unary_unary(
                 '/satmon.ops.v1.OpsService/CheckHealth',
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.CheckHealthRequest.SerializeToString,
@@ -211,7 +226,33 @@ class OpsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ResolveAlert(self, request, context):
-        """Resolves an alert. NOT_FOUND for an unknown alert.
+        """Resolves an alert, with a disposition and tags. NOT_FOUND for an unknown alert,
+        FAILED_PRECONDITION when it is already resolved, INVALID_ARGUMENT for an empty tag.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ShelveAlert(self, request, context):
+        """Shelves an alert for a duration: it leaves the default list and returns by itself when the
+        shelve ends. INVALID_ARGUMENT for a duration not in (0 s, 7 days], NOT_FOUND for an unknown
+        alert, FAILED_PRECONDITION when it is resolved.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UnshelveAlert(self, request, context):
+        """Ends an alert's shelve now. NOT_FOUND for an unknown alert, FAILED_PRECONDITION when it
+        is not shelved.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignAlert(self, request, context):
+        """Assigns an alert to an operator. INVALID_ARGUMENT for an empty assignee, NOT_FOUND for an
+        unknown alert, FAILED_PRECONDITION when it is resolved.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -299,6 +340,21 @@ def add_OpsServiceServicer_to_server(servicer, server):
                     servicer.ResolveAlert,
                     request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertRequest.FromString,
                     response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertResponse.SerializeToString,
+            ),
+            'ShelveAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.ShelveAlert,
+                    request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ShelveAlertRequest.FromString,
+                    response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ShelveAlertResponse.SerializeToString,
+            ),
+            'UnshelveAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnshelveAlert,
+                    request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.UnshelveAlertRequest.FromString,
+                    response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.UnshelveAlertResponse.SerializeToString,
+            ),
+            'AssignAlert': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignAlert,
+                    request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.AssignAlertRequest.FromString,
+                    response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.AssignAlertResponse.SerializeToString,
             ),
             'CheckHealth': grpc.unary_unary_rpc_method_handler(
                     servicer.CheckHealth,
@@ -664,6 +720,87 @@ class OpsService:
             '/satmon.ops.v1.OpsService/ResolveAlert',
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertRequest.SerializeToString,
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.ResolveAlertResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ShelveAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/satmon.ops.v1.OpsService/ShelveAlert',
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.ShelveAlertRequest.SerializeToString,
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.ShelveAlertResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnshelveAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/satmon.ops.v1.OpsService/UnshelveAlert',
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.UnshelveAlertRequest.SerializeToString,
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.UnshelveAlertResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignAlert(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/satmon.ops.v1.OpsService/AssignAlert',
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.AssignAlertRequest.SerializeToString,
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.AssignAlertResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -13,7 +13,77 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/ops/v1/alert.proto.
  */
 export const file_satmon_ops_v1_alert: GenFile = /*@__PURE__*/
-  fileDesc("ChlzYXRtb24vb3BzL3YxL2FsZXJ0LnByb3RvEg1zYXRtb24ub3BzLnYxInQKFEFsZXJ0QWNrbm93bGVkZ2VtZW50EhUKDW9wZXJhdG9yX25hbWUYASABKAkSDwoHY29tbWVudBgCIAEoCRI0ChBhY2tub3dsZWRnZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLIBQoFQWxlcnQSFgoIYWxlcnRfaWQYASABKAlCBOJBAQMSFAoMc2F0ZWxsaXRlX2lkGAIgASgJEhEKCXN1YnN5c3RlbRgQIAEoCRISCgptb2RlbF9uYW1lGAQgASgJEi4KCnN0YXJ0X3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpwZWFrX3Njb3JlGAcgASgBEhQKDHdpbmRvd19jb3VudBgIIAEoDRIuCgVzdGF0ZRgJIAEoDjIZLnNhdG1vbi5vcHMudjEuQWxlcnRTdGF0ZUIE4kEBAxIdCg9hY2tub3dsZWRnZWRfYnkYCiABKAlCBOJBAQMSFQoHY29tbWVudBgLIAEoCUIE4kEBAxI6ChBhY2tub3dsZWRnZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI2CgxyZXNvbHZlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjQKCmNsb3NlX3RpbWUYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEkMKEGFja25vd2xlZGdlbWVudHMYDyADKAsyIy5zYXRtb24ub3BzLnYxLkFsZXJ0QWNrbm93bGVkZ2VtZW50QgTiQQEDEiYKBGtpbmQYESABKA4yGC5zYXRtb24ub3BzLnYxLkFsZXJ0S2luZBIuCghzZXZlcml0eRgSIAEoDjIcLnNhdG1vbi5vcHMudjEuQWxlcnRTZXZlcml0eRIRCglwYXJhbWV0ZXIYEyABKAkSDQoFbGltaXQYFCABKAESDQoFdmFsdWUYFSABKAFKBAgDEAQqyQEKCkFsZXJ0U3RhdGUSGwoXQUxFUlRfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBBTEVSVF9TVEFURV9PUEVOEAESHAoYQUxFUlRfU1RBVEVfQUNLTk9XTEVER0VEEAISGAoUQUxFUlRfU1RBVEVfUkVTT0xWRUQQAxIWChJBTEVSVF9TVEFURV9DTE9TRUQQBBIICgRPUEVOEAESEAoMQUNLTk9XTEVER0VEEAISDAoIUkVTT0xWRUQQAxIKCgZDTE9TRUQQBBoCEAEqUwoJQWxlcnRLaW5kEhoKFkFMRVJUX0tJTkRfVU5TUEVDSUZJRUQQABIUChBBTEVSVF9LSU5EX01PREVMEAESFAoQQUxFUlRfS0lORF9MSU1JVBACKmgKDUFsZXJ0U2V2ZXJpdHkSHgoaQUxFUlRfU0VWRVJJVFlfVU5TUEVDSUZJRUQQABIaChZBTEVSVF9TRVZFUklUWV9XQVJOSU5HEAESGwoXQUxFUlRfU0VWRVJJVFlfQ1JJVElDQUwQAmIGcHJvdG8z", [file_google_api_field_behavior, file_google_protobuf_timestamp]);
+  fileDesc("ChlzYXRtb24vb3BzL3YxL2FsZXJ0LnByb3RvEg1zYXRtb24ub3BzLnYxIp0CCgtBbGVydENoYW5nZRIqCgZhY3Rpb24YASABKA4yGi5zYXRtb24ub3BzLnYxLkFsZXJ0QWN0aW9uEhUKDW9wZXJhdG9yX25hbWUYAiABKAkSLwoLY2hhbmdlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2NvbW1lbnQYBCABKAkSMwoPc2hlbHZlX2VuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghhc3NpZ25lZRgGIAEoCRI0CgtkaXNwb3NpdGlvbhgHIAEoDjIfLnNhdG1vbi5vcHMudjEuQWxlcnREaXNwb3NpdGlvbhIMCgR0YWdzGAggAygJInQKFEFsZXJ0QWNrbm93bGVkZ2VtZW50EhUKDW9wZXJhdG9yX25hbWUYASABKAkSDwoHY29tbWVudBgCIAEoCRI0ChBhY2tub3dsZWRnZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKeBwoFQWxlcnQSFgoIYWxlcnRfaWQYASABKAlCBOJBAQMSFAoMc2F0ZWxsaXRlX2lkGAIgASgJEhEKCXN1YnN5c3RlbRgQIAEoCRISCgptb2RlbF9uYW1lGAQgASgJEi4KCnN0YXJ0X3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpwZWFrX3Njb3JlGAcgASgBEhQKDHdpbmRvd19jb3VudBgIIAEoDRIuCgVzdGF0ZRgJIAEoDjIZLnNhdG1vbi5vcHMudjEuQWxlcnRTdGF0ZUIE4kEBAxIdCg9hY2tub3dsZWRnZWRfYnkYCiABKAlCBOJBAQMSFQoHY29tbWVudBgLIAEoCUIE4kEBAxI6ChBhY2tub3dsZWRnZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxI2CgxyZXNvbHZlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEjQKCmNsb3NlX3RpbWUYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQgTiQQEDEkMKEGFja25vd2xlZGdlbWVudHMYDyADKAsyIy5zYXRtb24ub3BzLnYxLkFsZXJ0QWNrbm93bGVkZ2VtZW50QgTiQQEDEiYKBGtpbmQYESABKA4yGC5zYXRtb24ub3BzLnYxLkFsZXJ0S2luZBIuCghzZXZlcml0eRgSIAEoDjIcLnNhdG1vbi5vcHMudjEuQWxlcnRTZXZlcml0eRIRCglwYXJhbWV0ZXIYEyABKAkSDQoFbGltaXQYFCABKAESDQoFdmFsdWUYFSABKAESOQoPc2hlbHZlX2VuZF90aW1lGBYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIE4kEBAxIWCghhc3NpZ25lZRgXIAEoCUIE4kEBAxI6CgtkaXNwb3NpdGlvbhgYIAEoDjIfLnNhdG1vbi5vcHMudjEuQWxlcnREaXNwb3NpdGlvbkIE4kEBAxISCgR0YWdzGBkgAygJQgTiQQEDEjEKB2hpc3RvcnkYGiADKAsyGi5zYXRtb24ub3BzLnYxLkFsZXJ0Q2hhbmdlQgTiQQEDSgQIAxAEKu8BCgpBbGVydFN0YXRlEhsKF0FMRVJUX1NUQVRFX1VOU1BFQ0lGSUVEEAASFAoQQUxFUlRfU1RBVEVfT1BFThABEhwKGEFMRVJUX1NUQVRFX0FDS05PV0xFREdFRBACEhgKFEFMRVJUX1NUQVRFX1JFU09MVkVEEAMSFgoSQUxFUlRfU1RBVEVfQ0xPU0VEEAQSFwoTQUxFUlRfU1RBVEVfU0hFTFZFRBAFEggKBE9QRU4QARIQCgxBQ0tOT1dMRURHRUQQAhIMCghSRVNPTFZFRBADEgoKBkNMT1NFRBAEEgsKB1NIRUxWRUQQBRoCEAEqUwoJQWxlcnRLaW5kEhoKFkFMRVJUX0tJTkRfVU5TUEVDSUZJRUQQABIUChBBTEVSVF9LSU5EX01PREVMEAESFAoQQUxFUlRfS0lORF9MSU1JVBACKmgKDUFsZXJ0U2V2ZXJpdHkSHgoaQUxFUlRfU0VWRVJJVFlfVU5TUEVDSUZJRUQQABIaChZBTEVSVF9TRVZFUklUWV9XQVJOSU5HEAESGwoXQUxFUlRfU0VWRVJJVFlfQ1JJVElDQUwQAiqfAQoQQWxlcnREaXNwb3NpdGlvbhIhCh1BTEVSVF9ESVNQT1NJVElPTl9VTlNQRUNJRklFRBAAEiIKHkFMRVJUX0RJU1BPU0lUSU9OX1RSVUVfQU5PTUFMWRABEiEKHUFMRVJUX0RJU1BPU0lUSU9OX0ZBTFNFX0FMQVJNEAISIQodQUxFUlRfRElTUE9TSVRJT05fS05PV05fRVZFTlQQAyqwAQoLQWxlcnRBY3Rpb24SHAoYQUxFUlRfQUNUSU9OX1VOU1BFQ0lGSUVEEAASHAoYQUxFUlRfQUNUSU9OX0FDS05PV0xFREdFEAESFwoTQUxFUlRfQUNUSU9OX1NIRUxWRRACEhkKFUFMRVJUX0FDVElPTl9VTlNIRUxWRRADEhcKE0FMRVJUX0FDVElPTl9BU1NJR04QBBIYChRBTEVSVF9BQ1RJT05fUkVTT0xWRRAFYgZwcm90bzM", [file_google_api_field_behavior, file_google_protobuf_timestamp]);
+
+/**
+ * AlertChange is one operator's change to an alert, as kept in its history.
+ *
+ * @generated from message satmon.ops.v1.AlertChange
+ */
+export type AlertChange = Message<"satmon.ops.v1.AlertChange"> & {
+  /**
+   * What was done.
+   *
+   * @generated from field: satmon.ops.v1.AlertAction action = 1;
+   */
+  action: AlertAction;
+
+  /**
+   * The operator, as named by their bearer token.
+   *
+   * @generated from field: string operator_name = 2;
+   */
+  operatorName: string;
+
+  /**
+   * When it was done.
+   *
+   * @generated from field: google.protobuf.Timestamp change_time = 3;
+   */
+  changeTime?: Timestamp | undefined;
+
+  /**
+   * The operator's comment.
+   *
+   * @generated from field: string comment = 4;
+   */
+  comment: string;
+
+  /**
+   * Shelve: when the shelve ends.
+   *
+   * @generated from field: google.protobuf.Timestamp shelve_end_time = 5;
+   */
+  shelveEndTime?: Timestamp | undefined;
+
+  /**
+   * Assign: the operator it was assigned to.
+   *
+   * @generated from field: string assignee = 6;
+   */
+  assignee: string;
+
+  /**
+   * Resolve: the disposition.
+   *
+   * @generated from field: satmon.ops.v1.AlertDisposition disposition = 7;
+   */
+  disposition: AlertDisposition;
+
+  /**
+   * Resolve: the tags.
+   *
+   * @generated from field: repeated string tags = 8;
+   */
+  tags: string[];
+};
+
+/**
+ * Describes the message satmon.ops.v1.AlertChange.
+ * Use `create(AlertChangeSchema)` to create a new message.
+ */
+export const AlertChangeSchema: GenMessage<AlertChange> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_alert, 0);
 
 /**
  * AlertAcknowledgement is one operator's acknowledgement of an alert.
@@ -48,7 +118,7 @@ export type AlertAcknowledgement = Message<"satmon.ops.v1.AlertAcknowledgement">
  * Use `create(AlertAcknowledgementSchema)` to create a new message.
  */
 export const AlertAcknowledgementSchema: GenMessage<AlertAcknowledgement> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_alert, 0);
+  messageDesc(file_satmon_ops_v1_alert, 1);
 
 /**
  * Alert is one anomaly on one satellite and subsystem: a sequence the online detector raised
@@ -199,6 +269,41 @@ export type Alert = Message<"satmon.ops.v1.Alert"> & {
    * @generated from field: double value = 21;
    */
   value: number;
+
+  /**
+   * While shelved: when the shelve ends by itself.
+   *
+   * @generated from field: google.protobuf.Timestamp shelve_end_time = 22;
+   */
+  shelveEndTime?: Timestamp | undefined;
+
+  /**
+   * The operator it is assigned to; empty when nobody is.
+   *
+   * @generated from field: string assignee = 23;
+   */
+  assignee: string;
+
+  /**
+   * Once resolved: what the operator concluded.
+   *
+   * @generated from field: satmon.ops.v1.AlertDisposition disposition = 24;
+   */
+  disposition: AlertDisposition;
+
+  /**
+   * Once resolved: the operator's tags.
+   *
+   * @generated from field: repeated string tags = 25;
+   */
+  tags: string[];
+
+  /**
+   * Every operator's change, oldest first.
+   *
+   * @generated from field: repeated satmon.ops.v1.AlertChange history = 26;
+   */
+  history: AlertChange[];
 };
 
 /**
@@ -206,7 +311,7 @@ export type Alert = Message<"satmon.ops.v1.Alert"> & {
  * Use `create(AlertSchema)` to create a new message.
  */
 export const AlertSchema: GenMessage<Alert> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_alert, 1);
+  messageDesc(file_satmon_ops_v1_alert, 2);
 
 /**
  * AlertState is the lifecycle of an alert.
@@ -250,6 +355,14 @@ export enum AlertState {
   ALERT_STATE_CLOSED = 4,
 
   /**
+   * Shelved by an operator until its shelve_end_time: hidden from the default list, and back
+   * in its earlier state by itself when the shelve ends (or when an operator unshelves it).
+   *
+   * @generated from enum value: ALERT_STATE_SHELVED = 5;
+   */
+  ALERT_STATE_SHELVED = 5,
+
+  /**
    * Short for ALERT_STATE_OPEN.
    *
    * @generated from enum value: OPEN = 1;
@@ -276,6 +389,13 @@ export enum AlertState {
    * @generated from enum value: CLOSED = 4;
    */
   CLOSED = 4,
+
+  /**
+   * Short for ALERT_STATE_SHELVED.
+   *
+   * @generated from enum value: SHELVED = 5;
+   */
+  SHELVED = 5,
 }
 
 /**
@@ -351,4 +471,100 @@ export enum AlertSeverity {
  */
 export const AlertSeveritySchema: GenEnum<AlertSeverity> = /*@__PURE__*/
   enumDesc(file_satmon_ops_v1_alert, 2);
+
+/**
+ * AlertDisposition is what the operator concluded when resolving an alert.
+ *
+ * @generated from enum satmon.ops.v1.AlertDisposition
+ */
+export enum AlertDisposition {
+  /**
+   * Not given (alerts resolved without one).
+   *
+   * @generated from enum value: ALERT_DISPOSITION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A real anomaly of the spacecraft.
+   *
+   * @generated from enum value: ALERT_DISPOSITION_TRUE_ANOMALY = 1;
+   */
+  TRUE_ANOMALY = 1,
+
+  /**
+   * Nothing was wrong: the detector or the limit was mistaken.
+   *
+   * @generated from enum value: ALERT_DISPOSITION_FALSE_ALARM = 2;
+   */
+  FALSE_ALARM = 2,
+
+  /**
+   * An expected event (a manoeuvre, an eclipse, a planned test).
+   *
+   * @generated from enum value: ALERT_DISPOSITION_KNOWN_EVENT = 3;
+   */
+  KNOWN_EVENT = 3,
+}
+
+/**
+ * Describes the enum satmon.ops.v1.AlertDisposition.
+ */
+export const AlertDispositionSchema: GenEnum<AlertDisposition> = /*@__PURE__*/
+  enumDesc(file_satmon_ops_v1_alert, 3);
+
+/**
+ * AlertAction names an operator's change to an alert.
+ *
+ * @generated from enum satmon.ops.v1.AlertAction
+ */
+export enum AlertAction {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: ALERT_ACTION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Acknowledged.
+   *
+   * @generated from enum value: ALERT_ACTION_ACKNOWLEDGE = 1;
+   */
+  ACKNOWLEDGE = 1,
+
+  /**
+   * Shelved until the change's shelve_end_time.
+   *
+   * @generated from enum value: ALERT_ACTION_SHELVE = 2;
+   */
+  SHELVE = 2,
+
+  /**
+   * Unshelved before the shelve ended.
+   *
+   * @generated from enum value: ALERT_ACTION_UNSHELVE = 3;
+   */
+  UNSHELVE = 3,
+
+  /**
+   * Assigned to the change's assignee.
+   *
+   * @generated from enum value: ALERT_ACTION_ASSIGN = 4;
+   */
+  ASSIGN = 4,
+
+  /**
+   * Resolved with the change's disposition and tags.
+   *
+   * @generated from enum value: ALERT_ACTION_RESOLVE = 5;
+   */
+  RESOLVE = 5,
+}
+
+/**
+ * Describes the enum satmon.ops.v1.AlertAction.
+ */
+export const AlertActionSchema: GenEnum<AlertAction> = /*@__PURE__*/
+  enumDesc(file_satmon_ops_v1_alert, 4);
 

@@ -7,13 +7,13 @@ import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2
 import { file_buf_validate_validate } from "../../../buf/validate/validate_pb";
 import { file_google_api_annotations } from "../../../google/api/annotations_pb";
 import { file_google_api_field_behavior } from "../../../google/api/field_behavior_pb";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { InferenceResult } from "../../detection/v1/events_pb";
 import { file_satmon_detection_v1_events } from "../../detection/v1/events_pb";
 import type { InferenceJob, JobSource, JobState, SubsystemInference } from "../../detection/v1/job_pb";
 import { file_satmon_detection_v1_job } from "../../detection/v1/job_pb";
-import type { Alert, AlertKind, AlertSeverity, AlertState } from "./alert_pb";
+import type { Alert, AlertDisposition, AlertKind, AlertSeverity, AlertState } from "./alert_pb";
 import { file_satmon_ops_v1_alert } from "./alert_pb";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -21,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/ops/v1/ops_service.proto.
  */
 export const file_satmon_ops_v1_ops_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIncKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoARIRCglwYXJhbWV0ZXIYBSABKAkSDAoEdW5pdBgGIAEoCSKMAwoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSRQoMc2F0ZWxsaXRlX2lkGAEgASgJQi/iQQECukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARI3CglzdWJzeXN0ZW0YGSABKAlCJOJBAQK6SB1yGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JMgBARI2CgpwYXJhbWV0ZXJzGBogAygJQiK6SB+SARwiGnIYMhZeW2Etel1bYS16MC05X117MCwzMX0kEjAKD2ZlYXR1cmVfaW5kaWNlcxgDIAMoDUINukgKkgEHIgUqAxCAIFIIZmVhdHVyZXMSNQoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSBXN0YXJ0EjEKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIDZW5kEhoKDHN0ZXBfc2Vjb25kcxgGIAEoDVIEc3RlcEoECAIQAyJDChVRdWVyeVJhd1RyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyKTAwobUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0EkUKDHNhdGVsbGl0ZV9pZBgBIAEoCUIv4kEBArpIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTIAQESNwoJc3Vic3lzdGVtGBkgASgJQiTiQQECukgdchgyFl5bYS16XVthLXowLTlfXXswLDMxfSTIAQESNgoKcGFyYW1ldGVycxgaIAMoCUIiukgfkgEcIhpyGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JBIwCg9mZWF0dXJlX2luZGljZXMYAyADKA1CDbpICpIBByIFKgMQgCBSCGZlYXR1cmVzEjUKCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZBIaCgxzdGVwX3NlY29uZHMYBiABKA1SBHN0ZXBKBAgCEAMiSgocUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXNwb25zZRIqCgZzZXJpZXMYASADKAsyGi5zYXRtb24ub3BzLnYxLlRyZW5kU2VyaWVzIowDChRDb21wYXJlVHJlbmRzUmVxdWVzdBJFCgxzYXRlbGxpdGVfaWQYASABKAlCL+JBAQK6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30kyAEBEjcKCXN1YnN5c3RlbRgZIAEoCUIk4kEBArpIHXIYMhZeW2Etel1bYS16MC05X117MCwzMX0kyAEBEjYKCnBhcmFtZXRlcnMYGiADKAlCIrpIH5IBHCIachgyFl5bYS16XVthLXowLTlfXXswLDMxfSQSMAoPZmVhdHVyZV9pbmRpY2VzGAMgAygNQg26SAqSAQciBSoDEIAgUghmZWF0dXJlcxI1CgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQSGgoMc3RlcF9zZWNvbmRzGAYgASgNUgRzdGVwSgQIAhADIu4BChVDb21wYXJlVHJlbmRzUmVzcG9uc2USJwoDcmF3GAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIuCgpwcmVkaWN0aW9uGAIgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIxCg1hbm9tYWx5X3Njb3JlGAMgASgLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIRCgl0aHJlc2hvbGQYBCABKAESNgoSZGV0ZWN0b3JfdGhyZXNob2xkGAUgASgLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyIUChJMaXN0TWV0cmljc1JlcXVlc3QiJgoTTGlzdE1ldHJpY3NSZXNwb25zZRIPCgdtZXRyaWNzGAEgAygJIhcKFUxpc3RTYXRlbGxpdGVzUmVxdWVzdCKWAgoQU2F0ZWxsaXRlU3VtbWFyeRIUCgxzYXRlbGxpdGVfaWQYASABKAkSMgoObGFzdF9zZWVuX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE2JhdHRlcnlfc29jX3BlcmNlbnQYAyABKAESGQoRb2JjX3RlbXBlcmF0dXJlX2MYBCABKAESFQoNc29sYXJfcG93ZXJfdxgFIAEoARIUCgxsYXRpdHVkZV9kZWcYBiABKAESFQoNbG9uZ2l0dWRlX2RlZxgHIAEoARIcChRhbm9tYWxvdXNfc3Vic3lzdGVtcxgJIAMoCRIYChBzcGFjZWNyYWZ0X2NsYXNzGAogASgJSgQICBAJIk0KFkxpc3RTYXRlbGxpdGVzUmVzcG9uc2USMwoKc2F0ZWxsaXRlcxgBIAMoCzIfLnNhdG1vbi5vcHMudjEuU2F0ZWxsaXRlU3VtbWFyeSL2AQoPTGlzdEpvYnNSZXF1ZXN0EhoKCXBhZ2Vfc2l6ZRgBIAEoBUIHukgEGgIoABISCgpwYWdlX3Rva2VuGAIgASgJEkEKDHNhdGVsbGl0ZV9pZBgDIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JNgBARI2CgVzdGF0ZRgEIAEoDjIdLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU3RhdGVCCLpIBYIBAhABEjgKBnNvdXJjZRgFIAEoDjIeLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU291cmNlQgi6SAWCAQIQASJcChBMaXN0Sm9ic1Jlc3BvbnNlEi8KBGpvYnMYASADKAsyIS5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZUpvYhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkifgoSR2V0Sm9iU3RhdHNSZXF1ZXN0EjUKCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZCJsCg5TdWJzeXN0ZW1TdGF0cxIRCglzdWJzeXN0ZW0YBSABKAkSFwoPaW5mZXJlbmNlX2NvdW50GAIgASgEEhQKDGFub21hbHlfcmF0ZRgDIAEoARISCgptZWFuX3Njb3JlGAQgASgBSgQIARACIrYCChNHZXRKb2JTdGF0c1Jlc3BvbnNlEhIKCnRvdGFsX2pvYnMYASABKAQSFgoOY29tcGxldGVkX2pvYnMYAiABKAQSEwoLZmFpbGVkX2pvYnMYAyABKAQSFwoPcHJvY2Vzc2luZ19qb2JzGAQgASgEEhQKDHN1Y2Nlc3NfcmF0ZRgFIAEoARIVCg1qb2JzX3Blcl9ob3VyGAYgASgBEjYKD3N1YnN5c3RlbV9zdGF0cxgHIAMoCzIdLnNhdG1vbi5vcHMudjEuU3Vic3lzdGVtU3RhdHMSMAoMcGVyaW9kX3N0YXJ0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpwZXJpb2RfZW5kGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJfChpHZXREZXRlY3Rpb25RdWFsaXR5UmVxdWVzdBJBCgxzYXRlbGxpdGVfaWQYASABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQEixgEKG0dldERldGVjdGlvblF1YWxpdHlSZXNwb25zZRIYChBsYWJlbGxlZF9zdHJlYW1zGAEgASgEEhoKEmxhYmVsbGVkX3NlcXVlbmNlcxgCIAEoBBIaChJkZXRlY3RlZF9zZXF1ZW5jZXMYAyABKAQSFAoMZmFsc2VfYWxlcnRzGAQgASgEEhcKD2V2ZW50X3ByZWNpc2lvbhgFIAEoARIUCgxldmVudF9yZWNhbGwYBiABKAESEAoIZXZlbnRfZjEYByABKAEi2gIKFFNlYXJjaFJlc3VsdHNSZXF1ZXN0EkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JNgBARIzCglzdWJzeXN0ZW0YCSABKAlCILpIHXIYMhZeW2Etel1bYS16MC05X117MCwzMX0k2AEBEhIKCm1vZGVsX25hbWUYAyABKAkSNQoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSBXN0YXJ0EjEKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIDZW5kEhYKDmFub21hbGllc19vbmx5GAYgASgIEhoKCXBhZ2Vfc2l6ZRgHIAEoBUIHukgEGgIoABISCgpwYWdlX3Rva2VuGAggASgJSgQIAhADImoKFVNlYXJjaFJlc3VsdHNSZXNwb25zZRI4CgdyZXN1bHRzGAEgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2USFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIuECChFMaXN0QWxlcnRzUmVxdWVzdBIaCglwYWdlX3NpemUYASABKAVCB7pIBBoCKAASEgoKcGFnZV90b2tlbhgCIAEoCRJBCgxzYXRlbGxpdGVfaWQYAyABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESMgoFc3RhdGUYBCABKA4yGS5zYXRtb24ub3BzLnYxLkFsZXJ0U3RhdGVCCLpIBYIBAhABEjMKCXN1YnN5c3RlbRgGIAEoCUIgukgdchgyFl5bYS16XVthLXowLTlfXXswLDMxfSTYAQESOAoIc2V2ZXJpdHkYByABKA4yHC5zYXRtb24ub3BzLnYxLkFsZXJ0U2V2ZXJpdHlCCLpIBYIBAhABEjAKBGtpbmQYCCABKA4yGC5zYXRtb24ub3BzLnYxLkFsZXJ0S2luZEIIukgFggECEAFKBAgFEAYiUwoSTGlzdEFsZXJ0c1Jlc3BvbnNlEiQKBmFsZXJ0cxgBIAMoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIm8KF0Fja25vd2xlZGdlQWxlcnRSZXF1ZXN0EhwKCGFsZXJ0X2lkGAEgASgJQgriQQECukgDyAEBEhsKDW9wZXJhdG9yX25hbWUYAiABKAlCBOJBAQESGQoHY29tbWVudBgDIAEoCUIIukgFcgMY0A8iPwoYQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlEiMKBWFsZXJ0GAEgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydCJrChNSZXNvbHZlQWxlcnRSZXF1ZXN0EhwKCGFsZXJ0X2lkGAEgASgJQgriQQECukgDyAEBEhsKDW9wZXJhdG9yX25hbWUYAiABKAlCBOJBAQESGQoHY29tbWVudBgDIAEoCUIIukgFcgMY0A8iOwoUUmVzb2x2ZUFsZXJ0UmVzcG9uc2USIwoFYWxlcnQYASABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0IhQKEkNoZWNrSGVhbHRoUmVxdWVzdCJBChBEZXBlbmRlbmN5SGVhbHRoEgwKBG5hbWUYASABKAkSDwoHaGVhbHRoeRgCIAEoCBIOCgZkZXRhaWwYAyABKAkiXAoTQ2hlY2tIZWFsdGhSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSNQoMZGVwZW5kZW5jaWVzGAIgAygLMh8uc2F0bW9uLm9wcy52MS5EZXBlbmRlbmN5SGVhbHRoIlgKE1N0cmVhbUV2ZW50c1JlcXVlc3QSQQoMc2F0ZWxsaXRlX2lkGAEgASgJQiu6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30k2AEBIrMBChRTdHJlYW1FdmVudHNSZXNwb25zZRI2CgZyZXN1bHQYASABKAsyJC5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZVJlc3VsdEgAEiUKBWFsZXJ0GAIgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydEgAEjMKBXN0YXRzGAMgASgLMiIuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1Jlc3BvbnNlSABCBwoFZXZlbnQiHgocTGlzdFNwYWNlY3JhZnRDbGFzc2VzUmVxdWVzdCJbCh1MaXN0U3BhY2VjcmFmdENsYXNzZXNSZXNwb25zZRI6ChJzcGFjZWNyYWZ0X2NsYXNzZXMYASADKAsyHi5zYXRtb24ub3BzLnYxLlNwYWNlY3JhZnRDbGFzcyKCAQoPU3BhY2VjcmFmdENsYXNzEgwKBG5hbWUYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEjYKCnN1YnN5c3RlbXMYBCADKAsyIi5zYXRtb24ub3BzLnYxLlN1YnN5c3RlbURlZmluaXRpb24irAEKE1N1YnN5c3RlbURlZmluaXRpb24SDAoEbmFtZRgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSEwoLd2luZG93X3NpemUYAyABKA0SFQoNd2luZG93X3N0cmlkZRgEIAEoDRINCgVtb2RlbBgFIAEoCRI2CgpwYXJhbWV0ZXJzGAYgAygLMiIuc2F0bW9uLm9wcy52MS5QYXJhbWV0ZXJEZWZpbml0aW9uIrQBChNQYXJhbWV0ZXJEZWZpbml0aW9uEgwKBG5hbWUYASABKAkSDAoEdW5pdBgCIAEoCRIMCgR0eXBlGAMgASgJEgwKBGtpbmQYBCABKAkSEwoLZGVzY3JpcHRpb24YBSABKAkSKQoLdmFsaWRfcmFuZ2UYBiABKAsyFC5zYXRtb24ub3BzLnYxLlJhbmdlEiUKBmxpbWl0cxgHIAEoCzIVLnNhdG1vbi5vcHMudjEuTGltaXRzIiIKBVJhbmdlEgsKA2xvdxgBIAEoARIMCgRoaWdoGAIgASgBIqABCgZMaW1pdHMSFAoHcmVkX2xvdxgBIAEoAUgAiAEBEhcKCnllbGxvd19sb3cYAiABKAFIAYgBARIYCgt5ZWxsb3dfaGlnaBgDIAEoAUgCiAEBEhUKCHJlZF9oaWdoGAQgASgBSAOIAQFCCgoIX3JlZF9sb3dCDQoLX3llbGxvd19sb3dCDgoMX3llbGxvd19oaWdoQgsKCV9yZWRfaGlnaDKcEQoKT3BzU2VydmljZRKIAQoNUXVlcnlSYXdUcmVuZBIjLnNhdG1vbi5vcHMudjEuUXVlcnlSYXdUcmVuZFJlcXVlc3QaJC5zYXRtb24ub3BzLnYxLlF1ZXJ5UmF3VHJlbmRSZXNwb25zZSIsgtPkkwImEg4vdjEvdHJlbmRzOnJhd1oUEhIvYXBpL3YxL3RyZW5kcy9yYXcSqwEKFFF1ZXJ5UHJlZGljdGlvblRyZW5kEiouc2F0bW9uLm9wcy52MS5RdWVyeVByZWRpY3Rpb25UcmVuZFJlcXVlc3QaKy5zYXRtb24ub3BzLnYxLlF1ZXJ5UHJlZGljdGlvblRyZW5kUmVzcG9uc2UiOoLT5JMCNBIVL3YxL3RyZW5kczpwcmVkaWN0aW9uWhsSGS9hcGkvdjEvdHJlbmRzL3ByZWRpY3Rpb24SkAEKDUNvbXBhcmVUcmVuZHMSIy5zYXRtb24ub3BzLnYxLkNvbXBhcmVUcmVuZHNSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5Db21wYXJlVHJlbmRzUmVzcG9uc2UiNILT5JMCLhISL3YxL3RyZW5kczpjb21wYXJlWhgSFi9hcGkvdjEvdHJlbmRzL2NvbXBhcmUSgwEKC0xpc3RNZXRyaWNzEiEuc2F0bW9uLm9wcy52MS5MaXN0TWV0cmljc1JlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkxpc3RNZXRyaWNzUmVzcG9uc2UiLYLT5JMCJxILL3YxL21ldHJpY3NaGBIWL2FwaS92MS90cmVuZHMvbWV0cmljcxKRAQoVTGlzdFNwYWNlY3JhZnRDbGFzc2VzEisuc2F0bW9uLm9wcy52MS5MaXN0U3BhY2VjcmFmdENsYXNzZXNSZXF1ZXN0Giwuc2F0bW9uLm9wcy52MS5MaXN0U3BhY2VjcmFmdENsYXNzZXNSZXNwb25zZSIdgtPkkwIXEhUvdjEvc3BhY2VjcmFmdENsYXNzZXMSkgEKDkxpc3RTYXRlbGxpdGVzEiQuc2F0bW9uLm9wcy52MS5MaXN0U2F0ZWxsaXRlc1JlcXVlc3QaJS5zYXRtb24ub3BzLnYxLkxpc3RTYXRlbGxpdGVzUmVzcG9uc2UiM4LT5JMCLRIOL3YxL3NhdGVsbGl0ZXNaGxIZL2FwaS92MS90cmVuZHMvc2F0ZWxsaXRlcxKDAQoITGlzdEpvYnMSHi5zYXRtb24ub3BzLnYxLkxpc3RKb2JzUmVxdWVzdBofLnNhdG1vbi5vcHMudjEuTGlzdEpvYnNSZXNwb25zZSI2gtPkkwIwEgwvdjEvb3BzL2pvYnNaFBISL2FwaS92MS9xdWVyeS9qb2JzWgoSCC92MS9qb2JzEoIBCgtHZXRKb2JTdGF0cxIhLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1Jlc3BvbnNlIiyC0+STAiYSDS92MS9vcHMvc3RhdHNaFRITL2FwaS92MS9xdWVyeS9zdGF0cxKyAQoTR2V0RGV0ZWN0aW9uUXVhbGl0eRIpLnNhdG1vbi5vcHMudjEuR2V0RGV0ZWN0aW9uUXVhbGl0eVJlcXVlc3QaKi5zYXRtb24ub3BzLnYxLkdldERldGVjdGlvblF1YWxpdHlSZXNwb25zZSJEgtPkkwI+EhkvdjEvb3BzL2RldGVjdGlvbi1xdWFsaXR5WiESHy9hcGkvdjEvcXVlcnkvZGV0ZWN0aW9uLXF1YWxpdHkSkAEKDVNlYXJjaFJlc3VsdHMSIy5zYXRtb24ub3BzLnYxLlNlYXJjaFJlc3VsdHNSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5TZWFyY2hSZXN1bHRzUmVzcG9uc2UiNILT5JMCLhISL3YxL3Jlc3VsdHM6c2VhcmNoWhgSFi9hcGkvdjEvc2VhcmNoL3Jlc3VsdHMSdwoKTGlzdEFsZXJ0cxIgLnNhdG1vbi5vcHMudjEuTGlzdEFsZXJ0c1JlcXVlc3QaIS5zYXRtb24ub3BzLnYxLkxpc3RBbGVydHNSZXNwb25zZSIkgtPkkwIeEg4vYXBpL3YxL2FsZXJ0c1oMEgovdjEvYWxlcnRzEr0BChBBY2tub3dsZWRnZUFsZXJ0EiYuc2F0bW9uLm9wcy52MS5BY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBonLnNhdG1vbi5vcHMudjEuQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlIliC0+STAlIiJS9hcGkvdjEvYWxlcnRzL3thbGVydF9pZH0vYWNrbm93bGVkZ2U6ASpaJiIhL3YxL2FsZXJ0cy97YWxlcnRfaWR9OmFja25vd2xlZGdlOgEqEqkBCgxSZXNvbHZlQWxlcnQSIi5zYXRtb24ub3BzLnYxLlJlc29sdmVBbGVydFJlcXVlc3QaIy5zYXRtb24ub3BzLnYxLlJlc29sdmVBbGVydFJlc3BvbnNlIlCC0+STAkoiIS9hcGkvdjEvYWxlcnRzL3thbGVydF9pZH0vcmVzb2x2ZToBKloiIh0vdjEvYWxlcnRzL3thbGVydF9pZH06cmVzb2x2ZToBKhJlCgtDaGVja0hlYWx0aBIhLnNhdG1vbi5vcHMudjEuQ2hlY2tIZWFsdGhSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5DaGVja0hlYWx0aFJlc3BvbnNlIg+C0+STAgkSBy9oZWFsdGgSdAoMU3RyZWFtRXZlbnRzEiIuc2F0bW9uLm9wcy52MS5TdHJlYW1FdmVudHNSZXF1ZXN0GiMuc2F0bW9uLm9wcy52MS5TdHJlYW1FdmVudHNSZXNwb25zZSIZgtPkkwITEhEvdjEvZXZlbnRzOnN0cmVhbTABYgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert]);
+  fileDesc("Ch9zYXRtb24vb3BzL3YxL29wc19zZXJ2aWNlLnByb3RvEg1zYXRtb24ub3BzLnYxIncKC1RyZW5kU2VyaWVzEg4KBm1ldHJpYxgBIAEoCRIVCg1mZWF0dXJlX2luZGV4GAIgASgNEhAKCHRpbWVzX21zGAMgAygDEg4KBnZhbHVlcxgEIAMoARIRCglwYXJhbWV0ZXIYBSABKAkSDAoEdW5pdBgGIAEoCSKMAwoUUXVlcnlSYXdUcmVuZFJlcXVlc3QSRQoMc2F0ZWxsaXRlX2lkGAEgASgJQi/iQQECukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARI3CglzdWJzeXN0ZW0YGSABKAlCJOJBAQK6SB1yGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JMgBARI2CgpwYXJhbWV0ZXJzGBogAygJQiK6SB+SARwiGnIYMhZeW2Etel1bYS16MC05X117MCwzMX0kEjAKD2ZlYXR1cmVfaW5kaWNlcxgDIAMoDUINukgKkgEHIgUqAxCAIFIIZmVhdHVyZXMSNQoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSBXN0YXJ0EjEKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIDZW5kEhoKDHN0ZXBfc2Vjb25kcxgGIAEoDVIEc3RlcEoECAIQAyJDChVRdWVyeVJhd1RyZW5kUmVzcG9uc2USKgoGc2VyaWVzGAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyKTAwobUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXF1ZXN0EkUKDHNhdGVsbGl0ZV9pZBgBIAEoCUIv4kEBArpIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTIAQESNwoJc3Vic3lzdGVtGBkgASgJQiTiQQECukgdchgyFl5bYS16XVthLXowLTlfXXswLDMxfSTIAQESNgoKcGFyYW1ldGVycxgaIAMoCUIiukgfkgEcIhpyGDIWXlthLXpdW2EtejAtOV9dezAsMzF9JBIwCg9mZWF0dXJlX2luZGljZXMYAyADKA1CDbpICpIBByIFKgMQgCBSCGZlYXR1cmVzEjUKCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZBIaCgxzdGVwX3NlY29uZHMYBiABKA1SBHN0ZXBKBAgCEAMiSgocUXVlcnlQcmVkaWN0aW9uVHJlbmRSZXNwb25zZRIqCgZzZXJpZXMYASADKAsyGi5zYXRtb24ub3BzLnYxLlRyZW5kU2VyaWVzIowDChRDb21wYXJlVHJlbmRzUmVxdWVzdBJFCgxzYXRlbGxpdGVfaWQYASABKAlCL+JBAQK6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30kyAEBEjcKCXN1YnN5c3RlbRgZIAEoCUIk4kEBArpIHXIYMhZeW2Etel1bYS16MC05X117MCwzMX0kyAEBEjYKCnBhcmFtZXRlcnMYGiADKAlCIrpIH5IBHCIachgyFl5bYS16XVthLXowLTlfXXswLDMxfSQSMAoPZmVhdHVyZV9pbmRpY2VzGAMgAygNQg26SAqSAQciBSoDEIAgUghmZWF0dXJlcxI1CgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIFc3RhcnQSMQoIZW5kX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgNlbmQSGgoMc3RlcF9zZWNvbmRzGAYgASgNUgRzdGVwSgQIAhADIu4BChVDb21wYXJlVHJlbmRzUmVzcG9uc2USJwoDcmF3GAEgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIuCgpwcmVkaWN0aW9uGAIgAygLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIxCg1hbm9tYWx5X3Njb3JlGAMgASgLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcxIRCgl0aHJlc2hvbGQYBCABKAESNgoSZGV0ZWN0b3JfdGhyZXNob2xkGAUgASgLMhouc2F0bW9uLm9wcy52MS5UcmVuZFNlcmllcyIUChJMaXN0TWV0cmljc1JlcXVlc3QiJgoTTGlzdE1ldHJpY3NSZXNwb25zZRIPCgdtZXRyaWNzGAEgAygJIhcKFUxpc3RTYXRlbGxpdGVzUmVxdWVzdCKWAgoQU2F0ZWxsaXRlU3VtbWFyeRIUCgxzYXRlbGxpdGVfaWQYASABKAkSMgoObGFzdF9zZWVuX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKE2JhdHRlcnlfc29jX3BlcmNlbnQYAyABKAESGQoRb2JjX3RlbXBlcmF0dXJlX2MYBCABKAESFQoNc29sYXJfcG93ZXJfdxgFIAEoARIUCgxsYXRpdHVkZV9kZWcYBiABKAESFQoNbG9uZ2l0dWRlX2RlZxgHIAEoARIcChRhbm9tYWxvdXNfc3Vic3lzdGVtcxgJIAMoCRIYChBzcGFjZWNyYWZ0X2NsYXNzGAogASgJSgQICBAJIk0KFkxpc3RTYXRlbGxpdGVzUmVzcG9uc2USMwoKc2F0ZWxsaXRlcxgBIAMoCzIfLnNhdG1vbi5vcHMudjEuU2F0ZWxsaXRlU3VtbWFyeSL2AQoPTGlzdEpvYnNSZXF1ZXN0EhoKCXBhZ2Vfc2l6ZRgBIAEoBUIHukgEGgIoABISCgpwYWdlX3Rva2VuGAIgASgJEkEKDHNhdGVsbGl0ZV9pZBgDIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JNgBARI2CgVzdGF0ZRgEIAEoDjIdLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU3RhdGVCCLpIBYIBAhABEjgKBnNvdXJjZRgFIAEoDjIeLnNhdG1vbi5kZXRlY3Rpb24udjEuSm9iU291cmNlQgi6SAWCAQIQASJcChBMaXN0Sm9ic1Jlc3BvbnNlEi8KBGpvYnMYASADKAsyIS5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZUpvYhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkifgoSR2V0Sm9iU3RhdHNSZXF1ZXN0EjUKCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wUgVzdGFydBIxCghlbmRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSA2VuZCJsCg5TdWJzeXN0ZW1TdGF0cxIRCglzdWJzeXN0ZW0YBSABKAkSFwoPaW5mZXJlbmNlX2NvdW50GAIgASgEEhQKDGFub21hbHlfcmF0ZRgDIAEoARISCgptZWFuX3Njb3JlGAQgASgBSgQIARACIrYCChNHZXRKb2JTdGF0c1Jlc3BvbnNlEhIKCnRvdGFsX2pvYnMYASABKAQSFgoOY29tcGxldGVkX2pvYnMYAiABKAQSEwoLZmFpbGVkX2pvYnMYAyABKAQSFwoPcHJvY2Vzc2luZ19qb2JzGAQgASgEEhQKDHN1Y2Nlc3NfcmF0ZRgFIAEoARIVCg1qb2JzX3Blcl9ob3VyGAYgASgBEjYKD3N1YnN5c3RlbV9zdGF0cxgHIAMoCzIdLnNhdG1vbi5vcHMudjEuU3Vic3lzdGVtU3RhdHMSMAoMcGVyaW9kX3N0YXJ0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpwZXJpb2RfZW5kGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJfChpHZXREZXRlY3Rpb25RdWFsaXR5UmVxdWVzdBJBCgxzYXRlbGxpdGVfaWQYASABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQEixgEKG0dldERldGVjdGlvblF1YWxpdHlSZXNwb25zZRIYChBsYWJlbGxlZF9zdHJlYW1zGAEgASgEEhoKEmxhYmVsbGVkX3NlcXVlbmNlcxgCIAEoBBIaChJkZXRlY3RlZF9zZXF1ZW5jZXMYAyABKAQSFAoMZmFsc2VfYWxlcnRzGAQgASgEEhcKD2V2ZW50X3ByZWNpc2lvbhgFIAEoARIUCgxldmVudF9yZWNhbGwYBiABKAESEAoIZXZlbnRfZjEYByABKAEi2gIKFFNlYXJjaFJlc3VsdHNSZXF1ZXN0EkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JNgBARIzCglzdWJzeXN0ZW0YCSABKAlCILpIHXIYMhZeW2Etel1bYS16MC05X117MCwzMX0k2AEBEhIKCm1vZGVsX25hbWUYAyABKAkSNQoKc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBSBXN0YXJ0EjEKCGVuZF90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcFIDZW5kEhYKDmFub21hbGllc19vbmx5GAYgASgIEhoKCXBhZ2Vfc2l6ZRgHIAEoBUIHukgEGgIoABISCgpwYWdlX3Rva2VuGAggASgJSgQIAhADImoKFVNlYXJjaFJlc3VsdHNSZXNwb25zZRI4CgdyZXN1bHRzGAEgAygLMicuc2F0bW9uLmRldGVjdGlvbi52MS5TdWJzeXN0ZW1JbmZlcmVuY2USFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIqEDChFMaXN0QWxlcnRzUmVxdWVzdBIaCglwYWdlX3NpemUYASABKAVCB7pIBBoCKAASEgoKcGFnZV90b2tlbhgCIAEoCRJBCgxzYXRlbGxpdGVfaWQYAyABKAlCK7pIKHIjMiFeW0EtWmEtejAtOV1bQS1aYS16MC05Xy4tXXswLDYzfSTYAQESMgoFc3RhdGUYBCABKA4yGS5zYXRtb24ub3BzLnYxLkFsZXJ0U3RhdGVCCLpIBYIBAhABEjMKCXN1YnN5c3RlbRgGIAEoCUIgukgdchgyFl5bYS16XVthLXowLTlfXXswLDMxfSTYAQESOAoIc2V2ZXJpdHkYByABKA4yHC5zYXRtb24ub3BzLnYxLkFsZXJ0U2V2ZXJpdHlCCLpIBYIBAhABEjAKBGtpbmQYCCABKA4yGC5zYXRtb24ub3BzLnYxLkFsZXJ0S2luZEIIukgFggECEAESPgoLZGlzcG9zaXRpb24YCSABKA4yHy5zYXRtb24ub3BzLnYxLkFsZXJ0RGlzcG9zaXRpb25CCLpIBYIBAhABSgQIBRAGIlMKEkxpc3RBbGVydHNSZXNwb25zZRIkCgZhbGVydHMYASADKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJvChdBY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBIcCghhbGVydF9pZBgBIAEoCUIK4kEBArpIA8gBARIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEhkKB2NvbW1lbnQYAyABKAlCCLpIBXIDGNAPIj8KGEFja25vd2xlZGdlQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQiwwEKE1Jlc29sdmVBbGVydFJlcXVlc3QSHAoIYWxlcnRfaWQYASABKAlCCuJBAQK6SAPIAQESGwoNb3BlcmF0b3JfbmFtZRgCIAEoCUIE4kEBARIZCgdjb21tZW50GAMgASgJQgi6SAVyAxjQDxI+CgtkaXNwb3NpdGlvbhgEIAEoDjIfLnNhdG1vbi5vcHMudjEuQWxlcnREaXNwb3NpdGlvbkIIukgFggECEAESFgoEdGFncxgFIAMoCUIIukgFkgECEBQiOwoUUmVzb2x2ZUFsZXJ0UmVzcG9uc2USIwoFYWxlcnQYASABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0Ip0BChJTaGVsdmVBbGVydFJlcXVlc3QSHAoIYWxlcnRfaWQYASABKAlCCuJBAQK6SAPIAQESGwoNb3BlcmF0b3JfbmFtZRgCIAEoCUIE4kEBARIZCgdjb21tZW50GAMgASgJQgi6SAVyAxjQDxIxCghkdXJhdGlvbhgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbkIE4kEBAiI6ChNTaGVsdmVBbGVydFJlc3BvbnNlEiMKBWFsZXJ0GAEgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydCJsChRVbnNoZWx2ZUFsZXJ0UmVxdWVzdBIcCghhbGVydF9pZBgBIAEoCUIK4kEBArpIA8gBARIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEhkKB2NvbW1lbnQYAyABKAlCCLpIBXIDGNAPIjwKFVVuc2hlbHZlQWxlcnRSZXNwb25zZRIjCgVhbGVydBgBIAEoCzIULnNhdG1vbi5vcHMudjEuQWxlcnQiggEKEkFzc2lnbkFsZXJ0UmVxdWVzdBIcCghhbGVydF9pZBgBIAEoCUIK4kEBArpIA8gBARIbCg1vcGVyYXRvcl9uYW1lGAIgASgJQgTiQQEBEhkKB2NvbW1lbnQYAyABKAlCCLpIBXIDGNAPEhYKCGFzc2lnbmVlGAQgASgJQgTiQQECIjoKE0Fzc2lnbkFsZXJ0UmVzcG9uc2USIwoFYWxlcnQYASABKAsyFC5zYXRtb24ub3BzLnYxLkFsZXJ0IhQKEkNoZWNrSGVhbHRoUmVxdWVzdCJBChBEZXBlbmRlbmN5SGVhbHRoEgwKBG5hbWUYASABKAkSDwoHaGVhbHRoeRgCIAEoCBIOCgZkZXRhaWwYAyABKAkiXAoTQ2hlY2tIZWFsdGhSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSNQoMZGVwZW5kZW5jaWVzGAIgAygLMh8uc2F0bW9uLm9wcy52MS5EZXBlbmRlbmN5SGVhbHRoIlgKE1N0cmVhbUV2ZW50c1JlcXVlc3QSQQoMc2F0ZWxsaXRlX2lkGAEgASgJQiu6SChyIzIhXltBLVphLXowLTldW0EtWmEtejAtOV8uLV17MCw2M30k2AEBIrMBChRTdHJlYW1FdmVudHNSZXNwb25zZRI2CgZyZXN1bHQYASABKAsyJC5zYXRtb24uZGV0ZWN0aW9uLnYxLkluZmVyZW5jZVJlc3VsdEgAEiUKBWFsZXJ0GAIgASgLMhQuc2F0bW9uLm9wcy52MS5BbGVydEgAEjMKBXN0YXRzGAMgASgLMiIuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1Jlc3BvbnNlSABCBwoFZXZlbnQiHgocTGlzdFNwYWNlY3JhZnRDbGFzc2VzUmVxdWVzdCJbCh1MaXN0U3BhY2VjcmFmdENsYXNzZXNSZXNwb25zZRI6ChJzcGFjZWNyYWZ0X2NsYXNzZXMYASADKAsyHi5zYXRtb24ub3BzLnYxLlNwYWNlY3JhZnRDbGFzcyKCAQoPU3BhY2VjcmFmdENsYXNzEgwKBG5hbWUYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEjYKCnN1YnN5c3RlbXMYBCADKAsyIi5zYXRtb24ub3BzLnYxLlN1YnN5c3RlbURlZmluaXRpb24irAEKE1N1YnN5c3RlbURlZmluaXRpb24SDAoEbmFtZRgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkSEwoLd2luZG93X3NpemUYAyABKA0SFQoNd2luZG93X3N0cmlkZRgEIAEoDRINCgVtb2RlbBgFIAEoCRI2CgpwYXJhbWV0ZXJzGAYgAygLMiIuc2F0bW9uLm9wcy52MS5QYXJhbWV0ZXJEZWZpbml0aW9uIrQBChNQYXJhbWV0ZXJEZWZpbml0aW9uEgwKBG5hbWUYASABKAkSDAoEdW5pdBgCIAEoCRIMCgR0eXBlGAMgASgJEgwKBGtpbmQYBCABKAkSEwoLZGVzY3JpcHRpb24YBSABKAkSKQoLdmFsaWRfcmFuZ2UYBiABKAsyFC5zYXRtb24ub3BzLnYxLlJhbmdlEiUKBmxpbWl0cxgHIAEoCzIVLnNhdG1vbi5vcHMudjEuTGltaXRzIiIKBVJhbmdlEgsKA2xvdxgBIAEoARIMCgRoaWdoGAIgASgBIqABCgZMaW1pdHMSFAoHcmVkX2xvdxgBIAEoAUgAiAEBEhcKCnllbGxvd19sb3cYAiABKAFIAYgBARIYCgt5ZWxsb3dfaGlnaBgDIAEoAUgCiAEBEhUKCHJlZF9oaWdoGAQgASgBSAOIAQFCCgoIX3JlZF9sb3dCDQoLX3llbGxvd19sb3dCDgoMX3llbGxvd19oaWdoQgsKCV9yZWRfaGlnaDKiFAoKT3BzU2VydmljZRKIAQoNUXVlcnlSYXdUcmVuZBIjLnNhdG1vbi5vcHMudjEuUXVlcnlSYXdUcmVuZFJlcXVlc3QaJC5zYXRtb24ub3BzLnYxLlF1ZXJ5UmF3VHJlbmRSZXNwb25zZSIsgtPkkwImEg4vdjEvdHJlbmRzOnJhd1oUEhIvYXBpL3YxL3RyZW5kcy9yYXcSqwEKFFF1ZXJ5UHJlZGljdGlvblRyZW5kEiouc2F0bW9uLm9wcy52MS5RdWVyeVByZWRpY3Rpb25UcmVuZFJlcXVlc3QaKy5zYXRtb24ub3BzLnYxLlF1ZXJ5UHJlZGljdGlvblRyZW5kUmVzcG9uc2UiOoLT5JMCNBIVL3YxL3RyZW5kczpwcmVkaWN0aW9uWhsSGS9hcGkvdjEvdHJlbmRzL3ByZWRpY3Rpb24SkAEKDUNvbXBhcmVUcmVuZHMSIy5zYXRtb24ub3BzLnYxLkNvbXBhcmVUcmVuZHNSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5Db21wYXJlVHJlbmRzUmVzcG9uc2UiNILT5JMCLhISL3YxL3RyZW5kczpjb21wYXJlWhgSFi9hcGkvdjEvdHJlbmRzL2NvbXBhcmUSgwEKC0xpc3RNZXRyaWNzEiEuc2F0bW9uLm9wcy52MS5MaXN0TWV0cmljc1JlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkxpc3RNZXRyaWNzUmVzcG9uc2UiLYLT5JMCJxILL3YxL21ldHJpY3NaGBIWL2FwaS92MS90cmVuZHMvbWV0cmljcxKRAQoVTGlzdFNwYWNlY3JhZnRDbGFzc2VzEisuc2F0bW9uLm9wcy52MS5MaXN0U3BhY2VjcmFmdENsYXNzZXNSZXF1ZXN0Giwuc2F0bW9uLm9wcy52MS5MaXN0U3BhY2VjcmFmdENsYXNzZXNSZXNwb25zZSIdgtPkkwIXEhUvdjEvc3BhY2VjcmFmdENsYXNzZXMSkgEKDkxpc3RTYXRlbGxpdGVzEiQuc2F0bW9uLm9wcy52MS5MaXN0U2F0ZWxsaXRlc1JlcXVlc3QaJS5zYXRtb24ub3BzLnYxLkxpc3RTYXRlbGxpdGVzUmVzcG9uc2UiM4LT5JMCLRIOL3YxL3NhdGVsbGl0ZXNaGxIZL2FwaS92MS90cmVuZHMvc2F0ZWxsaXRlcxKDAQoITGlzdEpvYnMSHi5zYXRtb24ub3BzLnYxLkxpc3RKb2JzUmVxdWVzdBofLnNhdG1vbi5vcHMudjEuTGlzdEpvYnNSZXNwb25zZSI2gtPkkwIwEgwvdjEvb3BzL2pvYnNaFBISL2FwaS92MS9xdWVyeS9qb2JzWgoSCC92MS9qb2JzEoIBCgtHZXRKb2JTdGF0cxIhLnNhdG1vbi5vcHMudjEuR2V0Sm9iU3RhdHNSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5HZXRKb2JTdGF0c1Jlc3BvbnNlIiyC0+STAiYSDS92MS9vcHMvc3RhdHNaFRITL2FwaS92MS9xdWVyeS9zdGF0cxKyAQoTR2V0RGV0ZWN0aW9uUXVhbGl0eRIpLnNhdG1vbi5vcHMudjEuR2V0RGV0ZWN0aW9uUXVhbGl0eVJlcXVlc3QaKi5zYXRtb24ub3BzLnYxLkdldERldGVjdGlvblF1YWxpdHlSZXNwb25zZSJEgtPkkwI+EhkvdjEvb3BzL2RldGVjdGlvbi1xdWFsaXR5WiESHy9hcGkvdjEvcXVlcnkvZGV0ZWN0aW9uLXF1YWxpdHkSkAEKDVNlYXJjaFJlc3VsdHMSIy5zYXRtb24ub3BzLnYxLlNlYXJjaFJlc3VsdHNSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5TZWFyY2hSZXN1bHRzUmVzcG9uc2UiNILT5JMCLhISL3YxL3Jlc3VsdHM6c2VhcmNoWhgSFi9hcGkvdjEvc2VhcmNoL3Jlc3VsdHMSdwoKTGlzdEFsZXJ0cxIgLnNhdG1vbi5vcHMudjEuTGlzdEFsZXJ0c1JlcXVlc3QaIS5zYXRtb24ub3BzLnYxLkxpc3RBbGVydHNSZXNwb25zZSIkgtPkkwIeEg4vYXBpL3YxL2FsZXJ0c1oMEgovdjEvYWxlcnRzEr0BChBBY2tub3dsZWRnZUFsZXJ0EiYuc2F0bW9uLm9wcy52MS5BY2tub3dsZWRnZUFsZXJ0UmVxdWVzdBonLnNhdG1vbi5vcHMudjEuQWNrbm93bGVkZ2VBbGVydFJlc3BvbnNlIliC0+STAlIiJS9hcGkvdjEvYWxlcnRzL3thbGVydF9pZH0vYWNrbm93bGVkZ2U6ASpaJiIhL3YxL2FsZXJ0cy97YWxlcnRfaWR9OmFja25vd2xlZGdlOgEqEqkBCgxSZXNvbHZlQWxlcnQSIi5zYXRtb24ub3BzLnYxLlJlc29sdmVBbGVydFJlcXVlc3QaIy5zYXRtb24ub3BzLnYxLlJlc29sdmVBbGVydFJlc3BvbnNlIlCC0+STAkoiIS9hcGkvdjEvYWxlcnRzL3thbGVydF9pZH0vcmVzb2x2ZToBKloiIh0vdjEvYWxlcnRzL3thbGVydF9pZH06cmVzb2x2ZToBKhJ9CgtTaGVsdmVBbGVydBIhLnNhdG1vbi5vcHMudjEuU2hlbHZlQWxlcnRSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5TaGVsdmVBbGVydFJlc3BvbnNlIieC0+STAiEiHC92MS9hbGVydHMve2FsZXJ0X2lkfTpzaGVsdmU6ASoShQEKDVVuc2hlbHZlQWxlcnQSIy5zYXRtb24ub3BzLnYxLlVuc2hlbHZlQWxlcnRSZXF1ZXN0GiQuc2F0bW9uLm9wcy52MS5VbnNoZWx2ZUFsZXJ0UmVzcG9uc2UiKYLT5JMCIyIeL3YxL2FsZXJ0cy97YWxlcnRfaWR9OnVuc2hlbHZlOgEqEn0KC0Fzc2lnbkFsZXJ0EiEuc2F0bW9uLm9wcy52MS5Bc3NpZ25BbGVydFJlcXVlc3QaIi5zYXRtb24ub3BzLnYxLkFzc2lnbkFsZXJ0UmVzcG9uc2UiJ4LT5JMCISIcL3YxL2FsZXJ0cy97YWxlcnRfaWR9OmFzc2lnbjoBKhJlCgtDaGVja0hlYWx0aBIhLnNhdG1vbi5vcHMudjEuQ2hlY2tIZWFsdGhSZXF1ZXN0GiIuc2F0bW9uLm9wcy52MS5DaGVja0hlYWx0aFJlc3BvbnNlIg+C0+STAgkSBy9oZWFsdGgSdAoMU3RyZWFtRXZlbnRzEiIuc2F0bW9uLm9wcy52MS5TdHJlYW1FdmVudHNSZXF1ZXN0GiMuc2F0bW9uLm9wcy52MS5TdHJlYW1FdmVudHNSZXNwb25zZSIZgtPkkwITEhEvdjEvZXZlbnRzOnN0cmVhbTABYgZwcm90bzM", [file_buf_validate_validate, file_google_api_annotations, file_google_api_field_behavior, file_google_protobuf_duration, file_google_protobuf_timestamp, file_satmon_detection_v1_events, file_satmon_detection_v1_job, file_satmon_ops_v1_alert]);
 
 /**
  * TrendSeries is one feature's series, as two parallel packed arrays: a chart
@@ -956,7 +956,8 @@ export type ListAlertsRequest = Message<"satmon.ops.v1.ListAlertsRequest"> & {
   satelliteId: string;
 
   /**
-   * Only this state, when set.
+   * Only this state, when set. Unset lists every state but SHELVED (as Yamcs hides shelved
+   * alarms); ask for SHELVED to list those.
    *
    * @generated from field: satmon.ops.v1.AlertState state = 4;
    */
@@ -982,6 +983,13 @@ export type ListAlertsRequest = Message<"satmon.ops.v1.ListAlertsRequest"> & {
    * @generated from field: satmon.ops.v1.AlertKind kind = 8;
    */
   kind: AlertKind;
+
+  /**
+   * Only alerts resolved with this disposition, when set.
+   *
+   * @generated from field: satmon.ops.v1.AlertDisposition disposition = 9;
+   */
+  disposition: AlertDisposition;
 };
 
 /**
@@ -1103,6 +1111,20 @@ export type ResolveAlertRequest = Message<"satmon.ops.v1.ResolveAlertRequest"> &
    * @generated from field: string comment = 3;
    */
   comment: string;
+
+  /**
+   * What the operator concluded; unset records none.
+   *
+   * @generated from field: satmon.ops.v1.AlertDisposition disposition = 4;
+   */
+  disposition: AlertDisposition;
+
+  /**
+   * Free tags (for example "eclipse"); none may be empty.
+   *
+   * @generated from field: repeated string tags = 5;
+   */
+  tags: string[];
 };
 
 /**
@@ -1134,6 +1156,191 @@ export const ResolveAlertResponseSchema: GenMessage<ResolveAlertResponse> = /*@_
   messageDesc(file_satmon_ops_v1_ops_service, 26);
 
 /**
+ * ShelveAlertRequest shelves an alert for a while.
+ *
+ * @generated from message satmon.ops.v1.ShelveAlertRequest
+ */
+export type ShelveAlertRequest = Message<"satmon.ops.v1.ShelveAlertRequest"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: string alert_id = 1;
+   */
+  alertId: string;
+
+  /**
+   * Ignored when authentication is on: the operator is the bearer token's name. With
+   * authentication off, the name recorded (default "anonymous").
+   *
+   * @generated from field: string operator_name = 2;
+   */
+  operatorName: string;
+
+  /**
+   * A comment.
+   *
+   * @generated from field: string comment = 3;
+   */
+  comment: string;
+
+  /**
+   * How long to shelve it: more than 0 s, at most 7 days.
+   *
+   * @generated from field: google.protobuf.Duration duration = 4;
+   */
+  duration?: Duration | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.ShelveAlertRequest.
+ * Use `create(ShelveAlertRequestSchema)` to create a new message.
+ */
+export const ShelveAlertRequestSchema: GenMessage<ShelveAlertRequest> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 27);
+
+/**
+ * ShelveAlertResponse carries the updated alert.
+ *
+ * @generated from message satmon.ops.v1.ShelveAlertResponse
+ */
+export type ShelveAlertResponse = Message<"satmon.ops.v1.ShelveAlertResponse"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: satmon.ops.v1.Alert alert = 1;
+   */
+  alert?: Alert | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.ShelveAlertResponse.
+ * Use `create(ShelveAlertResponseSchema)` to create a new message.
+ */
+export const ShelveAlertResponseSchema: GenMessage<ShelveAlertResponse> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 28);
+
+/**
+ * UnshelveAlertRequest ends an alert's shelve.
+ *
+ * @generated from message satmon.ops.v1.UnshelveAlertRequest
+ */
+export type UnshelveAlertRequest = Message<"satmon.ops.v1.UnshelveAlertRequest"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: string alert_id = 1;
+   */
+  alertId: string;
+
+  /**
+   * Ignored when authentication is on: the operator is the bearer token's name. With
+   * authentication off, the name recorded (default "anonymous").
+   *
+   * @generated from field: string operator_name = 2;
+   */
+  operatorName: string;
+
+  /**
+   * A comment.
+   *
+   * @generated from field: string comment = 3;
+   */
+  comment: string;
+};
+
+/**
+ * Describes the message satmon.ops.v1.UnshelveAlertRequest.
+ * Use `create(UnshelveAlertRequestSchema)` to create a new message.
+ */
+export const UnshelveAlertRequestSchema: GenMessage<UnshelveAlertRequest> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 29);
+
+/**
+ * UnshelveAlertResponse carries the updated alert.
+ *
+ * @generated from message satmon.ops.v1.UnshelveAlertResponse
+ */
+export type UnshelveAlertResponse = Message<"satmon.ops.v1.UnshelveAlertResponse"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: satmon.ops.v1.Alert alert = 1;
+   */
+  alert?: Alert | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.UnshelveAlertResponse.
+ * Use `create(UnshelveAlertResponseSchema)` to create a new message.
+ */
+export const UnshelveAlertResponseSchema: GenMessage<UnshelveAlertResponse> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 30);
+
+/**
+ * AssignAlertRequest assigns an alert to an operator.
+ *
+ * @generated from message satmon.ops.v1.AssignAlertRequest
+ */
+export type AssignAlertRequest = Message<"satmon.ops.v1.AssignAlertRequest"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: string alert_id = 1;
+   */
+  alertId: string;
+
+  /**
+   * Ignored when authentication is on: the operator is the bearer token's name. With
+   * authentication off, the name recorded (default "anonymous").
+   *
+   * @generated from field: string operator_name = 2;
+   */
+  operatorName: string;
+
+  /**
+   * A comment.
+   *
+   * @generated from field: string comment = 3;
+   */
+  comment: string;
+
+  /**
+   * The operator to assign it to; must not be empty.
+   *
+   * @generated from field: string assignee = 4;
+   */
+  assignee: string;
+};
+
+/**
+ * Describes the message satmon.ops.v1.AssignAlertRequest.
+ * Use `create(AssignAlertRequestSchema)` to create a new message.
+ */
+export const AssignAlertRequestSchema: GenMessage<AssignAlertRequest> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 31);
+
+/**
+ * AssignAlertResponse carries the updated alert.
+ *
+ * @generated from message satmon.ops.v1.AssignAlertResponse
+ */
+export type AssignAlertResponse = Message<"satmon.ops.v1.AssignAlertResponse"> & {
+  /**
+   * The alert.
+   *
+   * @generated from field: satmon.ops.v1.Alert alert = 1;
+   */
+  alert?: Alert | undefined;
+};
+
+/**
+ * Describes the message satmon.ops.v1.AssignAlertResponse.
+ * Use `create(AssignAlertResponseSchema)` to create a new message.
+ */
+export const AssignAlertResponseSchema: GenMessage<AssignAlertResponse> = /*@__PURE__*/
+  messageDesc(file_satmon_ops_v1_ops_service, 32);
+
+/**
  * CheckHealthRequest takes no arguments.
  *
  * @generated from message satmon.ops.v1.CheckHealthRequest
@@ -1146,7 +1353,7 @@ export type CheckHealthRequest = Message<"satmon.ops.v1.CheckHealthRequest"> & {
  * Use `create(CheckHealthRequestSchema)` to create a new message.
  */
 export const CheckHealthRequestSchema: GenMessage<CheckHealthRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 27);
+  messageDesc(file_satmon_ops_v1_ops_service, 33);
 
 /**
  * DependencyHealth is one store's reachability.
@@ -1181,7 +1388,7 @@ export type DependencyHealth = Message<"satmon.ops.v1.DependencyHealth"> & {
  * Use `create(DependencyHealthSchema)` to create a new message.
  */
 export const DependencyHealthSchema: GenMessage<DependencyHealth> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 28);
+  messageDesc(file_satmon_ops_v1_ops_service, 34);
 
 /**
  * CheckHealthResponse reports the API's own status and its dependencies'.
@@ -1209,7 +1416,7 @@ export type CheckHealthResponse = Message<"satmon.ops.v1.CheckHealthResponse"> &
  * Use `create(CheckHealthResponseSchema)` to create a new message.
  */
 export const CheckHealthResponseSchema: GenMessage<CheckHealthResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 29);
+  messageDesc(file_satmon_ops_v1_ops_service, 35);
 
 /**
  * StreamEventsRequest chooses what to receive.
@@ -1230,7 +1437,7 @@ export type StreamEventsRequest = Message<"satmon.ops.v1.StreamEventsRequest"> &
  * Use `create(StreamEventsRequestSchema)` to create a new message.
  */
 export const StreamEventsRequestSchema: GenMessage<StreamEventsRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 30);
+  messageDesc(file_satmon_ops_v1_ops_service, 36);
 
 /**
  * StreamEventsResponse is one event.
@@ -1275,7 +1482,7 @@ export type StreamEventsResponse = Message<"satmon.ops.v1.StreamEventsResponse">
  * Use `create(StreamEventsResponseSchema)` to create a new message.
  */
 export const StreamEventsResponseSchema: GenMessage<StreamEventsResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 31);
+  messageDesc(file_satmon_ops_v1_ops_service, 37);
 
 /**
  * ListSpacecraftClassesRequest asks for the whole mission database (it is small: one entry per
@@ -1291,7 +1498,7 @@ export type ListSpacecraftClassesRequest = Message<"satmon.ops.v1.ListSpacecraft
  * Use `create(ListSpacecraftClassesRequestSchema)` to create a new message.
  */
 export const ListSpacecraftClassesRequestSchema: GenMessage<ListSpacecraftClassesRequest> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 32);
+  messageDesc(file_satmon_ops_v1_ops_service, 38);
 
 /**
  * ListSpacecraftClassesResponse is the mission database.
@@ -1312,7 +1519,7 @@ export type ListSpacecraftClassesResponse = Message<"satmon.ops.v1.ListSpacecraf
  * Use `create(ListSpacecraftClassesResponseSchema)` to create a new message.
  */
 export const ListSpacecraftClassesResponseSchema: GenMessage<ListSpacecraftClassesResponse> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 33);
+  messageDesc(file_satmon_ops_v1_ops_service, 39);
 
 /**
  * SpacecraftClass is one class file of the mission database.
@@ -1354,7 +1561,7 @@ export type SpacecraftClass = Message<"satmon.ops.v1.SpacecraftClass"> & {
  * Use `create(SpacecraftClassSchema)` to create a new message.
  */
 export const SpacecraftClassSchema: GenMessage<SpacecraftClass> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 34);
+  messageDesc(file_satmon_ops_v1_ops_service, 40);
 
 /**
  * SubsystemDefinition is one subsystem of a class.
@@ -1410,7 +1617,7 @@ export type SubsystemDefinition = Message<"satmon.ops.v1.SubsystemDefinition"> &
  * Use `create(SubsystemDefinitionSchema)` to create a new message.
  */
 export const SubsystemDefinitionSchema: GenMessage<SubsystemDefinition> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 35);
+  messageDesc(file_satmon_ops_v1_ops_service, 41);
 
 /**
  * ParameterDefinition is one parameter of a subsystem.
@@ -1473,7 +1680,7 @@ export type ParameterDefinition = Message<"satmon.ops.v1.ParameterDefinition"> &
  * Use `create(ParameterDefinitionSchema)` to create a new message.
  */
 export const ParameterDefinitionSchema: GenMessage<ParameterDefinition> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 36);
+  messageDesc(file_satmon_ops_v1_ops_service, 42);
 
 /**
  * Range is a closed interval.
@@ -1501,7 +1708,7 @@ export type Range = Message<"satmon.ops.v1.Range"> & {
  * Use `create(RangeSchema)` to create a new message.
  */
 export const RangeSchema: GenMessage<Range> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 37);
+  messageDesc(file_satmon_ops_v1_ops_service, 43);
 
 /**
  * Limits are a parameter's warning (yellow) and critical (red) bounds; unset ones are absent.
@@ -1543,7 +1750,7 @@ export type Limits = Message<"satmon.ops.v1.Limits"> & {
  * Use `create(LimitsSchema)` to create a new message.
  */
 export const LimitsSchema: GenMessage<Limits> = /*@__PURE__*/
-  messageDesc(file_satmon_ops_v1_ops_service, 38);
+  messageDesc(file_satmon_ops_v1_ops_service, 44);
 
 /**
  * OpsService answers operators' queries: trends, fleet, jobs, statistics,
@@ -1681,7 +1888,8 @@ export const OpsService: GenService<{
     output: typeof AcknowledgeAlertResponseSchema;
   },
   /**
-   * Resolves an alert. NOT_FOUND for an unknown alert.
+   * Resolves an alert, with a disposition and tags. NOT_FOUND for an unknown alert,
+   * FAILED_PRECONDITION when it is already resolved, INVALID_ARGUMENT for an empty tag.
    *
    * @generated from rpc satmon.ops.v1.OpsService.ResolveAlert
    */
@@ -1689,6 +1897,40 @@ export const OpsService: GenService<{
     methodKind: "unary";
     input: typeof ResolveAlertRequestSchema;
     output: typeof ResolveAlertResponseSchema;
+  },
+  /**
+   * Shelves an alert for a duration: it leaves the default list and returns by itself when the
+   * shelve ends. INVALID_ARGUMENT for a duration not in (0 s, 7 days], NOT_FOUND for an unknown
+   * alert, FAILED_PRECONDITION when it is resolved.
+   *
+   * @generated from rpc satmon.ops.v1.OpsService.ShelveAlert
+   */
+  shelveAlert: {
+    methodKind: "unary";
+    input: typeof ShelveAlertRequestSchema;
+    output: typeof ShelveAlertResponseSchema;
+  },
+  /**
+   * Ends an alert's shelve now. NOT_FOUND for an unknown alert, FAILED_PRECONDITION when it
+   * is not shelved.
+   *
+   * @generated from rpc satmon.ops.v1.OpsService.UnshelveAlert
+   */
+  unshelveAlert: {
+    methodKind: "unary";
+    input: typeof UnshelveAlertRequestSchema;
+    output: typeof UnshelveAlertResponseSchema;
+  },
+  /**
+   * Assigns an alert to an operator. INVALID_ARGUMENT for an empty assignee, NOT_FOUND for an
+   * unknown alert, FAILED_PRECONDITION when it is resolved.
+   *
+   * @generated from rpc satmon.ops.v1.OpsService.AssignAlert
+   */
+  assignAlert: {
+    methodKind: "unary";
+    input: typeof AssignAlertRequestSchema;
+    output: typeof AssignAlertResponseSchema;
   },
   /**
    * Reports whether the API and the stores behind it answer. Open to everyone
