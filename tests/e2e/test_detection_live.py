@@ -94,16 +94,22 @@ def _check_one_truth(base_ns: int, length: int, alerts: list[list[int]], since, 
     for subsystem, flag, satellite, end, fresh in flagged_since:
         assert flag == any(a[0] == satellite and a[1] == subsystem and a[2] <= end and a[3] >= fresh for a in spans)
     assert manual["acs"][1] > 0
-    # VictoriaMetrics' inference_anomaly_detected says the same of the same windows.
+    # VictoriaMetrics' inference_anomaly_detected says the same of the same windows. The flags are written
+    # by the results loop, which may still be working through its backlog (a killed writer restarts
+    # behind) after the alert itself is complete: wait until every window has its flag.
     vm = VictoriaMetrics(load_settings().vm_url)
-    vm.make_searchable()  # samples written in the last second or so are not yet visible to export
-    flags_vm = vm.export(
-        'inference_anomaly_detected{satellite_id="SAT-001",subsystem="acs"}', base_ns / 1e9, base_ns / 1e9 + length + 60)
-    by_time: dict[int, int] = {}
-    for series in flags_vm:  # raw samples; a window marked later may still show its first value beside it
-        for value, at in zip(series["values"], series["timestamps"]):
-            by_time[at] = max(by_time.get(at, 0), int(value))
-    assert (len(by_time), sum(by_time.values())) == (len(flags), len(anomalous))
+
+    def vm_flags() -> tuple[int, int]:
+        vm.make_searchable()  # samples written in the last second or so are not yet visible to export
+        by_time: dict[int, int] = {}
+        for series in vm.export('inference_anomaly_detected{satellite_id="SAT-001",subsystem="acs"}',
+                                base_ns / 1e9, base_ns / 1e9 + length + 60):
+            for value, at in zip(series["values"], series["timestamps"]):  # raw: a later mark may sit beside
+                by_time[at] = max(by_time.get(at, 0), int(value))
+        return len(by_time), sum(by_time.values())
+
+    assert wait_for(lambda: vm_flags()[0] >= len(flags), 120), (vm_flags(), len(flags))
+    assert vm_flags() == (len(flags), len(anomalous))
     # The ops API's stats (what the dashboard's Stats view shows) read the same windows.
     channel = grpc.insecure_channel(f"127.0.0.1:{port('ops-api')}")
     request = ops.GetJobStatsRequest()
