@@ -18,7 +18,8 @@ OPERATOR_TOKEN=$(.venv/bin/satmon token create --name demo-operator --role opera
 
 # A second class beside SMAP, from its own archive (README: "Onboarding a spacecraft from its own
 # archive"): two hours of history imported and trained on, then ten minutes of live telemetry with
-# faults, two of which cross limits (low battery: warning; cold OBC: critical) and clear again.
+# faults, two of which cross limits and clear again (with --seed 1, a low battery and a cold OBC reach
+# their yellow limits: warnings; the onboarding test shows a red one).
 SATMON_STATE=${SATMON_HOME:-.satmon}
 ARCHIVES="$SATMON_STATE/archives"
 rm -rf "$ARCHIVES" && mkdir -p "$ARCHIVES"
