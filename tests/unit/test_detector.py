@@ -17,12 +17,12 @@ def _errors(length: int, seed: int = 1) -> np.ndarray:
     return np.abs(np.random.default_rng(seed).normal(0.0, 0.02, length))
 
 
-def _alerts(errors: np.ndarray) -> list:
+def _alerts(errors: np.ndarray, config: DetectorConfig | None = None) -> list:
     """Runs the detector the way the pipeline feeds it: windows of 30, stride 10, scores squared."""
     scores = errors ** 2
     starts = window_starts(len(scores))
     windows = np.stack([scores[s:s + 30] for s in starts])
-    return detect(windows, starts, threshold=BASELINE ** 2)
+    return detect(windows, starts, BASELINE ** 2, config)
 
 
 def test_noise_alone_raises_no_alert():

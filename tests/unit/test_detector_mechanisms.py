@@ -10,21 +10,10 @@ import numpy as np
 import pytest
 
 from satmon_detection.detector import DetectorConfig, StreamDetector, feed_window
-from satmon_detection.offline import detect
 from satmon_detection.windows import window_starts
+from tests.unit.test_detector import BASELINE, _alerts, _errors
 
-BASELINE = 0.05
 WITHOUT_ONSET = replace(DetectorConfig(), onset=False)
-
-
-def _errors(length: int, seed: int = 1) -> np.ndarray:
-    return np.abs(np.random.default_rng(seed).normal(0.0, 0.02, length))
-
-
-def _alerts(errors: np.ndarray, config: DetectorConfig) -> list:
-    scores = errors ** 2
-    starts = window_starts(len(scores))
-    return detect(np.stack([scores[s:s + 30] for s in starts]), starts, BASELINE ** 2, config)
 
 
 def _two_events() -> np.ndarray:

@@ -19,7 +19,7 @@ whenever partitions move (several writers share the results consumer group).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import timezone
 
 import psycopg
 
@@ -29,12 +29,11 @@ from satmon_detection.detector import DetectorConfig, StreamDetector
 from satmon_writer.adapters.window_truth import lock_streams, mark_covered_windows, stored_spans
 from satmon_writer.domain.detection import (AlertChange, StreamKey, StreamState, apply_results, closing_changes,
                                             severity_of, stream_results)
-from satmon_writer.domain.samples import anomaly_flag_line, detector_threshold_line
+from satmon_writer.domain.samples import anomaly_flag_line, detector_threshold_line, epoch_ms
 from satmon_writer.domain.window_truth import window_flags
 
 __all__ = ["AlertStore"]
 
-_EPOCH = datetime.fromtimestamp(0, timezone.utc)
 
 
 class AlertStore:
@@ -87,7 +86,7 @@ class AlertStore:
         flags = window_flags(results, stored_spans(conn, pairs, since))
         lines = [anomaly_flag_line(r.satellite_id, r.subsystem, r.model_name, r.sample_times[-1].ToMilliseconds(),
                                    covered) for r, covered in flags]
-        lines += [anomaly_flag_line(satellite, subsystem, model, (end - _EPOCH) // timedelta(milliseconds=1), True)
+        lines += [anomaly_flag_line(satellite, subsystem, model, epoch_ms(end), True)
                   for satellite, subsystem, model, end in self.marked]
         return lines
 

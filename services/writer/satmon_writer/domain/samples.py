@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +20,9 @@ from satmon_core.series_names import series_names
 from satmon_detection.windows import fresh_rows
 from satmon_mdb import DEFAULT_CLASS, SubsystemView, load_mission_database
 
-__all__ = ["record_lines", "result_lines", "anomaly_flag_line", "detector_threshold_line", "HOUSEKEEPING_METRICS"]
+__all__ = ["record_lines", "result_lines", "anomaly_flag_line", "detector_threshold_line", "epoch_ms", "HOUSEKEEPING_METRICS"]
+
+_EPOCH = datetime.fromtimestamp(0, timezone.utc)
 
 HOUSEKEEPING_METRICS = {
     "satellite_temperature": lambda hk: hk.obc_temperature_c,
@@ -104,6 +107,12 @@ def result_lines(result: events_pb2.InferenceResult) -> list[str]:
               f"inference_anomaly_score_max{labels} {result.max_score!r} {end}",
               f"inference_time_ms{labels} {result.inference_time_ms!r} {end}"]
     return lines
+
+
+def epoch_ms(moment: datetime) -> int:
+    """A stored timestamp as VictoriaMetrics' milliseconds, exactly (no float rounding): the same
+    number a window's protobuf sample time gives with ToMilliseconds()."""
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
 def anomaly_flag_line(satellite_id: str, subsystem: str, model_name: str, window_end_ms: int, anomalous: bool) -> str:
