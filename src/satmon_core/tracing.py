@@ -8,14 +8,16 @@ created (so context still propagates) but not exported.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 
-__all__ = ["setup_tracing", "tracer", "kafka_headers", "context_from_kafka", "carrier", "context_from_carrier"]
+__all__ = ["setup_tracing", "tracer", "kafka_headers", "context_from_kafka", "carrier", "context_from_carrier",
+           "SpanBatch"]
 
 _configured = False
 
@@ -66,3 +68,40 @@ def kafka_headers(extra: dict[str, str] | None = None) -> list[tuple[str, bytes]
 
 def context_from_kafka(headers: list[tuple[str, bytes]] | None) -> context.Context:
     return propagate.extract({k: v.decode(errors="replace") for k, v in (headers or []) if v is not None})
+
+
+class SpanBatch:
+    """Spans for the items of one batch, each kept open until the batch's shared work is done.
+
+    A consume loop looks at its records one by one, then does the work they share (one confirmed
+    produce, one write, one inference request) for all of them at once. A span ended at the end of
+    its record's turn would close before the work it names; these end when the batch's `with` block
+    does, and carry the exception if that work failed (the batch is then retried, in new spans).
+    """
+
+    def __init__(self, span_tracer: trace.Tracer) -> None:
+        self.tracer = span_tracer
+        self.spans: list[trace.Span] = []
+
+    def __enter__(self) -> "SpanBatch":
+        return self
+
+    def start(self, name: str, **options) -> trace.Span:
+        """A span that ends with the batch (options as Tracer.start_span: context, kind, attributes, start_time)."""
+        span = self.tracer.start_span(name, **options)
+        self.spans.append(span)
+        return span
+
+    @contextmanager
+    def current(self, name: str, **options) -> Iterator[trace.Span]:
+        """start(), made the current span inside the block (so carrier() and kafka_headers() carry it)."""
+        with trace.use_span(self.start(name, **options), end_on_exit=False) as span:
+            yield span
+
+    def __exit__(self, exc_type, exc, _traceback) -> None:
+        for span in self.spans:
+            if exc is not None:
+                span.record_exception(exc)
+                span.set_status(trace.Status(trace.StatusCode.ERROR, str(exc)))
+            span.end()
+        self.spans.clear()

@@ -22,13 +22,14 @@ def build(settings: Settings) -> ServiceProcess:
     dsn = dsn_as(settings.pg_dsn, ServiceRole.OPS)
     store = OpsStore(dsn)
     jobs = JobQueries(dsn)
-    hub = EventHub(settings.kafka_bootstrap, settings.results_topic, store)
+    hub = EventHub(settings.kafka_bootstrap, settings.results_topic, store, dsn)
     servicer = OpsServicer(VictoriaMetrics(settings.vm_url), store, jobs, hub, FleetRegistry(dsn))
     name = ops_service_pb2.DESCRIPTOR.services_by_name["OpsService"].full_name
     return ServiceProcess(
         name="ops-api", settings=settings,
         registrations=[Registration(ops_service_pb2_grpc.add_OpsServiceServicer_to_server, servicer, name)],
-        loops=[hub.run_results, hub.run_alerts], on_stop=[store.close, jobs.close], max_workers=64,
+        loops=[hub.run_results, hub.run_alerts], liveness=[hub.results_liveness],
+        on_stop=[store.close, jobs.close], max_workers=64,
         # Envoy routes reflection here, so grpcurl through Envoy sees every satmon service.
         also_reflect=[scheduling_service_pb2.DESCRIPTOR.services_by_name["SchedulingService"].full_name,
                       inference_service_pb2.DESCRIPTOR.services_by_name["InferenceService"].full_name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from psycopg.rows import dict_row
@@ -206,7 +206,15 @@ class OpsStore:
         token = encode_page_token(rows[size - 1]["created_at"], str(rows[size - 1]["alert_id"])) if len(rows) > size else ""
         return [alert_to_proto(r) for r in rows[:size]], token
 
-    def alerts_changed_since(self, since: datetime) -> list[alert_pb2.Alert]:
+    def alerts_by_id(self, alert_ids: Iterable[int]) -> list[alert_pb2.Alert]:
+        """The alerts as they are now, oldest change first."""
+        with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+            rows = cur.execute(f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE alert_id = ANY(%s) ORDER BY updated_at",
+                               (list(alert_ids),)).fetchall()
+        return [alert_to_proto(r) for r in rows]
+
+    def alerts_changed_since(self, since: datetime) -> tuple[list[alert_pb2.Alert], datetime]:
+        """Alerts changed after `since` (at most 500, oldest first), and the time to ask from next."""
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             # Changed rows found through the indexed tables the view joins, not by scanning the view.
             rows = cur.execute(

@@ -12,7 +12,7 @@ from satmon_core.config import Settings
 from satmon_core.errors import InvalidRecordError
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.kafka import DeadLetter, OutgoingMessage, produce_confirmed
-from satmon_core.tracing import context_from_kafka, kafka_headers, tracer
+from satmon_core.tracing import SpanBatch, context_from_kafka, kafka_headers, tracer
 from satmon_core.validation import decode_record, registered_record
 from satmon_router.domain.routing import split_record
 
@@ -38,23 +38,25 @@ class RouterHandler:
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
         rejects: list[DeadLetter] = []
         outgoing: list[OutgoingMessage] = []
-        for msg in messages:
-            try:
-                record = decode_record(msg.value())
-                registered = registered_record(record, self.registry)
-            except InvalidRecordError as exc:
-                rejects.append(DeadLetter(msg, exc.reason, exc.detail))
-                continue
-            parent = context_from_kafka(msg.headers())
-            with self.tracer.start_as_current_span("telemetry.route", context=parent, kind=trace.SpanKind.CONSUMER,
-                                                   attributes={"satmon.satellite_id": record.satellite_id,
-                                                               "satmon.sequence": record.sequence}):
-                produced_ns = dict(msg.headers() or []).get("satmon-produced-ns", b"").decode()
-                headers = kafka_headers({"satmon-produced-ns": produced_ns} if produced_ns else None)
-                outgoing.extend(OutgoingMessage(self.settings.subsystem_topic(subsystem), sample.SerializeToString(),
-                                                record.satellite_id.encode(), headers)
-                                for subsystem, sample in split_record(record, registered.models, registered.spacecraft_class))
-        produce_confirmed(self.producer, outgoing, "router")
+        with SpanBatch(self.tracer) as spans:  # each record's span lasts until its slices are confirmed
+            for msg in messages:
+                try:
+                    record = decode_record(msg.value())
+                    registered = registered_record(record, self.registry)
+                except InvalidRecordError as exc:
+                    rejects.append(DeadLetter(msg, exc.reason, exc.detail))
+                    continue
+                with spans.current("telemetry.route", context=context_from_kafka(msg.headers()),
+                                   kind=trace.SpanKind.CONSUMER,
+                                   attributes={"satmon.satellite_id": record.satellite_id,
+                                               "satmon.sequence": record.sequence}):
+                    produced_ns = dict(msg.headers() or []).get("satmon-produced-ns", b"").decode()
+                    headers = kafka_headers({"satmon-produced-ns": produced_ns} if produced_ns else None)
+                    outgoing.extend(OutgoingMessage(self.settings.subsystem_topic(subsystem),
+                                                    sample.SerializeToString(), record.satellite_id.encode(), headers)
+                                    for subsystem, sample in split_record(record, registered.models,
+                                                                          registered.spacecraft_class))
+            produce_confirmed(self.producer, outgoing, "router")
         with self.counters.lock:
             self.counters.records_consumed += len(messages)
             self.counters.samples_published += len(outgoing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from opentelemetry import trace
 
 from satmon.detection.v1 import events_pb2
-from satmon_core.tracing import context_from_carrier, kafka_headers, tracer
+from satmon_core.tracing import SpanBatch, context_from_carrier, kafka_headers, tracer
 from satmon_worker.domain.scoring import Scorer, score_tasks
 
 __all__ = ["process_batch"]
@@ -24,16 +24,15 @@ def process_batch(payload: bytes, scorer: Scorer, jobs, publisher) -> int:
     todo = [t for t in batch.tasks if t.job_id not in finished]
     if not todo:
         return 0
-    span_tracer = tracer("satmon.worker")
-    scored = score_tasks(todo, scorer)
-    outputs = scored.outputs
-    messages = []
-    for task, results in outputs:
-        with span_tracer.start_as_current_span("inference.score", context=context_from_carrier(dict(task.trace_context)),
-                                               kind=trace.SpanKind.CONSUMER,
-                                               attributes={"satmon.job_id": task.job_id,
-                                                           "satmon.windows": len(task.windows)}):
-            headers = kafka_headers()
-        messages.extend((headers, r) for r in results)
-    publisher.publish(messages, scored.jobs)
+    # Each task's span covers its scoring and the confirmed publication of its results.
+    with SpanBatch(tracer("satmon.worker")) as spans:
+        task_headers = {}
+        for task in todo:
+            with spans.current("inference.score", context=context_from_carrier(dict(task.trace_context)),
+                               kind=trace.SpanKind.CONSUMER,
+                               attributes={"satmon.job_id": task.job_id, "satmon.windows": len(task.windows)}):
+                task_headers[id(task)] = kafka_headers()
+        scored = score_tasks(todo, scorer)
+        messages = [(task_headers[id(task)], r) for task, results in scored.outputs for r in results]
+        publisher.publish(messages, scored.jobs)
     return len(todo)

@@ -9,7 +9,7 @@ from satmon_core import metrics
 from satmon_core.errors import InvalidRecordError, RejectedError
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.kafka import DeadLetter
-from satmon_core.tracing import context_from_kafka, tracer
+from satmon_core.tracing import SpanBatch, context_from_kafka, tracer
 from satmon_writer.adapters.limit_alerts import LimitAlertStore
 from satmon_writer.domain.limits import LimitMonitor
 from satmon_core.validation import decode, decode_record, registered_record
@@ -109,24 +109,22 @@ class ResultWriter:
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
         rejects: list[DeadLetter] = []
         scored: list[tuple[Message, object]] = []
-        for msg in messages:
-            try:
-                result = decode_result(msg.value())
-            except InvalidRecordError as exc:
-                rejects.append(DeadLetter(msg, exc.reason, exc.detail))
-                continue
-            with self.tracer.start_as_current_span("result.write", context=context_from_kafka(msg.headers()),
-                                                   kind=trace.SpanKind.CONSUMER,
-                                                   attributes={"satmon.job_id": result.job_id,
-                                                               "satmon.satellite_id": result.satellite_id}):
+        with SpanBatch(self.tracer) as spans:  # each result's span lasts until the batch is written
+            for msg in messages:
+                try:
+                    result = decode_result(msg.value())
+                except InvalidRecordError as exc:
+                    rejects.append(DeadLetter(msg, exc.reason, exc.detail))
+                    continue
+                spans.start("result.write", context=context_from_kafka(msg.headers()), kind=trace.SpanKind.CONSUMER,
+                            attributes={"satmon.job_id": result.job_id, "satmon.satellite_id": result.satellite_id})
                 scored.append((msg, result))
-        refused = import_isolating_rejects(self.vm, [(msg, result_lines(result)) for msg, result in scored])
-        refused_messages = {id(r.message) for r in refused}
-        results = [result for msg, result in scored if id(msg) not in refused_messages]
-        touched = self.alerts.record(results, publish_flags=self._import_flags)
+            refused = import_isolating_rejects(self.vm, [(msg, result_lines(result)) for msg, result in scored])
+            refused_messages = {id(r.message) for r in refused}
+            results = [result for msg, result in scored if id(msg) not in refused_messages]
+            touched = self.alerts.record(results, publish_flags=self._import_flags)
         self.on_alerts(touched, results)
         return rejects + refused
-
 
     def _import_flags(self, lines: list[str]) -> None:
         if lines:
