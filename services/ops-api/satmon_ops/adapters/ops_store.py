@@ -206,7 +206,8 @@ class OpsStore:
         token = encode_page_token(rows[size - 1]["created_at"], str(rows[size - 1]["alert_id"])) if len(rows) > size else ""
         return [alert_to_proto(r) for r in rows[:size]], token
 
-    def alerts_changed_since(self, since: datetime) -> list[alert_pb2.Alert]:
+    def alerts_changed_since(self, since: datetime) -> tuple[list[alert_pb2.Alert], datetime]:
+        """Alerts changed after `since`, oldest change first, and the time the next call starts from."""
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             # Changed rows found through the indexed tables the view joins, not by scanning the view.
             rows = cur.execute(
