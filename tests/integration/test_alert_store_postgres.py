@@ -14,6 +14,8 @@ from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
 from tests.unit.test_writer_detection import BASE_S, _results, _scores
 
+pytestmark = pytest.mark.middle
+
 BATCH = 5  # windows per consumed batch: the anomaly opens its alert in batch 59 and closes it in 61
 MID_ANOMALY = 61  # batches[:61] leave the alert open
 

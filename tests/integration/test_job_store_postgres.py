@@ -15,6 +15,8 @@ from satmon_core.postgres import ServiceRole
 from satmon_writer.adapters.jobs import JobRecorder
 from tests.support.job_records import T0, at, inference, job_update, window_score
 
+pytestmark = pytest.mark.middle
+
 PENDING, PROCESSING = job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_PROCESSING
 COMPLETED, FAILED = job_pb2.JOB_STATE_COMPLETED, job_pb2.JOB_STATE_FAILED
 MANUAL, RULE, STREAM = job_pb2.JOB_SOURCE_MANUAL, job_pb2.JOB_SOURCE_RULE, job_pb2.JOB_SOURCE_STREAM

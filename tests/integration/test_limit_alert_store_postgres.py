@@ -10,6 +10,8 @@ from satmon_core.postgres import ServiceRole
 from satmon_writer.adapters.limit_alerts import LimitAlertStore
 from satmon_writer.domain.limits import Level, LimitEvent
 
+pytestmark = pytest.mark.middle
+
 SECOND_NS = 1_000_000_000
 KEY = ("SAT-001", "eps", "battery_voltage")
 

@@ -20,6 +20,8 @@ from satmon_ops.domain import alarms
 from satmon_ops.entrypoints.grpc_api import OpsServicer
 from tests.support.in_process_grpc import bad_request_fields, error_info, serve
 
+pytestmark = pytest.mark.middle
+
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 STATES = {alarms.AlarmState.OPEN: alert_pb2.ALERT_STATE_OPEN,
           alarms.AlarmState.ACKNOWLEDGED: alert_pb2.ALERT_STATE_ACKNOWLEDGED,

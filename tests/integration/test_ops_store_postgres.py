@@ -21,6 +21,8 @@ from satmon_ops.domain.alarms import Disposition
 from satmon_writer.adapters.jobs import JobRecorder
 from tests.support.job_records import T0, inference, job_update
 
+pytestmark = pytest.mark.middle
+
 _parameters = itertools.count()  # one open limit alert per parameter: each test alert gets its own
 S = alert_pb2  # AlertState, AlertAction, AlertDisposition values
 HOUR = timedelta(hours=1)

@@ -11,6 +11,8 @@ from satmon_core.errors import TransientError
 from satmon_core.fleet_registry import FleetRegistry, SatelliteEntry, register_satellites
 from satmon_core.postgres import ServiceRole
 
+pytestmark = pytest.mark.middle
+
 
 def _register(db, models, spacecraft_class="smap") -> None:
     with psycopg.connect(db.dsn) as conn:  # as the administrator's CLI does (`satmon simulate`, `register`)

@@ -14,6 +14,8 @@ from satmon_mdb import DEFAULT_CLASS, load_mission_database
 from satmon_scheduler.entrypoints.grpc_api import SchedulingServicer
 from tests.support.in_process_grpc import bad_request_fields, error_info, serve
 
+pytestmark = pytest.mark.middle
+
 
 class Journal:
     """What happened, in order, across the fakes."""

@@ -16,6 +16,8 @@ from satmon_writer.adapters.jobs import JobRecorder
 from tests.support.job_records import T0, inference, job_update, window_score
 from tests.unit.test_writer_detection import _results, _scores
 
+pytestmark = pytest.mark.middle
+
 
 @pytest.fixture
 def recorder(db):

@@ -1,6 +1,7 @@
 """A servicer served in-process the way every satmon service serves it (start_grpc_server: the
-request-rule and error-mapping interceptor, health, reflection), on a free port, without bearer
-tokens; and the error details a caller reads from a failed RPC."""
+request-rule and error-mapping interceptor, health, reflection), on a free port, with bearer tokens
+checked against a token store only when given one; and the error details a caller reads from a
+failed RPC."""
 
 from __future__ import annotations
 
@@ -29,11 +30,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(registration: Registration) -> Iterator[grpc.Channel]:
-    """A channel to the servicer, served until the block ends."""
-    settings = Settings(kafka_bootstrap=UNUSED, amqp_url=UNUSED, pg_dsn=UNUSED, vm_url=UNUSED, triton_url=UNUSED,
-                        data_dir=Path("/nonexistent"), grpc_port=_free_port(), metrics_port=0, topic_prefix="test.")
-    server, _ = start_grpc_server(settings, [registration], max_workers=4, authenticate=False)
+def serve(registration: Registration, token_store_dsn: str | None = None) -> Iterator[grpc.Channel]:
+    """A channel to the servicer, served until the block ends; with `token_store_dsn`, every RPC
+    needs a bearer token from that database's api_tokens."""
+    settings = Settings(kafka_bootstrap=UNUSED, amqp_url=UNUSED, pg_dsn=token_store_dsn or UNUSED, vm_url=UNUSED,
+                        triton_url=UNUSED, data_dir=Path("/nonexistent"), grpc_port=_free_port(), metrics_port=0,
+                        topic_prefix="test.")
+    server, _ = start_grpc_server(settings, [registration], max_workers=4,
+                                  authenticate=token_store_dsn is not None)
     try:
         with grpc.insecure_channel(f"127.0.0.1:{settings.grpc_port}") as channel:
             yield channel
