@@ -28,7 +28,8 @@ def _snapshot(db) -> tuple[list, list]:
     """Every alert and every stream checkpoint, as stored."""
     with psycopg.connect(db.dsn) as conn:
         alerts = conn.execute("SELECT alert_id, start_sequence, end_sequence, raised_sequence, window_count, "
-                              "peak_score, state, start_time, end_time FROM detector_alerts ORDER BY alert_id").fetchall()
+                              "peak_score, state, start_time, end_time FROM detector_alerts "
+                              "ORDER BY alert_id").fetchall()
         states = conn.execute("SELECT satellite_id, subsystem, stream_start, next_sequence, alert_id "
                               "FROM detector_states ORDER BY 1, 2, 3").fetchall()
     return alerts, states

@@ -50,7 +50,8 @@ def test_a_redelivered_batch_records_each_job_subsystem_and_window_once(db, reco
     recorder.record(batch)
     recorder.record(batch)  # the consumer crashed before storing its offsets
     recorder.record(batch[:1])
-    assert (_count(db, "inference_jobs"), _count(db, "subsystem_inferences"), _count(db, "job_window_scores")) == (2, 3, 3)
+    counts = [_count(db, table) for table in ("inference_jobs", "subsystem_inferences", "job_window_scores")]
+    assert counts == [2, 3, 3]
     job = queries.get_job("manual-1")
     assert job.state == COMPLETED and [s.subsystem for s in job.subsystem_inferences] == ["acs", "power"]
 

@@ -61,7 +61,8 @@ def test_a_cleared_limit_closes_its_alert_and_a_new_violation_opens_another(db, 
 
 
 def test_changes_and_clears_of_a_parameter_with_no_open_alert_touch_nothing(db, store):
-    assert store.apply([_event("changed", Level.CRITICAL, 30.0, 28.0, 1), _event("cleared", Level.NORMAL, 25.0, None, 2)]) == []
+    events = [_event("changed", Level.CRITICAL, 30.0, 28.0, 1), _event("cleared", Level.NORMAL, 25.0, None, 2)]
+    assert store.apply(events) == []
     assert _alerts(db) == []
 
 
