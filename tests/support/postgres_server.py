@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 
+from satmon_cli.stack.components import delete_state
 from satmon_core.postgres import ServiceRole, dsn_as
 
 __all__ = ["PostgresServer", "throwaway_postgres"]
@@ -73,12 +73,4 @@ def throwaway_postgres(home: Path) -> Iterator[PostgresServer]:
         yield PostgresServer(_exported(_satmon(env, "env").stdout, "SATMON_PG_DSN"))
     finally:
         _satmon(env, "down", "postgres")
-        # As root the server's data lives outside `home` (/var/lib/satmon/<stack id>/postgres, see
-        # satmon_cli.stack.components._server_dir), linked from it: delete what the link points to.
-        link = home / "postgres"
-        if link.is_symlink():
-            outside = link.resolve()
-            shutil.rmtree(outside, ignore_errors=True)
-            if outside.parent.exists() and not any(outside.parent.iterdir()):
-                outside.parent.rmdir()
-        shutil.rmtree(home, ignore_errors=True)
+        delete_state(home)  # with the server's data, which lives outside `home` when we are root
