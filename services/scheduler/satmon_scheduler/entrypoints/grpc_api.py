@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -21,11 +20,6 @@ from satmon_scheduler.domain.manual import cut_windows, data_window, satellite_o
 __all__ = ["SchedulingServicer"]
 
 log = logging.getLogger(__name__)
-
-# How long a submission waits for the writer to record its pending job, so that the caller's next
-# GetInferenceJob finds it; past that it answers from the announcement itself.
-VISIBLE_WITHIN_S = 3.0
-
 
 class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
     def __init__(self, store: JobQueries, announcer: JobAnnouncer, queue: TaskQueue,
@@ -103,7 +97,7 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
         except TransientError as exc:
             self._give_up(pending, f"not queued: {exc}")
             raise
-        return self._recorded(pending)
+        return pending.job  # what the writer will record; GetInferenceJob reads it back from the announcer until then
 
     def _give_up(self, pending: events_pb2.JobUpdate, why: str) -> None:
         failed = events_pb2.JobUpdate()
@@ -115,14 +109,6 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
         except TransientError:
             log.warning("job %s stays pending: neither queued nor marked failed", pending.job.job_id)
 
-    def _recorded(self, pending: events_pb2.JobUpdate) -> job_pb2.InferenceJob:
-        deadline = time.monotonic() + VISIBLE_WITHIN_S
-        while time.monotonic() < deadline:
-            if (job := self.store.get_job(pending.job.job_id)) is not None:
-                return job
-            time.sleep(0.05)
-        return pending.job
-
     def GetInferenceJob(self, request, context):
         return pb.GetInferenceJobResponse(job=self._job(request.job_id))
 
@@ -131,7 +117,7 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
         return pb.GetInferenceJobResultResponse(job=job, window_scores=self.store.window_scores(job.job_id))
 
     def _job(self, job_id: str) -> job_pb2.InferenceJob:
-        job = self.store.get_job(job_id)  # job_id present: a declared rule
+        job = self.store.get_job(job_id) or self.announcer.announced(job_id)  # job_id present: a declared rule
         if job is None:
             raise NotFound("JOB_NOT_FOUND", f"job {job_id} does not exist", job_id=job_id)
         return job
