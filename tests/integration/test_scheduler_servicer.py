@@ -25,7 +25,7 @@ class Journal:
 
 
 class FakeJobs:
-    """JobQueries: what the writer has recorded (here: what was announced, as the writer records it)."""
+    """JobQueries: what the writer has recorded."""
 
     def __init__(self) -> None:
         self.recorded: dict[str, job_pb2.InferenceJob] = {}
@@ -42,12 +42,18 @@ class FakeJobs:
 
 
 class FakeAnnouncer:
-    def __init__(self, journal: Journal, jobs: FakeJobs) -> None:
-        self.journal, self.jobs = journal, jobs
+    """JobAnnouncer without Kafka: remembers the last announcement of each job, as the real one does."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.recent: dict[str, job_pb2.InferenceJob] = {}
 
     def publish(self, update: events_pb2.JobUpdate) -> None:
         self.journal.entries.append(("announced", job_pb2.JobState.Name(update.job.state)))
-        self.jobs.recorded[update.job.job_id] = update.job
+        self.recent[update.job.job_id] = update.job
+
+    def announced(self, job_id: str) -> job_pb2.InferenceJob | None:
+        return self.recent.get(job_id)
 
 
 class FakeQueue:
@@ -70,7 +76,7 @@ class FakeFleet:
 @pytest.fixture
 def parts():
     journal, jobs = Journal(), FakeJobs()
-    return journal, jobs, FakeAnnouncer(journal, jobs), FakeQueue(journal)
+    return journal, jobs, FakeAnnouncer(journal), FakeQueue(journal)
 
 
 @pytest.fixture
@@ -111,13 +117,26 @@ def test_a_submission_is_announced_pending_before_its_windows_are_queued(schedul
 
 
 def test_a_queue_that_does_not_confirm_fails_the_announced_job_and_the_call_is_unavailable(scheduling, parts):
-    journal, jobs, _, queue = parts
+    journal, _, announcer, queue = parts
     queue.refuse = True
     error = _refused(scheduling.SubmitInferenceJob, _submission())
     assert error.code() == grpc.StatusCode.UNAVAILABLE and error_info(error).reason == "QUEUE_UNAVAILABLE"
     assert journal.entries == [("announced", "JOB_STATE_PENDING"), ("announced", "JOB_STATE_FAILED")]
-    (job,) = jobs.recorded.values()
+    (job,) = announcer.recent.values()
     assert job.state == job_pb2.JOB_STATE_FAILED and job.error_message.startswith("not queued")
+    # The caller can read the failure back at once, before the writer has recorded it.
+    read = scheduling.GetInferenceJob(pb.GetInferenceJobRequest(job_id=job.job_id), timeout=10).job
+    assert read.state == job_pb2.JOB_STATE_FAILED
+
+
+def test_a_submitted_job_reads_back_from_its_announcement_until_the_writer_records_it(scheduling, parts):
+    jobs = parts[1]
+    job_id = scheduling.SubmitInferenceJob(_submission(), timeout=10).job.job_id
+    read = scheduling.GetInferenceJob(pb.GetInferenceJobRequest(job_id=job_id), timeout=10).job
+    assert (read.job_id, read.state) == (job_id, job_pb2.JOB_STATE_PENDING)
+    jobs.recorded[job_id] = job_pb2.InferenceJob(job_id=job_id, state=job_pb2.JOB_STATE_COMPLETED)  # the writer's row
+    read = scheduling.GetInferenceJob(pb.GetInferenceJobRequest(job_id=job_id), timeout=10).job
+    assert read.state == job_pb2.JOB_STATE_COMPLETED
 
 
 def test_every_bad_field_of_a_submission_is_named_and_nothing_is_announced(scheduling, parts):
