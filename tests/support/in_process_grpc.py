@@ -15,6 +15,7 @@ from google.protobuf.message import Message
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from satmon_core.auth import TokenVerifier
 from satmon_core.config import Settings
 from satmon_core.grpc_server import Registration, start_grpc_server
 
@@ -33,16 +34,18 @@ def _free_port() -> int:
 def serve(registration: Registration, token_store_dsn: str | None = None) -> Iterator[grpc.Channel]:
     """A channel to the servicer, served until the block ends; with `token_store_dsn`, every RPC
     needs a bearer token from that database's api_tokens."""
-    settings = Settings(kafka_bootstrap=UNUSED, amqp_url=UNUSED, pg_dsn=token_store_dsn or UNUSED, vm_url=UNUSED,
-                        triton_url=UNUSED, data_dir=Path("/nonexistent"), grpc_port=_free_port(), metrics_port=0,
-                        topic_prefix="test.")
-    server, _ = start_grpc_server(settings, [registration], max_workers=4,
-                                  authenticate=token_store_dsn is not None)
+    settings = Settings(kafka_bootstrap=UNUSED, amqp_url=UNUSED, pg_dsn=UNUSED, vm_url=UNUSED, triton_url=UNUSED,
+                        data_dir=Path("/nonexistent"), grpc_port=_free_port(), metrics_port=0, topic_prefix="test.")
+    verifier = TokenVerifier(token_store_dsn) if token_store_dsn else None
+    server, _ = start_grpc_server(settings, [registration], max_workers=4, authenticate=verifier is not None,
+                                  verifier=verifier)
     try:
         with grpc.insecure_channel(f"127.0.0.1:{settings.grpc_port}") as channel:
             yield channel
     finally:
         server.stop(grace=None)
+        if verifier is not None:
+            verifier.close()
 
 
 def _detail(error: grpc.RpcError, kind: type[Message]) -> Message:
