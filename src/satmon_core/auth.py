@@ -78,7 +78,8 @@ class TokenVerifier:
 
     def __init__(self, dsn: str | None = None, lookup: Callable[[str], tuple[str, str] | None] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self._lookup = lookup or self._lookup_in(make_pool(dsn, max_size=4))
+        self._pool = make_pool(dsn, max_size=4) if lookup is None else None
+        self._lookup = lookup or self._lookup_in(self._pool)
         self.known: TTLCache = TTLCache(CACHE_SIZE, POSITIVE_TTL_S, timer=clock)
         self.unknown: TTLCache = TTLCache(CACHE_SIZE, NEGATIVE_TTL_S, timer=clock)
         self.lock = threading.Lock()
@@ -91,6 +92,11 @@ class TokenVerifier:
                                    (digest,)).fetchone()
             return (row[0], row[1]) if row else None
         return lookup
+
+    def close(self) -> None:
+        """Closes the token store's pool (a process that serves until it exits need not)."""
+        if self._pool is not None:
+            self._pool.close()
 
     def role(self, token: str) -> str | None:
         found = self.identity(token)

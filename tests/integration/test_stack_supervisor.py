@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from satmon_cli.stack.components import delete_state
 from satmon_cli.stack.layout import PORTS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,7 +25,7 @@ def home(request):
     path = REPO / ".satmon-test" / f"supervisor-{request.node.name[:40]}"
     shutil.rmtree(path, ignore_errors=True)
     yield path
-    shutil.rmtree(path, ignore_errors=True)
+    delete_state(path)  # with PostgreSQL's and RabbitMQ's folders under /var/lib/satmon when we are root
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:

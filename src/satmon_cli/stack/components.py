@@ -24,7 +24,7 @@ from satmon_cli.stack.layout import (HOST, METRICS_OFFSET, Credentials, load_or_
                                      read_scale, replica_name, service_env)
 from satmon_core.paths import repo_root, state_dir
 
-__all__ = ["Component", "COMPONENTS", "components", "by_name"]
+__all__ = ["Component", "COMPONENTS", "components", "by_name", "delete_state"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,18 @@ def _server_dir(name: str, user: str | None) -> Path:
     link.parent.mkdir(parents=True, exist_ok=True)
     link.symlink_to(outside)
     return outside
+
+
+def delete_state(home: Path) -> None:
+    """Deletes a stopped stack's state directory and the server directories it links to outside it
+    (see _server_dir), which nothing else would ever delete: for throwaway stacks, such as the tests'."""
+    if home.is_dir():
+        for link in (entry for entry in home.iterdir() if entry.is_symlink()):
+            outside = link.resolve()
+            shutil.rmtree(outside, ignore_errors=True)
+            if outside.parent.is_dir() and not any(outside.parent.iterdir()):
+                outside.parent.rmdir()  # the stack's own folder under /var/lib/satmon
+    shutil.rmtree(home, ignore_errors=True)
 
 
 def _which(name: str) -> str | None:

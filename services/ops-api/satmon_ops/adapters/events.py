@@ -22,6 +22,7 @@ from satmon.detection.v1 import events_pb2
 from satmon.ops.v1 import ops_service_pb2 as pb
 from satmon_core.kafka import BatchLoop, DeadLetter, loop_liveness, make_consumer
 from satmon_ops.adapters.alert_notifications import AlertNotifications
+from satmon_ops.adapters.ops_store import ChangeCursor
 
 __all__ = ["EventHub"]
 
@@ -121,8 +122,9 @@ class EventHub:
     def _catch_up(self, since: datetime) -> None:
         """Publishes alerts changed after `since` (a subscriber may see one twice: the dashboard
         keeps alerts by id, so a repeat only refreshes it)."""
+        cursor = ChangeCursor(since)
         for _ in range(CATCH_UP_PAGES):
-            alerts, since = self.store.alerts_changed_since(since)
+            alerts, cursor = self.store.alerts_changed_since(cursor)
             for alert in alerts:
                 self.publish(pb.StreamEventsResponse(alert=alert))
             if not alerts:

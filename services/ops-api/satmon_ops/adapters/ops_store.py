@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from psycopg.rows import dict_row
@@ -93,6 +94,17 @@ def alert_to_proto(row: dict) -> alert_pb2.Alert:
         if change["disposition"]:
             entry.disposition = DISPOSITIONS[Disposition(change["disposition"])]
     return alert
+
+
+CHANGES_PER_CALL = 500
+
+
+@dataclass(frozen=True)
+class ChangeCursor:
+    """Where a reader of alert changes stands: after this change time, and after this alert at that time."""
+
+    time: datetime
+    alert_id: int = 0
 
 
 class OpsStore:
@@ -213,18 +225,23 @@ class OpsStore:
                                (list(alert_ids),)).fetchall()
         return [alert_to_proto(r) for r in rows]
 
-    def alerts_changed_since(self, since: datetime) -> tuple[list[alert_pb2.Alert], datetime]:
-        """Alerts changed after `since` (at most 500, oldest first), and the time to ask from next."""
+    def alerts_changed_since(self, after: ChangeCursor) -> tuple[list[alert_pb2.Alert], ChangeCursor]:
+        """Alerts changed after `after` (at most CHANGES_PER_CALL, oldest change first), and the cursor
+        to ask from next. The cursor carries the alert id beside the time, because one writer batch
+        stamps all the alerts it touches with the same time."""
         with self.pool.connection() as conn, conn.cursor(row_factory=dict_row) as cur:
             # Changed rows found through the indexed tables the view joins, not by scanning the view.
             rows = cur.execute(
                 f"SELECT {ALERT_COLUMNS} FROM alerts a WHERE alert_id IN ("
-                "SELECT alert_id FROM detector_alerts WHERE updated_at > %(t)s "
-                "UNION SELECT alert_id FROM alert_acknowledgements WHERE acknowledged_at > %(t)s "
-                "UNION SELECT alert_id FROM alert_resolutions WHERE resolved_at > %(t)s "
-                "UNION SELECT alert_id FROM alert_lifecycle WHERE updated_at > %(t)s) "
-                "AND updated_at > %(t)s ORDER BY updated_at LIMIT 500", {"t": since}).fetchall()
-        return [alert_to_proto(r) for r in rows], (rows[-1]["updated_at"] if rows else since)
+                "SELECT alert_id FROM detector_alerts WHERE updated_at >= %(t)s "
+                "UNION SELECT alert_id FROM alert_acknowledgements WHERE acknowledged_at >= %(t)s "
+                "UNION SELECT alert_id FROM alert_resolutions WHERE resolved_at >= %(t)s "
+                "UNION SELECT alert_id FROM alert_lifecycle WHERE updated_at >= %(t)s) "
+                "AND (updated_at, alert_id) > (%(t)s, %(id)s) ORDER BY updated_at, alert_id LIMIT %(n)s",
+                {"t": after.time, "id": after.alert_id, "n": CHANGES_PER_CALL}).fetchall()
+        if not rows:
+            return [], after
+        return [alert_to_proto(r) for r in rows], ChangeCursor(rows[-1]["updated_at"], rows[-1]["alert_id"])
 
     def latest_threshold(self, satellite_id: str, subsystem: str) -> float | None:
         with self.pool.connection() as conn:
