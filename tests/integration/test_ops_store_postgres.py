@@ -234,7 +234,7 @@ def test_alerts_changed_since_are_the_ones_an_operator_or_the_detector_touched_a
     _shelve(store, shelved, "ana")
     changed, cursor = store.alerts_changed_since(ChangeCursor(since))
     assert [a.alert_id for a in changed] == [acknowledged, shelved]  # in the order they changed
-    assert cursor > since
+    assert cursor.time > since and cursor.alert_id == int(shelved)
     assert store.alerts_changed_since(cursor) == ([], cursor)
     assert quiet not in [a.alert_id for a in changed]
 
