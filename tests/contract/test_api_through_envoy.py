@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import datetime, timezone
 from pathlib import Path
 
 import grpc
@@ -27,6 +28,8 @@ from satmon.ops.v1 import ops_service_pb2 as ops, ops_service_pb2_grpc
 from satmon.telemetry.v1 import events_pb2 as events_pb2_telemetry
 from satmon.telemetry.v1 import routing_service_pb2 as routing, routing_service_pb2_grpc, telemetry_pb2
 from satmon_cli.stack.layout import port
+from satmon_core.config import load_settings
+from satmon_core.victoria import VictoriaMetrics
 from satmon_detection.smap import load_channel
 from satmon_simulator.domain.fleet import FleetData, assign_channels
 from satmon_simulator.domain.housekeeping import HousekeepingModel
@@ -629,3 +632,59 @@ def test_the_user_manuals_forecast_horizon_gets_an_answer_not_unknown_field(seed
     status, reply = _post(seeded, "/api/v1/inference/submit", body, token)
     assert status == 400 and "unknown field" not in reply["message"], reply
     assert "forecast 1 record ahead" in _violations(reply)["config.forecast_horizon"]
+
+
+def _download(ctx, path: str, token: str) -> tuple[int, str, str]:
+    """(status, content type, body) of a REST download."""
+    request = urllib.request.Request(ctx["envoy"] + path, headers={"authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as r:
+            return r.status, r.headers.get("content-type"), r.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("content-type"), exc.read().decode()
+
+
+def test_telemetry_exports_as_csv_one_row_per_second_with_named_columns(seeded):
+    """The last replay of SAT-001: 400 records from base_s, every parameter of acs as a column, the
+    values as VictoriaMetrics holds them."""
+    import csv
+    import io
+
+    start, end = _ts(seeded["base_s"]).ToJsonString(), _ts(seeded["base_s"] + 400).ToJsonString()
+    status, content_type, body = _download(
+        seeded, f"/v1/satellites/SAT-001/telemetry:export?subsystem=acs&start={start}&end={end}",
+        seeded["tokens"]["viewer"])
+    assert status == 200 and content_type.startswith("text/csv"), (status, content_type, body[:300])
+    header, *rows = list(csv.reader(io.StringIO(body)))
+    assert header[:2] == ["time", "value"] and len(header) == 26, header
+    assert len(rows) == 400 and all(len(r) == 26 and all(r) for r in rows)
+    assert rows[0][0] == datetime.fromtimestamp(seeded["base_s"], timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    stored = VictoriaMetrics(load_settings().vm_url).export('smap_feature{satellite_id="SAT-001",subsystem="acs",'
+                                                  'feature_index="0"}', seeded["base_s"], seeded["base_s"])
+    assert float(rows[0][1]) == stored[0]["values"][0]
+
+    # Chosen parameters, in the order asked.
+    status, _, body = _download(seeded, f"/v1/satellites/SAT-001/telemetry:export?subsystem=acs&parameters=value"
+                                        f"&start={start}&end={end}", seeded["tokens"]["viewer"])
+    assert status == 200 and body.splitlines()[0] == "time,value" and len(body.splitlines()) == 401
+
+
+def test_an_export_of_an_unknown_subsystem_is_a_400_naming_the_field_not_an_empty_file(seeded):
+    status, _, body = _download(seeded, "/v1/satellites/SAT-001/telemetry:export?subsystem=nope",
+                                seeded["tokens"]["viewer"])
+    assert status == 400 and "subsystem" in body, (status, body[:300])
+
+
+def test_alerts_export_as_csv_with_their_history(seeded):
+    import csv
+    import io
+
+    alert = str(scalar("SELECT alert_id FROM alerts WHERE satellite_id = 'SAT-001' ORDER BY alert_id LIMIT 1"))
+    token = seeded["tokens"]["operator"]
+    assert _post(seeded, f"/v1/alerts/{alert}:assign", {"assignee": "ana", "comment": "for export"}, token)[0] == 200
+    status, content_type, body = _download(seeded, "/v1/alerts:export?satellite_id=SAT-001", token)
+    assert status == 200 and content_type.startswith("text/csv")
+    records = list(csv.DictReader(io.StringIO(body)))
+    assert len(records) == scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001'")
+    exported = next(r for r in records if r["alert_id"] == alert)
+    assert exported["assignee"] == "ana" and "assign by" in exported["history"] and "for export" in exported["history"]

@@ -184,7 +184,7 @@ class OpsStore:
         return results, token
 
     def list_alerts(self, size: int, cursor: PageCursor | None, satellite_id: str, state: int, subsystem: str = "",
-                    severity: int = 0, kind: int = 0, disposition: int = 0
+                    severity: int = 0, kind: int = 0, disposition: int = 0, include_shelved: bool = False
                     ) -> tuple[list[alert_pb2.Alert], str]:
         clauses, params = [], []
         if disposition:
@@ -205,7 +205,7 @@ class OpsStore:
         if kind:
             clauses.append("kind = %s")
             params.append(ALERT_KIND_NAMES[kind])
-        if not state:  # shelved alerts are out of the default list (as Yamcs does); ask for SHELVED to see them
+        if not state and not include_shelved:  # shelved alerts are out of the default list (as Yamcs does); ask for SHELVED to see them
             clauses.append("state <> 'shelved'")
         if cursor:
             clauses.append("(created_at, alert_id) < (%s, %s)")

@@ -6,6 +6,8 @@ import queue
 import time
 from datetime import datetime, timedelta, timezone
 
+from google.api import httpbody_pb2
+
 from satmon.ops.v1 import ops_service_pb2 as pb, ops_service_pb2_grpc
 from satmon_core.errors import FailedPrecondition, NotFound, TransientError
 from satmon_core.fleet_registry import FleetRegistry
@@ -20,9 +22,14 @@ from satmon_ops.domain import alarms
 from satmon_core.series_names import series_names
 from satmon_mdb import load_mission_database
 from satmon_ops.entrypoints.mission_messages import class_message, known_subsystem
+from satmon_ops.domain.csv_export import (alert_rows, alerts_header, column_title, telemetry_header, telemetry_rows,
+                                          time_chunks)
 from satmon_ops.domain.trends import check_span, feature_query, plan_range, select_parameters, subsystem_of
 
 __all__ = ["OpsServicer"]
+
+CSV = "text/csv; charset=utf-8"
+EXPORT_PAGE = 500  # alerts per piece of an alerts export
 
 
 def _seconds(ts) -> float | None:
@@ -175,6 +182,48 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
             labelled_streams=quality.labelled_streams, labelled_sequences=quality.labelled_sequences,
             detected_sequences=quality.detected_sequences, false_alerts=quality.false_alerts,
             event_precision=quality.precision, event_recall=quality.recall, event_f1=quality.f1)
+
+    # --- exports (CSV, streamed a piece at a time) --------------------------------------------------
+
+    def ExportTelemetry(self, request, context):
+        # Checked before the first piece, so a bad request is an error, not an empty download.
+        self._known_satellite(request.satellite_id)
+        view = subsystem_of(self.fleet.subsystems_of(request.satellite_id), request.subsystem)
+        indices = select_parameters(view, list(request.parameters), [])
+        names = series_names(view)
+        end = _seconds(request.end_time) or time.time()
+        start = _seconds(request.start_time) or end - 3600
+        check_span(start, end)
+        columns = [names.label_value(view, i) for i in indices]
+        titles = [column_title(p.name, p.unit) for p in (view.definition.parameters[i] for i in indices)]
+        selector = feature_query(names.raw, request.satellite_id, request.subsystem, columns, 1, names.label)
+
+        def pieces():
+            yield httpbody_pb2.HttpBody(content_type=CSV, data=telemetry_header(titles).encode())
+            for piece_start, piece_end in time_chunks(start, end):
+                # VictoriaMetrics' range is inclusive at both ends; a piece excludes its end.
+                exported = self.vm.export(selector, piece_start, piece_end - 0.001)
+                series = {item["metric"].get(names.label, ""): (item["timestamps"], item["values"])
+                          for item in exported}
+                yield httpbody_pb2.HttpBody(content_type=CSV, data=telemetry_rows(columns, series).encode())
+        return pieces()
+
+    def ExportAlerts(self, request, context):
+        self._known_satellite(request.satellite_id)
+        known_subsystem(request.subsystem)
+
+        def pieces():
+            yield httpbody_pb2.HttpBody(content_type=CSV, data=alerts_header().encode())
+            cursor = None
+            while True:
+                alerts, token = self.store.list_alerts(EXPORT_PAGE, cursor, request.satellite_id, request.state,
+                                                       request.subsystem, request.severity, request.kind,
+                                                       request.disposition, include_shelved=True)
+                yield httpbody_pb2.HttpBody(content_type=CSV, data=alert_rows(alerts).encode())
+                if not token:
+                    return
+                cursor = decode_page_token(token, numeric_key=True)
+        return pieces()
 
     def ListAlerts(self, request, context):
         size = page_size(request.page_size)

@@ -3,6 +3,7 @@ import datetime
 from buf.validate import validate_pb2 as _validate_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from satmon.detection.v1 import events_pb2 as _events_pb2
@@ -55,6 +56,20 @@ class QueryRawTrendResponse(_message.Message):
     SERIES_FIELD_NUMBER: _ClassVar[int]
     series: _containers.RepeatedCompositeFieldContainer[TrendSeries]
     def __init__(self, series: _Optional[_Iterable[_Union[TrendSeries, _Mapping]]] = ...) -> None: ...
+
+class ExportTelemetryRequest(_message.Message):
+    __slots__ = ("satellite_id", "subsystem", "parameters", "start_time", "end_time")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    subsystem: str
+    parameters: _containers.RepeatedScalarFieldContainer[str]
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., parameters: _Optional[_Iterable[str]] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class QueryPredictionTrendRequest(_message.Message):
     __slots__ = ("satellite_id", "subsystem", "parameters", "feature_indices", "start_time", "end_time", "step_seconds")
@@ -289,6 +304,22 @@ class ListAlertsRequest(_message.Message):
     kind: _alert_pb2.AlertKind
     disposition: _alert_pb2.AlertDisposition
     def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ..., subsystem: _Optional[str] = ..., severity: _Optional[_Union[_alert_pb2.AlertSeverity, str]] = ..., kind: _Optional[_Union[_alert_pb2.AlertKind, str]] = ..., disposition: _Optional[_Union[_alert_pb2.AlertDisposition, str]] = ...) -> None: ...
+
+class ExportAlertsRequest(_message.Message):
+    __slots__ = ("satellite_id", "state", "subsystem", "severity", "kind", "disposition")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DISPOSITION_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    state: _alert_pb2.AlertState
+    subsystem: str
+    severity: _alert_pb2.AlertSeverity
+    kind: _alert_pb2.AlertKind
+    disposition: _alert_pb2.AlertDisposition
+    def __init__(self, satellite_id: _Optional[str] = ..., state: _Optional[_Union[_alert_pb2.AlertState, str]] = ..., subsystem: _Optional[str] = ..., severity: _Optional[_Union[_alert_pb2.AlertSeverity, str]] = ..., kind: _Optional[_Union[_alert_pb2.AlertKind, str]] = ..., disposition: _Optional[_Union[_alert_pb2.AlertDisposition, str]] = ...) -> None: ...
 
 class ListAlertsResponse(_message.Message):
     __slots__ = ("alerts", "next_page_token")

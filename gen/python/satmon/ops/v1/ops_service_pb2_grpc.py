@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from satmon.ops.v1 import ops_service_pb2 as satmon_dot_ops_dot_v1_dot_ops__service__pb2
 
 GRPC_GENERATED_VERSION = '1.81.1'
@@ -125,6 +126,16 @@ class OpsServiceStub:
                 '/satmon.ops.v1.OpsService/StreamEvents',
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsRequest.SerializeToString,
                 response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsResponse.FromString,
+                _registered_method=True)
+        self.ExportTelemetry = channel.unary_stream(
+                '/satmon.ops.v1.OpsService/ExportTelemetry',
+                request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ExportTelemetryRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
+        self.ExportAlerts = channel.unary_stream(
+                '/satmon.ops.v1.OpsService/ExportAlerts',
+                request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ExportAlertsRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
                 _registered_method=True)
 
 
@@ -273,6 +284,27 @@ class OpsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportTelemetry(self, request, context):
+        """A subsystem's raw telemetry as CSV (text/csv): one row per timestamp, one column per
+        parameter, headed with the mission database's name and unit. Streamed an hour of telemetry at a
+        time, so a month never sits in memory. INVALID_ARGUMENT as QueryRawTrend.
+        (HttpBody is how a gRPC method answers REST with a body of another type than JSON.)
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+        buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportAlerts(self, request, context):
+        """Alerts with their history as CSV (text/csv), newest first, filtered as ListAlerts.
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+        buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OpsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -365,6 +397,16 @@ def add_OpsServiceServicer_to_server(servicer, server):
                     servicer.StreamEvents,
                     request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsRequest.FromString,
                     response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsResponse.SerializeToString,
+            ),
+            'ExportTelemetry': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportTelemetry,
+                    request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ExportTelemetryRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
+            'ExportAlerts': grpc.unary_stream_rpc_method_handler(
+                    servicer.ExportAlerts,
+                    request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ExportAlertsRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -855,6 +897,60 @@ class OpsService:
             '/satmon.ops.v1.OpsService/StreamEvents',
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsRequest.SerializeToString,
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportTelemetry(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/satmon.ops.v1.OpsService/ExportTelemetry',
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.ExportTelemetryRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportAlerts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/satmon.ops.v1.OpsService/ExportAlerts',
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.ExportAlertsRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
             insecure,
