@@ -1,6 +1,6 @@
 """The dashboard in headless Chromium against the real stack: charts with data, a live alert
 without reload, acknowledging it, its severity badge and filter, shelving, unshelving and
-resolving it with a disposition. Screenshots land in artifacts/screenshots/."""
+resolving it with a disposition, CSV downloads of a trend and of alerts. Screenshots land in artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ def test_dashboard_shows_data_live_alerts_and_acknowledges(stack, tokens):
                             capture_output=True, text=True, timeout=300, cwd=REPO / "web")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "acknowledged alert" in result.stdout and "as a known event" in result.stdout
+    assert "trend CSV:" in result.stdout and "alerts CSV: alert" in result.stdout
     for name in ("fleet", "fleet-filtered", "trends", "trends-6h", "trends-unknown-satellite", "alert-live",
                  "alert-acknowledged", "alerts-filtered", "alert-trend", "alerts-severity-filter", "alert-shelved",
                  "alert-unshelved", "alert-resolved-disposition", "stats", "stats-bad-token"):

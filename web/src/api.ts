@@ -55,3 +55,30 @@ const transport = createGrpcWebTransport({
 
 export const ops = createClient(OpsService, transport);
 export const scheduler = createClient(SchedulingService, transport);
+
+// A CSV export (REST through Envoy, streamed by the server) saved as a file. The bearer token goes
+// in a header, which a plain link cannot carry, so the download is fetched and handed to the
+// browser as a blob. Throws the server's message for a refused export.
+export async function downloadCsv(path: string, filename: string): Promise<void> {
+  const token = getToken();
+  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) {
+    const body = await response.text();
+    let message = body;
+    try { message = (JSON.parse(body) as { message?: string }).message ?? body; } catch { /* not JSON */ }
+    throw new Error(`${response.status}: ${message}`);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// An enum value by its full proto name (ALERT_SEVERITY_CRITICAL), as REST query parameters take it.
+export function enumName(schema: { values: { number: number; name: string }[] }, value: number): string {
+  return schema.values.find((v) => v.number === value)?.name ?? String(value);
+}

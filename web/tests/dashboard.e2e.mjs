@@ -1,6 +1,7 @@
 // Browser test of the dashboard against the real stack (driven by tests/e2e/test_dashboard.py).
 // Headless Debian Chromium through playwright-core; screenshots go to $OUT_DIR.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const base = process.env.BASE_URL;
@@ -10,6 +11,14 @@ const replay = JSON.parse(process.env.REPLAY_CMD);
 
 function step(name) {
   console.log(`step: ${name}`);
+}
+
+// Clicks the button and returns the text of the file it downloads (kept in $OUT_DIR).
+async function download(page, button, name) {
+  const [file] = await Promise.all([page.waitForEvent("download", { timeout: 30000 }), page.click(button)]);
+  const path = `${out}/${name}`;
+  await file.saveAs(path);
+  return readFileSync(path, "utf8");
 }
 
 const browser = await chromium.launch({
@@ -66,6 +75,12 @@ try {
   await expectText('select[aria-label="parameter"]', "command_01 (command)");
   await expectText('[data-testid="trend-chart"]', "value");
   await page.screenshot({ path: `${out}/trends.png` });
+
+  step("the trend's range downloads as CSV, one row per second, columns by parameter name");
+  const trendCsv = (await download(page, 'button:has-text("CSV")', "trend.csv")).trim().split("\n");
+  if (!trendCsv[0].startsWith("time,value,command_01")) throw new Error(`trend CSV header: ${trendCsv[0]}`);
+  if (trendCsv.length < 100) throw new Error(`trend CSV has ${trendCsv.length} lines`);
+  console.log(`trend CSV: ${trendCsv.length - 1} rows`);
 
   step("a 6-hour range is drawn as 6 hours, with the gap before the data left empty");
   await page.click('button:has-text("6h")');
@@ -210,6 +225,12 @@ try {
   await waitRows(true, "disposition filter");
   await page.screenshot({ path: `${out}/alert-resolved-disposition.png` });
   console.log(`resolved alert ${id} as a known event`);
+
+  step("the filtered alerts download as CSV with their history");
+  const alertsCsv = await download(page, 'button:has-text("export CSV")', "alerts.csv");
+  if (!alertsCsv.startsWith("alert_id,") || !alertsCsv.includes(`\n${id},`) || !alertsCsv.includes("resolve by")
+      || !alertsCsv.includes("known_event")) throw new Error(`alerts CSV: ${alertsCsv.slice(0, 500)}`);
+  console.log(`alerts CSV: alert ${id} with its history`);
 
   step("stats show their period");
   await page.goto(`${base}/#/stats?period=1h`);

@@ -1,9 +1,9 @@
 import { Fragment, useCallback, useEffect, useRef, useState } from "react";
-import { errorText, ops, useTokenVersion } from "../api";
+import { downloadCsv, enumName, errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
 import { seconds, when } from "../format";
 import { allSubsystems, subsystemLabel, useSpacecraftClasses } from "../mission";
-import { AlertState, type Alert } from "../gen/satmon/ops/v1/alert_pb";
+import { AlertDispositionSchema, AlertSeveritySchema, AlertState, AlertStateSchema, type Alert } from "../gen/satmon/ops/v1/alert_pb";
 import type { StreamEventsResponse } from "../gen/satmon/ops/v1/ops_service_pb";
 import { navigate } from "../route";
 import { AlertLifecycle, DISPOSITION, SEVERITY, SeverityBadge } from "./AlertLifecycle";
@@ -101,6 +101,21 @@ export function Alerts({ params }: { params: URLSearchParams }) {
                          to: Math.ceil(seconds(a.endTime) + margin) });
   }
 
+  // The alerts the filters select, every page, with their history (GET /v1/alerts:export).
+  async function exportCsv() {
+    const query = new URLSearchParams();
+    if (satellite) query.set("satellite_id", satellite);
+    if (subsystem) query.set("subsystem", subsystem);
+    if (state) query.set("state", enumName(AlertStateSchema, state));
+    if (severity) query.set("severity", enumName(AlertSeveritySchema, severity));
+    if (disposition) query.set("disposition", enumName(AlertDispositionSchema, disposition));
+    try {
+      await downloadCsv(`/v1/alerts:export?${query}`, "satmon-alerts.csv");
+    } catch (e) {
+      setError(String(e));
+    }
+  }
+
   return (
     <section>
       <h2>Alerts</h2>
@@ -124,6 +139,7 @@ export function Alerts({ params }: { params: URLSearchParams }) {
           <option value={0}>any disposition</option>
           {Object.entries(DISPOSITION).map(([value, name]) => <option key={value} value={value}>{name}</option>)}
         </select>
+        <button onClick={() => void exportCsv()}>export CSV</button>
       </div>
       {error && <p className="error" data-testid="alerts-error">{error}</p>}
       {!alerts ? <p className="muted">loading…</p> : (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { errorText, ops, useTokenVersion } from "../api";
+import { downloadCsv, errorText, ops, useTokenVersion } from "../api";
 import { useEvents } from "../events";
 import { seconds, utc } from "../format";
 import { subsystemsOf, useSpacecraftClasses } from "../mission";
@@ -81,6 +81,18 @@ export function Trends({ params }: { params: URLSearchParams }) {
   const state = { satellite, subsystem, feature, range: range || undefined, from: range ? undefined : start,
                   to: range ? undefined : end, live: live ? 1 : undefined };
   const go = (changes: Record<string, string | number | undefined>) => navigate("trends", { ...state, ...changes });
+
+  // Every parameter of the subsystem over the range shown, one row per second (GET .../telemetry:export).
+  async function exportCsv() {
+    const iso = (s: number) => new Date(s * 1000).toISOString();
+    const query = new URLSearchParams({ subsystem, start: iso(start), end: iso(end) });
+    try {
+      await downloadCsv(`/v1/satellites/${encodeURIComponent(satellite)}/telemetry:export?${query}`,
+                        `${satellite}-${subsystem}-${iso(start).slice(0, 19).replace(/:/g, "")}.csv`);
+    } catch (e) {
+      setError(String(e));
+    }
+  }
   useEffect(() => setDraft(satellite), [satellite]);
   useEffect(() => setNowS(Date.now() / 1000), [range]);
 
@@ -184,6 +196,7 @@ export function Trends({ params }: { params: URLSearchParams }) {
         <button aria-label="earlier" onClick={() => go({ range: undefined, from: start - span / 2, to: end - span / 2 })}>◀</button>
         <button aria-label="later" onClick={() => go({ range: undefined, from: start + span / 2, to: end + span / 2 })}>▶</button>
         <button onClick={() => plots.current.forEach((p) => p.setScale("x", { min: start, max: end }))}>reset zoom</button>
+        <button onClick={() => void exportCsv()}>CSV</button>
         <label><input type="checkbox" checked={live} disabled={!range} onChange={(e) => go({ live: e.target.checked ? 1 : undefined })} /> live</label>
         <span className="muted" data-testid="trend-points">{points} points</span>
         <span className="muted" data-testid="trend-range">{utc(start)} – {utc(end)}</span>
