@@ -103,6 +103,9 @@ def status(args: argparse.Namespace) -> int:
         print(f"  precision {quality.precision:.3f}  recall {quality.recall:.3f}  F1 {quality.f1:.3f}  "
               f"({quality.detected_sequences} of {quality.labelled_sequences} labelled sequences reached so far "
               f"detected, {quality.false_alerts} false alerts, {quality.labelled_streams} labelled streams)")
+        print("live detection vs operators' dispositions (unlabelled streams)")
+        print(f"  precision {quality.judged_precision:.3f}  ({quality.true_anomalies} true anomalies, "
+              f"{quality.known_events} known events, {quality.false_alarms} false alarms judged)")
     return 0 if all(s.healthy for s in states) else 3
 
 

@@ -36,7 +36,7 @@ from satmon_simulator.domain.housekeeping import HousekeepingModel
 from satmon_simulator.records import build_record
 from satmon_simulator.replay import ReplayPlan
 from tests.support import grpcweb
-from tests.support.pipeline import run_replay, scalar, wait_for
+from tests.support.pipeline import rows, run_replay, scalar, wait_for
 
 pytestmark = pytest.mark.stack
 ACS = "acs"  # a subsystem name of the SMAP class
@@ -688,3 +688,37 @@ def test_alerts_export_as_csv_with_their_history(seeded):
     assert len(records) == scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001'")
     exported = next(r for r in records if r["alert_id"] == alert)
     assert exported["assignee"] == "ana" and "assign by" in exported["history"] and "for export" in exported["history"]
+
+
+def test_detection_quality_counts_operators_dispositions_on_unlabelled_streams(seeded):
+    """A replay that sends no labels (as a real spacecraft's telemetry has none): its alert,
+    resolved as a true anomaly, is what the served precision counts; REST and `satmon status` agree."""
+    from satmon_core.kafka import make_producer
+    from satmon_simulator.replay import replay
+
+    before = scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' AND subsystem = 'acs'")
+    base_ns = (int(time.time()) - 3 * 3600) * 1_000_000_000
+    replay(ReplayPlan(1, 1.0, 400, 100.0, 1, start_row=4400, base_time_ns=base_ns),
+           make_producer(load_settings().kafka_bootstrap), load_settings().raw_topic)  # no ground truth topic
+    assert wait_for(lambda: scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' "
+                                   "AND subsystem = 'acs'") > before, 90), "no alert on the unlabelled replay"
+    alert = scalar("SELECT alert_id FROM alerts WHERE satellite_id = 'SAT-001' AND subsystem = 'acs' "
+                   "AND NOT EXISTS (SELECT 1 FROM ground_truth_streams s WHERE s.satellite_id = alerts.satellite_id "
+                   "AND s.subsystem = alerts.subsystem AND s.stream_start = alerts.stream_start) "
+                   "ORDER BY alert_id DESC LIMIT 1")
+    token = seeded["tokens"]["operator"]
+    status, body = _post(seeded, f"/v1/alerts/{alert}:resolve",
+                         {"disposition": "ALERT_DISPOSITION_TRUE_ANOMALY", "comment": "confirmed"}, token)
+    assert status == 200, body
+    status, _, quality = _get(seeded, "/api/v1/query/detection-quality?satellite_id=SAT-001", token)
+    assert status == 200
+    judged = dict(rows("SELECT disposition, count(*) FROM v_judged_alerts WHERE satellite_id = 'SAT-001' "
+                       "GROUP BY disposition"))
+    assert judged.get("true_anomaly", 0) >= 1
+    assert int(quality["judgedTrueAnomalies"]) == judged["true_anomaly"]
+    assert int(quality.get("judgedFalseAlarms", 0)) == judged.get("false_alarm", 0)
+    assert quality["judgedPrecision"] == pytest.approx(
+        (judged["true_anomaly"] + judged.get("known_event", 0)) / sum(judged.values()))
+    status_out = subprocess.run([sys.executable, "-m", "satmon_cli.main", "status"], capture_output=True, text=True,
+                                timeout=120).stdout
+    assert "live detection vs operators' dispositions" in status_out

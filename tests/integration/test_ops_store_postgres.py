@@ -328,3 +328,25 @@ def test_more_alerts_changed_in_one_transaction_than_one_call_returns_are_all_re
     assert (len(first), len(second)) == (500, 1)
     assert len({a.alert_id for a in first + second}) == 501
     assert store.alerts_changed_since(cursor) == ([], cursor)
+
+
+def test_dispositions_are_the_labels_where_no_replay_carries_any(db, store):
+    """Model alerts on unlabelled streams resolved with a disposition give a precision; alerts on a
+    labelled stream are scored by the labels only, and limit alerts are not the detector's."""
+    judged = {Disposition.TRUE_ANOMALY: 2, Disposition.KNOWN_EVENT: 1, Disposition.FALSE_ALARM: 1}
+    for disposition, count in judged.items():
+        for _ in range(count):
+            _resolve(store, _alert(db), "ana", disposition)
+    _resolve(store, _alert(db, kind="limit"), "ana", Disposition.FALSE_ALARM)
+    _alert(db)  # open, not judged yet
+    labelled = _alert(db, satellite="SAT-002")
+    with psycopg.connect(db.dsn) as conn:
+        conn.execute("UPDATE detector_alerts SET stream_start = %s WHERE alert_id = %s", (T0, int(labelled)))
+        conn.execute("INSERT INTO ground_truth_streams VALUES ('SAT-002', 'acs', %s, 'A-1', 1000)", (T0,))
+    _resolve(store, labelled, "ana", Disposition.FALSE_ALARM)
+
+    quality = store.detection_quality("")
+    assert (quality.true_anomalies, quality.known_events, quality.false_alarms) == (2, 1, 1)
+    assert quality.judged_precision == 0.75
+    assert quality.false_alerts == 1  # the labelled stream's alert, scored against its labels
+    assert store.detection_quality("SAT-002").judged == 0

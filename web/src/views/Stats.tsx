@@ -26,14 +26,24 @@ function DetectionQuality({ version }: { version: number }) {
   }, [load]));
   if (error) return <p className="error">detection quality: {error}</p>;
   if (!quality) return <p className="muted">loading…</p>;
-  if (!quality.labelledStreams) return <p className="muted">no labelled replay yet (satmon simulate sends labels)</p>;
+  const judged = Number(quality.judgedTrueAnomalies + quality.judgedKnownEvents + quality.judgedFalseAlarms);
+  if (!quality.labelledStreams && !judged) {
+    return <p className="muted">no labelled replay and no alert resolved with a disposition yet</p>;
+  }
   return (
     <div className="cards" data-testid="detection-quality">
-      <div className="card"><b>{quality.eventPrecision.toFixed(3)}</b>event precision</div>
-      <div className="card"><b>{quality.eventRecall.toFixed(3)}</b>event recall</div>
-      <div className="card"><b>{quality.eventF1.toFixed(3)}</b>event F1</div>
-      <div className="card"><b>{String(quality.detectedSequences)} / {String(quality.labelledSequences)}</b>labelled sequences detected</div>
-      <div className="card"><b>{String(quality.falseAlerts)}</b>false alerts</div>
+      {quality.labelledStreams > 0 && <>
+        <div className="card"><b>{quality.eventPrecision.toFixed(3)}</b>event precision</div>
+        <div className="card"><b>{quality.eventRecall.toFixed(3)}</b>event recall</div>
+        <div className="card"><b>{quality.eventF1.toFixed(3)}</b>event F1</div>
+        <div className="card"><b>{String(quality.detectedSequences)} / {String(quality.labelledSequences)}</b>labelled sequences detected</div>
+        <div className="card"><b>{String(quality.falseAlerts)}</b>false alerts</div>
+      </>}
+      {judged > 0 && <div className="card" data-testid="judged-precision">
+        <b>{quality.judgedPrecision.toFixed(3)}</b>precision from operators' dispositions
+        ({String(quality.judgedTrueAnomalies)} true, {String(quality.judgedKnownEvents)} known,
+        {" "}{String(quality.judgedFalseAlarms)} false alarms, unlabelled streams)
+      </div>}
     </div>
   );
 }

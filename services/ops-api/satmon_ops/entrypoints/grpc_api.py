@@ -181,7 +181,9 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
         return pb.GetDetectionQualityResponse(
             labelled_streams=quality.labelled_streams, labelled_sequences=quality.labelled_sequences,
             detected_sequences=quality.detected_sequences, false_alerts=quality.false_alerts,
-            event_precision=quality.precision, event_recall=quality.recall, event_f1=quality.f1)
+            event_precision=quality.precision, event_recall=quality.recall, event_f1=quality.f1,
+            judged_true_anomalies=quality.true_anomalies, judged_known_events=quality.known_events,
+            judged_false_alarms=quality.false_alarms, judged_precision=quality.judged_precision)
 
     # --- exports (CSV, streamed a piece at a time) --------------------------------------------------
 

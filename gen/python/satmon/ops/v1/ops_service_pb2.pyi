@@ -240,7 +240,7 @@ class GetDetectionQualityRequest(_message.Message):
     def __init__(self, satellite_id: _Optional[str] = ...) -> None: ...
 
 class GetDetectionQualityResponse(_message.Message):
-    __slots__ = ("labelled_streams", "labelled_sequences", "detected_sequences", "false_alerts", "event_precision", "event_recall", "event_f1")
+    __slots__ = ("labelled_streams", "labelled_sequences", "detected_sequences", "false_alerts", "event_precision", "event_recall", "event_f1", "judged_true_anomalies", "judged_known_events", "judged_false_alarms", "judged_precision")
     LABELLED_STREAMS_FIELD_NUMBER: _ClassVar[int]
     LABELLED_SEQUENCES_FIELD_NUMBER: _ClassVar[int]
     DETECTED_SEQUENCES_FIELD_NUMBER: _ClassVar[int]
@@ -248,6 +248,10 @@ class GetDetectionQualityResponse(_message.Message):
     EVENT_PRECISION_FIELD_NUMBER: _ClassVar[int]
     EVENT_RECALL_FIELD_NUMBER: _ClassVar[int]
     EVENT_F1_FIELD_NUMBER: _ClassVar[int]
+    JUDGED_TRUE_ANOMALIES_FIELD_NUMBER: _ClassVar[int]
+    JUDGED_KNOWN_EVENTS_FIELD_NUMBER: _ClassVar[int]
+    JUDGED_FALSE_ALARMS_FIELD_NUMBER: _ClassVar[int]
+    JUDGED_PRECISION_FIELD_NUMBER: _ClassVar[int]
     labelled_streams: int
     labelled_sequences: int
     detected_sequences: int
@@ -255,7 +259,11 @@ class GetDetectionQualityResponse(_message.Message):
     event_precision: float
     event_recall: float
     event_f1: float
-    def __init__(self, labelled_streams: _Optional[int] = ..., labelled_sequences: _Optional[int] = ..., detected_sequences: _Optional[int] = ..., false_alerts: _Optional[int] = ..., event_precision: _Optional[float] = ..., event_recall: _Optional[float] = ..., event_f1: _Optional[float] = ...) -> None: ...
+    judged_true_anomalies: int
+    judged_known_events: int
+    judged_false_alarms: int
+    judged_precision: float
+    def __init__(self, labelled_streams: _Optional[int] = ..., labelled_sequences: _Optional[int] = ..., detected_sequences: _Optional[int] = ..., false_alerts: _Optional[int] = ..., event_precision: _Optional[float] = ..., event_recall: _Optional[float] = ..., event_f1: _Optional[float] = ..., judged_true_anomalies: _Optional[int] = ..., judged_known_events: _Optional[int] = ..., judged_false_alarms: _Optional[int] = ..., judged_precision: _Optional[float] = ...) -> None: ...
 
 class SearchResultsRequest(_message.Message):
     __slots__ = ("satellite_id", "subsystem", "model_name", "start_time", "end_time", "anomalies_only", "page_size", "page_token")
