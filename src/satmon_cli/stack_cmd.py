@@ -104,8 +104,9 @@ def status(args: argparse.Namespace) -> int:
               f"({quality.detected_sequences} of {quality.labelled_sequences} labelled sequences reached so far "
               f"detected, {quality.false_alerts} false alerts, {quality.labelled_streams} labelled streams)")
         print("live detection vs operators' dispositions (unlabelled streams)")
-        print(f"  precision {quality.judged_precision:.3f}  ({quality.true_anomalies} true anomalies, "
-              f"{quality.known_events} known events, {quality.false_alarms} false alarms judged)")
+        print(f"  precision {quality.judged_precision:.3f}  recall {quality.judged_recall:.3f}  "
+              f"({quality.true_anomalies} true anomalies, {quality.known_events} known events, "
+              f"{quality.false_alarms} false alarms judged; {quality.missed} marked as missed)")
     return 0 if all(s.healthy for s in states) else 3
 
 

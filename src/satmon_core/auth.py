@@ -41,6 +41,7 @@ OPERATOR_METHODS = frozenset({
     "/satmon.ops.v1.OpsService/ShelveAlert",
     "/satmon.ops.v1.OpsService/UnshelveAlert",
     "/satmon.ops.v1.OpsService/AssignAlert",
+    "/satmon.ops.v1.OpsService/MarkMissedAnomaly",
 })
 OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.", "/satmon.ops.v1.OpsService/CheckHealth")
 POSITIVE_TTL_S = 30.0

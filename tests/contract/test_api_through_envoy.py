@@ -722,3 +722,18 @@ def test_detection_quality_counts_operators_dispositions_on_unlabelled_streams(s
     status_out = subprocess.run([sys.executable, "-m", "satmon_cli.main", "status"], capture_output=True, text=True,
                                 timeout=120).stdout
     assert "live detection vs operators' dispositions" in status_out
+
+
+def test_a_span_marked_as_missed_counts_in_live_recall_and_needs_the_operator_role(seeded):
+    far = _ts(seeded["base_s"] - 10 * 3600)  # long before any replayed alert
+    later = _ts(seeded["base_s"] - 10 * 3600 + 300)
+    body = {"subsystem": "acs", "startTime": far.ToJsonString(), "endTime": later.ToJsonString(), "comment": "dip"}
+    path = "/v1/satellites/SAT-001/missedAnomalies"
+    assert _post(seeded, path, body, seeded["tokens"]["viewer"])[0] == 403
+    status, reply = _post(seeded, path, {**body, "endTime": far.ToJsonString()}, seeded["tokens"]["operator"])
+    assert status == 400 and "end_time" in json.dumps(reply), reply
+    status, reply = _post(seeded, path, body, seeded["tokens"]["operator"])
+    assert status == 200 and reply["operatorName"] == "test-operator" and not reply.get("coveredByAlert"), reply
+    status, _, quality = _get(seeded, "/api/v1/query/detection-quality?satellite_id=SAT-001", seeded["tokens"]["viewer"])
+    assert status == 200 and int(quality["judgedMissed"]) == scalar(
+        "SELECT count(*) FROM v_missed_anomalies WHERE satellite_id = 'SAT-001'") >= 1

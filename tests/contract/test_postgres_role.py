@@ -56,14 +56,14 @@ def test_the_services_role_may_write_rows_but_not_change_the_schema(stack):
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
 
-# Who may write each table (db/migrations/0006_table_owners.sql, 0010_alarm_lifecycle.sql). "admin" is the login role the
+# Who may write each table (db/migrations/0006_table_owners.sql, 0010_alarm_lifecycle.sql, 0013). "admin" is the login role the
 # CLI uses for the fleet registry and tokens; no service role writes those.
 OWNERS = {
     "inference_jobs": "satmon_writer", "subsystem_inferences": "satmon_writer",
     "job_window_scores": "satmon_writer", "detector_alerts": "satmon_writer", "detector_states": "satmon_writer",
     "ground_truth_streams": "satmon_writer", "ground_truth_sequences": "satmon_writer",
     "alert_acknowledgements": "satmon_ops", "alert_resolutions": "satmon_ops",
-    "alert_lifecycle": "satmon_ops", "alert_changes": "satmon_ops",
+    "alert_lifecycle": "satmon_ops", "alert_changes": "satmon_ops", "missed_anomalies": "satmon_ops",
     "satellites": "admin", "api_tokens": "admin", "schema_migrations": "admin",
 }
 

@@ -1,6 +1,6 @@
 """The dashboard in headless Chromium against the real stack: charts with data, a live alert
 without reload, acknowledging it, its severity badge and filter, shelving, unshelving and
-resolving it with a disposition, CSV downloads of a trend and of alerts. Screenshots land in artifacts/screenshots/."""
+resolving it with a disposition, CSV downloads of a trend and of alerts, a span marked as missed. Screenshots land in artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ def test_dashboard_shows_data_live_alerts_and_acknowledges(stack, tokens):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "acknowledged alert" in result.stdout and "as a known event" in result.stdout
     assert "trend CSV:" in result.stdout and "alerts CSV: alert" in result.stdout
+    assert "marked missed: marked" in result.stdout
+    assert scalar("SELECT count(*) FROM missed_anomalies WHERE operator = 'test-operator'") >= 1
     for name in ("fleet", "fleet-filtered", "trends", "trends-6h", "trends-unknown-satellite", "alert-live",
                  "alert-acknowledged", "alerts-filtered", "alert-trend", "alerts-severity-filter", "alert-shelved",
-                 "alert-unshelved", "alert-resolved-disposition", "stats", "stats-bad-token"):
+                 "alert-unshelved", "alert-resolved-disposition", "stats", "stats-bad-token", "trend-marked-missed"):
         assert (out / f"{name}.png").stat().st_size > 10_000

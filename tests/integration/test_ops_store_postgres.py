@@ -350,3 +350,15 @@ def test_dispositions_are_the_labels_where_no_replay_carries_any(db, store):
     assert quality.judged_precision == 0.75
     assert quality.false_alerts == 1  # the labelled stream's alert, scored against its labels
     assert store.detection_quality("SAT-002").judged == 0
+
+
+def test_a_span_marked_as_missed_counts_only_while_no_model_alert_overlaps_it(db, store):
+    _resolve(store, _alert(db), "ana", Disposition.TRUE_ANOMALY)  # T0 .. T0 + 40 s
+    far = T0 + timedelta(hours=2)
+    missed_id, covered = store.mark_missed("SAT-001", "acs", far, far + timedelta(minutes=5), "ana", "dip in ACS")
+    assert not covered and missed_id > 0
+    _, covered = store.mark_missed("SAT-001", "acs", T0 + timedelta(seconds=30), T0 + timedelta(minutes=2), "ana", "")
+    assert covered  # the resolved alert overlaps it: found, not missed
+    quality = store.detection_quality("SAT-001")
+    assert (quality.true_anomalies, quality.missed) == (1, 1)
+    assert quality.judged_recall == 0.5

@@ -82,6 +82,12 @@ try {
   if (trendCsv.length < 100) throw new Error(`trend CSV has ${trendCsv.length} lines`);
   console.log(`trend CSV: ${trendCsv.length - 1} rows`);
 
+  step("a span of the trend is marked as an anomaly the detector missed");
+  await page.click('button:has-text("mark missed anomaly")');
+  await expectText('[data-testid="marked-missed"]', "as missed by");
+  await page.screenshot({ path: `${out}/trend-marked-missed.png` });
+  console.log(`marked missed: ${await page.locator('[data-testid="marked-missed"]').textContent()}`);
+
   step("a 6-hour range is drawn as 6 hours, with the gap before the data left empty");
   await page.click('button:has-text("6h")');
   await page.waitForFunction(() => window.location.hash.includes("range=6h"));

@@ -82,6 +82,22 @@ export function Trends({ params }: { params: URLSearchParams }) {
                   to: range ? undefined : end, live: live ? 1 : undefined };
   const go = (changes: Record<string, string | number | undefined>) => navigate("trends", { ...state, ...changes });
 
+  // The span on screen (after a drag-zoom, the zoomed span) marked as an anomaly the detector missed:
+  // with alert dispositions, the labels live quality counts where no replay carries any.
+  const [marked, setMarked] = useState("");
+  async function markMissed() {
+    const x = plots.current[0]?.scales.x;
+    const from = x?.min ?? start, to = x?.max ?? end;
+    try {
+      const reply = await ops.markMissedAnomaly({ satelliteId: satellite, subsystem, comment: "marked on the trend",
+                                                  startTime: timestampFromMs(from * 1000), endTime: timestampFromMs(to * 1000) });
+      setMarked(`marked ${utc(from)} – ${utc(to)} as missed by ${reply.operatorName}` +
+                (reply.coveredByAlert ? " (an alert already covers it: not counted as missed)" : ""));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
   // Every parameter of the subsystem over the range shown, one row per second (GET .../telemetry:export).
   async function exportCsv() {
     const iso = (s: number) => new Date(s * 1000).toISOString();
@@ -197,9 +213,11 @@ export function Trends({ params }: { params: URLSearchParams }) {
         <button aria-label="later" onClick={() => go({ range: undefined, from: start + span / 2, to: end + span / 2 })}>▶</button>
         <button onClick={() => plots.current.forEach((p) => p.setScale("x", { min: start, max: end }))}>reset zoom</button>
         <button onClick={() => void exportCsv()}>CSV</button>
+        <button onClick={() => void markMissed()}>mark missed anomaly</button>
         <label><input type="checkbox" checked={live} disabled={!range} onChange={(e) => go({ live: e.target.checked ? 1 : undefined })} /> live</label>
         <span className="muted" data-testid="trend-points">{points} points</span>
         <span className="muted" data-testid="trend-range">{utc(start)} – {utc(end)}</span>
+        {marked && <span className="muted" data-testid="marked-missed">{marked}</span>}
         <span className="muted" data-testid="threshold-points">{epsilonPoints} detector threshold points</span>
         {threshold > 0 && <span className="muted">model normal error {threshold.toPrecision(3)}</span>}
       </div>

@@ -250,6 +250,19 @@ class OpsStore:
                                "ORDER BY si.created_at DESC LIMIT 1", (satellite_id, subsystem)).fetchone()
         return row[0] if row else None
 
+    def mark_missed(self, satellite_id: str, subsystem: str, start: datetime, end: datetime, operator: str,
+                    comment: str) -> tuple[int, bool]:
+        """Records a span an operator marked as a missed anomaly; returns its id and whether a model
+        alert already overlaps it (then live recall does not count it as missed)."""
+        with self.pool.connection() as conn:
+            missed_id = conn.execute(
+                "INSERT INTO missed_anomalies (satellite_id, subsystem, start_time, end_time, operator, comment) "
+                "VALUES (%s, %s, %s, %s, %s, %s) RETURNING missed_id",
+                (satellite_id, subsystem, start, end, operator, comment)).fetchone()[0]
+            uncovered = conn.execute("SELECT count(*) FROM v_missed_anomalies WHERE missed_id = %s",
+                                     (missed_id,)).fetchone()[0]
+        return missed_id, not uncovered
+
     def detection_quality(self, satellite_id: str) -> DetectionQuality:
         with self.pool.connection() as conn:
             return fetch_detection_quality(conn, satellite_id)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from google.api import httpbody_pb2
 
 from satmon.ops.v1 import ops_service_pb2 as pb, ops_service_pb2_grpc
-from satmon_core.errors import FailedPrecondition, NotFound, TransientError
+from satmon_core.errors import FailedPrecondition, InvalidArgument, NotFound, TransientError
 from satmon_core.fleet_registry import FleetRegistry
 from satmon_core.grpc_errors import page_size
 from satmon_core.job_queries import JobQueries, decode_page_token
@@ -183,7 +183,19 @@ class OpsServicer(ops_service_pb2_grpc.OpsServiceServicer):
             detected_sequences=quality.detected_sequences, false_alerts=quality.false_alerts,
             event_precision=quality.precision, event_recall=quality.recall, event_f1=quality.f1,
             judged_true_anomalies=quality.true_anomalies, judged_known_events=quality.known_events,
-            judged_false_alarms=quality.false_alarms, judged_precision=quality.judged_precision)
+            judged_false_alarms=quality.false_alarms, judged_precision=quality.judged_precision,
+            judged_missed=quality.missed, judged_recall=quality.judged_recall)
+
+    def MarkMissedAnomaly(self, request, context):
+        self._known_satellite(request.satellite_id)
+        subsystem_of(self.fleet.subsystems_of(request.satellite_id), request.subsystem)
+        start, end = request.start_time.ToDatetime(timezone.utc), request.end_time.ToDatetime(timezone.utc)
+        if end <= start:
+            raise InvalidArgument("end_time", "must be after start_time")
+        operator = caller() or "anonymous"
+        missed_id, covered = self.store.mark_missed(request.satellite_id, request.subsystem, start, end, operator,
+                                                    request.comment)
+        return pb.MarkMissedAnomalyResponse(missed_id=str(missed_id), operator_name=operator, covered_by_alert=covered)
 
     # --- exports (CSV, streamed a piece at a time) --------------------------------------------------
 

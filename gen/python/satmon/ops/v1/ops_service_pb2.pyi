@@ -240,7 +240,7 @@ class GetDetectionQualityRequest(_message.Message):
     def __init__(self, satellite_id: _Optional[str] = ...) -> None: ...
 
 class GetDetectionQualityResponse(_message.Message):
-    __slots__ = ("labelled_streams", "labelled_sequences", "detected_sequences", "false_alerts", "event_precision", "event_recall", "event_f1", "judged_true_anomalies", "judged_known_events", "judged_false_alarms", "judged_precision")
+    __slots__ = ("labelled_streams", "labelled_sequences", "detected_sequences", "false_alerts", "event_precision", "event_recall", "event_f1", "judged_true_anomalies", "judged_known_events", "judged_false_alarms", "judged_precision", "judged_missed", "judged_recall")
     LABELLED_STREAMS_FIELD_NUMBER: _ClassVar[int]
     LABELLED_SEQUENCES_FIELD_NUMBER: _ClassVar[int]
     DETECTED_SEQUENCES_FIELD_NUMBER: _ClassVar[int]
@@ -252,6 +252,8 @@ class GetDetectionQualityResponse(_message.Message):
     JUDGED_KNOWN_EVENTS_FIELD_NUMBER: _ClassVar[int]
     JUDGED_FALSE_ALARMS_FIELD_NUMBER: _ClassVar[int]
     JUDGED_PRECISION_FIELD_NUMBER: _ClassVar[int]
+    JUDGED_MISSED_FIELD_NUMBER: _ClassVar[int]
+    JUDGED_RECALL_FIELD_NUMBER: _ClassVar[int]
     labelled_streams: int
     labelled_sequences: int
     detected_sequences: int
@@ -263,7 +265,33 @@ class GetDetectionQualityResponse(_message.Message):
     judged_known_events: int
     judged_false_alarms: int
     judged_precision: float
-    def __init__(self, labelled_streams: _Optional[int] = ..., labelled_sequences: _Optional[int] = ..., detected_sequences: _Optional[int] = ..., false_alerts: _Optional[int] = ..., event_precision: _Optional[float] = ..., event_recall: _Optional[float] = ..., event_f1: _Optional[float] = ..., judged_true_anomalies: _Optional[int] = ..., judged_known_events: _Optional[int] = ..., judged_false_alarms: _Optional[int] = ..., judged_precision: _Optional[float] = ...) -> None: ...
+    judged_missed: int
+    judged_recall: float
+    def __init__(self, labelled_streams: _Optional[int] = ..., labelled_sequences: _Optional[int] = ..., detected_sequences: _Optional[int] = ..., false_alerts: _Optional[int] = ..., event_precision: _Optional[float] = ..., event_recall: _Optional[float] = ..., event_f1: _Optional[float] = ..., judged_true_anomalies: _Optional[int] = ..., judged_known_events: _Optional[int] = ..., judged_false_alarms: _Optional[int] = ..., judged_precision: _Optional[float] = ..., judged_missed: _Optional[int] = ..., judged_recall: _Optional[float] = ...) -> None: ...
+
+class MarkMissedAnomalyRequest(_message.Message):
+    __slots__ = ("satellite_id", "subsystem", "start_time", "end_time", "comment")
+    SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_FIELD_NUMBER: _ClassVar[int]
+    satellite_id: str
+    subsystem: str
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    comment: str
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., comment: _Optional[str] = ...) -> None: ...
+
+class MarkMissedAnomalyResponse(_message.Message):
+    __slots__ = ("missed_id", "operator_name", "covered_by_alert")
+    MISSED_ID_FIELD_NUMBER: _ClassVar[int]
+    OPERATOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    COVERED_BY_ALERT_FIELD_NUMBER: _ClassVar[int]
+    missed_id: str
+    operator_name: str
+    covered_by_alert: bool
+    def __init__(self, missed_id: _Optional[str] = ..., operator_name: _Optional[str] = ..., covered_by_alert: _Optional[bool] = ...) -> None: ...
 
 class SearchResultsRequest(_message.Message):
     __slots__ = ("satellite_id", "subsystem", "model_name", "start_time", "end_time", "anomalies_only", "page_size", "page_token")

@@ -127,6 +127,11 @@ class OpsServiceStub:
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsRequest.SerializeToString,
                 response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsResponse.FromString,
                 _registered_method=True)
+        self.MarkMissedAnomaly = channel.unary_unary(
+                '/satmon.ops.v1.OpsService/MarkMissedAnomaly',
+                request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.MarkMissedAnomalyRequest.SerializeToString,
+                response_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.MarkMissedAnomalyResponse.FromString,
+                _registered_method=True)
         self.ExportTelemetry = channel.unary_stream(
                 '/satmon.ops.v1.OpsService/ExportTelemetry',
                 request_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.ExportTelemetryRequest.SerializeToString,
@@ -284,6 +289,14 @@ class OpsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def MarkMissedAnomaly(self, request, context):
+        """Marks a span of a trend as an anomaly the detector missed: with dispositions, the labels live
+        quality counts where no replay carries any (GetDetectionQuality.judged_missed).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ExportTelemetry(self, request, context):
         """A subsystem's raw telemetry as CSV (text/csv): one row per timestamp, one column per
         parameter, headed with the mission database's name and unit. Streamed an hour of telemetry at a
@@ -397,6 +410,11 @@ def add_OpsServiceServicer_to_server(servicer, server):
                     servicer.StreamEvents,
                     request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsRequest.FromString,
                     response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsResponse.SerializeToString,
+            ),
+            'MarkMissedAnomaly': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkMissedAnomaly,
+                    request_deserializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.MarkMissedAnomalyRequest.FromString,
+                    response_serializer=satmon_dot_ops_dot_v1_dot_ops__service__pb2.MarkMissedAnomalyResponse.SerializeToString,
             ),
             'ExportTelemetry': grpc.unary_stream_rpc_method_handler(
                     servicer.ExportTelemetry,
@@ -897,6 +915,33 @@ class OpsService:
             '/satmon.ops.v1.OpsService/StreamEvents',
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsRequest.SerializeToString,
             satmon_dot_ops_dot_v1_dot_ops__service__pb2.StreamEventsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkMissedAnomaly(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/satmon.ops.v1.OpsService/MarkMissedAnomaly',
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.MarkMissedAnomalyRequest.SerializeToString,
+            satmon_dot_ops_dot_v1_dot_ops__service__pb2.MarkMissedAnomalyResponse.FromString,
             options,
             channel_credentials,
             insecure,
