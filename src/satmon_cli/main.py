@@ -33,6 +33,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20, help="how many, newest first (default 20)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="wait up to this long for a first alert (the demo's replay is still being scored)")
+    p = sub.add_parser("labels", help="operators' judgements (true anomalies, marked missed spans) as labels.csv")
+    labels = p.add_subparsers(dest="labels_command", required=True)
+    q = labels.add_parser("export", help="write labels.csv in the format `satmon eval --class` reads",
+                          description="Model alerts resolved as a true anomaly, and spans operators marked as "
+                                      "missed anomalies, one row each: satellite_id, subsystem, start, end (UTC). "
+                                      "False alarms are left out: they are the absence of a label.")
+    q.add_argument("--out", type=Path, default=Path("labels.csv"), help="where to write (default ./labels.csv)")
+    q.add_argument("--satellite", default="", help="only this satellite (default: every one)")
+    q.add_argument("--known-events", action="store_true", help="also label alerts resolved as known events")
     sub.add_parser("gen", help="regenerate Python and TypeScript code from proto/")
 
     p = sub.add_parser("register", help="register satellites of a spacecraft class in the fleet registry",
@@ -165,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         from satmon_cli.alerts_cmd import list_alerts
 
         return list_alerts(args.limit, args.wait)
+    if args.command == "labels":
+        from satmon_cli.labels_cmd import export_labels
+
+        return export_labels(args.out, args.satellite, args.known_events)
     if args.command == "gen":
         from satmon_cli.codegen import generate_all
 

@@ -362,3 +362,22 @@ def test_a_span_marked_as_missed_counts_only_while_no_model_alert_overlaps_it(db
     quality = store.detection_quality("SAT-001")
     assert (quality.true_anomalies, quality.missed) == (1, 1)
     assert quality.judged_recall == 0.5
+
+
+def test_judgements_export_as_labels_eval_reads(db, store, tmp_path):
+    from satmon_archive import read_labels, write_labels
+    from satmon_cli.labels_cmd import judged_labels
+
+    true, false, known = _alert(db), _alert(db, subsystem="eps"), _alert(db, subsystem="tcs")
+    _resolve(store, true, "ana", Disposition.TRUE_ANOMALY)
+    _resolve(store, false, "ana", Disposition.FALSE_ALARM)
+    _resolve(store, known, "ana", Disposition.KNOWN_EVENT)
+    far = T0 + timedelta(hours=2)
+    store.mark_missed("SAT-001", "ps", far, far + timedelta(minutes=5), "ana", "")
+    with psycopg.connect(db.dsn) as conn:
+        labels = judged_labels(conn)
+        assert [(l.subsystem, l.end_ns - l.start_ns) for l in labels] == [("acs", 40 * 10**9), ("ps", 300 * 10**9)]
+        assert {l.subsystem for l in judged_labels(conn, known_events=True)} == {"acs", "ps", "tcs"}
+        assert judged_labels(conn, satellite_id="SAT-009") == []
+    write_labels(tmp_path / "labels.csv", labels)
+    assert read_labels(tmp_path / "labels.csv") == labels
