@@ -12,8 +12,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from google.protobuf import descriptor_pb2
 from grpc_tools import protoc  # dev dependency: generation is a developer task
 
+from satmon_cli.openapi_rules import declare_rules
 from satmon_core.paths import repo_root
 
 __all__ = ["generate_all", "generate_python", "generate_typescript", "generate_openapi", "proto_files", "OPENAPI_FILE"]
@@ -92,6 +94,10 @@ def generate_openapi(out_file: Path) -> None:
                      "--openapiv2_opt=allow_merge=true,merge_file_name=satmon,json_names_for_fields=true,"
                      f"omit_enum_default_value=true,{go_packages}", *proto_files()])
         document = json.loads((Path(scratch) / "satmon.swagger.json").read_text())
+        # The same descriptors, for the request rules the plugin does not declare.
+        _run_protoc([f"--descriptor_set_out={scratch}/set.pb", "--include_imports", *proto_files()])
+        descriptors = descriptor_pb2.FileDescriptorSet.FromString((Path(scratch) / "set.pb").read_bytes())
+    declare_rules(document, descriptors.file)
     document["info"] = {"title": "satmon REST API", "version": "v1",
                         "description": "Generated from proto/ by protoc-gen-openapiv2 (`satmon gen`). Every "
                                        "path needs `Authorization: Bearer <token>` except /health."}
