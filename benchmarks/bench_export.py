@@ -47,7 +47,7 @@ def write_day(vm: VictoriaMetrics, satellite: str, subsystem: str, start_s: int,
     batch: list[str] = []
     for second in range(DAY_S):
         ts = (start_s + second) * 1000
-        values = rng.normal(size=width)
+        values = rng.normal(size=width).tolist()  # Python floats: repr of a numpy float is not a number
         batch.extend(f'smap_feature{{satellite_id="{satellite}",subsystem="{subsystem}",feature_index="{i}"}} '
                      f"{v!r} {ts}" for i, v in enumerate(values))
         if len(batch) >= LINES_PER_IMPORT:
