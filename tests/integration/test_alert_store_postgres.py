@@ -24,6 +24,19 @@ def _batches(results):
     return [results[i:i + BATCH] for i in range(0, len(results), BATCH)]
 
 
+def _recorded_uninterrupted(db, batches) -> tuple[list, list]:
+    """From empty tables, every batch recorded by one writer that never stopped: what an interrupted
+    run must end equal to."""
+    db.empty_tables()
+    store = AlertStore(db.as_role(ServiceRole.WRITER))
+    try:
+        for batch in batches:
+            store.record(batch)
+    finally:
+        store.close()
+    return _snapshot(db)
+
+
 def _snapshot(db) -> tuple[list, list]:
     """Every alert and every stream checkpoint, as stored."""
     with psycopg.connect(db.dsn) as conn:
@@ -82,14 +95,7 @@ def test_a_restarted_writer_resumes_from_the_checkpoint_and_raises_nothing_twice
         restarted.close()
     continued = _snapshot(db)
 
-    db.empty_tables()
-    uninterrupted = AlertStore(db.as_role(ServiceRole.WRITER))
-    try:
-        for batch in batches:
-            uninterrupted.record(batch)
-    finally:
-        uninterrupted.close()
-    assert continued == _snapshot(db)
+    assert continued == _recorded_uninterrupted(db, batches)
 
 
 def test_a_new_replay_of_the_same_subsystem_closes_the_old_streams_open_alert(db, alert_store):

@@ -13,7 +13,7 @@ from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.jobs import JobRecorder
 from satmon_writer.adapters.limit_alerts import LimitAlertStore
 from satmon_writer.domain.limits import Level, LimitEvent
-from tests.integration.test_alert_store_postgres import _batches, _snapshot
+from tests.integration.test_alert_store_postgres import _batches, _recorded_uninterrupted, _snapshot
 from tests.support.job_records import inference, job_update
 from tests.unit.test_writer_detection import _results, _scores
 
@@ -88,11 +88,4 @@ def test_a_batch_whose_flags_cannot_be_published_commits_nothing_and_its_retry_e
         store.close()
     interrupted = _snapshot(db)
 
-    db.empty_tables()
-    uninterrupted = AlertStore(db.as_role(ServiceRole.WRITER))
-    try:
-        for batch in batches:
-            uninterrupted.record(batch)
-    finally:
-        uninterrupted.close()
-    assert len(interrupted[0]) == 1 and _without_ids(interrupted) == _without_ids(_snapshot(db))
+    assert len(interrupted[0]) == 1 and _without_ids(interrupted) == _without_ids(_recorded_uninterrupted(db, batches))
