@@ -28,6 +28,8 @@ def _test_env(otlp_port: int) -> dict[str, str]:
     env = {f"SATMON_PORT_{name.upper().replace('-', '_')}": str(port + PORT_SHIFT) for name, port in PORTS.items()}
     env.update({
         "SATMON_HOME": str(TEST_HOME),
+        # The test stack's notifier reads its routes here; tests/e2e/test_notifications.py writes it.
+        "SATMON_NOTIFICATIONS": str(TEST_HOME / "notifications.yaml"),
         "OTEL_TRACES_EXPORTER": "otlp",
         "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{otlp_port}",
         "OTEL_EXPORTER_OTLP_INSECURE": "true",

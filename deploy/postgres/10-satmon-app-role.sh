@@ -17,6 +17,6 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE O
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO :"app_user";
 -- Roles are shared by the cluster's databases: create each once.
 SELECT format('CREATE ROLE %I NOLOGIN', r) FROM unnest(ARRAY['satmon_writer', 'satmon_ops', 'satmon_scheduler',
-       'satmon_worker', 'satmon_router']) AS r WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
-GRANT satmon_writer, satmon_ops, satmon_scheduler, satmon_worker, satmon_router TO :"app_user";
+       'satmon_worker', 'satmon_router', 'satmon_notifier']) AS r WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
+GRANT satmon_writer, satmon_ops, satmon_scheduler, satmon_worker, satmon_router, satmon_notifier TO :"app_user";
 SQL

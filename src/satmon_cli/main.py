@@ -42,6 +42,18 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--out", type=Path, default=Path("labels.csv"), help="where to write (default ./labels.csv)")
     q.add_argument("--satellite", default="", help="only this satellite (default: every one)")
     q.add_argument("--known-events", action="store_true", help="also label alerts resolved as known events")
+    p = sub.add_parser("notify", help="notifications of alerts: check, show and try the contact points and routes",
+                       description="Contact points, routes and silences live in one YAML file (SATMON_NOTIFICATIONS, "
+                                   "default config/notifications.yaml); the notifier service rereads it when it "
+                                   "changes.")
+    notify = p.add_subparsers(dest="notify_command", required=True)
+    q = notify.add_parser("validate", help="check the file: schema, contact point names, Apprise URLs")
+    q.add_argument("file", type=Path, nargs="?", help="another file than SATMON_NOTIFICATIONS")
+    q = notify.add_parser("list", help="contact points (secrets hidden), routes, silences, and what was delivered")
+    q.add_argument("--file", type=Path, help="another file than SATMON_NOTIFICATIONS")
+    q = notify.add_parser("test", help="send a test message to every contact point (or one) and say what happened")
+    q.add_argument("--contact-point", default="", metavar="NAME", help="only this contact point")
+    q.add_argument("--file", type=Path, help="another file than SATMON_NOTIFICATIONS")
     sub.add_parser("gen", help="regenerate Python and TypeScript code from proto/")
 
     p = sub.add_parser("register", help="register satellites of a spacecraft class in the fleet registry",
@@ -178,6 +190,14 @@ def main(argv: list[str] | None = None) -> int:
         from satmon_cli.labels_cmd import export_labels
 
         return export_labels(args.out, args.satellite, args.known_events)
+    if args.command == "notify":
+        from satmon_cli import notify_cmd
+
+        if args.notify_command == "validate":
+            return notify_cmd.validate(args.file)
+        if args.notify_command == "list":
+            return notify_cmd.show(args.file)
+        return notify_cmd.test(args.contact_point, args.file)
     if args.command == "gen":
         from satmon_cli.codegen import generate_all
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from satmon_core.errors import ConfigError
-from satmon_core.paths import data_dir
+from satmon_core.paths import data_dir, repo_root
 
-__all__ = ["Settings", "load_settings", "REQUIRED_VARIABLES"]
+__all__ = ["Settings", "load_settings", "notifications_file", "REQUIRED_VARIABLES"]
 
 REQUIRED_VARIABLES = (
     "SATMON_KAFKA_BOOTSTRAP",
@@ -43,6 +43,9 @@ class Settings:
     auth_enabled: bool = True         # SATMON_AUTH=off turns bearer-token checks off (local experiments)
     worker_concurrency: int = 4       # SATMON_WORKER_CONCURRENCY: the worker's Celery threads
     window_overrides: tuple[tuple[str, int, int], ...] = ()  # SATMON_WINDOW_SPECS: (subsystem, size, stride)
+    # SATMON_NOTIFICATIONS: contact points, routes and silences (services/notifier); the notifier
+    # rereads it when it changes.
+    notifications_file: Path = Path("config/notifications.yaml")
 
     @property
     def raw_topic(self) -> str:
@@ -98,6 +101,12 @@ def _window_overrides(env: Mapping[str, str], problems: list[str]) -> tuple[tupl
         return ()
 
 
+def notifications_file(env: Mapping[str, str] | None = None) -> Path:
+    """SATMON_NOTIFICATIONS, or the repository's config/notifications.yaml."""
+    env = os.environ if env is None else env
+    return Path(env.get("SATMON_NOTIFICATIONS") or repo_root() / "config" / "notifications.yaml")
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Reads the settings, raising ConfigError that names every missing or malformed variable."""
     env = os.environ if env is None else env
@@ -123,4 +132,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         auth_enabled=env.get("SATMON_AUTH", "on").lower() not in ("off", "0", "false"),
         worker_concurrency=worker_concurrency,
         window_overrides=window_overrides,
+        notifications_file=notifications_file(env),
     )

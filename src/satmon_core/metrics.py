@@ -34,6 +34,17 @@ LOOP_LAG = Gauge("satmon_consumer_loop_lag", "Messages behind on the partitions 
 LOOP_REPAIRS = Counter("satmon_consumer_loop_repairs_total", "Times the loop recreated its consumer",
                        ["service", "group"])
 
+# Notifications (services/notifier): messages sent and attempts failed per route and contact point,
+# deliveries waiting, and whether the configuration file in force is the file on disk.
+NOTIFICATIONS_SENT = Counter("satmon_notifications_sent_total", "Messages a contact point accepted",
+                             ["route", "contact_point"])
+NOTIFICATION_FAILURES = Counter("satmon_notification_failures_total", "Attempts a contact point did not accept",
+                                ["route", "contact_point"])
+NOTIFICATIONS_PENDING = Gauge("satmon_notifications_pending", "Deliveries waiting (group wait, rate limit or retry)")
+NOTIFICATION_ROUTES = Gauge("satmon_notification_routes", "Routes in the notification configuration in force")
+NOTIFICATION_CONFIG_VALID = Gauge("satmon_notification_config_valid",
+                                  "1 while the notification file on disk is the one in force, 0 after a bad edit")
+
 
 def serve_metrics(port: int, host: str = "127.0.0.1") -> None:
     if port:

@@ -32,6 +32,7 @@ class ServiceRole(StrEnum):
     SCHEDULER = "satmon_scheduler"  # reads
     WORKER = "satmon_worker"        # reads
     ROUTER = "satmon_router"        # reads
+    NOTIFIER = "satmon_notifier"    # notification deliveries and messages (db/migrations/0014)
 
 
 def dsn_as(dsn: str, role: ServiceRole) -> str:

@@ -74,6 +74,9 @@ def test_compose_keeps_the_backend_private_and_the_edge_encrypted():
                  "writer", "ops-api"):
         assert services[name]["networks"] == ["backend"], name
         assert "ports" not in services[name], f"{name} publishes a port"
+    # The notifier reaches contact points outside through a network of its own, and publishes nothing.
+    assert services["notifier"]["networks"] == ["backend", "notify"] and "ports" not in services["notifier"]
+    assert compose["networks"]["notify"].get("internal") is not True
     # Envoy: TLS certificate and key required from .env; the admin port not published.
     envoy = services["envoy"]
     assert envoy["ports"] == ["8080:8080"]

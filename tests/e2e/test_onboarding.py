@@ -5,9 +5,6 @@ and a CSV with a bad row are refused with their reasons."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -21,42 +18,19 @@ from satmon_detection.windows import stream_phase, window_starts
 from satmon_mdb import load_mission_database
 from satmon_simulator.archive_replay import archive_record
 from satmon_simulator.domain.bus_archive import Fault, synthesise
+from tests.e2e.conftest import ONBOARDED_SATELLITES
 from tests.support.dead_letters import dead_letters
+from tests.support.onboarding import CLASS, satmon, write_archive
 from tests.support.pipeline import rows, scalar, wait_for
 
 pytestmark = pytest.mark.stack
 
-CLASS = "leo_demo"
-SATELLITES = ("LEO-501", "LEO-502")
+SATELLITES = ONBOARDED_SATELLITES
 LIVE_ROWS = 300
 
 
-def satmon(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "satmon_cli.main", *args], env=os.environ.copy(),
-                          capture_output=True, text=True, timeout=600)
-
-
 def _archive(folder, seconds: int, start_ns: int, faults=(), seed: int = 0) -> None:
-    subsystems = load_mission_database().subsystems(CLASS)
-    folder.mkdir(parents=True, exist_ok=True)
-    for k, sat in enumerate(SATELLITES, start=1):
-        archive, _ = synthesise(sat, 500 + k, subsystems, start_ns, seconds, list(faults), seed)
-        write_satellite_csv(folder / f"{sat}.csv", subsystems, archive)
-
-
-@pytest.fixture(scope="module")
-def onboarded(stack, tmp_path_factory):
-    """leo_demo's history imported and its models trained and loaded, as the README walks it."""
-    root = tmp_path_factory.mktemp("onboarding")
-    history_start = (int(time.time()) - 3 * 3600) * 1_000_000_000
-    _archive(root / "history", 2 * 3600, history_start)
-    result = satmon("register", "--class", CLASS, *SATELLITES)
-    assert result.returncode == 0, result.stderr
-    result = satmon("import", str(root / "history"), "--class", CLASS)
-    assert result.returncode == 0, result.stderr
-    result = satmon("train", "--class", CLASS, "--out", str(root / "models"))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root
+    write_archive(folder, SATELLITES, seconds, start_ns, faults, seed)
 
 
 def test_the_archive_is_imported_under_its_parameters_names(onboarded):

@@ -465,7 +465,7 @@ def _grpc_healthy(name: str) -> bool:
 
 
 _SERVICE_MODULES = {"writer": "satmon_writer", "worker": "satmon_worker", "scheduler": "satmon_scheduler",
-                    "router": "satmon_router", "ops-api": "satmon_ops"}
+                    "router": "satmon_router", "ops-api": "satmon_ops", "notifier": "satmon_notifier"}
 
 
 def _service(service: str, replica: int = 1, start_timeout: float = 60) -> Component:
@@ -605,6 +605,7 @@ COMPONENTS: tuple[Component, ...] = (
     _service("scheduler"),
     _service("router"),
     _service("ops-api"),
+    _service("notifier"),
     FLOWER,
     ENVOY,
 )
@@ -616,7 +617,7 @@ def components() -> tuple[Component, ...]:
     out: list[Component] = []
     for component in COMPONENTS:
         out.append(component)
-        if component.service:
+        if component.service in scale:  # the notifier runs once: its rate limits count one process's sends
             out += [_service(component.service, k) for k in range(2, scale[component.service] + 1)]
     return tuple(out)
 

@@ -39,6 +39,7 @@ PORTS: dict[str, int] = {
     "worker": 7053,
     "writer": 7054,
     "ops-api": 7055,
+    "notifier": 7056,
     "flower": 15555,
     "envoy": 8080,
     "envoy-admin": 9901,
