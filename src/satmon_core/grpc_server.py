@@ -21,7 +21,7 @@ from satmon_core.grpc_errors import ServiceInterceptor
 from satmon_core.liveness import LoopLiveness, Watchdog
 from satmon_core.metrics import serve_metrics
 
-__all__ = ["Registration", "ServiceProcess", "check_health", "start_grpc_server", "setup_logging"]
+__all__ = ["Registration", "ServiceProcess", "check_health", "health_setter", "start_grpc_server", "setup_logging"]
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +70,7 @@ class ServiceProcess:
                                       daemon=True)
             thread.start()
             threads.append(thread)
-        def set_health(serving: bool) -> None:
-            status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
-            for service_name in ["", *names]:
-                health_servicer.set(service_name, status)
+        set_health = health_setter(health_servicer, names)
 
         def give_up(why: str) -> None:
             log.error("a consume loop could not be repaired (%s): exiting so the keeper restarts the process", why)
@@ -108,16 +105,27 @@ class ServiceProcess:
             failed.set()
 
 
+def health_setter(health_servicer: health.HealthServicer, names: Sequence[str]) -> Callable[[bool], None]:
+    """Sets the process's health (the overall "" and each served name) to SERVING or NOT_SERVING:
+    what a Watchdog calls as its loops turn unhealthy and healthy again."""
+
+    def set_health(serving: bool) -> None:
+        status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
+        for service_name in ["", *names]:
+            health_servicer.set(service_name, status)
+
+    return set_health
+
+
 def start_grpc_server(settings: Settings, registrations: Sequence[Registration],
                       interceptors: Sequence[grpc.ServerInterceptor] = (), max_workers: int = 16,
                       authenticate: bool = True, also_reflect: Sequence[str] = (),
-                      verifier: TokenVerifier | None = None) -> tuple[grpc.Server, health.HealthServicer]:
+                      ) -> tuple[grpc.Server, health.HealthServicer]:
     """Starts a server with health (NOT_SERVING until the caller says otherwise), reflection and,
-    for operator-facing services, bearer-token checks (satmon_core.auth) against `verifier`, or
-    against the token store at settings.pg_dsn."""
+    for operator-facing services, bearer-token checks (satmon_core.auth)."""
     interceptors = [ServiceInterceptor(), *interceptors]
     if authenticate and settings.auth_enabled:
-        interceptors = [AuthInterceptor(verifier or TokenVerifier(settings.pg_dsn)), *interceptors]
+        interceptors = [AuthInterceptor(TokenVerifier(settings.pg_dsn)), *interceptors]
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers), interceptors=list(interceptors))
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -8,7 +8,8 @@ poll returned, or a retry of its batch ran), and its lag on the partitions it ho
   member holds any partition is stalled: nobody is reading the group's input.
 
 An unhealthy loop makes its service NOT_SERVING and is asked to repair itself (close and recreate
-its consumer, see BatchLoop); if it has not repaired within `REPAIR_DEADLINE_S` (its thread is
+its consumer, see BatchLoop; the worker's Celery consumer consumes its queue again, see
+satmon_core.celery_liveness); if it has not repaired within `REPAIR_DEADLINE_S` (its thread is
 stuck, or recreating failed) the process exits and the keeper starts it again. Every time here comes
 from an injected clock (a callable returning seconds), so tests move time instead of sleeping.
 """

@@ -23,14 +23,19 @@ INFERENCE_SECONDS = Histogram("satmon_inference_seconds", "Inference server roun
 SINK_WRITES = Counter("satmon_sink_writes_total", "Rows or samples written", ["sink"])
 BATCH_SECONDS = Histogram("satmon_batch_seconds", "Time to process one consumed batch", ["service"])
 OPEN_WINDOWS = Gauge("satmon_open_windows", "Sliding windows held by the scheduler")
-# Liveness of each consume loop (satmon_core.liveness), labelled by its consumer group.
+# Liveness of each consume loop (satmon_core.liveness), labelled by its consumer group (the worker's
+# Celery consumer: by its queue).
 LOOP_HEALTHY = Gauge("satmon_consumer_loop_healthy", "1 while the consume loop is judged live, else 0",
                      ["service", "group"])
-LOOP_PARTITIONS = Gauge("satmon_consumer_loop_partitions", "Kafka partitions the loop holds", ["service", "group"])
+LOOP_PARTITIONS = Gauge("satmon_consumer_loop_partitions",
+                        "Kafka partitions the loop holds (for the worker's Celery consumer: queues it consumes)",
+                        ["service", "group"])
 LOOP_SECONDS_SINCE_BEAT = Gauge("satmon_consumer_loop_seconds_since_poll",
                                 "Seconds since the loop's poll last returned (or its batch was last retried)",
                                 ["service", "group"])
-LOOP_LAG = Gauge("satmon_consumer_loop_lag", "Messages behind on the partitions the loop holds", ["service", "group"])
+LOOP_LAG = Gauge("satmon_consumer_loop_lag",
+                 "Messages behind on the partitions the loop holds (the worker: ready messages in its queue)",
+                 ["service", "group"])
 LOOP_REPAIRS = Counter("satmon_consumer_loop_repairs_total", "Times the loop recreated its consumer",
                        ["service", "group"])
 

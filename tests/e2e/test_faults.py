@@ -111,7 +111,22 @@ def test_three_broker_restarts_in_a_row_leave_every_group_consuming_and_lose_not
                                                    ("inference-server", 20)])
 def test_a_server_away_for_20_seconds_loses_and_duplicates_nothing(stack, component, offset_days):
     """Stopped cleanly mid-replay and started again 20 s later: every consumer held its input."""
+    worker_restarts = read_restarts(run_dir(), "worker").count
     _replay_through(threading.Thread(target=_outage, args=(component, 4.0, 20.0)), offset_days)
+    # Waiting for a server is not a wedge: no liveness rule restarted the worker meanwhile.
+    assert read_restarts(run_dir(), "worker").count == worker_restarts
+
+
+def test_a_rabbitmq_outage_longer_than_the_liveness_bound_restarts_no_worker(stack):
+    """RabbitMQ away for 120 s, past the 90 s a consumer may go without a sign of life: the worker is
+    waiting for the broker, not wedged, so it is not restarted, and it consumes everything afterwards."""
+    worker_restarts = read_restarts(run_dir(), "worker").count
+    _replay_through(threading.Thread(target=_outage, args=("rabbitmq", 4.0, 120.0)), 23)
+    assert read_restarts(run_dir(), "worker").count == worker_restarts
+    status = subprocess.run([sys.executable, "-m", "satmon_cli.main", "status"], capture_output=True, text=True,
+                            timeout=120)
+    assert any(line.split()[:3] == ["worker", "satmon.inference", "live"] for line in status.stdout.splitlines()), \
+        status.stdout
 
 
 def _kill_component_only(component: str, after_s: float) -> None:

@@ -5,6 +5,8 @@ delivery pending with its error and gets it on a later try; silences, grouping a
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import psycopg
@@ -14,7 +16,7 @@ from satmon_core.liveness import LoopLiveness
 from satmon_core.postgres import ServiceRole, make_pool
 from satmon_notifier.adapters.config_file import ConfigFile
 from satmon_notifier.adapters.store import NotificationStore
-from satmon_notifier.notifier import Notifier
+from satmon_notifier.notifier import Notifier, event_listener
 
 pytestmark = pytest.mark.middle
 
@@ -177,3 +179,27 @@ def test_the_rate_limit_holds_messages_back_and_sends_them_together_later(db, no
     assert len(contact.received) == 2
     assert _rows(db, "SELECT status, count(*) FROM notification_deliveries GROUP BY 1 ORDER BY 1") == [
         ("pending", 1), ("sent", 2)]
+
+
+def test_the_running_loop_wakes_on_the_outbox_announcement(db, tmp_path):
+    pool = make_pool(db.as_role(ServiceRole.NOTIFIER), max_size=3)
+    contact = Contact()
+    liveness = LoopLiveness("notifier", "notifications")
+    notifier = Notifier(NotificationStore(pool), _config(tmp_path, "[{name: all, contact_points: [hook], group_wait_s: 0}]"),
+                        contact, liveness, listen=lambda: event_listener(db.as_role(ServiceRole.NOTIFIER)))
+    stopping = threading.Event()
+    thread = threading.Thread(target=notifier.run, args=(stopping,), daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.5)  # listening, and asleep for up to 5 s
+        raised_at = time.monotonic()
+        alert_id = _raise(db)
+        while not contact.received and time.monotonic() - raised_at < 10:
+            time.sleep(0.05)
+        assert contact.received and f"#{alert_id} raised" in contact.received[0][2]
+        assert time.monotonic() - raised_at < 2  # woken by NOTIFY, not by its 5 s timer
+        assert liveness.verdict().healthy
+    finally:
+        stopping.set()
+        thread.join(timeout=10)
+        pool.close()

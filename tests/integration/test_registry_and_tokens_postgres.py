@@ -10,6 +10,7 @@ from satmon_core.auth import POSITIVE_TTL_S, TokenVerifier, issue_token
 from satmon_core.errors import TransientError
 from satmon_core.fleet_registry import FleetRegistry, SatelliteEntry, register_satellites
 from satmon_core.postgres import ServiceRole
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.middle
 
@@ -56,14 +57,6 @@ def test_without_postgresql_a_known_satellite_stays_known_and_an_unknown_one_is_
 
 # --- bearer tokens ------------------------------------------------------------------------------------
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def _issue(db, name: str, role: str) -> str:
     with psycopg.connect(db.dsn) as conn:
         return issue_token(conn, name, role)
@@ -79,7 +72,7 @@ def test_an_issued_token_names_its_holder_and_role_and_is_stored_only_as_a_hash(
 
 
 def test_a_revoked_token_stops_working_once_its_cached_answer_expires(db):
-    token, clock = _issue(db, "ben", "viewer"), Clock()
+    token, clock = _issue(db, "ben", "viewer"), FakeClock(0.0)
     verifier = TokenVerifier(db.as_role(ServiceRole.OPS), clock=clock)
     assert verifier.role(token) == "viewer"
     with psycopg.connect(db.dsn) as conn:  # `satmon token revoke --name ben`

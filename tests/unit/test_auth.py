@@ -12,6 +12,7 @@ from grpc_status import rpc_status
 
 from satmon_core.auth import CACHE_SIZE, NEGATIVE_TTL_S, AuthInterceptor, TokenVerifier, _hash, caller
 from satmon_core.errors import TransientError
+from tests.support.clock import FakeClock
 
 TOKENS = {_hash("good"): ("ana", "operator"), _hash("view"): ("bo", "viewer")}
 
@@ -28,15 +29,8 @@ class Store:
         return TOKENS.get(digest)
 
 
-class Clock:
-    now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_known_tokens_are_cached_and_unknown_ones_expire_quickly():
-    store, clock = Store(), Clock()
+    store, clock = Store(), FakeClock(0.0)
     verifier = TokenVerifier(lookup=store, clock=clock)
     assert [verifier.identity("good") for _ in range(5)] == [("ana", "operator")] * 5
     assert verifier.identity("nope") is None and verifier.identity("nope") is None
@@ -47,7 +41,7 @@ def test_known_tokens_are_cached_and_unknown_ones_expire_quickly():
 
 
 def test_random_tokens_cannot_grow_memory():
-    verifier = TokenVerifier(lookup=Store(), clock=Clock())
+    verifier = TokenVerifier(lookup=Store(), clock=FakeClock(0.0))
     for i in range(CACHE_SIZE * 2):
         verifier.identity(f"random-{i}")
     assert len(verifier.unknown) <= CACHE_SIZE
@@ -63,7 +57,7 @@ def server():
     handler = grpc.method_handlers_generic_handler("test.Echo", {
         "WhoAmI": grpc.unary_unary_rpc_method_handler(whoami)})
     srv = grpc.server(futures.ThreadPoolExecutor(4),
-                      interceptors=[AuthInterceptor(TokenVerifier(lookup=store, clock=Clock()))])
+                      interceptors=[AuthInterceptor(TokenVerifier(lookup=store, clock=FakeClock(0.0)))])
     srv.add_generic_rpc_handlers((handler,))
     port = srv.add_insecure_port("127.0.0.1:0")
     srv.start()

@@ -4,19 +4,7 @@ after the delay, and a sink restart rewinds to the oldest batch not yet stored."
 from __future__ import annotations
 
 from satmon_core.kafka import BatchLoop, DelayedDurability
-
-
-class _Clock:
-    """Time that moves only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.support.clock import FakeClock
 
 
 class _Msg:
@@ -74,7 +62,7 @@ def _written(records: int):
     consumer, epoch, written = _Consumer(records), ["start-1"], []
     durability = DelayedDurability(lambda: epoch[0], delay_s=0.2, check_every_s=0.0)
     loop = BatchLoop("test", consumer, lambda msgs: written.extend(m.offset() for m in msgs) or [], None, "dlq",
-                     durability=durability, clock=_Clock())
+                     durability=durability, clock=FakeClock())
     for _ in range(records):
         loop.run_once()
     return consumer, epoch, written, loop

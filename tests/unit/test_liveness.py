@@ -8,17 +8,7 @@ from confluent_kafka import TopicPartition
 
 from satmon_core.kafka import BatchLoop
 from satmon_core.liveness import GroupView, LoopLiveness, Watchdog, judge
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.support.clock import FakeClock
 
 
 def _never_asked() -> GroupView:
@@ -61,7 +51,7 @@ def _watched(clock, view=GroupView(0, 10)):
 
 
 def test_the_watchdog_reports_not_serving_asks_for_a_repair_and_serves_again_after_it():
-    clock = _Clock()
+    clock = FakeClock()
     loop, dog, health, gave_up = _watched(clock)
     loop.holds(4)
     assert dog.check() and health == [True]
@@ -75,7 +65,7 @@ def test_the_watchdog_reports_not_serving_asks_for_a_repair_and_serves_again_aft
 
 
 def test_the_process_gives_up_when_the_repair_does_not_come_within_the_deadline():
-    clock = _Clock()
+    clock = FakeClock()
     loop, dog, health, gave_up = _watched(clock)
     loop.holds(4)
     clock.advance(91)  # the loop's thread is stuck: it neither polls nor repairs
@@ -144,7 +134,7 @@ class _Consumer:
 
 
 def test_a_loop_asked_to_repair_replaces_its_consumer_and_goes_on_consuming():
-    clock = _Clock()
+    clock = FakeClock()
     first, second = _Consumer([0, 1]), _Consumer([2])
     liveness = LoopLiveness("writer", "g", clock=clock)
     handled: list[int] = []
@@ -174,7 +164,7 @@ class _StopAfter:
 def test_a_loop_that_cannot_make_a_new_consumer_ends_so_the_process_restarts():
     import pytest
 
-    liveness = LoopLiveness("writer", "g", clock=_Clock())
+    liveness = LoopLiveness("writer", "g", clock=FakeClock())
     loop = BatchLoop("writer", _Consumer([]), lambda msgs: [], None, "dlq", topics=["t"], liveness=liveness)
     liveness.repair.set()
     with pytest.raises(RuntimeError, match="cannot make one"):

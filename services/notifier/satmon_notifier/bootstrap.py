@@ -9,7 +9,7 @@ from satmon_core.postgres import ServiceRole, dsn_as, make_pool
 from satmon_notifier.adapters import apprise_sender
 from satmon_notifier.adapters.config_file import ConfigFile
 from satmon_notifier.adapters.store import NotificationStore
-from satmon_notifier.notifier import EventSignals, Notifier
+from satmon_notifier.notifier import Notifier, event_listener
 
 __all__ = ["build"]
 
@@ -19,7 +19,7 @@ def build(settings: Settings) -> ServiceProcess:
     pool = make_pool(dsn, max_size=4)
     liveness = LoopLiveness("notifier", "notifications")
     notifier = Notifier(NotificationStore(pool), ConfigFile(settings.notifications_file), apprise_sender.send,
-                        liveness, listen=lambda: EventSignals(dsn))
+                        liveness, listen=lambda: event_listener(dsn))
 
     def notify(stopping) -> None:
         notifier.run(stopping)

@@ -17,13 +17,14 @@ from psycopg_pool import PoolTimeout
 
 from satmon_core import metrics
 from satmon_core.liveness import LoopLiveness
+from satmon_core.pg_listen import ChannelListener
 from satmon_notifier.adapters.config_file import ConfigFile
 from satmon_notifier.adapters.store import DeliveryClaim, DueDelivery, NotificationStore
 from satmon_notifier.domain.config import NotificationConfig
 from satmon_notifier.domain.messages import Message, compose
 from satmon_notifier.domain.routing import plan_deliveries, rate_limited_until, retry_delay_s
 
-__all__ = ["EVENT_CHANNEL", "Notifier", "EventSignals"]
+__all__ = ["EVENT_CHANNEL", "Notifier", "event_listener"]
 
 log = logging.getLogger(__name__)
 
@@ -36,32 +37,14 @@ RECONNECT_S = 2.0
 Sender = Callable[[list[str], Message, str], "str | None"]
 
 
-class EventSignals:
-    """LISTENs for new outbox events on a connection of its own (LISTEN belongs to a session)."""
-
-    def __init__(self, dsn: str) -> None:
-        self.dsn = dsn
-        self.conn: psycopg.Connection | None = None
-
-    def __enter__(self) -> "EventSignals":
-        self.conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=5)
-        self.conn.execute(f"LISTEN {EVENT_CHANNEL}")
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        if self.conn is not None:
-            self.conn.close()
-
-    def wait(self, timeout: float) -> None:
-        """Returns at the first event or after `timeout` seconds."""
-        assert self.conn is not None
-        for _ in self.conn.notifies(timeout=timeout, stop_after=1):
-            pass
+def event_listener(dsn: str) -> ChannelListener:
+    """Wakes the notifier when the outbox trigger announces an event (the payload is the alert id)."""
+    return ChannelListener(dsn, EVENT_CHANNEL)
 
 
 class Notifier:
     def __init__(self, store: NotificationStore, config: ConfigFile, send: Sender, liveness: LoopLiveness,
-                 listen: Callable[[], EventSignals]) -> None:
+                 listen: Callable[[], ChannelListener]) -> None:
         self.store, self.config, self.send, self.liveness, self.listen = store, config, send, liveness, listen
         liveness.holds(1)  # no partitions here: only the "wedged" rule applies
 

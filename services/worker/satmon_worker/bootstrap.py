@@ -1,4 +1,5 @@
-"""Wires the worker: Celery app, Triton scorer, jobs read model, result publisher, gRPC API."""
+"""Wires the worker: Celery app, Triton scorer, jobs read model, result publisher, gRPC API, and the
+liveness of its queue consumer."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import functools
 from celery import Celery
 
 from satmon.detection.v1 import inference_service_pb2, inference_service_pb2_grpc
-from satmon_core.celery_app import make_celery
+from satmon_core.celery_app import QUEUE, make_celery
+from satmon_core.celery_liveness import QueueConsumerWatch, liveness_step, queue_liveness
 from satmon_core.config import Settings
 from satmon_core.grpc_server import Registration
 from satmon_core.job_queries import JobQueries
@@ -18,7 +20,7 @@ from satmon_worker.adapters.triton import TritonScorer
 from satmon_worker.entrypoints.grpc_api import InferenceServicer
 from satmon_worker.entrypoints.tasks import register_tasks
 
-__all__ = ["build_celery", "registrations"]
+__all__ = ["build_celery", "watch_queue_consumer", "registrations"]
 
 
 def build_celery(settings: Settings) -> Celery:
@@ -32,6 +34,14 @@ def build_celery(settings: Settings) -> Celery:
     register_tasks(app, dependencies)
     app.satmon_dependencies = dependencies  # type: ignore[attr-defined]
     return app
+
+
+def watch_queue_consumer(app: Celery, settings: Settings) -> QueueConsumerWatch:
+    """Adds the consumer bootstep that reports (and repairs) the consumption of the worker's queue,
+    and returns its watch, for the Watchdog (satmon_core.celery_liveness)."""
+    watch = QueueConsumerWatch(queue_liveness("worker", settings.amqp_url, QUEUE), QUEUE)
+    app.steps["consumer"].add(liveness_step(watch))
+    return watch
 
 
 def registrations(app: Celery) -> list[Registration]:
