@@ -37,6 +37,7 @@ import numpy as np
 import psycopg
 from confluent_kafka import Consumer
 
+from benchmarks.machine_reference import reference_mops
 from benchmarks.stack_processes import component_sessions, session_cpu_s
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
@@ -130,8 +131,14 @@ def main() -> None:
                              "counter starts in the same second)")
     args = parser.parse_args()
     settings = load_settings(service_env())
+    # The machine's speed before and after, measured by the same process: the figure that lets runs
+    # of other days be compared (a loaded or throttled machine shows as a lower or drifting value).
+    reference_before = reference_mops()
     rows = [run(n, args.seconds, settings, args.stagger) for n in args.satellites]
+    reference_after = reference_mops()
     print(f"command: python -m benchmarks.bench_pipeline {' '.join(sys.argv[1:])}")
+    print(f"machine reference (python -m benchmarks.machine_reference): {reference_before:.3f} M op/s before, "
+          f"{reference_after:.3f} after")
     scale = ",".join(f"{service}={count}" for service, count in read_scale().items())
     print(f"processes per service (satmon up --scale): {scale}")
     print(f"{'N':>5} {'records/s':>10} {'values/s':>10} {'windows/s':>10} {'windows':>13} {'p50 s':>7} {'p99 s':>7} keeps up")

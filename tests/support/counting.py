@@ -50,10 +50,12 @@ def stream_rows(base_ns: int, duration_s: int) -> tuple[int, int]:
 
 
 def overlapping_alerts() -> int:
-    """Pairs of alerts of one satellite and subsystem whose record spans overlap: an alert raised
-    twice (a redelivered batch applied again) would overlap its twin."""
+    """Pairs of alerts of one satellite, subsystem, kind and parameter whose spans overlap: an alert
+    raised twice (a redelivered batch applied again) would overlap its twin. (Limit alerts of two
+    parameters of one subsystem, or a limit alert and a model alert, may overlap rightly.)"""
     with psycopg.connect(load_settings().pg_dsn) as conn:
         return conn.execute(
             "SELECT count(*) FROM alerts a JOIN alerts b ON a.satellite_id = b.satellite_id "
-            "AND a.subsystem = b.subsystem AND a.alert_id < b.alert_id "
+            "AND a.subsystem = b.subsystem AND a.kind = b.kind AND a.parameter IS NOT DISTINCT FROM b.parameter "
+            "AND a.alert_id < b.alert_id "
             "AND a.start_time <= b.end_time AND b.start_time <= a.end_time").fetchone()[0]
