@@ -1,6 +1,6 @@
 """The running local stack's processes per component: every component runs in its own session
-(its keeper is the session leader), so a component's processes are the session's members, Triton's
-Python stubs and PostgreSQL's backends included."""
+(its keeper is the session leader), so a component's processes are the session's members and their
+descendants (Triton's Python stubs; PostgreSQL's backends, which each start a session of their own)."""
 
 from __future__ import annotations
 
@@ -26,15 +26,28 @@ def component_sessions() -> dict[str, list[int]]:
 
 
 def session_pids(leader: int) -> list[int]:
-    pids = []
+    """The session's processes and every descendant of them, wherever their session is."""
+    parent: dict[int, int] = {}
+    members = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
+            pid = int(entry)
             try:
-                if os.getsid(int(entry)) == leader:
-                    pids.append(int(entry))
-            except OSError:
+                parent[pid] = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                if os.getsid(pid) == leader:
+                    members.append(pid)
+            except (OSError, ValueError, IndexError):
                 continue
-    return pids
+    children: dict[int, list[int]] = {}
+    for pid, ppid in parent.items():
+        children.setdefault(ppid, []).append(pid)
+    found, todo = set(members), list(members)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return sorted(found)
 
 
 def session_rss_mb(leader: int) -> float:
@@ -49,13 +62,14 @@ def session_rss_mb(leader: int) -> float:
 
 
 def session_cpu_s(leader: int) -> float:
-    """User + system CPU seconds used so far by the session's live processes."""
+    """User + system CPU seconds used so far by the session's live processes, and by the children
+    they have reaped (a PostgreSQL backend that ended mid-run still counts, in its postmaster)."""
     total = 0
     for pid in session_pids(leader):
         try:
             # The command name may hold spaces: fields after the closing parenthesis are fixed.
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
         except (OSError, ValueError, IndexError):
             continue
     return total / _TICKS
