@@ -120,12 +120,13 @@ def health_setter(health_servicer: health.HealthServicer, names: Sequence[str]) 
 def start_grpc_server(settings: Settings, registrations: Sequence[Registration],
                       interceptors: Sequence[grpc.ServerInterceptor] = (), max_workers: int = 16,
                       authenticate: bool = True, also_reflect: Sequence[str] = (),
-                      ) -> tuple[grpc.Server, health.HealthServicer]:
+                      verifier: TokenVerifier | None = None) -> tuple[grpc.Server, health.HealthServicer]:
     """Starts a server with health (NOT_SERVING until the caller says otherwise), reflection and,
-    for operator-facing services, bearer-token checks (satmon_core.auth)."""
+    for operator-facing services, bearer-token checks (satmon_core.auth) against `verifier`, or
+    against the token store at settings.pg_dsn."""
     interceptors = [ServiceInterceptor(), *interceptors]
     if authenticate and settings.auth_enabled:
-        interceptors = [AuthInterceptor(TokenVerifier(settings.pg_dsn)), *interceptors]
+        interceptors = [AuthInterceptor(verifier or TokenVerifier(settings.pg_dsn)), *interceptors]
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_workers), interceptors=list(interceptors))
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
