@@ -116,11 +116,11 @@ def _print_loop_states(names: list[str]) -> None:
 
     from prometheus_client.parser import text_string_to_metric_families
 
-    from satmon_cli.stack.layout import HOST, METRICS_OFFSET, SCALABLE, port
+    from satmon_cli.stack.layout import HOST, METRICS_OFFSET, OWN_SERVICES, port
 
     rows = []
     for name in names:
-        if name.rstrip("-0123456789") not in SCALABLE:
+        if name.rstrip("-0123456789") not in OWN_SERVICES:
             continue
         try:
             with urllib.request.urlopen(f"http://{HOST}:{port(name) + METRICS_OFFSET}/metrics", timeout=3) as r:

@@ -78,7 +78,9 @@ class Notifier:
         if routed:
             log.info("notifier: routed %d alert events", routed)
         self.send_due(config)
-        metrics.NOTIFICATIONS_PENDING.set(self.store.pending_count())
+        pending = self.store.pending_count()
+        metrics.NOTIFICATIONS_PENDING.set(pending)
+        self.liveness.lag = pending  # `satmon status` shows the deliveries waiting as the loop's lag
         due_in = self.store.next_due_in_s()
         return MAX_WAIT_S if due_in is None else min(MAX_WAIT_S, max(0.05, due_in))
 

@@ -52,6 +52,8 @@ METRICS_OFFSET = 100
 # and Celery workers share the work. Replica k of a service is named "<service>-k" and listens
 # (k - 1) * REPLICA_PORT_STEP above the service's own port.
 SCALABLE = ("router", "scheduler", "worker", "writer", "ops-api")
+# satmon's own processes, each with gRPC health and Prometheus metrics; the notifier runs once.
+OWN_SERVICES = (*SCALABLE, "notifier")
 MAX_REPLICAS = 9
 REPLICA_PORT_STEP = 10
 
