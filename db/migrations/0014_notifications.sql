@@ -10,10 +10,15 @@ CREATE TABLE notification_events (
     alert_id   bigint      NOT NULL REFERENCES detector_alerts (alert_id) ON DELETE CASCADE,
     reason     text        NOT NULL CHECK (reason IN ('raised', 'escalated')),
     severity   text        NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    routed_at  timestamptz             -- NULL until the notifier has made its deliveries
+    created_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX notification_events_unrouted_idx ON notification_events (event_id) WHERE routed_at IS NULL;
+
+-- Events the notifier has routed (made its deliveries for, none if no route matched): its own table,
+-- so each table keeps one writer (0006).
+CREATE TABLE notification_routings (
+    event_id  bigint      PRIMARY KEY REFERENCES notification_events (event_id) ON DELETE CASCADE,
+    routed_at timestamptz NOT NULL DEFAULT now()
+);
 
 -- Every message sent to a contact point: what the rate limit counts, and the record of delivery.
 CREATE TABLE notification_messages (
@@ -64,17 +69,17 @@ $$;
 CREATE TRIGGER detector_alerts_queue_notification AFTER INSERT OR UPDATE OF severity ON detector_alerts
     FOR EACH ROW EXECUTE FUNCTION queue_alert_notification();
 
--- The notifier's own role owns the deliveries and messages and marks events routed; the writer
--- only adds events (through the trigger, in its transactions). The role is created with the others
+-- The notifier's own role owns the routings, deliveries and messages; the writer owns the events
+-- (added through the trigger, in its transactions). The role is created with the others
 -- (satmon_core.postgres.ServiceRole).
 GRANT USAGE ON SCHEMA public TO satmon_notifier;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO satmon_notifier;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO satmon_notifier;
-GRANT SELECT ON notification_events, notification_messages, notification_deliveries
+GRANT SELECT ON notification_events, notification_routings, notification_messages, notification_deliveries
     TO satmon_writer, satmon_ops, satmon_scheduler, satmon_worker, satmon_router;
 GRANT INSERT ON notification_events TO satmon_writer;
 GRANT USAGE ON SEQUENCE notification_events_event_id_seq TO satmon_writer;
-GRANT UPDATE ON notification_events TO satmon_notifier;
+GRANT INSERT ON notification_routings TO satmon_notifier;
 GRANT INSERT, UPDATE ON notification_deliveries, notification_messages TO satmon_notifier;
 GRANT USAGE ON SEQUENCE notification_deliveries_delivery_id_seq, notification_messages_message_id_seq
     TO satmon_notifier;

@@ -91,7 +91,7 @@ def _show_deliveries() -> None:
                 "max(attempts) FILTER (WHERE status = 'pending'), "
                 "(array_agg(last_error ORDER BY delivery_id DESC) FILTER (WHERE status = 'pending' AND last_error <> ''))[1] "
                 "FROM notification_deliveries GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
-            unrouted = conn.execute("SELECT count(*) FROM notification_events WHERE routed_at IS NULL").fetchone()[0]
+            unrouted = conn.execute("SELECT count(*) FROM notification_events e WHERE NOT EXISTS (SELECT 1 FROM notification_routings r WHERE r.event_id = e.event_id)").fetchone()[0]
     except psycopg.Error as exc:
         print(f"\nDeliveries: the stack's PostgreSQL cannot be asked ({exc.__class__.__name__})")
         return

@@ -64,6 +64,8 @@ OWNERS = {
     "ground_truth_streams": "satmon_writer", "ground_truth_sequences": "satmon_writer",
     "alert_acknowledgements": "satmon_ops", "alert_resolutions": "satmon_ops",
     "alert_lifecycle": "satmon_ops", "alert_changes": "satmon_ops", "missed_anomalies": "satmon_ops",
+    "notification_events": "satmon_writer", "notification_routings": "satmon_notifier",
+    "notification_deliveries": "satmon_notifier", "notification_messages": "satmon_notifier",
     "satellites": "admin", "api_tokens": "admin", "schema_migrations": "admin",
 }
 

@@ -105,7 +105,7 @@ def _all_sent(satellites: tuple[str, ...]) -> bool:
     return scalar("SELECT count(*) FROM notification_deliveries WHERE status <> 'sent' AND alert_id IN "
                   "(SELECT alert_id FROM detector_alerts WHERE satellite_id = ANY(%s))", (list(satellites),)) == 0 and \
         scalar("SELECT count(*) FROM notification_events e JOIN detector_alerts d USING (alert_id) "
-               "WHERE e.routed_at IS NULL AND d.satellite_id = ANY(%s)", (list(satellites),)) == 0
+               "WHERE d.satellite_id = ANY(%s) AND NOT EXISTS (SELECT 1 FROM notification_routings r WHERE r.event_id = e.event_id)", (list(satellites),)) == 0
 
 
 def test_every_new_alert_reaches_email_and_webhook_once_with_its_trend_link(onboarded, inboxes, tmp_path):

@@ -1,8 +1,9 @@
 """The notification tables (db/migrations/0014): events the writer's transactions queued, the
 deliveries routing made of them, and the messages sent.
 
-Rows are claimed with FOR UPDATE SKIP LOCKED, so two notifier processes never route one event twice
-nor send one delivery twice. A delivery is marked sent in the transaction that claimed it, after the
+Deliveries are claimed with FOR UPDATE SKIP LOCKED, so two notifier processes never send one
+delivery twice; an event routed twice makes no second delivery (unique per event, route and
+contact point). A delivery is marked sent in the transaction that claimed it, after the
 contact point accepted the message: a crash in between sends it again (at least once; never lost).
 """
 
@@ -100,8 +101,8 @@ class NotificationStore:
                              planned.group_key, "silenced" if planned.silence else "pending", planned.silence,
                              planned.due_at))
                 if events:
-                    conn.execute("UPDATE notification_events SET routed_at = now() WHERE event_id = ANY(%s)",
-                                 ([e.event_id for e in events],))
+                    conn.execute("INSERT INTO notification_routings (event_id) SELECT unnest(%s::bigint[]) "
+                                 "ON CONFLICT DO NOTHING", ([e.event_id for e in events],))
             routed += len(events)
             if len(events) < ROUTE_BATCH:
                 return routed
@@ -111,7 +112,8 @@ class NotificationStore:
         rows = conn.execute(
             "SELECT e.event_id, e.reason, e.alert_id, d.satellite_id, d.subsystem, d.kind, e.severity, "
             "coalesce(d.parameter, '') FROM notification_events e JOIN detector_alerts d USING (alert_id) "
-            "WHERE e.routed_at IS NULL ORDER BY e.event_id LIMIT %s FOR UPDATE OF e SKIP LOCKED",
+            "WHERE NOT EXISTS (SELECT 1 FROM notification_routings r WHERE r.event_id = e.event_id) "
+            "ORDER BY e.event_id LIMIT %s",
             (ROUTE_BATCH,)).fetchall()
         return [PendingEvent(event_id, reason, AlertFacts(alert_id=alert_id, satellite=sat, subsystem=subsystem,
                                                           kind=kind, severity=severity, parameter=parameter))
