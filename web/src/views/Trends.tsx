@@ -112,15 +112,20 @@ export function Trends({ params }: { params: URLSearchParams }) {
   useEffect(() => setDraft(satellite), [satellite]);
   useEffect(() => setNowS(Date.now() / 1000), [range]);
 
+  // Loads overlap (the satellite's class arrives while the first one is in flight, a live update comes
+  // in): only the newest may draw, or a slower, older answer would draw over it with stale names.
+  const latestLoad = useRef(0);
   const load = useCallback(async () => {
     const width = top.current?.clientWidth ?? 1000;
     const step = Math.max(1, Math.round((end - start) / width)); // one point per pixel
+    const thisLoad = ++latestLoad.current;
     try {
       const [trend, alerts] = await Promise.all([
         ops.compareTrends({ satelliteId: satellite, subsystem, featureIndices: [feature], stepSeconds: step,
                             startTime: timestampFromMs(start * 1000), endTime: timestampFromMs(end * 1000) }),
         ops.listAlerts({ satelliteId: satellite, subsystem, pageSize: 200 }),
       ]);
+      if (thisLoad !== latestLoad.current) return;
       const { xs, columns } = onGrid(start, end, step, [trend.raw[0], trend.prediction[0], trend.anomalyScore,
                                                          trend.detectorThreshold]);
       ops.listSatellites({}).then((r) => setSatelliteClass(r.satellites.find((s) => s.satelliteId === satellite)?.spacecraftClass),
@@ -132,6 +137,7 @@ export function Trends({ params }: { params: URLSearchParams }) {
       setEpsilonPoints(columns[3].filter((v) => v !== null).length);
       setError("");
     } catch (e) {
+      if (thisLoad !== latestLoad.current) return;
       plots.current.forEach((p) => p.destroy());
       plots.current = [];
       setPoints(0);
