@@ -17,6 +17,8 @@ from dataclasses import replace
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2
+from kombu import Connection
+from kombu.exceptions import OperationalError
 from prometheus_client.parser import text_string_to_metric_families
 
 from satmon_cli.stack.layout import HOST, METRICS_OFFSET, port
@@ -113,6 +115,23 @@ def _worker_loop_metric(name: str) -> float | None:
     return None
 
 
+def _cancel_consumer(amqp_url: str) -> list:
+    """`celery control cancel_consumer`, on a connection of its own: Celery's default is a pooled one
+    that kombu keeps per broker address for the whole process, and the fault tests before this one
+    restart RabbitMQ under it (seen once: "Connection reset by peer" on its first write). RabbitMQ
+    having just restarted, the command is tried again for a while, as an operator would."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with Connection(amqp_url, connect_timeout=5) as connection:
+                return make_celery(amqp_url).control.cancel_consumer(QUEUE, reply=True, timeout=10,
+                                                                     connection=connection)
+        except (OSError, OperationalError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2)
+
+
 def test_a_worker_whose_queue_consumer_is_cancelled_is_not_serving_then_repaired_and_loses_nothing(stack):
     satellites, duration = 4, 300
     base_ns = (int(time.time()) - 22 * 86400) * 1_000_000_000
@@ -120,9 +139,9 @@ def test_a_worker_whose_queue_consumer_is_cancelled_is_not_serving_then_repaired
     repairs_before = _worker_loop_metric("satmon_consumer_loop_repairs_total") or 0.0
 
     # The stall: the worker process is up and connected, but consumes nothing from its queue.
-    replies = make_celery(stack["SATMON_AMQP_URL"]).control.cancel_consumer(QUEUE, reply=True, timeout=10)
-    assert replies, "no worker answered cancel_consumer"
     amqp_url = stack["SATMON_AMQP_URL"]
+    replies = _cancel_consumer(amqp_url)
+    assert replies, "no worker answered cancel_consumer"
     assert wait_for(lambda: (view := queue_view(amqp_url, QUEUE)) is not None and view.members == 0, 30)
 
     produced = run_replay(ReplayPlan(satellites, 1.0, duration, 40.0, 1, base_time_ns=base_ns))
