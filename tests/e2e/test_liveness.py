@@ -134,7 +134,7 @@ def _cancel_consumer(amqp_url: str) -> list:
 
 def test_a_worker_whose_queue_consumer_is_cancelled_is_not_serving_then_repaired_and_loses_nothing(stack):
     satellites, duration = 4, 300
-    base_ns = (int(time.time()) - 22 * 86400) * 1_000_000_000
+    base_ns = (int(time.time()) - 27 * 86400) * 1_000_000_000  # a stretch of time no other test replays
     assert wait_for(_worker_serving, 60)
     repairs_before = _worker_loop_metric("satmon_consumer_loop_repairs_total") or 0.0
 
