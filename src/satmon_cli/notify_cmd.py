@@ -18,17 +18,20 @@ from satmon_notifier.domain.messages import Message
 __all__ = ["validate", "show", "test"]
 
 
-def _load(path: Path | None) -> tuple[Path, NotificationConfig]:
+def _load_or_report(path: Path | None) -> tuple[Path, NotificationConfig] | None:
+    """The configuration, or None once its errors (naming file and field) are printed."""
     path = path or notifications_file()
-    return path, load_config(path)
+    try:
+        return path, load_config(path)
+    except ConfigError as exc:
+        print(exc)
+        return None
 
 
 def validate(path: Path | None = None) -> int:
-    try:
-        path, config = _load(path)
-    except ConfigError as exc:
-        print(exc)
+    if (loaded := _load_or_report(path)) is None:
         return 1
+    path, config = loaded
     problems = []
     for name, point in config.contact_points.items():
         try:
@@ -46,11 +49,9 @@ def validate(path: Path | None = None) -> int:
 
 
 def show(path: Path | None = None) -> int:
-    try:
-        path, config = _load(path)
-    except ConfigError as exc:
-        print(exc)
+    if (loaded := _load_or_report(path)) is None:
         return 1
+    path, config = loaded
     print(f"Notifications from {path}")
     print("\nContact points:")
     for name, point in config.contact_points.items() or []:
@@ -104,11 +105,9 @@ def _show_deliveries() -> None:
 
 
 def test(contact_point: str = "", path: Path | None = None) -> int:
-    try:
-        path, config = _load(path)
-    except ConfigError as exc:
-        print(exc)
+    if (loaded := _load_or_report(path)) is None:
         return 1
+    path, config = loaded
     names = [contact_point] if contact_point else list(config.contact_points)
     if not names:
         print(f"{path} declares no contact point")
