@@ -4,8 +4,10 @@ mission database (shared by the router, which dead-letters, and the writer)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 from typing import TypeVar
 
 from google.protobuf.message import DecodeError, Message
@@ -61,7 +63,23 @@ def _validate_housekeeping(record: events_pb2.TelemetryRecord, required: bool) -
         raise InvalidRecordError("non_finite_value", "housekeeping has NaN or infinity")
 
 
+@lru_cache(maxsize=None)
+def _range_screen(spacecraft_class: str, subsystem: str) -> tuple[Callable[[Sequence[float]], tuple], float, float]:
+    """(the ranged values of a vector, the highest low and the lowest high of their ranges): a
+    vector whose ranged values all lie between those two bounds is inside every range, which
+    min() and max() tell at C speed. Only a vector that fails this is checked value by value.
+    This check runs on every record in the router and the writer (SMAP: 168 values a record)."""
+    view = load_mission_database().subsystem(spacecraft_class, subsystem)
+    indices = [index for index, _, _ in view.valid_ranges]
+    ranged = itemgetter(*indices) if len(indices) > 1 else (lambda values: (values[indices[0]],))
+    return (ranged, max(low for _, low, _ in view.valid_ranges), min(high for _, _, high in view.valid_ranges))
+
+
 def _out_of_range(view: SubsystemView, values: Sequence[float]) -> str | None:
+    ranged, lowest, highest = _range_screen(view.spacecraft_class, view.name)
+    inside = ranged(values)
+    if lowest <= min(inside) and max(inside) <= highest:
+        return None
     for index, low, high in view.valid_ranges:
         if not low <= values[index] <= high:
             return f"{view.name}.{view.parameter_names[index]} = {values[index]!r} is outside its valid range {low:g}..{high:g}"

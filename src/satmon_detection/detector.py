@@ -22,6 +22,11 @@ KDD 2018), made online:
 4. Sequences. A confirmed sequence stays open while records remain above
    epsilon, and for `merge_gap` records after the last one, so an event that
    dips briefly is one alert, not several; then it closes.
+5. The inverse test (option `inverse`, telemanom's): the same threshold search
+   and pruning on the history mirrored about its mean find abnormal *drops* in
+   error, such as a noisy sensor that freezes and so becomes perfectly
+   predictable. A drop is a sequence like any other; its `peak` is its lowest
+   error.
 
 The detector's whole state is a handful of numbers plus the trailing history,
 so it checkpoints as a few kilobytes (`to_state` / `from_state`) in the same
@@ -62,6 +67,7 @@ class DetectorConfig:
     onset: bool = True                # an opened sequence starts at its CUSUM change point, not its first crossing
     onset_drift: float = 2.0          # CUSUM allowance k, in standard deviations of the history
     onset_lookback: int = 500         # records the change point may lie before the first crossing
+    inverse: bool = False             # also flag abnormal drops in error (telemanom's inverse test)
 
     @property
     def z_values(self) -> np.ndarray:
@@ -150,6 +156,9 @@ class StreamDetector:
     spread: float = 0.0
     cusum: float = 0.0                 # CUSUM of standardised smoothed errors above level + onset_drift * spread
     cusum_start: int = 0               # the first record of the CUSUM's current climb (its change point)
+    epsilon_low: float = -np.inf       # inverse test: errors below this are a drop ...
+    inverse_normal_max: float = 0.0    # ... confirmed once mirrored they stand out above this
+    dropping: bool = False             # the candidate or open sequence is a drop, not a rise
 
     def __post_init__(self, history: np.ndarray | None) -> None:
         # The history lives in a buffer twice its length: appends are O(1) and a slice is the
@@ -194,7 +203,7 @@ class StreamDetector:
             reported = [e for e in events if e.sequence.start == self.open.start]
             reported_end = reported[-1].sequence.end if reported else end_before
             if reported_end != self.open.end:
-                events.append(SequenceEvent("extended", replace(self.open), self.seen - 1, self.epsilon))
+                events.append(SequenceEvent("extended", replace(self.open), self.seen - 1, self._threshold()))
         return events
 
     def flush(self) -> list[SequenceEvent]:
@@ -202,7 +211,7 @@ class StreamDetector:
         if self.open is None:
             return []
         closed, self.open, self.candidate = self.open, None, None
-        return [SequenceEvent("closed", replace(closed), self.seen - 1, self.epsilon)]
+        return [SequenceEvent("closed", replace(closed), self.seen - 1, self._threshold())]
 
     # -- deciding ------------------------------------------------------------------------
     def _decide(self, record: int, smoothed: float) -> list[SequenceEvent]:
@@ -210,34 +219,45 @@ class StreamDetector:
         events: list[SequenceEvent] = []
         if self.count <= config.warmup or not np.isfinite(self.epsilon):
             return events
-        above = smoothed > self.epsilon
+        above, below = smoothed > self.epsilon, smoothed < self.epsilon_low
         if self.open is not None:
-            if above:
+            if below if self.dropping else above:
                 self.last_above = record
                 self.open.end = record
-                self.open.peak = max(self.open.peak, smoothed)
+                self.open.peak = min(self.open.peak, smoothed) if self.dropping else max(self.open.peak, smoothed)
             elif record - self.last_above > config.merge_gap:
                 closed, self.open = self.open, None
-                events.append(SequenceEvent("closed", replace(closed), record, self.epsilon))
+                events.append(SequenceEvent("closed", replace(closed), record, self._threshold()))
             return events
-        if not above:
+        if not (above or below):
             self.candidate = None
             return events
-        if self.candidate is None:
-            self.candidate = Sequence(record, record, smoothed)
+        if self.candidate is None or self.dropping != below:
+            self.candidate, self.dropping = Sequence(record, record, smoothed), below
         else:
             self.candidate.end = record
-            self.candidate.peak = max(self.candidate.peak, smoothed)
+            self.candidate.peak = min(self.candidate.peak, smoothed) if below else max(self.candidate.peak, smoothed)
         long_enough = self.candidate.end - self.candidate.start + 1 >= config.min_length
-        stands_out = self.candidate.peak > max(self.normal_max, self.baseline) * (1.0 + config.min_percent_above)
-        if long_enough and stands_out:
-            if config.onset:
+        if long_enough and self._stands_out(self.candidate.peak):
+            if config.onset and not self.dropping:
                 # The error climbed before it crossed epsilon: report where the climb began.
                 self.candidate.start = max(min(self.candidate.start, self.cusum_start),
                                            self.candidate.start - config.onset_lookback)
             self.open, self.candidate, self.last_above = self.candidate, None, record
-            events.append(SequenceEvent("opened", replace(self.open), record, self.epsilon))
+            events.append(SequenceEvent("opened", replace(self.open), record, self._threshold()))
         return events
+
+    def _stands_out(self, peak: float) -> bool:
+        """Pruning: a rise's peak must exceed the largest normal error by `min_percent_above`; a drop,
+        mirrored about the history's mean, must exceed the largest mirrored normal error the same way."""
+        margin = 1.0 + self.config.min_percent_above
+        if self.dropping:
+            return 2.0 * self.level - peak > self.inverse_normal_max * margin
+        return peak > max(self.normal_max, self.baseline) * margin
+
+    def _threshold(self) -> float:
+        """The threshold the current sequence crossed (for a drop, the one it fell under)."""
+        return self.epsilon_low if self.dropping else self.epsilon
 
     def _track_onset(self, record: int, smoothed: float) -> None:
         """Page's CUSUM of the smoothed error standardised by the history at the last fit: it is 0
@@ -254,7 +274,8 @@ class StreamDetector:
         candidate or open sequence does not, so an anomaly neither raises the threshold nor becomes
         the "largest normal error" that hides the next one (telemanom excludes flagged sequences the
         same way). A run of more than `exclude_limit` such records is a new normal, and joins."""
-        flagged = smoothed > self.epsilon and (self.open is not None or self.candidate is not None)
+        outside = smoothed > self.epsilon or smoothed < self.epsilon_low
+        flagged = outside and (self.open is not None or self.candidate is not None)
         if not (self.config.exclude_flagged and flagged):
             self.excluded = 0
             return True
@@ -275,14 +296,29 @@ class StreamDetector:
             history = self.window().astype(np.float64)
             self.epsilon, self.normal_max = fit_threshold(history, config)
             self.level, self.spread = float(history.mean()), float(history.std())
+            if config.inverse:
+                self._fit_inverse(history)
             self.since_fit = 0
 
+    def _fit_inverse(self, history: np.ndarray) -> None:
+        """The inverse test's threshold: telemanom's z search on the history mirrored about its mean.
+        A channel whose errors are below the floor has no drop worth an alert."""
+        if self.level <= self.config.floor:
+            self.epsilon_low, self.inverse_normal_max = -np.inf, 0.0
+            return
+        mirrored_epsilon, self.inverse_normal_max = fit_threshold(2.0 * self.level - history,
+                                                                  replace(self.config, floor=0.0))
+        self.epsilon_low = 2.0 * self.level - mirrored_epsilon
+
     # -- checkpoints ---------------------------------------------------------------------
-    # Checkpoint format 2: a magic prefix, a fixed header, then the history (float32, as kept). Format 1
-    # (no prefix, shorter header) is still read, so a writer upgraded mid-stream resumes its streams.
-    _MAGIC = b"\xffSD2"
+    # Checkpoint format 3: a magic prefix, a fixed header, then the history (float32, as kept). Formats
+    # 2 (no inverse test) and 1 (no prefix, shorter header) are still read, so a writer upgraded
+    # mid-stream resumes its streams.
+    _MAGIC = b"\xffSD3"
+    _MAGIC_V2 = b"\xffSD2"
     _HEADER_V1 = struct.Struct("<qqddddqq?qqd?qqdq")
-    _HEADER = struct.Struct("<qqddddqq?qqd?qqdqqdddq")
+    _HEADER_V2 = struct.Struct("<qqddddqq?qqd?qqdqqdddq")
+    _HEADER = struct.Struct("<qqddddqq?qqd?qqdqqdddqdd?")
 
     def to_state(self) -> bytes:
         """The detector's whole state as bytes."""
@@ -292,22 +328,29 @@ class StreamDetector:
             cand is not None, cand.start if cand else 0, cand.end if cand else 0, cand.peak if cand else 0.0,
             opened is not None, opened.start if opened else 0, opened.end if opened else 0,
             opened.peak if opened else 0.0, len(self.window()),
-            self.excluded, self.level, self.spread, self.cusum, self.cusum_start)
+            self.excluded, self.level, self.spread, self.cusum, self.cusum_start,
+            self.epsilon_low, self.inverse_normal_max, self.dropping)
         return self._MAGIC + header + self.window().astype("<f4").tobytes()
 
     @classmethod
     def from_state(cls, state: bytes, config: DetectorConfig | None = None) -> "StreamDetector":
+        no_inverse = (-np.inf, 0.0, False)
         if state.startswith(cls._MAGIC):
             fields, offset = cls._HEADER.unpack_from(state, len(cls._MAGIC)), len(cls._MAGIC) + cls._HEADER.size
+        elif state.startswith(cls._MAGIC_V2):
+            fields = cls._HEADER_V2.unpack_from(state, len(cls._MAGIC_V2)) + no_inverse
+            offset = len(cls._MAGIC_V2) + cls._HEADER_V2.size
         else:
-            fields, offset = cls._HEADER_V1.unpack_from(state) + (0, 0.0, 0.0, 0.0, 0), cls._HEADER_V1.size
+            fields, offset = cls._HEADER_V1.unpack_from(state) + (0, 0.0, 0.0, 0.0, 0) + no_inverse, cls._HEADER_V1.size
         (seen, count, ewma, epsilon, normal_max, baseline, since_fit, last_above, has_cand, c_start, c_end, c_peak,
-         has_open, o_start, o_end, o_peak, n, excluded, level, spread, cusum, cusum_start) = fields
+         has_open, o_start, o_end, o_peak, n, excluded, level, spread, cusum, cusum_start,
+         epsilon_low, inverse_normal_max, dropping) = fields
         history = np.frombuffer(state, dtype="<f4", count=n, offset=offset)
         return cls(config=config or DetectorConfig(), baseline=baseline, seen=seen, count=count, ewma=ewma,
                    epsilon=epsilon, normal_max=normal_max, since_fit=since_fit, history=history,
                    last_above=last_above, excluded=excluded, level=level, spread=spread, cusum=cusum,
-                   cusum_start=cusum_start,
+                   cusum_start=cusum_start, epsilon_low=epsilon_low, inverse_normal_max=inverse_normal_max,
+                   dropping=dropping,
                    candidate=Sequence(c_start, c_end, c_peak) if has_cand else None,
                    open=Sequence(o_start, o_end, o_peak) if has_open else None)
 

@@ -1,5 +1,6 @@
 """The detector's optional mechanisms on synthetic streams, each against the detector without it:
-exclusion of flagged records from the history, the CUSUM onset, a short stream, and checkpoints."""
+exclusion of flagged records from the history, the CUSUM onset, the inverse test (a drop in error),
+a short stream, and checkpoints."""
 
 from __future__ import annotations
 
@@ -69,7 +70,43 @@ def test_onset_looks_back_no_further_than_its_bound():
     assert plain.start - 10 <= alert.start <= plain.start
 
 
-@pytest.mark.parametrize("config", [DetectorConfig(), replace(DetectorConfig(), exclude_flagged=True, onset=True)])
+INVERSE = replace(DetectorConfig(), inverse=True)
+
+
+def _freeze(length: int = 6000) -> np.ndarray:
+    """A noisy channel (errors around 0.3, well above the floor) whose sensor freezes for 300
+    records: the model forecasts a frozen value almost perfectly, so the error drops."""
+    errors = 0.3 + np.abs(np.random.default_rng(3).normal(0.0, 0.05, length))
+    errors[3000:3300] = 0.01
+    return errors
+
+
+def test_without_the_inverse_test_a_drop_in_error_raises_nothing():
+    assert _alerts(_freeze(), DetectorConfig()) == []
+
+
+def test_the_inverse_test_raises_one_alert_on_a_drop_in_error():
+    (alert,) = _alerts(_freeze(), INVERSE)
+    assert 3000 <= alert.start <= 3100 and alert.raised_at < 3150, alert
+    assert alert.end >= 3250
+
+
+def test_the_inverse_test_leaves_noise_and_quiet_channels_alone():
+    assert _alerts(0.3 + np.abs(np.random.default_rng(4).normal(0.0, 0.05, 6000)), INVERSE) == []
+    quiet = _errors(6000)  # errors below the floor: a drop there is nothing in telemetry units
+    quiet[3000:3300] = 0.0
+    assert _alerts(quiet, INVERSE) == []
+
+
+def test_the_inverse_test_still_raises_rises():
+    errors = _freeze()
+    errors[4500:4560] += 1.0
+    alerts = _alerts(errors, INVERSE)
+    assert len(alerts) == 2 and 4500 <= alerts[1].raised_at <= 4560
+
+
+@pytest.mark.parametrize("config", [DetectorConfig(), replace(DetectorConfig(), exclude_flagged=True, onset=True),
+                                    INVERSE])
 def test_a_stream_shorter_than_the_warmup_raises_nothing(config):
     errors = _errors(200)
     errors[120:160] += 5.0
@@ -80,10 +117,11 @@ def test_a_stream_shorter_than_the_warmup_raises_nothing(config):
     assert events + detector.flush() == []
 
 
-@pytest.mark.parametrize("cut", [2205, 3005, 3300])
+@pytest.mark.parametrize("cut", [2205, 3005, 3105, 3300])
 def test_a_checkpoint_resumes_exactly_with_every_mechanism_on(cut):
-    config = replace(DetectorConfig(), exclude_flagged=True, onset=True)
-    scores = _two_events() ** 2
+    config = replace(DetectorConfig(), exclude_flagged=True, onset=True, inverse=True)
+    scores = _freeze() ** 2
+    scores[2000:2400] += 1.0
     whole, resumed = StreamDetector(config, baseline=BASELINE), StreamDetector(config, baseline=BASELINE)
     events_whole, events_resumed = [], []
     for start in window_starts(len(scores)):
@@ -95,7 +133,20 @@ def test_a_checkpoint_resumes_exactly_with_every_mechanism_on(cut):
     assert events_resumed == events_whole
 
 
-def test_a_checkpoint_of_the_previous_format_still_loads():
+def test_a_checkpoint_of_format_2_still_loads():
+    detector = StreamDetector(DetectorConfig(), baseline=BASELINE)
+    for start in window_starts(600):
+        feed_window(detector, int(start), _errors(600)[start:start + 30] ** 2)
+    state = detector.to_state()
+    header = StreamDetector._HEADER.unpack_from(state, 4)
+    old = b"\xffSD2" + StreamDetector._HEADER_V2.pack(*header[:-3]) + state[4 + StreamDetector._HEADER.size:]
+    restored = StreamDetector.from_state(old)
+    assert (restored.seen, restored.epsilon, restored.epsilon_low, restored.dropping) == (
+        detector.seen, detector.epsilon, -np.inf, False)
+    assert np.array_equal(restored.window(), detector.window())
+
+
+def test_a_checkpoint_of_format_1_still_loads():
     detector = StreamDetector(DetectorConfig(), baseline=BASELINE)
     for start in window_starts(600):
         feed_window(detector, int(start), _errors(600)[start:start + 30] ** 2)

@@ -61,23 +61,37 @@ def _series(spacecraft_class: str, subsystem: str) -> _Series:
                    tuple(names.label_value(view, i) for i in range(view.width)), predicted)
 
 
+@lru_cache(maxsize=65536)
+def _line_heads(satellite_id: str, spacecraft_class: str, subsystem: str) -> tuple[str, ...]:
+    """Each parameter's line up to its value, for one satellite's subsystem: built once, not once
+    per value (at 1,000 SMAP satellites, 175,000 lines a second)."""
+    series = _series(spacecraft_class, subsystem)
+    prefix = f'{series.raw}{{satellite_id="{label_value(satellite_id)}",subsystem="{subsystem}",{series.label}="'
+    return tuple(f'{prefix}{name}"}} ' for name in series.label_values)
+
+
 def record_lines(record: telemetry_events.TelemetryRecord, subsystems: Sequence[SubsystemView] | None = None
                  ) -> list[str]:
     """`subsystems`: the record's class's (the default class's when not given)."""
     ts = record.sample_time.ToMilliseconds()
-    sat = label_value(record.satellite_id)
     spacecraft_class = subsystems[0].spacecraft_class if subsystems else DEFAULT_CLASS
     lines = []
     for frame in record.frames:
-        series = _series(spacecraft_class, frame.subsystem)
-        prefix = f'{series.raw}{{satellite_id="{sat}",subsystem="{frame.subsystem}",{series.label}="'
-        lines.extend(f'{prefix}{name}"}} {v!r} {ts}' for name, v in zip(series.label_values, frame.features))
+        heads = _line_heads(record.satellite_id, spacecraft_class, frame.subsystem)
+        lines += [f"{head}{v!r} {ts}" for head, v in zip(heads, frame.features)]
     if not record.HasField("housekeeping"):
         return lines
     hk = record.housekeeping
-    lines.extend(f'{name}{{satellite_id="{sat}"}} {getter(hk)!r} {ts}' for name, getter in HOUSEKEEPING_METRICS.items())
-    lines.append(f'satellite_thruster_active{{satellite_id="{sat}"}} {int(hk.thruster_active)} {ts}')
+    *heads, thruster = _housekeeping_heads(record.satellite_id)
+    lines += [f"{head}{getter(hk)!r} {ts}" for head, getter in zip(heads, HOUSEKEEPING_METRICS.values())]
+    lines.append(f"{thruster}{int(hk.thruster_active)} {ts}")
     return lines
+
+
+@lru_cache(maxsize=16384)
+def _housekeeping_heads(satellite_id: str) -> tuple[str, ...]:
+    sat = label_value(satellite_id)
+    return tuple(f'{name}{{satellite_id="{sat}"}} ' for name in (*HOUSEKEEPING_METRICS, "satellite_thruster_active"))
 
 
 def result_lines(result: events_pb2.InferenceResult) -> list[str]:
