@@ -106,33 +106,52 @@ def smooth_errors(scores: np.ndarray, span: int) -> np.ndarray:
 
 
 def fit_threshold(errors: np.ndarray, config: DetectorConfig) -> tuple[float, float]:
-    """(epsilon, largest normal error) for a history of smoothed errors: telemanom's z search."""
+    """(epsilon, largest normal error) for a history of smoothed errors: telemanom's z search.
+
+    Every candidate z is scored at once, from the history sorted once: how many errors lie above
+    each candidate epsilon, the mean and spread of those below it (prefix sums), and how many runs
+    of two or more flagged records it cuts (see `_runs_above`). The writer fits every stream every
+    ten records, so this is most of the detector's cost per record."""
     mean, std = float(errors.mean()), float(errors.std())
     if std <= 0.0:
         return max(mean, config.floor), mean
-    best_score, epsilon = -np.inf, mean + config.z_max * std
     n = len(errors)
-    for z in config.z_values:
-        eps = mean + z * std
-        above = errors >= eps
-        count = int(above.sum())
-        if count == 0 or count >= n // 2:
-            continue
-        below = errors[~above]
-        # Sequences: runs of flagged records (a run of one record is a point, not a sequence).
-        edges = np.diff(np.concatenate(([0], above.view(np.int8), [0])))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        sequences = int(((ends - starts) > 1).sum())
-        if sequences > config.max_sequences:
-            continue
-        mean_drop = (mean - below.mean()) / mean if mean > 0 else 0.0
-        std_drop = (std - below.std()) / std
-        score = (mean_drop + std_drop) / (sequences ** 2 + count)
-        if score >= best_score:
-            best_score, epsilon = score, eps
+    ordered = np.sort(errors)
+    candidates = mean + config.z_values * std
+    below = np.searchsorted(ordered, candidates, side="left")  # errors < eps; the rest are flagged
+    count = n - below
+    sequences = _runs_above(errors, candidates)
+    usable = (count > 0) & (count < n // 2) & (sequences <= config.max_sequences)
+    epsilon = mean + config.z_max * std
+    if usable.any():
+        # Mean and spread of the errors below each epsilon, centred on the history's mean so the
+        # sums of squares lose no precision.
+        centred = ordered - mean
+        sums = np.concatenate(([0.0], np.cumsum(centred)))[below]
+        squares = np.concatenate(([0.0], np.cumsum(centred * centred)))[below]
+        kept = np.maximum(below, 1)
+        below_mean = sums / kept
+        below_std = np.sqrt(np.maximum(squares / kept - below_mean * below_mean, 0.0))
+        mean_drop = -below_mean / mean if mean > 0 else np.zeros_like(below_mean)
+        std_drop = (std - below_std) / std
+        score = np.where(usable, (mean_drop + std_drop) / np.maximum(sequences ** 2 + count, 1), -np.inf)
+        # The largest score wins; among equal scores the largest z (the search kept the last best).
+        epsilon = float(candidates[len(score) - 1 - int(np.argmax(score[::-1]))])
     epsilon = max(epsilon, config.floor)
-    normal = errors[errors < epsilon]
-    return epsilon, float(normal.max()) if len(normal) else 0.0
+    normal = int(np.searchsorted(ordered, epsilon, side="left"))
+    return epsilon, float(ordered[normal - 1]) if normal else 0.0
+
+
+def _runs_above(errors: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """For each candidate epsilon, the runs of two or more records at or above it (a run of one
+    record is a point, not a sequence). Such a run starts at record i when records i and i+1 are
+    flagged and record i-1 is not: min(e[i], e[i+1]) >= eps > e[i-1]. Counting the pairs with
+    min >= eps, less those whose predecessor is flagged too, takes two sorted arrays."""
+    pairs = np.minimum(errors[:-1], errors[1:])
+    with_flagged_predecessor = np.sort(np.minimum(pairs[1:], errors[:-2]))
+    pairs = np.sort(pairs)
+    return ((len(pairs) - np.searchsorted(pairs, candidates, side="left"))
+            - (len(with_flagged_predecessor) - np.searchsorted(with_flagged_predecessor, candidates, side="left")))
 
 
 @dataclass
