@@ -1,7 +1,7 @@
 // Clients for satmon's services over grpc-web through Envoy (same origin as the dashboard).
 import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { OpsService } from "./gen/satmon/ops/v1/ops_service_pb";
 import { SchedulingService } from "./gen/satmon/detection/v1/scheduling_service_pb";
 
@@ -29,6 +29,17 @@ export function useTokenVersion(): number {
     };
   }, []);
   return version;
+}
+
+// Loads of one view overlap (a filter changes, a live update arrives while a load is in flight): only
+// the newest may draw, or a slower, older answer draws over it with stale data. `begin()` at the start
+// of a load returns a check to make before drawing: true while no later load has begun.
+export function useNewestLoad(): () => () => boolean {
+  const latest = useRef(0);
+  return useCallback(() => {
+    const mine = ++latest.current;
+    return () => mine === latest.current;
+  }, []);
 }
 
 // "NOT_FOUND: satellite SAT-9 is not in the fleet registry", with a hint for the token cases.

@@ -1,5 +1,5 @@
-import { Fragment, useCallback, useEffect, useRef, useState } from "react";
-import { downloadCsv, enumName, errorText, ops, useTokenVersion } from "../api";
+import { Fragment, useCallback, useEffect, useState } from "react";
+import { downloadCsv, enumName, errorText, ops, useNewestLoad, useTokenVersion } from "../api";
 import { useEvents } from "../events";
 import { seconds, when } from "../format";
 import { allSubsystems, subsystemLabel, useSpacecraftClasses } from "../mission";
@@ -29,8 +29,7 @@ export function Alerts({ params }: { params: URLSearchParams }) {
   const alerts = listing?.query === query ? listing.alerts : undefined;
   const setAlerts = useCallback((update: (prev: Alert[]) => Alert[]) =>
     setListing((prev) => (prev ? { ...prev, alerts: update(prev.alerts) } : prev)), []);
-  const currentQuery = useRef(query);
-  currentQuery.current = query;
+  const beginLoad = useNewestLoad();  // a late answer to filters or a page the operator has left is dropped
   const [pages, setPages] = useState<string[]>([""]); // page tokens seen: pages[i] opens page i
   const [next, setNext] = useState("");
   const [comments, setComments] = useState<Record<string, string>>({});
@@ -45,19 +44,20 @@ export function Alerts({ params }: { params: URLSearchParams }) {
                     severity: severity || undefined, disposition: disposition || undefined };
 
   const load = useCallback(async (token: string) => {
+    const isNewest = beginLoad();
     try {
       const reply = await ops.listAlerts({ pageSize: PAGE_SIZE, pageToken: token, satelliteId: satellite, state, subsystem,
                                              severity, disposition });
-      if (currentQuery.current !== query) return;
+      if (!isNewest()) return;
       setListing({ query, alerts: reply.alerts });
       setNext(reply.nextPageToken);
       setError("");
     } catch (e) {
-      if (currentQuery.current !== query) return;
+      if (!isNewest()) return;
       setListing({ query, alerts: [] });
       setError(errorText(e));
     }
-  }, [query, satellite, state, subsystem, severity, disposition]);
+  }, [query, satellite, state, subsystem, severity, disposition, beginLoad]);
   useEffect(() => {
     setPages([""]);
     void load("");

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { errorText, ops, useTokenVersion } from "../api";
+import { errorText, ops, useNewestLoad, useTokenVersion } from "../api";
 import { useEvents, useTick } from "../events";
 import { ago, seconds, utc } from "../format";
 import { allSubsystems, useSpacecraftClasses } from "../mission";
@@ -34,14 +34,18 @@ export function Fleet({ params }: { params: URLSearchParams }) {
   const set = (changes: Record<string, string | number | undefined>) =>
     navigate("fleet", { alerting: alertingOnly ? 1 : undefined, subsystem: subsystem || undefined, sort, ...changes });
 
+  const beginLoad = useNewestLoad();
   const load = useCallback(async () => {
+    const isNewest = beginLoad();
     try {
-      setSatellites((await ops.listSatellites({})).satellites);
+      const { satellites } = await ops.listSatellites({});
+      if (!isNewest()) return;
+      setSatellites(satellites);
       setError("");
     } catch (e) {
-      setError(errorText(e));
+      if (isNewest()) setError(errorText(e));
     }
-  }, []);
+  }, [beginLoad]);
   useEffect(() => {
     void load();
   }, [load, tokenVersion]);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { errorText, ops, useTokenVersion } from "../api";
+import { errorText, ops, useNewestLoad, useTokenVersion } from "../api";
 import { useEvents } from "../events";
 import { when } from "../format";
 import { subsystemLabel, useSpacecraftClasses } from "../mission";
@@ -17,9 +17,12 @@ const PERIODS: Record<string, number> = { "1h": 3600, "24h": 86400, "7d": 7 * 86
 function DetectionQuality({ version }: { version: number }) {
   const [quality, setQuality] = useState<GetDetectionQualityResponse>();
   const [error, setError] = useState<string>();
+  const beginLoad = useNewestLoad();
   const load = useCallback(() => {
-    ops.getDetectionQuality({}).then((q) => { setQuality(q); setError(undefined); }, (e) => setError(errorText(e)));
-  }, []);
+    const isNewest = beginLoad();
+    ops.getDetectionQuality({}).then((q) => { if (isNewest()) { setQuality(q); setError(undefined); } },
+                                     (e) => { if (isNewest()) setError(errorText(e)); });
+  }, [beginLoad]);
   useEffect(load, [load, version]);
   useEvents(useCallback((event: StreamEventsResponse) => {
     if (event.event.case === "alert" || event.event.case === "stats") load();
@@ -56,11 +59,13 @@ export function Stats({ params }: { params: URLSearchParams }) {
   const [error, setError] = useState("");
   const version = useTokenVersion();
   const classes = useSpacecraftClasses(version);
+  const beginLoad = useNewestLoad();  // a period chosen while the previous one loads must not be overdrawn by it
   const load = useCallback(() => {
     const end = Date.now();
+    const isNewest = beginLoad();
     ops.getJobStats({ startTime: timestampFromMs(end - PERIODS[period] * 1000), endTime: timestampFromMs(end) })
-      .then((s) => { setStats(s); setError(""); }, (e) => setError(errorText(e)));
-  }, [period]);
+      .then((s) => { if (isNewest()) { setStats(s); setError(""); } }, (e) => { if (isNewest()) setError(errorText(e)); });
+  }, [period, beginLoad]);
   useEffect(load, [load, version]);
   // The server pushes statistics every 10 s; reload this period's figures when it does.
   useEvents(useCallback((event: StreamEventsResponse) => {

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { downloadCsv, errorText, ops, useTokenVersion } from "../api";
+import { downloadCsv, errorText, ops, useNewestLoad, useTokenVersion } from "../api";
 import { useEvents } from "../events";
 import { seconds, utc } from "../format";
 import { subsystemsOf, useSpacecraftClasses } from "../mission";
@@ -114,18 +114,18 @@ export function Trends({ params }: { params: URLSearchParams }) {
 
   // Loads overlap (the satellite's class arrives while the first one is in flight, a live update comes
   // in): only the newest may draw, or a slower, older answer would draw over it with stale names.
-  const latestLoad = useRef(0);
+  const beginLoad = useNewestLoad();
   const load = useCallback(async () => {
     const width = top.current?.clientWidth ?? 1000;
     const step = Math.max(1, Math.round((end - start) / width)); // one point per pixel
-    const thisLoad = ++latestLoad.current;
+    const isNewest = beginLoad();
     try {
       const [trend, alerts] = await Promise.all([
         ops.compareTrends({ satelliteId: satellite, subsystem, featureIndices: [feature], stepSeconds: step,
                             startTime: timestampFromMs(start * 1000), endTime: timestampFromMs(end * 1000) }),
         ops.listAlerts({ satelliteId: satellite, subsystem, pageSize: 200 }),
       ]);
-      if (thisLoad !== latestLoad.current) return;
+      if (!isNewest()) return;
       const { xs, columns } = onGrid(start, end, step, [trend.raw[0], trend.prediction[0], trend.anomalyScore,
                                                          trend.detectorThreshold]);
       ops.listSatellites({}).then((r) => setSatelliteClass(r.satellites.find((s) => s.satelliteId === satellite)?.spacecraftClass),
@@ -137,13 +137,13 @@ export function Trends({ params }: { params: URLSearchParams }) {
       setEpsilonPoints(columns[3].filter((v) => v !== null).length);
       setError("");
     } catch (e) {
-      if (thisLoad !== latestLoad.current) return;
+      if (!isNewest()) return;
       plots.current.forEach((p) => p.destroy());
       plots.current = [];
       setPoints(0);
       setError(errorText(e));
     }
-  }, [satellite, subsystem, feature, start, end, tokenVersion, parameter]);
+  }, [satellite, subsystem, feature, start, end, tokenVersion, parameter, beginLoad]);
 
   function draw(xs: number[], [raw, prediction, score, epsilon]: (number | null)[][], limit: number, spans: number[][],
                 from: number, to: number) {
