@@ -108,3 +108,15 @@ def test_a_model_alert_is_critical_once_its_peak_reaches_the_critical_ratio_of_e
     assert severity_of(event(1.2, 1.0)) == "warning"
     assert severity_of(event(CRITICAL_RATIO, 1.0)) == "critical"
     assert severity_of(event(5.0, 0.0)) == "warning", "no threshold yet: nothing to stand above"
+
+
+def test_windows_held_for_a_gap_are_kept_without_their_prediction_and_fed_ones_are_not_kept():
+    results = _results(_scores())
+    for r in results:
+        r.reconstruction.extend([0.5] * 30)
+        r.feature_count = 1
+    state, _ = apply_results(None, results[:10] + results[11:20], DetectorConfig())  # window 10 is late
+    assert sorted(state.held) == [int(r.start_sequence) for r in results[11:20]]
+    assert all(not held.reconstruction and len(held.timestep_scores) == 30 for held in state.held.values())
+    state, _ = apply_results(state, [results[10]], DetectorConfig())
+    assert state.held == {} and state.detector.seen == results[19].start_sequence + 30

@@ -123,9 +123,10 @@ def apply_results(state: StreamState | None, results: list[events_pb2.InferenceR
     if state is None:
         first = min(results, key=lambda r: r.start_sequence)
         state = StreamState(StreamDetector(config, baseline=math.sqrt(max(first.threshold, 0.0))))
+    carried = set(state.held)  # copies held from earlier batches
     for result in results:
         if result.start_sequence + len(result.timestep_scores) > state.detector.seen:  # not wholly seen already
-            state.held.setdefault(result.start_sequence, held_copy(result))
+            state.held.setdefault(result.start_sequence, result)
     changes: list[AlertChange] = []
     state.thresholds = []
     while state.held:
@@ -140,6 +141,11 @@ def apply_results(state: StreamState | None, results: list[events_pb2.InferenceR
             changes.append(AlertChange(event, result.model_name, _time_of(event.sequence.start, result),
                                        _time_of(event.sequence.end, result)))
         state.thresholds.append((result, state.detector.epsilon))
+    # Only windows still waiting for a gap are kept (and checkpointed): as copies without the
+    # prediction. Most windows are fed at once and never copied.
+    for start, result in state.held.items():
+        if start not in carried:
+            state.held[start] = held_copy(result)
     return state, changes
 
 
