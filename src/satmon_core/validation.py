@@ -4,9 +4,8 @@ mission database (shared by the router, which dead-letters, and the writer)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import TypeVar
 
 from google.protobuf.message import DecodeError, Message
@@ -62,58 +61,17 @@ def _validate_housekeeping(record: events_pb2.TelemetryRecord, required: bool) -
         raise InvalidRecordError("non_finite_value", "housekeeping has NaN or infinity")
 
 
-@dataclass(frozen=True)
-class _FrameCheck:
-    """What checking one subsystem's frame needs, worked out once per class: these checks run on
-    every record in the router and in the writer (SMAP: 7 frames of 25 values a record)."""
-
-    view: SubsystemView
-    ranged: Callable[[Sequence[float]], Sequence[float]] | None  # the values that have a valid range
-    lowest: float = 0.0    # the highest low of those ranges ...
-    highest: float = 0.0   # ... and the lowest high: values between the two are inside every range
-
-    def out_of_range(self, values: Sequence[float]) -> str | None:
-        """The first value outside its range, described; min() and max() clear most vectors at C speed."""
-        if self.ranged is None:
-            return None
-        inside = self.ranged(values)
-        if self.lowest <= min(inside) and max(inside) <= self.highest:
-            return None
-        view = self.view
-        for index, low, high in view.valid_ranges:
-            if not low <= values[index] <= high:
-                return (f"{view.name}.{view.parameter_names[index]} = {values[index]!r} is outside its valid "
-                        f"range {low:g}..{high:g}")
+def _out_of_range(view: SubsystemView, values: Sequence[float]) -> str | None:
+    """The first value outside its range, described. This runs on every frame of every record in the
+    router and the writer, so the view's range screen clears most vectors before any value-by-value look."""
+    ranged, lowest, highest = view.range_screen
+    inside = ranged(values)
+    if lowest <= min(inside) and max(inside) <= highest:
         return None
-
-
-def _frame_check(view: SubsystemView) -> _FrameCheck:
-    indices = [index for index, _, _ in view.valid_ranges]
-    if not indices:
-        return _FrameCheck(view, None)
-    if indices == list(range(indices[0], indices[-1] + 1)):  # one run of parameters (SMAP's command flags)
-        first, end = indices[0], indices[-1] + 1
-        ranged = lambda values: values[first:end]  # noqa: E731
-    else:
-        pick = itemgetter(*indices)
-        ranged = (lambda values: (pick(values),)) if len(indices) == 1 else pick
-    return _FrameCheck(view, ranged, max(low for _, low, _ in view.valid_ranges),
-                       min(high for _, _, high in view.valid_ranges))
-
-
-_CHECKS: dict[int, tuple[Sequence[SubsystemView], dict[str, _FrameCheck]]] = {}
-
-
-def _frame_checks(subsystems: Sequence[SubsystemView]) -> dict[str, _FrameCheck]:
-    """The checks of a class's subsystems, by subsystem name. The mission database hands out one
-    tuple of views per class for the process's life, so the tuple itself is the key (kept in the
-    entry, so its id cannot be reused)."""
-    cached = _CHECKS.get(id(subsystems))
-    if cached is None or cached[0] is not subsystems:
-        if len(_CHECKS) >= 256:  # a caller that builds its views anew each time must not grow this forever
-            _CHECKS.clear()
-        cached = _CHECKS[id(subsystems)] = (subsystems, {view.name: _frame_check(view) for view in subsystems})
-    return cached[1]
+    for index, low, high in view.valid_ranges:
+        if not low <= values[index] <= high:
+            return f"{view.name}.{view.parameter_names[index]} = {values[index]!r} is outside its valid range {low:g}..{high:g}"
+    return None
 
 
 def _all_finite(values: Sequence[float]) -> bool:
@@ -126,28 +84,27 @@ def validate_frames(record: events_pb2.TelemetryRecord, subsystems: Sequence[Sub
     """One frame per subsystem of the class, each with one finite value per declared parameter,
     every value inside its parameter's valid range; finite housekeeping where the class sends it."""
     _validate_housekeeping(record, subsystems[0].housekeeping)
-    checks = _frame_checks(subsystems)
+    by_name = {view.name: view for view in subsystems}
     seen = set()
     for frame in record.frames:
         name = frame.subsystem
-        check = checks.get(name)
-        if check is None:
+        view = by_name.get(name)
+        if view is None:
             raise InvalidRecordError("unknown_subsystem", f"{name!r} is not a subsystem of the "
                                                           f"satellite's class {subsystems[0].spacecraft_class}")
         if name in seen:
             raise InvalidRecordError("duplicate_subsystem", name)
         seen.add(name)
         values = frame.features
-        width = check.view.width
-        if len(values) != width:
+        if len(values) != view.width:
             raise InvalidRecordError("wrong_vector_length",
-                                     f"{name} has {len(values)} values, its class declares {width} parameters")
+                                     f"{name} has {len(values)} values, its class declares {view.width} parameters")
         if not _all_finite(values):
             raise InvalidRecordError("non_finite_value", f"{name} has NaN or infinity")
-        if problem := check.out_of_range(values):
+        if view.range_screen and (problem := _out_of_range(view, values)):
             raise InvalidRecordError("value_out_of_range", problem)
-    if len(seen) != len(checks):
-        raise InvalidRecordError("missing_subsystem", ",".join(sorted(set(checks) - seen)))
+    if len(seen) != len(by_name):
+        raise InvalidRecordError("missing_subsystem", ",".join(sorted(set(by_name) - seen)))
 
 
 def validate_record(record: events_pb2.TelemetryRecord, spacecraft_class: str = DEFAULT_CLASS) -> None:

@@ -7,8 +7,10 @@ class ships there and is the default class of a satellite registered without one
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import yaml
@@ -97,6 +99,22 @@ class SubsystemView:
     def valid_ranges(self) -> tuple[tuple[int, float, float], ...]:
         return tuple((i, p.valid_range.low, p.valid_range.high)
                      for i, p in enumerate(self.definition.parameters) if p.valid_range is not None)
+
+    @cached_property
+    def range_screen(self) -> tuple[Callable[[Sequence[float]], Sequence[float]], float, float] | None:
+        """(the values of a vector that have a valid range, the highest low and the lowest high of
+        those ranges): a vector whose ranged values all lie between the two bounds is inside every
+        range, which min() and max() tell at C speed. None when no parameter has a range."""
+        indices = [index for index, _, _ in self.valid_ranges]
+        if not indices:
+            return None
+        if indices == list(range(indices[0], indices[-1] + 1)):  # one run of parameters (SMAP's command flags)
+            first, end = indices[0], indices[-1] + 1
+            ranged = lambda values: values[first:end]  # noqa: E731
+        else:
+            pick = itemgetter(*indices)
+            ranged = (lambda values: (pick(values),)) if len(indices) == 1 else pick
+        return ranged, max(low for _, low, _ in self.valid_ranges), min(high for _, _, high in self.valid_ranges)
 
 
 class MissionDatabase:

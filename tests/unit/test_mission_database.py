@@ -166,3 +166,22 @@ def test_rules_are_read_from_the_mission_database(tmp_path):
 def test_topics_follow_the_mission_database():
     topics = all_topics()
     assert {f"satmon.telemetry.{name}" for name in SMAP_WIDTHS} <= set(topics)
+
+
+@pytest.mark.parametrize("ranged", [[0], [1, 3], [0, 1, 2, 3]])
+def test_the_range_screen_clears_in_range_vectors_and_every_value_outside_its_range_is_named(ranged):
+    from satmon_mdb.database import SubsystemView
+    from satmon_mdb.schema import Subsystem, Window
+    from satmon_core.validation import _out_of_range
+
+    bounds = {0: (-5.0, 5.0), 1: (0.0, 1.0), 2: (-1.0, 2.0), 3: (0.0, 1.0)}
+    definition = Subsystem.model_validate({"name": "probe", "display_name": "Probe", "parameters": [
+        {"name": f"p{i}", **({"valid_range": {"low": bounds[i][0], "high": bounds[i][1]}} if i in ranged else {})}
+        for i in range(4)]})
+    view = SubsystemView("probe_class", definition, Window(), False, False)
+    assert _out_of_range(view, [0.5, 0.5, 0.5, 0.5]) is None
+    assert _out_of_range(view, [-4.0, 0.0, 1.5, 1.0]) is None  # outside the screen's tightest bounds, inside every range
+    for index in ranged:
+        values = [0.5] * 4
+        values[index] = bounds[index][1] + 0.5
+        assert _out_of_range(view, values).startswith(f"probe.p{index} = "), (ranged, index)
