@@ -35,7 +35,7 @@ def setup_tracing(service_name: str, extra_processors: Iterable[SpanProcessor] =
     if exporter_name == "none" and not extra_processors and "OTEL_TRACES_SAMPLER" not in os.environ:
         # Nothing would receive this process's spans: a trace it starts is not recorded (its ids still
         # propagate, and logs still carry them), while a trace a traced caller started is, as that
-        # caller asked. Recording spans nobody reads cost the local stack about 0.05 ms a record.
+        # caller asked. Recording spans nobody reads cost the local stack about 0.08 ms a record.
         sampler = ParentBased(root=ALWAYS_OFF)
     provider = TracerProvider(resource=Resource.create({"service.name": os.environ.get("OTEL_SERVICE_NAME", service_name)}),
                               sampler=sampler)
