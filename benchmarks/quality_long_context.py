@@ -28,7 +28,6 @@ from satmon_detection.detector import DetectorConfig, smooth_errors
 from satmon_detection.evaluation import aggregate, score_channel
 from satmon_detection.offline import ScoredChannel, detect, score_channels
 from satmon_detection.smap import load_channel, load_labels
-from satmon_detection.windows import fresh_rows
 
 CONTEXT, HIDDEN, CHUNK, CHUNK_STEP, BURN_IN, EPOCHS = 250, 32, 500, 25, 50, 30
 
@@ -115,16 +114,8 @@ def _errors(torch, model, series: np.ndarray) -> np.ndarray:
     return errors
 
 
-def _per_record(channel: ScoredChannel) -> np.ndarray:
-    scores = np.zeros(channel.length)
-    for start, window in zip(channel.starts, channel.window_scores):
-        first = fresh_rows(int(start), len(window))
-        scores[int(start) + first:int(start) + len(window)] = window[first:]
-    return scores
-
-
 def combined(channel: ScoredChannel, gru: dict, signal) -> ScoredChannel:
-    error, level = signal(np.sqrt(_per_record(channel)), gru["test"], np.sqrt(channel.threshold),
+    error, level = signal(np.sqrt(channel.record_scores()), gru["test"], np.sqrt(channel.threshold),
                           np.sqrt(gru["threshold"]))
     scores = error ** 2
     return ScoredChannel(channel.channel, np.stack([scores[s:s + 30] for s in channel.starts]), channel.starts,

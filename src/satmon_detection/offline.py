@@ -23,7 +23,7 @@ from satmon_detection import model_repository as repo
 from satmon_detection.detector import DetectorConfig, StreamDetector, feed_window
 from satmon_detection.evaluation import Alert, ChannelScore, aggregate, score_channel
 from satmon_detection.smap import load_channel, load_labels
-from satmon_detection.windows import STRIDE, WINDOW_SIZE, sliding_windows, window_starts
+from satmon_detection.windows import STRIDE, WINDOW_SIZE, fresh_rows, sliding_windows, window_starts
 
 __all__ = ["evaluate", "load_model", "score_windows", "detect", "ScoredChannel", "score_channels", "detect_channel"]
 
@@ -67,6 +67,15 @@ class ScoredChannel:
     threshold: float           # the model's normal error level (score units)
     labels: list[tuple[int, int]]
     length: int
+
+    def record_scores(self) -> np.ndarray:
+        """Each record's score as the detector is fed it: the fresh rows of the window that first
+        covers the record (see `feed_window`)."""
+        scores = np.zeros(self.length)
+        for start, window in zip(self.starts, self.window_scores):
+            first = fresh_rows(int(start), len(window))
+            scores[int(start) + first:int(start) + len(window)] = window[first:]
+        return scores
 
 
 def score_channels(repository: Path, channels: Iterable[str] | None = None, data_root: Path | None = None,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from satmon_detection.detector import DetectorConfig, StreamDetector, feed_window
-from satmon_detection.offline import detect
+from satmon_detection.offline import ScoredChannel, detect
 from satmon_detection.windows import window_starts
 
 BASELINE = 0.05  # the model's normal error level, in telemetry units
@@ -94,3 +94,16 @@ def test_a_checkpoint_resumes_exactly(cut):
             resumed = StreamDetector.from_state(resumed.to_state())
     assert events_resumed == events_whole
     assert [e.kind for e in events_whole].count("opened") == 1
+
+
+def test_record_scores_are_what_the_detector_is_fed_each_record_once():
+    # Windows of 30 at stride 10: the first gives all its rows, each later one its newest ten.
+    length = 60
+    starts = window_starts(length, 30, 10)
+    windows = np.stack([np.arange(s, s + 30, dtype=float) * 10 + (s // 10) for s in starts])
+    scored = ScoredChannel("X-1", windows, starts, threshold=1.0, labels=[], length=length)
+    records = scored.record_scores()
+    # Record r carries the score of the window that first covered it: window 0 for 0..29, then the
+    # window that starts 20 rows before it.
+    expected = [r * 10 + (0 if r < 30 else (r - 20) // 10) for r in range(length)]
+    assert records.tolist() == expected
