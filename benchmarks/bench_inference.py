@@ -50,7 +50,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     rows = []
     for batch in (1, 8, 64):
-        data = rng.standard_normal((batch, 30, 25)).astype(np.float32)
+        data = rng.standard_normal((batch, *session.get_inputs()[0].shape[1:])).astype(np.float32)
         calls, lat = _timed(lambda: session.run(None, {"window": data}), args.seconds)
         raw_wps = calls * batch / sum(lat)
 

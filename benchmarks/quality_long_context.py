@@ -11,7 +11,9 @@ held-out 20 % (the training rule). Test labels are read only to score. Prints ev
 error signal as the mean (range) over the seeds, and with --cross-validate the detector grid's
 leave-one-family-out figure for the forecaster and the geometric-mean ensemble.
 
-Not wired into the pipeline: serving it needs the scheduler to send 250 rows of context per window.
+The served form is `satmon train --architecture ensemble` (the same GRU, `fit_gru`, reading the
+230 rows before each window the scheduler sends, so a fresh row has 250-259 rows behind it; its
+figures come from `satmon eval`). This script keeps the experiment that chose it.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from satmon_detection.detector import DetectorConfig, smooth_errors
 from satmon_detection.evaluation import aggregate, score_channel
 from satmon_detection.offline import ScoredChannel, detect, score_channels
 from satmon_detection.smap import load_channel, load_labels
+from satmon_detection.training import fit_gru
 
-CONTEXT, HIDDEN, CHUNK, CHUNK_STEP, BURN_IN, EPOCHS = 250, 32, 500, 25, 50, 30
+CONTEXT = 250  # rows before each forecast row: exactly this many here; 250-259 as served
 
 # Per-record errors (telemetry units) and normal levels of the two models -> the detector's input.
 SIGNALS = {
@@ -52,50 +55,14 @@ def train_gru_errors(seed: int, out: Path) -> dict[str, dict]:
     for channel in sorted(load_labels()):
         if channel in errors:
             continue
-        torch.manual_seed(seed)
         train, test = load_channel(channel)
-        model = _fit(torch, train)
+        model = fit_gru(torch, train, seed)
         split = int(len(train) * 0.8)
         held_out = smooth_errors(_errors(torch, model, train) ** 2, DetectorConfig().smoothing_span)[split:]
         errors[channel] = {"test": _errors(torch, model, test), "threshold": float(held_out.max()) ** 2}
         cache.write_bytes(pickle.dumps(errors))
         print(f"  GRU seed {seed} {channel}: {time.time() - began:.0f} s", flush=True)
     return errors
-
-
-def _fit(torch, train: np.ndarray):
-    class GRUForecaster(torch.nn.Module):
-        def __init__(self, features: int) -> None:
-            super().__init__()
-            self.gru = torch.nn.GRU(features, HIDDEN, batch_first=True)
-            self.head = torch.nn.Linear(HIDDEN + features - 1, 1)
-
-        def forward(self, rows, next_commands):  # output t forecasts row t+1's value from rows ..t
-            hidden, _ = self.gru(rows)
-            return self.head(torch.cat([hidden, next_commands], dim=-1)).squeeze(-1)
-
-    split = int(len(train) * 0.8)
-    fit, held = torch.from_numpy(train[:split]), torch.from_numpy(train[split:])
-    starts = range(0, max(1, len(fit) - CHUNK), CHUNK_STEP)
-    chunks = torch.stack([fit[s:s + CHUNK] for s in starts]) if len(fit) > CHUNK else fit[None]
-    model = GRUForecaster(train.shape[1])
-    optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
-    best, best_state = np.inf, None
-    for _ in range(EPOCHS):
-        order = torch.randperm(len(chunks))  # torch's generator, seeded per channel
-        for b in range(0, len(chunks), 32):
-            batch = chunks[order[b:b + 32]]
-            loss = ((model(batch[:, :-1], batch[:, 1:, 1:])[:, BURN_IN:] - batch[:, 1 + BURN_IN:, 0]) ** 2).mean()
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-        with torch.no_grad():
-            forecast = model(held[None, :-1], held[None, 1:, 1:])[0, BURN_IN:]
-            val = ((forecast - held[1 + BURN_IN:, 0]) ** 2).mean().item() if len(held) > BURN_IN + 2 else loss.item()
-        if val < best:
-            best, best_state = val, {k: v.clone() for k, v in model.state_dict().items()}
-    model.load_state_dict(best_state)
-    return model
 
 
 def _errors(torch, model, series: np.ndarray) -> np.ndarray:

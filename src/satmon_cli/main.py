@@ -126,8 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=2, help="channels trained in parallel (default 2)")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--architecture", choices=["forecaster", "horizon", "autoencoder"], default="forecaster",
-                   help="forecaster: the committed models; autoencoder: the earlier window autoencoder, for comparison")
+    p.add_argument("--architecture", choices=["forecaster", "ensemble", "horizon", "autoencoder"],
+                   default="forecaster",
+                   help="forecaster: the window forecaster; ensemble: the forecaster beside a long-context GRU "
+                        "(its windows need the mission database's window.context: 230); horizon and "
+                        "autoencoder: earlier designs, for comparison")
 
     p = sub.add_parser("eval", help="run the committed models and the live detector over every SMAP test array "
                                     "(or a class's labelled archive)")

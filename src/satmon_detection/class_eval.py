@@ -13,8 +13,8 @@ import numpy as np
 from satmon_archive import Label, SatelliteArchive
 from satmon_detection.detector import DetectorConfig
 from satmon_detection.evaluation import ChannelScore, aggregate, score_channel
-from satmon_detection.offline import detect, load_model, score_windows
-from satmon_detection.windows import STRIDE, WINDOW_SIZE, sliding_windows, window_starts
+from satmon_detection.offline import detect, load_model
+from satmon_detection.windows import STRIDE, WINDOW_SIZE
 from satmon_mdb import SubsystemView
 
 __all__ = ["evaluate_archive"]
@@ -26,16 +26,17 @@ def evaluate_archive(archives: list[SatelliteArchive], labels: list[Label], subs
     config = DetectorConfig()
     results: list[ChannelScore] = []
     for view in subsystems:
-        session, threshold = load_model(repository / models[view.name])
+        model = load_model(repository / models[view.name])
         for archive in archives:
             values = archive.values[view.name]
             rows = [(int(np.searchsorted(archive.times_ns, label.start_ns)),
                      int(np.searchsorted(archive.times_ns, label.end_ns, side="right")) - 1)
                     for label in labels if label.satellite_id == archive.satellite_id and label.subsystem == view.name]
             rows = [(start, end) for start, end in rows if start <= end and start < len(values)]
-            scores = score_windows(session, sliding_windows(values, WINDOW_SIZE, STRIDE, 0))
-            alerts = detect(scores, window_starts(len(values), WINDOW_SIZE, STRIDE, 0), threshold, config)
-            results.append(score_channel(f"{archive.satellite_id}/{view.name}", alerts, rows, len(values), threshold))
+            starts, scores = model.score(values)
+            alerts = detect(scores, starts, model.threshold, config)
+            results.append(score_channel(f"{archive.satellite_id}/{view.name}", alerts, rows, len(values),
+                                         model.threshold))
     return {"overall": aggregate(results), "channels": [r.to_json() for r in results],
             "method": {"window": WINDOW_SIZE, "stride": STRIDE, "detector": config.__dict__,
                        "event_rule": "Hundman: a labelled sequence is detected once if any alert overlaps it; "

@@ -7,8 +7,10 @@ serves the same file unchanged.
 
 from __future__ import annotations
 
+from satmon_detection.windows import WINDOW_SIZE
+
 __all__ = ["model_name", "render_config", "INPUT_NAME", "RECONSTRUCTION_NAME", "SCORE_NAME",
-           "MAX_BATCH_SIZE", "threshold_from_config"]
+           "MAX_BATCH_SIZE", "threshold_from_config", "context_from_config"]
 
 INPUT_NAME = "window"
 RECONSTRUCTION_NAME = "reconstruction"
@@ -22,7 +24,10 @@ def model_name(channel: str) -> str:
     return f"SMAP_{channel}"
 
 
-def render_config(name: str, window: int, features: int, threshold: float, extra: dict[str, str]) -> str:
+def render_config(name: str, window: int, features: int, threshold: float, extra: dict[str, str],
+                  context: int = 0) -> str:
+    """A model's config: it reads `context` rows before each window and the window's rows, and scores
+    the window's rows."""
     params = {"threshold": f"{threshold:.9g}", **extra}
     param_text = "".join(f'parameters {{\n  key: "{k}"\n  value {{ string_value: "{v}" }}\n}}\n'
                          for k, v in params.items())
@@ -33,7 +38,7 @@ input [
   {{
     name: "{INPUT_NAME}"
     data_type: TYPE_FP32
-    dims: [ {window}, {features} ]
+    dims: [ {context + window}, {features} ]
   }}
 ]
 output [
@@ -60,6 +65,11 @@ instance_group [
 ]
 version_policy: {{ latest: {{ num_versions: 1 }} }}
 {param_text}'''
+
+
+def context_from_config(config) -> int:
+    """Rows before each window the model reads (ModelConfig message): its input's rows beyond a window."""
+    return int(config.input[0].dims[0]) - WINDOW_SIZE
 
 
 def threshold_from_config(config) -> float:

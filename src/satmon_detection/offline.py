@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -23,22 +24,34 @@ from satmon_detection import model_repository as repo
 from satmon_detection.detector import DetectorConfig, StreamDetector, feed_window
 from satmon_detection.evaluation import Alert, ChannelScore, aggregate, score_channel
 from satmon_detection.smap import load_channel, load_labels
-from satmon_detection.windows import STRIDE, WINDOW_SIZE, fresh_rows, sliding_windows, window_starts
+from satmon_detection.windows import STRIDE, WINDOW_SIZE, per_record, window_starts, with_context
 
-__all__ = ["evaluate", "load_model", "score_windows", "detect", "ScoredChannel", "score_channels", "detect_channel"]
+__all__ = ["evaluate", "LoadedModel", "load_model", "score_windows", "detect", "ScoredChannel", "score_channels", "detect_channel"]
 
 
-def load_model(model_dir: Path) -> tuple[ort.InferenceSession, float]:
+class LoadedModel(NamedTuple):
+    session: ort.InferenceSession
+    threshold: float  # the model's normal error level (score units)
+    context: int      # rows before each window the model reads: its input's rows beyond WINDOW_SIZE
+
+    def score(self, values: np.ndarray, phase: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """(window starts, per-row scores of each window) over a (T, features) array, the windows
+        cut as the scheduler cuts a stream's with this phase, each with its context."""
+        starts = window_starts(len(values), WINDOW_SIZE, STRIDE, phase)
+        return starts, score_windows(self.session, with_context(values, starts, WINDOW_SIZE, self.context))
+
+
+def load_model(model_dir: Path) -> LoadedModel:
     config = model_config_pb2.ModelConfig()
     text_format.Parse((model_dir / "config.pbtxt").read_text(), config)
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     session = ort.InferenceSession(str(model_dir / "1" / "model.onnx"), options, providers=["CPUExecutionProvider"])
-    return session, repo.threshold_from_config(config)
+    return LoadedModel(session, repo.threshold_from_config(config), repo.context_from_config(config))
 
 
 def score_windows(session: ort.InferenceSession, windows: np.ndarray, batch: int = repo.MAX_BATCH_SIZE) -> np.ndarray:
-    scores = [session.run([repo.SCORE_NAME], {repo.INPUT_NAME: windows[i:i + batch]})[0]
+    scores = [session.run([repo.SCORE_NAME], {repo.INPUT_NAME: np.ascontiguousarray(windows[i:i + batch])})[0]
               for i in range(0, len(windows), batch)]
     return np.concatenate(scores) if scores else np.empty((0, WINDOW_SIZE), dtype=np.float32)
 
@@ -71,11 +84,7 @@ class ScoredChannel:
     def record_scores(self) -> np.ndarray:
         """Each record's score as the detector is fed it: the fresh rows of the window that first
         covers the record (see `feed_window`)."""
-        scores = np.zeros(self.length)
-        for start, window in zip(self.starts, self.window_scores):
-            first = fresh_rows(int(start), len(window))
-            scores[int(start) + first:int(start) + len(window)] = window[first:]
-        return scores
+        return per_record(self.starts, self.window_scores, self.length)
 
 
 def score_channels(repository: Path, channels: Iterable[str] | None = None, data_root: Path | None = None,
@@ -84,12 +93,11 @@ def score_channels(repository: Path, channels: Iterable[str] | None = None, data
     labels = load_labels(data_root)
     scored = []
     for channel in channels or sorted(labels):
-        session, threshold = load_model(repository / repo.model_name(channel))
+        model = load_model(repository / repo.model_name(channel))
         _, test = load_channel(channel, data_root)
-        scored.append(ScoredChannel(
-            channel, score_windows(session, sliding_windows(test, WINDOW_SIZE, STRIDE, window_phase)),
-            window_starts(len(test), WINDOW_SIZE, STRIDE, window_phase), threshold,
-            list(labels[channel].sequences), len(test)))
+        starts, scores = model.score(test, window_phase)
+        scored.append(ScoredChannel(channel, scores, starts, model.threshold, list(labels[channel].sequences),
+                                    len(test)))
         progress(channel)
     return scored
 

@@ -10,14 +10,23 @@ Architectures (`TrainConfig.architecture`):
   forecast error; rows without a full context score 0. A forecaster learns the
   channel's dynamics; a reconstruction of the whole window mostly learns to
   copy it (measured in the README).
+- `ensemble`: the forecaster beside a long-context GRU (25 columns in, 32
+  units), which forecasts each row's value from every row before it in the
+  window's context (GRU_CONTEXT rows before the window, sent by the scheduler:
+  a fresh row has 250-259 rows behind it) and the row's command flags. Its
+  score is the product of the two models' absolute errors (the square of
+  their geometric mean): a record is surprising only where both are
+  surprised. The GRU trains on 500-row chunks of the same 80 %, scoring rows
+  after a 50-row burn-in.
 - `autoencoder`: the earlier window autoencoder (750 -> 64 -> 16 -> 64 ->
   750), kept for the comparison.
 
 Trained on the first 80 % of the channel's `train` array. The model's
 `threshold` is its normal error level: the largest smoothed error (the
 detector's own smoothing) on the held-out last 20 % of `train`, squared into
-score units. The online detector uses it as a floor under its pruning. The
-test array and its labels are never read here.
+score units (for `ensemble`, the geometric mean of its two models' levels).
+The online detector uses it as a floor under its pruning. The test array and
+its labels are never read here.
 """
 
 from __future__ import annotations
@@ -31,12 +40,16 @@ import numpy as np
 from satmon_detection import model_repository as repo
 from satmon_detection.detector import DetectorConfig, smooth_errors
 from satmon_detection.smap import load_channel
-from satmon_detection.windows import STRIDE, WINDOW_SIZE, fresh_rows, sliding_windows, window_starts
+from satmon_detection.windows import STRIDE, WINDOW_SIZE, per_record, sliding_windows, window_starts, with_context
 
 __all__ = ["TrainConfig", "train_channel"]
 
 COMMAND_WEIGHT = 0.01
 CONTEXT = WINDOW_SIZE - STRIDE  # rows of history behind each forecast row
+# The long-context GRU (architecture `ensemble`): rows before the window it reads, its size, and how
+# it trains (chunks of the training array, the first BURN_IN rows of each only warming it up).
+GRU_CONTEXT, GRU_HIDDEN, GRU_CHUNK, GRU_CHUNK_STEP, GRU_BURN_IN, GRU_EPOCHS, GRU_LEARNING_RATE = (
+    230, 32, 500, 25, 50, 30, 3e-3)
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,12 @@ class TrainConfig:
     batch_size: int = 64
     weight_decay: float = 1e-5
     holdout_fraction: float = 0.2
-    architecture: str = "forecaster"  # or "autoencoder" (compared in the README)
+    architecture: str = "forecaster"  # or "ensemble", "horizon", "autoencoder" (compared in the README)
+
+    @property
+    def window_model(self) -> str:
+        """The architecture of the model over the window itself (an ensemble's is the forecaster)."""
+        return "forecaster" if self.architecture == "ensemble" else self.architecture
 
 
 def _build_model(torch, features: int, config: TrainConfig):
@@ -121,7 +139,83 @@ def _build_model(torch, features: int, config: TrainConfig):
             return reconstruction, score
 
     return {"forecaster": WindowForecaster, "horizon": HorizonForecaster,
-            "autoencoder": WindowAutoencoder}[config.architecture]()
+            "autoencoder": WindowAutoencoder}[config.window_model]()
+
+
+def _gru_forecaster(torch, features: int):
+    class GRUForecaster(torch.nn.Module):
+        """Output t forecasts row t + 1's telemetry value from rows ..t and row t + 1's command flags."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.gru = torch.nn.GRU(features, GRU_HIDDEN, batch_first=True)
+            self.head = torch.nn.Linear(GRU_HIDDEN + features - 1, 1)
+
+        def forward(self, rows, next_commands):
+            hidden, _ = self.gru(rows)
+            return self.head(torch.cat([hidden, next_commands], dim=-1)).squeeze(-1)
+
+    return GRUForecaster()
+
+
+def fit_gru(torch, train: np.ndarray, seed: int):
+    """The long-context GRU on the first 80 % of `train`, the epoch with the lowest error on the rest kept."""
+    torch.manual_seed(seed)
+    split = int(len(train) * 0.8)
+    fit, held = torch.from_numpy(train[:split]), torch.from_numpy(train[split:])
+    starts = range(0, max(1, len(fit) - GRU_CHUNK), GRU_CHUNK_STEP)
+    chunks = torch.stack([fit[s:s + GRU_CHUNK] for s in starts]) if len(fit) > GRU_CHUNK else fit[None]
+    model = _gru_forecaster(torch, train.shape[1])
+    optimiser = torch.optim.Adam(model.parameters(), lr=GRU_LEARNING_RATE)
+    best, best_state = np.inf, None
+    for _ in range(GRU_EPOCHS):
+        order = torch.randperm(len(chunks))  # torch's generator, seeded above
+        for b in range(0, len(chunks), 32):
+            batch = chunks[order[b:b + 32]]
+            loss = ((model(batch[:, :-1], batch[:, 1:, 1:])[:, GRU_BURN_IN:] - batch[:, 1 + GRU_BURN_IN:, 0]) ** 2).mean()
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+        with torch.no_grad():
+            forecast = model(held[None, :-1], held[None, 1:, 1:])[0, GRU_BURN_IN:]
+            val = ((forecast - held[1 + GRU_BURN_IN:, 0]) ** 2).mean().item() if len(held) > GRU_BURN_IN + 2 else loss.item()
+        if val < best:
+            best, best_state = val, {k: v.clone() for k, v in model.state_dict().items()}
+    model.load_state_dict(best_state)
+    model.eval()
+    return model
+
+
+def _gru_scores(torch, gru, values: np.ndarray) -> np.ndarray:
+    """The GRU's squared error of every record as it is served: in the scheduler's windows, each with
+    its GRU_CONTEXT rows before it."""
+    starts = window_starts(len(values))
+    rows = torch.from_numpy(with_context(values, starts, WINDOW_SIZE, GRU_CONTEXT).copy())
+    with torch.no_grad():
+        forecast = torch.cat([gru(chunk[:, :-1], chunk[:, 1:, 1:])[:, GRU_CONTEXT - 1:] for chunk in rows.split(256)])
+    scores = ((rows[:, GRU_CONTEXT:, 0] - forecast) ** 2).numpy()
+    return per_record(starts, scores, len(values))
+
+
+def _ensemble(torch, forecaster, gru):
+    class ContextEnsemble(torch.nn.Module):
+        """Input: GRU_CONTEXT rows and then the window's WINDOW_SIZE rows. Output: the forecaster's
+        reconstruction of the window, and per window row the product of the two models' absolute
+        errors (0 where the forecaster scores none)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.forecaster, self.gru = forecaster, gru
+
+        def forward(self, rows):
+            window = rows[:, GRU_CONTEXT:]
+            reconstruction, forecaster_score = self.forecaster(window)
+            # The GRU's forecast of each window row, from every row before it in the input.
+            gru_forecast = self.gru(rows[:, :-1], rows[:, 1:, 1:])[:, GRU_CONTEXT - 1:]
+            gru_score = (window[..., 0] - gru_forecast) ** 2
+            return reconstruction, torch.sqrt(forecaster_score * gru_score)
+
+    return ContextEnsemble()
 
 
 def _forecast_frames(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -134,18 +228,13 @@ def _forecast_frames(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
 def _per_row_scores(torch, model, values: np.ndarray, config: TrainConfig) -> np.ndarray:
     """Per-row scores of a whole array, as the pipeline produces them (0 where no score exists)."""
     with torch.no_grad():
-        if config.architecture == "forecaster":
+        if config.window_model == "forecaster":
             contexts, commands, target = _forecast_frames(values)
             forecast = model.forecast(torch.from_numpy(contexts), torch.from_numpy(commands)).numpy()
             return np.concatenate([np.zeros(CONTEXT), (target - forecast) ** 2])
         if config.architecture == "horizon":  # as the scheduler cuts windows: each row scored once, fresh
-            starts = window_starts(len(values))
             scores = model(torch.from_numpy(sliding_windows(values).copy()))[1].numpy()
-            per_row = np.zeros(len(values))
-            for start, window in zip(starts, scores):
-                first = fresh_rows(int(start), len(window))
-                per_row[start + first:start + len(window)] = window[first:]
-            return per_row
+            return per_record(window_starts(len(values)), scores, len(values))
         windows = np.lib.stride_tricks.sliding_window_view(values, (WINDOW_SIZE, values.shape[1]))[:, 0]
         scores = model(torch.from_numpy(windows.copy()))[1].numpy()
         return np.concatenate([scores[0], scores[1:, -1]])  # each row scored as the newest of its window
@@ -159,7 +248,7 @@ def train_channel(channel: str, out_root: Path, config: TrainConfig = TrainConfi
     torch.use_deterministic_algorithms(True)
     train, _ = load_channel(channel, data_root)  # test split deliberately unused
     features = train.shape[1]
-    if config.architecture == "forecaster":
+    if config.window_model == "forecaster":
         inputs = [torch.from_numpy(a) for a in _forecast_frames(train)]
     else:
         windows = np.lib.stride_tricks.sliding_window_view(train, (WINDOW_SIZE, features))[:, 0].copy()
@@ -168,7 +257,7 @@ def train_channel(channel: str, out_root: Path, config: TrainConfig = TrainConfi
     model = _build_model(torch, features, config)
 
     def loss_of(batch: list) -> "torch.Tensor":
-        if config.architecture == "forecaster":
+        if config.window_model == "forecaster":
             context, commands, target = batch
             return ((model.forecast(context, commands) - target) ** 2).mean()
         if config.architecture == "horizon":
@@ -195,14 +284,17 @@ def train_channel(channel: str, out_root: Path, config: TrainConfig = TrainConfi
     model.load_state_dict(best_state)
     model.eval()
     # The normal error level: the detector's smoothing over the held-out rows (never fitted on).
-    scores = _per_row_scores(torch, model, train, config)
-    held_out = smooth_errors(scores, DetectorConfig().smoothing_span)[-int(len(scores) * config.holdout_fraction):]
-    normal_error = float(held_out.max())
+    normal_error = _normal_error(_per_row_scores(torch, model, train, config), config)
+    context = 0
+    if config.architecture == "ensemble":
+        gru = fit_gru(torch, train, config.seed)
+        normal_error = float(np.sqrt(normal_error * _normal_error(_gru_scores(torch, gru, train), config)))
+        model, context = _ensemble(torch, model, gru).eval(), GRU_CONTEXT
     threshold = normal_error ** 2
     name = repo.model_name(channel)
     model_dir = out_root / name
     (model_dir / "1").mkdir(parents=True, exist_ok=True)
-    torch.onnx.export(model, (torch.zeros(1, WINDOW_SIZE, features),), str(model_dir / "1" / "model.onnx"),
+    torch.onnx.export(model, (torch.zeros(1, context + WINDOW_SIZE, features),), str(model_dir / "1" / "model.onnx"),
                       input_names=[repo.INPUT_NAME], output_names=[repo.RECONSTRUCTION_NAME, repo.SCORE_NAME],
                       dynamic_axes={repo.INPUT_NAME: {0: "batch"}, repo.RECONSTRUCTION_NAME: {0: "batch"},
                                     repo.SCORE_NAME: {0: "batch"}},
@@ -210,8 +302,14 @@ def train_channel(channel: str, out_root: Path, config: TrainConfig = TrainConfi
     summary = {"channel": channel, "threshold": threshold, "normal_error": normal_error, "holdout_loss": best_loss,
                "train_examples": int(len(inputs[0])), "config": config.__dict__}
     (model_dir / "config.pbtxt").write_text(repo.render_config(
-        name, WINDOW_SIZE, features, threshold,
+        name, WINDOW_SIZE, features, threshold, context=context, extra=
         {"channel": channel, "architecture": f"window-{config.architecture}", "seed": str(config.seed),
          "threshold_rule": "squared largest smoothed error on the held-out 20 % of train"}))
     (model_dir / "training.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
     return summary
+
+
+def _normal_error(scores: np.ndarray, config: TrainConfig) -> float:
+    """The largest smoothed error (the detector's smoothing) over the held-out last part of `train`."""
+    held_out = smooth_errors(scores, DetectorConfig().smoothing_span)[-int(len(scores) * config.holdout_fraction):]
+    return float(held_out.max())

@@ -10,6 +10,12 @@ Prometheus offsets each target's scrapes by a hash of the target). The price: a
 stream's records before its phase (at most stride - 1 at its very start) are in
 no window. Every later record is scored once, as one of the newest rows of the
 first window that covers it.
+
+A model may also read rows before each window (a long-context forecaster: its input has
+more rows than a window). The window stays the unit of scheduling and scoring; the scheduler
+sends the subsystem's `window.context` rows before it (the mission database's), and where
+fewer exist (a stream's first windows) the oldest row is repeated in front up to the rows the
+model reads: the worker does so live (`fit_rows`), `with_context` offline.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import zlib
 import numpy as np
 
 __all__ = ["WINDOW_SIZE", "STRIDE", "stream_phase", "window_starts", "sliding_windows", "is_first_window",
-           "fresh_rows"]
+           "fresh_rows", "with_context", "per_record"]
 
 WINDOW_SIZE = 30
 STRIDE = 10
@@ -52,3 +58,21 @@ def fresh_rows(start_sequence: int, rows: int, stride: int = STRIDE) -> int:
     """Index of a stream window's first row not already covered by the window before it: every
     record gets exactly one score and one prediction. A stream's first window gives all its rows."""
     return 0 if is_first_window(start_sequence, stride) else max(0, rows - stride)
+
+
+def with_context(values: np.ndarray, starts: np.ndarray, size: int, context: int) -> np.ndarray:
+    """(n_windows, context + size, features): each window with the `context` rows before it, the
+    stream's row 0 repeated in front where fewer exist (see the module's note)."""
+    padded = np.concatenate([np.repeat(values[:1], context, axis=0), values])
+    view = np.lib.stride_tricks.sliding_window_view(padded, (context + size, values.shape[1]))[:, 0]
+    return view[np.asarray(starts)]
+
+
+def per_record(starts: np.ndarray, window_values: np.ndarray, length: int) -> np.ndarray:
+    """Each record's value from per-row window outputs (scores, errors), taken from the window that
+    first covers the record, as the writer and the detector take them (0 for records in no window)."""
+    out = np.zeros(length)
+    for start, values in zip(starts, window_values):
+        first = fresh_rows(int(start), len(values))
+        out[int(start) + first:int(start) + len(values)] = values[first:]
+    return out

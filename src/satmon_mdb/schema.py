@@ -3,10 +3,11 @@
 A class file (YAML, one per spacecraft class, in the mission database folder) declares:
 
     name, display_name, description
-    window: {size, stride}                 the class's default window, in records
+    window: {size, stride, context}        the class's default window, in records; context: the
+                                           rows before each window its model also reads (default 0)
     subsystems:                            in the order records carry them
       - name, display_name, description
-        window: {size, stride}             optional, overrides the class's
+        window: {size, stride, context}    optional, overrides the class's
         model: <Triton model name>         optional; without it each satellite's registry
                                            entry names the model (SMAP replays one channel each)
         parameters:                        in the order a subsystem's values arrive
@@ -96,6 +97,9 @@ class Window(_Strict):
 
     size: int = 30
     stride: int = 10
+    # Rows before each window that the subsystem's model reads as well (a long-context forecaster):
+    # the scheduler sends them with the window; the window stays the unit of scheduling and scoring.
+    context: Annotated[int, Field(ge=0, le=10_000)] = 0
 
     @model_validator(mode="after")
     def _served(self) -> Window:

@@ -15,6 +15,7 @@ from satmon_cli.stack.layout import port
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = "SMAP_A-1"
+CONTEXT = 230  # rows before each window SMAP's models read (mission-db/smap.yaml)
 pytestmark = pytest.mark.stack
 
 
@@ -24,10 +25,13 @@ def client(stack):
 
 
 def _window(batch: int = 2) -> np.ndarray:
+    """A-1's windows as the model reads them: 230 rows of context, then the window's 30."""
     from satmon_detection.smap import load_channel
+    from satmon_detection.windows import window_starts, with_context
 
     _, test = load_channel("A-1")
-    return np.stack([test[i * 10:i * 10 + 30] for i in range(batch)]).astype(np.float32)
+    starts = window_starts(len(test))[30:30 + batch]
+    return with_context(test, starts, 30, CONTEXT).astype(np.float32)
 
 
 def _infer(client, data: np.ndarray, dtype: str = "FP32", model: str = MODEL):
@@ -45,7 +49,7 @@ def test_health_and_metadata(client):
     assert meta.name == "triton" and meta.version  # NVIDIA's server, not an imitation
     model = client.get_model_metadata(MODEL)
     assert model.platform == "python"  # locally; production serves the same model with onnxruntime_onnx
-    assert [(i.name, list(i.shape), i.datatype) for i in model.inputs] == [("window", [-1, 30, 25], "FP32")]
+    assert [(i.name, list(i.shape), i.datatype) for i in model.inputs] == [("window", [-1, CONTEXT + 30, 25], "FP32")]
     assert [o.name for o in model.outputs] == ["reconstruction", "score"]
 
 
@@ -83,7 +87,7 @@ def test_bad_input_gets_triton_status_codes_and_the_server_keeps_serving(client)
     assert shape.status() == "StatusCode.INVALID_ARGUMENT" and "unexpected shape" in shape.message()
     dtype = _error(lambda: _infer(client, _window(1).astype(np.float64), dtype="FP64"))
     assert dtype.status() == "StatusCode.INVALID_ARGUMENT" and "data-type" in dtype.message()
-    too_big = _error(lambda: _infer(client, np.zeros((65, 30, 25), dtype=np.float32)))
+    too_big = _error(lambda: _infer(client, np.zeros((65, CONTEXT + 30, 25), dtype=np.float32)))
     assert too_big.status() == "StatusCode.INVALID_ARGUMENT"
     assert client.is_server_live() and _infer(client, _window(1)).as_numpy("score").shape == (1, 30)
 

@@ -15,6 +15,16 @@ REPOSITORY = Path(__file__).resolve().parents[2] / "triton-repository"
 MODELS = sorted(p.parent for p in REPOSITORY.glob("*/config.pbtxt"))
 
 
+def _smap_context() -> int:
+    from satmon_mdb import load_mission_database
+
+    (context,) = {view.window.context for view in load_mission_database().subsystems("smap")}
+    return context
+
+
+SMAP_CONTEXT = _smap_context()
+
+
 def test_one_model_per_smap_channel():
     from satmon_detection.smap import channels
 
@@ -28,8 +38,9 @@ def test_config_is_valid_triton_configuration(model_dir: Path):
     assert config.name == model_dir.name
     assert config.platform == "onnxruntime_onnx"
     assert config.max_batch_size == repo.MAX_BATCH_SIZE
+    # The rows the model reads are the ones the scheduler sends: the mission database's context, then the window.
     assert [(i.name, list(i.dims), i.data_type) for i in config.input] == [
-        (repo.INPUT_NAME, [30, 25], model_config_pb2.TYPE_FP32)]
+        (repo.INPUT_NAME, [SMAP_CONTEXT + 30, 25], model_config_pb2.TYPE_FP32)]
     assert [(o.name, list(o.dims)) for o in config.output] == [(repo.RECONSTRUCTION_NAME, [30, 25]),
                                                               (repo.SCORE_NAME, [30])]
     assert list(config.dynamic_batching.preferred_batch_size) and config.dynamic_batching.max_queue_delay_microseconds > 0

@@ -14,7 +14,7 @@ from satmon_detection.windows import fresh_rows, sliding_windows, stream_phase, 
 from satmon_scheduler.domain.rules import RuleEngine
 from satmon_scheduler.adapters.task_queue import model_chunks
 from satmon_scheduler.domain.scheduler import RULE_LAG_NS, SUBSYSTEM_NAMES, StreamScheduler, build_window
-from satmon_scheduler.domain.windows import Row, WindowBuffer, WindowSpec
+from satmon_scheduler.domain.windows import ClosedWindow, Row, WindowBuffer, WindowSpec
 from satmon_worker.domain.scoring import window_array
 from satmon_worker.errors import BadWindow
 
@@ -138,8 +138,10 @@ def test_a_rule_job_scores_all_seven_subsystems_when_one_topic_is_consumed_far_a
     assert all(w.start_sequence == 21 and len(w.sample_times) == 30 for w in rule[0].windows)
     for name in names:
         scheduler.add(name, _sample("SAT-1", name, 240), 0, 240, now)
-    held = {len(b.rows) for b in scheduler.buffers.values()}
-    assert held == {3 * 30}, "once the rule job is out, each buffer's next row trims it to the usual history"
+    held = {(len(b.rows), b.spec.rows_kept) for b in scheduler.buffers.values()}
+    # The usual history: three windows, or a window and the context its model reads (SMAP's: 260 rows).
+    assert held == {(min(241, kept), kept) for _, kept in held}, \
+        "once the rule job is out, each buffer's next row trims it to the usual history"
 
 
 def test_a_rule_job_is_not_fooled_by_an_older_stream_still_held_in_a_topic_not_yet_read_that_far():
@@ -179,11 +181,19 @@ def test_a_topic_far_ahead_of_the_rule_subsystem_holds_at_most_the_rule_lag():
 
 
 def test_safe_offsets_hold_back_to_the_oldest_needed_row():
-    scheduler = StreamScheduler({})
+    scheduler = StreamScheduler({"acs": WindowSpec(30, 10)})  # a model without context
     now = Timestamp()
     for seq in range(35):
         scheduler.add("acs", _sample("SAT-1", "acs", seq), 0, 1000 + seq, now)
     assert scheduler.safe_offsets()[("acs", 0)] == 1000 + 5  # the newest 30 rows start at sequence 5
+
+
+def test_safe_offsets_hold_back_to_the_oldest_row_of_the_next_windows_context():
+    scheduler = StreamScheduler({})  # SMAP's models read 230 rows before each window
+    now = Timestamp()
+    for seq in range(400):
+        scheduler.add("acs", _sample("SAT-1", "acs", seq), 0, 1000 + seq, now)
+    assert scheduler.safe_offsets()[("acs", 0)] == 1000 + 400 - 260
 
 
 def test_a_sequence_going_back_starts_a_new_stream_even_if_time_moves_on():
@@ -268,7 +278,7 @@ def test_forgetting_a_moved_partition_drops_its_windows_and_rules_and_cuts_no_wi
 
 
 def test_a_stream_window_carries_its_samples_features_packed_and_the_worker_reads_them_back():
-    scheduler = StreamScheduler({})
+    scheduler = StreamScheduler({"acs": WindowSpec(30, 10)})  # a model without context
     now = Timestamp()
     tasks = []
     for seq in range(40):
@@ -294,7 +304,7 @@ def test_a_stream_window_carries_its_samples_features_packed_and_the_worker_read
 ])
 def test_a_damaged_packed_window_is_a_bad_window(damage, message):
     rows = tuple(row(s) for s in range(30))
-    window = build_window("SAT-1", "acs", "A-1", rows)
+    window = build_window("SAT-1", "acs", "A-1", ClosedWindow(rows))
     damage(window)
     with pytest.raises(BadWindow, match=message):
         window_array(window)

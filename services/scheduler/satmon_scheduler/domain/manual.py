@@ -16,7 +16,7 @@ from satmon.detection.v1 import events_pb2
 from satmon_core.errors import InvalidArgument
 from satmon_core.identifiers import SATELLITE_ID_PATTERN, is_valid_satellite_id
 from satmon_detection.smap import SUBSYSTEM_FAMILIES
-from satmon_detection.windows import STRIDE, WINDOW_SIZE, window_starts
+from satmon_detection.windows import STRIDE, WINDOW_SIZE, window_starts, with_context
 
 __all__ = ["validate_submission", "satellite_of", "window_settings", "data_window", "cut_windows", "MAX_WINDOWS",
            "MAX_DATA_ROWS"]
@@ -169,16 +169,21 @@ def data_window(request, widths: Mapping[str, int], now_s: float | None = None) 
     return window
 
 
-def cut_windows(source: events_pb2.Window, stride: int) -> list[events_pb2.Window]:
-    """Splits a long inline series into model-sized windows (30 rows, the given stride)."""
+def cut_windows(source: events_pb2.Window, stride: int, context: int = 0, first: int = 0) -> list[events_pb2.Window]:
+    """Splits a long inline series into model-sized windows (30 rows, the given stride) from its row
+    `first`, each with the `context` rows before it that its model reads (the rows before `first`
+    serve as context only; satmon_detection.windows.with_context pads a short one)."""
     rows = len(source.sample_times)
     values = np.asarray(source.values, dtype=np.float32).reshape(rows, source.feature_count)
+    starts = first + window_starts(rows - first, WINDOW_SIZE, stride or STRIDE)[:MAX_WINDOWS]
+    cut = with_context(values, starts, WINDOW_SIZE, context) if len(starts) else []
     windows = []
-    for start in window_starts(rows, WINDOW_SIZE, stride or STRIDE)[:MAX_WINDOWS]:
+    for start, rows_read in zip(starts, cut):
         window = events_pb2.Window(satellite_id=source.satellite_id, subsystem=source.subsystem,
                                    spacecraft_class=source.spacecraft_class, model_name=source.model_name, start_sequence=source.start_sequence + int(start),
                                    feature_count=source.feature_count,
                                    sample_times=source.sample_times[start:start + WINDOW_SIZE],
-                                   values=values[start:start + WINDOW_SIZE].ravel().tolist())
+                                   values=rows_read[context:].ravel().tolist(),
+                                   context_values=rows_read[:context].ravel().tolist())
         windows.append(window)
     return windows

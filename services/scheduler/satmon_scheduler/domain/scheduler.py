@@ -54,7 +54,7 @@ def class_plans() -> dict[str, ClassPlan]:
     for name, spacecraft_class in database.classes.items():
         views = database.subsystems(name)
         plans[name] = ClassPlan(tuple(v.name for v in views),
-                                {v.name: WindowSpec(v.window.size, v.window.stride) for v in views},
+                                {v.name: WindowSpec(v.window.size, v.window.stride, v.window.context) for v in views},
                                 RuleEngine(conditions(spacecraft_class.rules)))
     return plans
 
@@ -68,16 +68,20 @@ class PendingTrigger:
     create_time: Timestamp
 
 
-def build_window(satellite_id: str, subsystem: str, model_name: str, rows: tuple[Row, ...],
+def build_window(satellite_id: str, subsystem: str, model_name: str, window: ClosedWindow,
                  spacecraft_class: str = DEFAULT_CLASS) -> events_pb2.Window:
-    """The rows as a Window with packed values: at 1,000 satellites a fleet's windows close in the
+    """The window as a Window with packed values: at 1,000 satellites a fleet's windows close in the
     same second, and joining the rows' packed features costs under a microsecond where copying
-    750 floats into a repeated field cost 15."""
-    return events_pb2.Window(satellite_id=satellite_id, subsystem=subsystem, spacecraft_class=spacecraft_class,
-                             model_name=model_name, start_sequence=rows[0].sequence,
-                             feature_count=len(rows[0].features) // packed_floats.ITEM_SIZE,
-                             sample_times=[Timestamp(seconds=row.time_ns // NS, nanos=row.time_ns % NS) for row in rows],
-                             packed_values=b"".join(row.features for row in rows))
+    750 floats into a repeated field cost 15. The context rows held before the window (the
+    subsystem's window.context; fewer at a stream's start) travel in packed_context."""
+    rows = window.rows
+    return events_pb2.Window(
+        satellite_id=satellite_id, subsystem=subsystem, spacecraft_class=spacecraft_class,
+        model_name=model_name, start_sequence=rows[0].sequence,
+        feature_count=len(rows[0].features) // packed_floats.ITEM_SIZE,
+        sample_times=[Timestamp(seconds=row.time_ns // NS, nanos=row.time_ns % NS) for row in rows],
+        packed_values=b"".join(row.features for row in rows),
+        packed_context=b"".join(row.features for row in window.context))
 
 
 @dataclass
@@ -154,7 +158,7 @@ class StreamScheduler:
                 anchor = trigger
         at = buffer.index_of(anchor.sequence, anchor.time_ns)
         if at is not None:
-            return at + 1 - buffer.spec.size
+            return at + 1 - buffer.spec.size - buffer.spec.context
         newest = buffer.rows[-1]
         if rule_buffer.index_of(newest.sequence, newest.time_ns) is not None:
             return len(buffer.rows)  # behind the rule subsystem in its stream: its history covers what comes
@@ -163,7 +167,7 @@ class StreamScheduler:
     def _stream_task(self, sat: str, subsystem: str, window: ClosedWindow, now: Timestamp) -> events_pb2.InferenceTask:
         return events_pb2.InferenceTask(
             job_id=stream_job_id(sat, subsystem, window.start_time_ns), source=job_pb2.JOB_SOURCE_STREAM,
-            windows=[build_window(sat, subsystem, self.models[(sat, subsystem)], window.rows,
+            windows=[build_window(sat, subsystem, self.models[(sat, subsystem)], window,
                                  self.class_of.get(sat, DEFAULT_CLASS))], create_time=now)
 
     def _ready_rule_tasks(self, satellite_id: str) -> list[events_pb2.InferenceTask]:
@@ -189,9 +193,9 @@ class StreamScheduler:
             if not all(held.values()):
                 waiting.append(trigger)
                 continue
-            windows = [build_window(trigger.satellite_id, ss, self.models[(trigger.satellite_id, ss)], rows,
+            windows = [build_window(trigger.satellite_id, ss, self.models[(trigger.satellite_id, ss)], window,
                                     self.class_of.get(trigger.satellite_id, DEFAULT_CLASS))
-                       for ss, b in buffers.items() if (rows := b.window_ending_at(trigger.sequence, trigger.time_ns))]
+                       for ss, b in buffers.items() if (window := b.window_ending_at(trigger.sequence, trigger.time_ns))]
             if windows:
                 ready.append(events_pb2.InferenceTask(
                     job_id=rule_job_id(trigger.satellite_id, trigger.rule, trigger.time_ns),

@@ -35,11 +35,18 @@ class Row:
 class WindowSpec:
     size: int = 30
     stride: int = 10
+    context: int = 0  # rows before each window its model reads too (the mission database's window.context)
+
+    @property
+    def rows_kept(self) -> int:
+        """Rows a buffer holds at least: HISTORY_WINDOWS windows, or one window and its context."""
+        return max(self.size * HISTORY_WINDOWS, self.size + self.context)
 
 
 @dataclass(frozen=True)
 class ClosedWindow:
     rows: tuple[Row, ...]
+    context: tuple[Row, ...] = ()  # up to spec.context rows before the window, oldest first
 
     @property
     def start_sequence(self) -> int:
@@ -69,8 +76,14 @@ class WindowBuffer:
                 self.rows.clear()  # sequence or time went back: the stream was restarted or replayed
         self.rows.append(row)
         if len(self.rows) >= self.spec.size and (row.sequence + 1 - self.spec.size - self.phase) % self.spec.stride == 0:
-            return ClosedWindow(tuple(self.rows)[-self.spec.size:])
+            return self._closed(len(self.rows) - 1)
         return None
+
+    def _closed(self, end: int) -> ClosedWindow:
+        """The window whose newest row is at index `end`, with the context rows held before it."""
+        start = end + 1 - self.spec.size
+        return ClosedWindow(tuple(itertools.islice(self.rows, start, end + 1)),
+                            tuple(itertools.islice(self.rows, max(0, start - self.spec.context), start)))
 
     def index_of(self, sequence: int, time_ns: int) -> int | None:
         """Where the row of this record sits in the buffer's current stream, or None if it is not held."""
@@ -85,11 +98,11 @@ class WindowBuffer:
         return None
 
     def trim(self, needed_from: int | None, max_span_ns: int) -> None:
-        """Drops rows beyond HISTORY_WINDOWS windows that no rule job needs: those before index
+        """Drops rows beyond `spec.rows_kept` that no rule job needs: those before index
         needed_from (None: cannot be told yet, all may be), and, whatever is needed, those more than
         max_span_ns of stream time older than the newest row."""
         rows = self.rows
-        while len(rows) > self.spec.size * HISTORY_WINDOWS:
+        while len(rows) > self.spec.rows_kept:
             needed = needed_from is None or needed_from <= 0
             if needed and rows[-1].time_ns - rows[0].time_ns <= max_span_ns:
                 return
@@ -97,16 +110,17 @@ class WindowBuffer:
             if needed_from is not None:
                 needed_from -= 1
 
-    def window_ending_at(self, sequence: int, time_ns: int) -> tuple[Row, ...] | None:
-        """The full window whose newest row is this record's (for rule jobs), or None when fewer than
-        a window's rows of this stream are held up to it."""
+    def window_ending_at(self, sequence: int, time_ns: int) -> ClosedWindow | None:
+        """The full window whose newest row is this record's, with its context (for rule jobs), or
+        None when fewer than a window's rows of this stream are held up to it."""
         end = self.index_of(sequence, time_ns)
         if end is None or end + 1 < self.spec.size:
             return None
-        return tuple(itertools.islice(self.rows, end + 1 - self.spec.size, end + 1))
+        return self._closed(end)
 
     def oldest_offset(self) -> int | None:
-        """Offset of the oldest row a restart needs to rebuild the next window."""
+        """Offset of the oldest row a restart needs to rebuild the next window and its context."""
         if not self.rows:
             return None
-        return self.rows[-self.spec.size].offset if len(self.rows) >= self.spec.size else self.rows[0].offset
+        needed = self.spec.size + self.spec.context
+        return self.rows[-needed].offset if len(self.rows) >= needed else self.rows[0].offset

@@ -53,10 +53,13 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
         return name
 
     def _windows(self, request) -> list[events_pb2.Window]:
-        """The submission's telemetry cut into model windows (TransientError when the store is away)."""
+        """The submission's telemetry cut into model windows, each with the context rows its model
+        reads (TransientError when the store is away)."""
         _, stride = window_settings(request)
+        views = {view.name: view for view in self.fleet.subsystems_of(satellite_of(request))}
         if request.HasField("data"):
-            return cut_windows(data_window(request, self._widths(request)), stride)
+            window = data_window(request, self._widths(request))
+            return cut_windows(window, stride, views[window.subsystem].window.context)
         windows: list[events_pb2.Window] = []
         if request.windows:
             for source in request.windows:
@@ -64,16 +67,18 @@ class SchedulingServicer(scheduling_service_pb2_grpc.SchedulingServiceServicer):
                 window.CopyFrom(source)
                 window.satellite_id = satellite_of(request)
                 window.model_name = window.model_name or self._model_for(request, window.subsystem)
-                windows += cut_windows(window, stride)
+                windows += cut_windows(window, stride, views[window.subsystem].window.context)
             return windows
-        views = {view.name: view for view in self.fleet.subsystems_of(satellite_of(request))}
+        start_s, end_s = request.start_time.ToNanoseconds() / 1e9, request.end_time.ToNanoseconds() / 1e9
         for subsystem in request.subsystems or list(views):
+            # A model with context reads the records before the range too: at one record a second,
+            # `context` seconds more are fetched, and the windows still start within the range.
+            context = views[subsystem].window.context
             series = self.telemetry.series(satellite_of(request), views[subsystem],
-                                           self._model_for(request, subsystem),
-                                           request.start_time.ToNanoseconds() / 1e9,
-                                           request.end_time.ToNanoseconds() / 1e9)
+                                           self._model_for(request, subsystem), start_s - context, end_s)
             if series is not None:
-                windows += cut_windows(series, stride)
+                first = sum(1 for t in series.sample_times if t.ToNanoseconds() / 1e9 < start_s)
+                windows += cut_windows(series, stride, context, first)
         return windows
 
     def _submit(self, request) -> job_pb2.InferenceJob:

@@ -13,7 +13,7 @@ from tritonclient.utils import InferenceServerException
 from satmon_core import metrics
 from satmon_core.errors import TransientError
 from satmon_detection import model_repository as repo
-from satmon_worker.domain.scoring import ModelScores
+from satmon_worker.domain.scoring import ModelScores, fit_rows
 from satmon_worker.errors import BadWindow, ModelUnavailable, WorkerError
 
 __all__ = ["TritonScorer"]
@@ -33,10 +33,10 @@ class TritonScorer:
         # One request per model in flight at once: a grouped task spans dozens of models, and
         # sequential round trips (each with the server's batching delay) would dominate latency.
         self.pool = ThreadPoolExecutor(parallel_requests, thread_name_prefix="triton")
-        self.models: dict[str, tuple[float, str, int]] = {}
+        self.models: dict[str, tuple[float, str, int, int]] = {}  # threshold, version, batch, input rows
         self.lock = threading.Lock()
 
-    def _model(self, name: str) -> tuple[float, str, int]:
+    def _model(self, name: str) -> tuple[float, str, int, int]:
         cached = self.models.get(name)
         if cached:
             return cached
@@ -47,7 +47,8 @@ class TritonScorer:
             if "NOT_FOUND" in _status(exc) or "unknown model" in str(exc):
                 raise self._not_served(name, exc) from exc
             raise TransientError(f"inference server: {exc}", reason=UNAVAILABLE) from exc
-        entry = (repo.threshold_from_config(config), metadata.versions[-1], max(config.max_batch_size, 1))
+        entry = (repo.threshold_from_config(config), metadata.versions[-1], max(config.max_batch_size, 1),
+                 int(config.input[0].dims[0]))
         with self.lock:
             self.models[name] = entry
         return entry
@@ -66,7 +67,7 @@ class TritonScorer:
         return TransientError(f"inference server not ready, model {name} unavailable: {exc.message()}",
                               reason=UNAVAILABLE)
 
-    def score_many(self, batches: dict[str, np.ndarray]) -> dict[str, ModelScores | WorkerError]:
+    def score_many(self, batches: dict[str, list[np.ndarray]]) -> dict[str, ModelScores | WorkerError]:
         futures = {model: self.pool.submit(self.score, model, windows) for model, windows in batches.items()}
         out: dict[str, ModelScores | WorkerError] = {}
         for model, future in futures.items():
@@ -76,8 +77,9 @@ class TritonScorer:
                 out[model] = exc
         return out
 
-    def score(self, model_name: str, windows: np.ndarray) -> ModelScores:
-        threshold, version, max_batch = self._model(model_name)
+    def score(self, model_name: str, windows: list[np.ndarray]) -> ModelScores:
+        threshold, version, max_batch, rows = self._model(model_name)
+        windows = fit_rows(windows, rows)  # the rows the model's config asks for
         recon, scores = [], []
         start = time.perf_counter()
         for i in range(0, len(windows), max_batch):

@@ -15,7 +15,7 @@ from satmon_core import packed_floats
 from satmon_detection.scoring import summarise, window_is_anomalous
 from satmon_worker.errors import BadWindow, WorkerError
 
-__all__ = ["Scorer", "ModelScores", "ScoredTasks", "score_tasks", "window_array"]
+__all__ = ["Scorer", "ModelScores", "ScoredTasks", "score_tasks", "window_array", "fit_rows"]
 
 
 @dataclass(frozen=True)
@@ -28,28 +28,49 @@ class ModelScores:
 
 
 class Scorer(Protocol):
-    def score_many(self, batches: dict[str, np.ndarray]) -> dict[str, ModelScores | WorkerError]:
-        """Scores each model's windows (concurrently where it can). A model that cannot be used maps
-        to its WorkerError; a transient failure raises TransientError for the whole call."""
+    def score_many(self, batches: dict[str, list[np.ndarray]]) -> dict[str, ModelScores | WorkerError]:
+        """Scores each model's windows, each (context rows + window rows, features), concurrently
+        where it can; results cover the window rows. A model that cannot be used maps to its
+        WorkerError; a transient failure raises TransientError for the whole call."""
         ...
 
 
 def window_array(window: events_pb2.Window) -> np.ndarray:
-    """(rows, features) float32 from the window's packed_values (the scheduler's) or values (an API's)."""
+    """(context rows + rows, features) float32: the window's context (packed_context from the
+    scheduler or context_values from an API, none for most models) and then its own rows
+    (packed_values or values), as the model reads them."""
     rows, features = len(window.sample_times), window.feature_count
-    if window.packed_values and window.values:
-        raise BadWindow("window carries both values and packed_values")
-    try:
-        flat = (packed_floats.unpack(window.packed_values) if window.packed_values
-                else np.asarray(window.values, dtype=np.float32))
-    except ValueError as exc:  # a byte count that is not a whole number of floats
-        raise BadWindow(f"packed_values: {exc}") from exc
-    if not rows or not features or flat.size != rows * features:
-        raise BadWindow(f"window has {flat.size} values for {rows} rows x {features} features")
-    values = flat.reshape(rows, features)
-    if not np.isfinite(values).all():
+    values = _rows(window.packed_values, window.values, "packed_values", "values")
+    if not rows or not features or values.size != rows * features:
+        raise BadWindow(f"window has {values.size} values for {rows} rows x {features} features")
+    context = _rows(window.packed_context, window.context_values, "packed_context", "context_values")
+    if context.size % features:
+        raise BadWindow(f"packed_context has {context.size} values, not whole rows of {features} features")
+    whole = np.concatenate([context, values]) if context.size else values
+    whole = whole.reshape(-1, features)
+    if not np.isfinite(whole).all():
         raise BadWindow("window contains NaN or infinite values")
-    return values
+    return whole
+
+
+def fit_rows(windows: list[np.ndarray], rows: int) -> np.ndarray:
+    """(windows, rows, features): each window's newest `rows` rows, its oldest row repeated in front
+    where it has fewer (a stream's first windows, or an API caller that sent no context), the rule
+    satmon_detection.windows.with_context applies offline."""
+    fitted = []
+    for window in windows:
+        missing = rows - len(window)
+        fitted.append(window[-rows:] if missing <= 0 else np.concatenate([np.repeat(window[:1], missing, axis=0), window]))
+    return np.stack(fitted)
+
+
+def _rows(packed: bytes, listed, packed_name: str, listed_name: str) -> np.ndarray:
+    if packed and listed:
+        raise BadWindow(f"window carries both {listed_name} and {packed_name}")
+    try:
+        return packed_floats.unpack(packed) if packed else np.asarray(listed, dtype=np.float32)
+    except ValueError as exc:  # a byte count that is not a whole number of floats
+        raise BadWindow(f"{packed_name}: {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -70,7 +91,7 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
             except BadWindow as exc:
                 errors[t_index] = exc
     scored: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, float, str, float]] = {}
-    scored_models = scorer.score_many({model: np.stack([a for _, _, a in items]) for model, items in by_model.items()})
+    scored_models = scorer.score_many({model: [a for _, _, a in items] for model, items in by_model.items()})
     for model, items in by_model.items():
         result = scored_models[model]
         if isinstance(result, WorkerError):

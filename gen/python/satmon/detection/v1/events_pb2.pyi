@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Window(_message.Message):
-    __slots__ = ("satellite_id", "subsystem", "model_name", "start_sequence", "sample_times", "values", "feature_count", "packed_values", "spacecraft_class")
+    __slots__ = ("satellite_id", "subsystem", "model_name", "start_sequence", "sample_times", "values", "feature_count", "packed_values", "spacecraft_class", "packed_context", "context_values")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
     MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,8 @@ class Window(_message.Message):
     FEATURE_COUNT_FIELD_NUMBER: _ClassVar[int]
     PACKED_VALUES_FIELD_NUMBER: _ClassVar[int]
     SPACECRAFT_CLASS_FIELD_NUMBER: _ClassVar[int]
+    PACKED_CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_VALUES_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
     subsystem: str
     model_name: str
@@ -31,7 +33,9 @@ class Window(_message.Message):
     feature_count: int
     packed_values: bytes
     spacecraft_class: str
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., values: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., packed_values: _Optional[bytes] = ..., spacecraft_class: _Optional[str] = ...) -> None: ...
+    packed_context: bytes
+    context_values: _containers.RepeatedScalarFieldContainer[float]
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., values: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., packed_values: _Optional[bytes] = ..., spacecraft_class: _Optional[str] = ..., packed_context: _Optional[bytes] = ..., context_values: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class InferenceTask(_message.Message):
     __slots__ = ("job_id", "source", "trigger_reason", "windows", "create_time", "trace_context")
