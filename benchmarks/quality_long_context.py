@@ -1,5 +1,5 @@
-"""Offline experiment (not the product): a long-context GRU forecaster beside the committed window
-forecaster, both fed to the live StreamDetector, on SMAP (issue 23's "better error signal").
+"""Offline experiment (not the product): a long-context GRU forecaster beside the window forecaster,
+both fed to the live StreamDetector, on SMAP (issue 23's "better error signal").
 
     python -m benchmarks.quality_long_context --forecasters 7=triton-repository 1=DIR1 2=DIR2 \
         [--out /tmp/gru] [--cross-validate]
@@ -36,7 +36,7 @@ CONTEXT = 250  # rows before each forecast row: exactly this many here; 250-259 
 
 # Per-record errors (telemetry units) and normal levels of the two models -> the detector's input.
 SIGNALS = {
-    "forecaster (committed)": lambda e1, e2, b1, b2: (e1, b1),
+    "forecaster alone": lambda e1, e2, b1, b2: (e1, b1),
     "GRU, 250 rows": lambda e1, e2, b1, b2: (e2, b2),
     "mean of the two errors": lambda e1, e2, b1, b2: ((e1 + e2) / 2, (b1 + b2) / 2),
     "larger of the two": lambda e1, e2, b1, b2: (np.maximum(e1, e2), max(b1, b2)),
@@ -44,11 +44,11 @@ SIGNALS = {
 }
 
 
-def train_gru_errors(seed: int, out: Path) -> dict[str, dict]:
+def train_gru_errors(seed: int, out: Path, reads: int | None = None) -> dict[str, dict]:
     """{channel: {"test": per-record absolute errors, "threshold": normal level in score units}}."""
     import torch
 
-    cache = out / f"gru_errors_seed{seed}.pkl"
+    cache = out / (f"gru_errors_seed{seed}.pkl" if reads is None else f"gru_errors_seed{seed}_reads{reads}.pkl")
     errors = pickle.loads(cache.read_bytes()) if cache.exists() else {}
     torch.set_num_threads(1)
     began = time.time()
@@ -56,7 +56,7 @@ def train_gru_errors(seed: int, out: Path) -> dict[str, dict]:
         if channel in errors:
             continue
         train, test = load_channel(channel)
-        model = fit_gru(torch, train, seed)
+        model = fit_gru(torch, train, seed, reads)
         split = int(len(train) * 0.8)
         held_out = smooth_errors(_errors(torch, model, train) ** 2, DetectorConfig().smoothing_span)[split:]
         errors[channel] = {"test": _errors(torch, model, test), "threshold": float(held_out.max()) ** 2}
@@ -75,7 +75,7 @@ def _errors(torch, model, series: np.ndarray) -> np.ndarray:
         targets = np.arange(CONTEXT + 1, n)
         for i in range(0, len(targets), 512):
             batch = targets[i:i + 512]
-            last = model.gru(torch.stack([rows[t - CONTEXT:t] for t in batch]))[0][:, -1]
+            last = model.encode(torch.stack([rows[t - CONTEXT:t] for t in batch]))[:, -1]
             forecast = model.head(torch.cat([last, rows[batch, 1:]], dim=-1)).squeeze(-1).numpy()
             errors[batch] = np.abs(forecast - series[batch, 0])
     return errors
@@ -94,12 +94,13 @@ def main() -> None:
     parser.add_argument("--forecasters", nargs="+", required=True, help="SEED=DIR forecaster repositories")
     parser.add_argument("--out", type=Path, default=Path("/tmp/satmon-long-context"))
     parser.add_argument("--cross-validate", action="store_true")
+    parser.add_argument("--gru-reads", type=int, help="the GRU reads only each row's first N columns (1: the value)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     runs = {}
     for item in args.forecasters:
         seed, directory = item.split("=", 1)
-        runs[int(seed)] = (score_channels(Path(directory)), train_gru_errors(int(seed), args.out))
+        runs[int(seed)] = (score_channels(Path(directory)), train_gru_errors(int(seed), args.out, args.gru_reads))
     for name, signal in SIGNALS.items():
         figures = []
         for scored, gru in runs.values():
@@ -113,7 +114,7 @@ def main() -> None:
               f"R {mean['event_recall']:.3f}  false alerts {mean['false_alerts']:.1f}  "
               f"median delay {mean['median_detection_delay']:.1f}", flush=True)
     if args.cross_validate:
-        for name in ("forecaster (committed)", "geometric mean"):
+        for name in ("forecaster alone", "geometric mean"):
             for seed, (scored, gru) in runs.items():
                 out = cross_validate([combined(c, gru[c.channel], SIGNALS[name]) for c in scored],
                                      grid_configs(DetectorConfig()))
@@ -121,7 +122,7 @@ def main() -> None:
                 print(f"cross-validated, {name}, seed {seed}: event F1 {held['event_f1']:.3f}, "
                       f"{held['false_alerts']} false alerts (in-sample {out['in_sample']['event_f1']:.3f})", flush=True)
     print("command: python -m benchmarks.quality_long_context --forecasters", " ".join(args.forecasters),
-          "--cross-validate" if args.cross_validate else "")
+          "--cross-validate" if args.cross_validate else "", f"--gru-reads {args.gru_reads}" if args.gru_reads else "")
 
 
 if __name__ == "__main__":

@@ -98,7 +98,8 @@ class Window(_Strict):
     size: int = 30
     stride: int = 10
     # Rows before each window that the subsystem's model reads as well (a long-context forecaster):
-    # the scheduler sends them with the window; the window stays the unit of scheduling and scoring.
+    # the scheduler sends them with the window, their telemetry parameters only; the window stays
+    # the unit of scheduling and scoring.
     context: Annotated[int, Field(ge=0, le=10_000)] = 0
 
     @model_validator(mode="after")

@@ -66,3 +66,28 @@ def test_the_local_rendering_serves_the_same_model(model_dir: Path, tmp_path: Pa
         assert getattr(local, field) == getattr(production, field), field
     assert (rendered / "1" / "model.onnx").resolve() == (model_dir / "1" / "model.onnx").resolve()
     assert (rendered / "1" / "model.py").is_file()
+
+
+@pytest.mark.parametrize("model_dir", MODELS[:3], ids=lambda p: p.name)
+def test_a_model_reads_only_the_context_columns_the_scheduler_sends(model_dir: Path):
+    """The scheduler sends the rows before a window as their telemetry columns only (the worker fills
+    the rest with 0), while `satmon eval` cuts whole rows: the scores must not differ, or eval would
+    not equal live."""
+    import numpy as np
+    import onnxruntime as ort
+
+    from satmon_detection.smap import load_channel
+    from satmon_detection.windows import window_starts, with_context
+    from satmon_mdb import load_mission_database
+
+    (carried,) = {view.telemetry_indices for view in load_mission_database().subsystems("smap")}
+    _, test = load_channel(model_dir.name.removeprefix("SMAP_"))
+    rows = with_context(test, window_starts(len(test))[25:33], 30, SMAP_CONTEXT).astype(np.float32)
+    sent = np.zeros_like(rows)
+    sent[:, SMAP_CONTEXT:] = rows[:, SMAP_CONTEXT:]
+    sent[:, :SMAP_CONTEXT, list(carried)] = rows[:, :SMAP_CONTEXT, list(carried)]
+    assert (sent != rows).any(), "the context rows' command flags should have had something to drop"
+    session = ort.InferenceSession(str(model_dir / "1" / "model.onnx"), providers=["CPUExecutionProvider"])
+    whole, as_sent = (session.run(None, {repo.INPUT_NAME: x}) for x in (rows, sent))
+    for a, b in zip(whole, as_sent):
+        np.testing.assert_array_equal(a, b)

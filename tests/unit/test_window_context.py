@@ -29,7 +29,7 @@ def _live(values: np.ndarray, spec: WindowSpec, phase: int) -> list[np.ndarray]:
         closed = buffer.add(Row(sequence, (sequence + 1) * 10**9, packed_floats.pack(value.tolist()), 0, sequence))
         buffer.trim(None, 0)
         if closed is not None:
-            read.append(window_array(build_window("SAT-1", "acs", "M", closed)))
+            read.append(window_array(build_window("SAT-1", "acs", "M", closed, context_columns=spec.context_columns)))
     return list(fit_rows(read, spec.size + spec.context)) if read else []
 
 
@@ -85,7 +85,7 @@ def test_an_api_window_gives_its_context_as_values():
 @pytest.mark.parametrize("damage, message", [
     (lambda w: w.context_values.extend([0.0]), "both context_values and packed_context"),
     (lambda w: setattr(w, "packed_context", w.packed_context[:-1]), "packed_context"),
-    (lambda w: setattr(w, "packed_context", w.packed_context[:-4]), "not whole rows of 3 features"),
+    (lambda w: setattr(w, "packed_context", w.packed_context[:-4]), "not whole rows of 3 columns"),
     (lambda w: setattr(w, "packed_context", w.packed_context[:-4] + packed_floats.pack([float("nan")])),
      "NaN or infinite"),
 ])
@@ -110,3 +110,41 @@ def test_the_worker_gives_a_model_the_newest_rows_it_reads_whatever_it_was_sent(
     values = _values(300)
     np.testing.assert_array_equal(fit_rows([values], 260)[0], values[-260:])   # more context than it reads
     np.testing.assert_array_equal(fit_rows([values[-30:]], 30)[0], values[-30:])  # a model without context
+
+
+def test_the_context_carries_only_the_columns_named_and_the_worker_puts_them_back_in_place():
+    values = _values(400)
+    spec = WindowSpec(30, 10, 230, context_columns=(0, 2))
+    live = _live(values, spec, phase=4)
+    offline = with_context(values, window_starts(len(values), 30, 10, 4), 30, 230)
+    for got, expected in zip(live, offline):
+        np.testing.assert_array_equal(got[:, [0, 2]], expected[:, [0, 2]])  # the carried columns, context and all
+        np.testing.assert_array_equal(got[230:], expected[230:])            # the window whole
+        assert not got[:230, 1].any()                                       # the rest of the context: 0
+
+
+def test_smaps_windows_carry_the_telemetry_value_of_their_context_rows():
+    from google.protobuf.timestamp_pb2 import Timestamp
+    from satmon.telemetry.v1 import events_pb2, telemetry_pb2
+    from satmon_scheduler.domain.scheduler import StreamScheduler
+
+    scheduler, tasks = StreamScheduler({}), []
+    for sequence in range(300):
+        sample = events_pb2.SubsystemSample(satellite_id="SAT-1", sequence=sequence, model_name="SMAP_A-1",
+                                            frame=telemetry_pb2.SubsystemFrame(subsystem="acs",
+                                                                               features=[float(sequence)] * 25))
+        sample.sample_time.FromSeconds(1_700_000_000 + sequence)
+        tasks += scheduler.add("acs", sample, 0, sequence, Timestamp())
+    window = tasks[-1].windows[0]
+    assert list(window.context_columns) == [0]
+    assert len(window.packed_context) == 230 * 4  # one float a row instead of 25
+    read = window_array(window)
+    assert read.shape == (260, 25) and read[:230, 0].tolist() == list(range(window.start_sequence - 230, window.start_sequence))
+
+
+@pytest.mark.parametrize("columns, message", [([3], "not distinct columns"), ([0, 0], "not distinct columns")])
+def test_context_columns_outside_the_row_are_a_bad_window(columns, message):
+    window = build_window("SAT-1", "acs", "M", _closed(_values(40)), context_columns=(0,))
+    window.context_columns[:] = columns
+    with pytest.raises(BadWindow, match=message):
+        window_array(window)

@@ -54,7 +54,8 @@ def class_plans() -> dict[str, ClassPlan]:
     for name, spacecraft_class in database.classes.items():
         views = database.subsystems(name)
         plans[name] = ClassPlan(tuple(v.name for v in views),
-                                {v.name: WindowSpec(v.window.size, v.window.stride, v.window.context) for v in views},
+                                {v.name: WindowSpec(v.window.size, v.window.stride, v.window.context, v.telemetry_indices)
+                                 for v in views},
                                 RuleEngine(conditions(spacecraft_class.rules)))
     return plans
 
@@ -69,19 +70,24 @@ class PendingTrigger:
 
 
 def build_window(satellite_id: str, subsystem: str, model_name: str, window: ClosedWindow,
-                 spacecraft_class: str = DEFAULT_CLASS) -> events_pb2.Window:
+                 spacecraft_class: str = DEFAULT_CLASS, context_columns: tuple[int, ...] = ()) -> events_pb2.Window:
     """The window as a Window with packed values: at 1,000 satellites a fleet's windows close in the
     same second, and joining the rows' packed features costs under a microsecond where copying
     750 floats into a repeated field cost 15. The context rows held before the window (the
-    subsystem's window.context; fewer at a stream's start) travel in packed_context."""
+    subsystem's window.context; fewer at a stream's start) travel in packed_context, only their
+    `context_columns` (all when empty)."""
     rows = window.rows
-    return events_pb2.Window(
+    message = events_pb2.Window(
         satellite_id=satellite_id, subsystem=subsystem, spacecraft_class=spacecraft_class,
         model_name=model_name, start_sequence=rows[0].sequence,
         feature_count=len(rows[0].features) // packed_floats.ITEM_SIZE,
         sample_times=[Timestamp(seconds=row.time_ns // NS, nanos=row.time_ns % NS) for row in rows],
-        packed_values=b"".join(row.features for row in rows),
-        packed_context=b"".join(row.features for row in window.context))
+        packed_values=b"".join(row.features for row in rows), context_columns=context_columns)
+    if window.context:
+        slices = [slice(i * packed_floats.ITEM_SIZE, (i + 1) * packed_floats.ITEM_SIZE) for i in context_columns]
+        message.packed_context = (b"".join(row.features for row in window.context) if not slices else
+                                  b"".join(row.features[part] for row in window.context for part in slices))
+    return message
 
 
 @dataclass
@@ -168,7 +174,8 @@ class StreamScheduler:
         return events_pb2.InferenceTask(
             job_id=stream_job_id(sat, subsystem, window.start_time_ns), source=job_pb2.JOB_SOURCE_STREAM,
             windows=[build_window(sat, subsystem, self.models[(sat, subsystem)], window,
-                                 self.class_of.get(sat, DEFAULT_CLASS))], create_time=now)
+                                 self.class_of.get(sat, DEFAULT_CLASS), self.buffers[(sat, subsystem)].spec.context_columns)],
+            create_time=now)
 
     def _ready_rule_tasks(self, satellite_id: str) -> list[events_pb2.InferenceTask]:
         """Rule jobs of this satellite whose triggering record every subsystem now holds (only a sample
@@ -194,7 +201,7 @@ class StreamScheduler:
                 waiting.append(trigger)
                 continue
             windows = [build_window(trigger.satellite_id, ss, self.models[(trigger.satellite_id, ss)], window,
-                                    self.class_of.get(trigger.satellite_id, DEFAULT_CLASS))
+                                    self.class_of.get(trigger.satellite_id, DEFAULT_CLASS), b.spec.context_columns)
                        for ss, b in buffers.items() if (window := b.window_ending_at(trigger.sequence, trigger.time_ns))]
             if windows:
                 ready.append(events_pb2.InferenceTask(

@@ -36,6 +36,7 @@ class WindowSpec:
     size: int = 30
     stride: int = 10
     context: int = 0  # rows before each window its model reads too (the mission database's window.context)
+    context_columns: tuple[int, ...] = ()  # the columns those rows carry (the telemetry parameters); () all
 
     @property
     def rows_kept(self) -> int:

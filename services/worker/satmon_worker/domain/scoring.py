@@ -43,14 +43,25 @@ def window_array(window: events_pb2.Window) -> np.ndarray:
     values = _rows(window.packed_values, window.values, "packed_values", "values")
     if not rows or not features or values.size != rows * features:
         raise BadWindow(f"window has {values.size} values for {rows} rows x {features} features")
-    context = _rows(window.packed_context, window.context_values, "packed_context", "context_values")
-    if context.size % features:
-        raise BadWindow(f"packed_context has {context.size} values, not whole rows of {features} features")
-    whole = np.concatenate([context, values]) if context.size else values
-    whole = whole.reshape(-1, features)
+    context = _context_rows(window, features)
+    whole = np.concatenate([context, values.reshape(rows, features)]) if len(context) else values.reshape(rows, features)
     if not np.isfinite(whole).all():
         raise BadWindow("window contains NaN or infinite values")
     return whole
+
+
+def _context_rows(window: events_pb2.Window, features: int) -> np.ndarray:
+    """(context rows, features): the carried columns in place, the others 0 (a model with context
+    reads only the columns the scheduler sends of the rows before a window)."""
+    carried = list(window.context_columns) or list(range(features))
+    if any(column >= features for column in carried) or len(set(carried)) != len(carried):
+        raise BadWindow(f"context_columns {carried} are not distinct columns of {features} features")
+    flat = _rows(window.packed_context, window.context_values, "packed_context", "context_values")
+    if flat.size % len(carried):
+        raise BadWindow(f"packed_context has {flat.size} values, not whole rows of {len(carried)} columns")
+    rows = np.zeros((flat.size // len(carried), features), dtype=np.float32)
+    rows[:, carried] = flat.reshape(-1, len(carried))
+    return rows
 
 
 def fit_rows(windows: list[np.ndarray], rows: int) -> np.ndarray:

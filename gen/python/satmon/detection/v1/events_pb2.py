@@ -27,7 +27,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from satmon.detection.v1 import job_pb2 as satmon_dot_detection_dot_v1_dot_job__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n satmon/detection/v1/events.proto\x12\x13satmon.detection.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dsatmon/detection/v1/job.proto\"\xe9\x02\n\x06Window\x12\x41\n\x0csatellite_id\x18\x01 \x01(\tB+\xbaH(r#2!^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$\xd8\x01\x01\x12\x30\n\tsubsystem\x18\n \x01(\tB\x1d\xbaH\x1ar\x18\x32\x16^[a-z][a-z0-9_]{0,31}$\x12\x12\n\nmodel_name\x18\x03 \x01(\t\x12\x16\n\x0estart_sequence\x18\x04 \x01(\x04\x12\x30\n\x0csample_times\x18\x05 \x03(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06values\x18\x06 \x03(\x02\x12\x15\n\rfeature_count\x18\x07 \x01(\r\x12\x15\n\rpacked_values\x18\x08 \x01(\x0c\x12\x18\n\x10spacecraft_class\x18\x0b \x01(\t\x12\x16\n\x0epacked_context\x18\x0c \x01(\x0c\x12\x16\n\x0e\x63ontext_values\x18\r \x03(\x02J\x04\x08\x02\x10\x03\"\xc8\x02\n\rInferenceTask\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12.\n\x06source\x18\x02 \x01(\x0e\x32\x1e.satmon.detection.v1.JobSource\x12\x16\n\x0etrigger_reason\x18\x03 \x01(\t\x12,\n\x07windows\x18\x04 \x03(\x0b\x32\x1b.satmon.detection.v1.Window\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12K\n\rtrace_context\x18\x06 \x03(\x0b\x32\x34.satmon.detection.v1.InferenceTask.TraceContextEntry\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"G\n\x12InferenceTaskBatch\x12\x31\n\x05tasks\x18\x01 \x03(\x0b\x32\".satmon.detection.v1.InferenceTask\"\xbc\x04\n\x0fInferenceResult\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x14\n\x0csatellite_id\x18\x02 \x01(\t\x12\x11\n\tsubsystem\x18\x14 \x01(\t\x12\x12\n\nmodel_name\x18\x04 \x01(\t\x12\x15\n\rmodel_version\x18\x05 \x01(\t\x12\x16\n\x0estart_sequence\x18\x06 \x01(\x04\x12\x30\n\x0csample_times\x18\x07 \x03(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0ftimestep_scores\x18\x08 \x03(\x02\x12\x16\n\x0ereconstruction\x18\t \x03(\x02\x12\x15\n\rfeature_count\x18\n \x01(\r\x12\x12\n\nmean_score\x18\x0b \x01(\x01\x12\x11\n\tmax_score\x18\x0c \x01(\x01\x12\x11\n\tthreshold\x18\r \x01(\x01\x12\x12\n\nis_anomaly\x18\x0e \x01(\x08\x12\x19\n\x11inference_time_ms\x18\x0f \x01(\x01\x12.\n\x06source\x18\x10 \x01(\x0e\x32\x1e.satmon.detection.v1.JobSource\x12\x16\n\x0etrigger_reason\x18\x11 \x01(\t\x12/\n\x0b\x63reate_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rdispatch_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x18\n\x10spacecraft_class\x18\x15 \x01(\tJ\x04\x08\x03\x10\x04\"\xdf\x01\n\tJobUpdate\x12.\n\x03job\x18\x01 \x01(\x0b\x32!.satmon.detection.v1.InferenceJob\x12>\n\x08metadata\x18\x02 \x03(\x0b\x32,.satmon.detection.v1.JobUpdate.MetadataEntry\x12\x31\n\x07windows\x18\x03 \x03(\x0b\x32 .satmon.detection.v1.WindowScore\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n satmon/detection/v1/events.proto\x12\x13satmon.detection.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dsatmon/detection/v1/job.proto\"\x82\x03\n\x06Window\x12\x41\n\x0csatellite_id\x18\x01 \x01(\tB+\xbaH(r#2!^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$\xd8\x01\x01\x12\x30\n\tsubsystem\x18\n \x01(\tB\x1d\xbaH\x1ar\x18\x32\x16^[a-z][a-z0-9_]{0,31}$\x12\x12\n\nmodel_name\x18\x03 \x01(\t\x12\x16\n\x0estart_sequence\x18\x04 \x01(\x04\x12\x30\n\x0csample_times\x18\x05 \x03(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06values\x18\x06 \x03(\x02\x12\x15\n\rfeature_count\x18\x07 \x01(\r\x12\x15\n\rpacked_values\x18\x08 \x01(\x0c\x12\x18\n\x10spacecraft_class\x18\x0b \x01(\t\x12\x16\n\x0epacked_context\x18\x0c \x01(\x0c\x12\x16\n\x0e\x63ontext_values\x18\r \x03(\x02\x12\x17\n\x0f\x63ontext_columns\x18\x0e \x03(\rJ\x04\x08\x02\x10\x03\"\xc8\x02\n\rInferenceTask\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12.\n\x06source\x18\x02 \x01(\x0e\x32\x1e.satmon.detection.v1.JobSource\x12\x16\n\x0etrigger_reason\x18\x03 \x01(\t\x12,\n\x07windows\x18\x04 \x03(\x0b\x32\x1b.satmon.detection.v1.Window\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12K\n\rtrace_context\x18\x06 \x03(\x0b\x32\x34.satmon.detection.v1.InferenceTask.TraceContextEntry\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"G\n\x12InferenceTaskBatch\x12\x31\n\x05tasks\x18\x01 \x03(\x0b\x32\".satmon.detection.v1.InferenceTask\"\xbc\x04\n\x0fInferenceResult\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x14\n\x0csatellite_id\x18\x02 \x01(\t\x12\x11\n\tsubsystem\x18\x14 \x01(\t\x12\x12\n\nmodel_name\x18\x04 \x01(\t\x12\x15\n\rmodel_version\x18\x05 \x01(\t\x12\x16\n\x0estart_sequence\x18\x06 \x01(\x04\x12\x30\n\x0csample_times\x18\x07 \x03(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0ftimestep_scores\x18\x08 \x03(\x02\x12\x16\n\x0ereconstruction\x18\t \x03(\x02\x12\x15\n\rfeature_count\x18\n \x01(\r\x12\x12\n\nmean_score\x18\x0b \x01(\x01\x12\x11\n\tmax_score\x18\x0c \x01(\x01\x12\x11\n\tthreshold\x18\r \x01(\x01\x12\x12\n\nis_anomaly\x18\x0e \x01(\x08\x12\x19\n\x11inference_time_ms\x18\x0f \x01(\x01\x12.\n\x06source\x18\x10 \x01(\x0e\x32\x1e.satmon.detection.v1.JobSource\x12\x16\n\x0etrigger_reason\x18\x11 \x01(\t\x12/\n\x0b\x63reate_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rdispatch_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x18\n\x10spacecraft_class\x18\x15 \x01(\tJ\x04\x08\x03\x10\x04\"\xdf\x01\n\tJobUpdate\x12.\n\x03job\x18\x01 \x01(\x0b\x32!.satmon.detection.v1.InferenceJob\x12>\n\x08metadata\x18\x02 \x03(\x0b\x32,.satmon.detection.v1.JobUpdate.MetadataEntry\x12\x31\n\x07windows\x18\x03 \x03(\x0b\x32 .satmon.detection.v1.WindowScore\x1a/\n\rMetadataEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -43,17 +43,17 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_JOBUPDATE_METADATAENTRY']._loaded_options = None
   _globals['_JOBUPDATE_METADATAENTRY']._serialized_options = b'8\001'
   _globals['_WINDOW']._serialized_start=151
-  _globals['_WINDOW']._serialized_end=512
-  _globals['_INFERENCETASK']._serialized_start=515
-  _globals['_INFERENCETASK']._serialized_end=843
-  _globals['_INFERENCETASK_TRACECONTEXTENTRY']._serialized_start=792
-  _globals['_INFERENCETASK_TRACECONTEXTENTRY']._serialized_end=843
-  _globals['_INFERENCETASKBATCH']._serialized_start=845
-  _globals['_INFERENCETASKBATCH']._serialized_end=916
-  _globals['_INFERENCERESULT']._serialized_start=919
-  _globals['_INFERENCERESULT']._serialized_end=1491
-  _globals['_JOBUPDATE']._serialized_start=1494
-  _globals['_JOBUPDATE']._serialized_end=1717
-  _globals['_JOBUPDATE_METADATAENTRY']._serialized_start=1670
-  _globals['_JOBUPDATE_METADATAENTRY']._serialized_end=1717
+  _globals['_WINDOW']._serialized_end=537
+  _globals['_INFERENCETASK']._serialized_start=540
+  _globals['_INFERENCETASK']._serialized_end=868
+  _globals['_INFERENCETASK_TRACECONTEXTENTRY']._serialized_start=817
+  _globals['_INFERENCETASK_TRACECONTEXTENTRY']._serialized_end=868
+  _globals['_INFERENCETASKBATCH']._serialized_start=870
+  _globals['_INFERENCETASKBATCH']._serialized_end=941
+  _globals['_INFERENCERESULT']._serialized_start=944
+  _globals['_INFERENCERESULT']._serialized_end=1516
+  _globals['_JOBUPDATE']._serialized_start=1519
+  _globals['_JOBUPDATE']._serialized_end=1742
+  _globals['_JOBUPDATE_METADATAENTRY']._serialized_start=1695
+  _globals['_JOBUPDATE_METADATAENTRY']._serialized_end=1742
 # @@protoc_insertion_point(module_scope)

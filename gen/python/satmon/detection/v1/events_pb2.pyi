@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Window(_message.Message):
-    __slots__ = ("satellite_id", "subsystem", "model_name", "start_sequence", "sample_times", "values", "feature_count", "packed_values", "spacecraft_class", "packed_context", "context_values")
+    __slots__ = ("satellite_id", "subsystem", "model_name", "start_sequence", "sample_times", "values", "feature_count", "packed_values", "spacecraft_class", "packed_context", "context_values", "context_columns")
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
     MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -24,6 +24,7 @@ class Window(_message.Message):
     SPACECRAFT_CLASS_FIELD_NUMBER: _ClassVar[int]
     PACKED_CONTEXT_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_VALUES_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_COLUMNS_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
     subsystem: str
     model_name: str
@@ -35,7 +36,8 @@ class Window(_message.Message):
     spacecraft_class: str
     packed_context: bytes
     context_values: _containers.RepeatedScalarFieldContainer[float]
-    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., values: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., packed_values: _Optional[bytes] = ..., spacecraft_class: _Optional[str] = ..., packed_context: _Optional[bytes] = ..., context_values: _Optional[_Iterable[float]] = ...) -> None: ...
+    context_columns: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., values: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., packed_values: _Optional[bytes] = ..., spacecraft_class: _Optional[str] = ..., packed_context: _Optional[bytes] = ..., context_values: _Optional[_Iterable[float]] = ..., context_columns: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class InferenceTask(_message.Message):
     __slots__ = ("job_id", "source", "trigger_reason", "windows", "create_time", "trace_context")
