@@ -25,7 +25,7 @@ import zlib
 import numpy as np
 
 __all__ = ["WINDOW_SIZE", "STRIDE", "stream_phase", "window_starts", "sliding_windows", "is_first_window",
-           "fresh_rows", "with_context", "per_record"]
+           "fresh_rows", "with_context", "fit_rows", "per_record"]
 
 WINDOW_SIZE = 30
 STRIDE = 10
@@ -66,6 +66,17 @@ def with_context(values: np.ndarray, starts: np.ndarray, size: int, context: int
     padded = np.concatenate([np.repeat(values[:1], context, axis=0), values])
     view = np.lib.stride_tricks.sliding_window_view(padded, (context + size, values.shape[1]))[:, 0]
     return view[np.asarray(starts)]
+
+
+def fit_rows(windows: list[np.ndarray], rows: int) -> np.ndarray:
+    """(windows, rows, features): each window's newest `rows` rows, its oldest row repeated in front
+    where it has fewer (a stream's first windows, or an API caller that sent no context): the rule
+    `with_context` applies to a whole array, for the worker's windows as they arrive."""
+    fitted = []
+    for window in windows:
+        missing = rows - len(window)
+        fitted.append(window[-rows:] if missing <= 0 else np.concatenate([np.repeat(window[:1], missing, axis=0), window]))
+    return np.stack(fitted)
 
 
 def per_record(starts: np.ndarray, window_values: np.ndarray, length: int) -> np.ndarray:

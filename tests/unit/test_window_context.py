@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from satmon_core import packed_floats
-from satmon_detection.windows import window_starts, with_context
+from satmon_detection.windows import fit_rows, window_starts, with_context
 from satmon_scheduler.domain.scheduler import build_window
 from satmon_scheduler.domain.windows import WindowBuffer, WindowSpec, Row
-from satmon_worker.domain.scoring import fit_rows, window_array
+from satmon_worker.domain.scoring import window_array
 from satmon_worker.errors import BadWindow
 
 FEATURES = 3

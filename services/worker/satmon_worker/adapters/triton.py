@@ -13,7 +13,8 @@ from tritonclient.utils import InferenceServerException
 from satmon_core import metrics
 from satmon_core.errors import TransientError
 from satmon_detection import model_repository as repo
-from satmon_worker.domain.scoring import ModelScores, fit_rows
+from satmon_detection.windows import fit_rows
+from satmon_worker.domain.scoring import ModelScores
 from satmon_worker.errors import BadWindow, ModelUnavailable, WorkerError
 
 __all__ = ["TritonScorer"]

@@ -15,7 +15,7 @@ from satmon_core import packed_floats
 from satmon_detection.scoring import summarise, window_is_anomalous
 from satmon_worker.errors import BadWindow, WorkerError
 
-__all__ = ["Scorer", "ModelScores", "ScoredTasks", "score_tasks", "window_array", "fit_rows"]
+__all__ = ["Scorer", "ModelScores", "ScoredTasks", "score_tasks", "window_array"]
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,9 @@ def window_array(window: events_pb2.Window) -> np.ndarray:
     values = _rows(window.packed_values, window.values, "packed_values", "values")
     if not rows or not features or values.size != rows * features:
         raise BadWindow(f"window has {values.size} values for {rows} rows x {features} features")
-    context = _context_rows(window, features)
-    whole = np.concatenate([context, values.reshape(rows, features)]) if len(context) else values.reshape(rows, features)
+    whole = values.reshape(rows, features)
+    if window.packed_context or window.context_values:  # most models read none: nothing more to build
+        whole = np.concatenate([_context_rows(window, features), whole])
     if not np.isfinite(whole).all():
         raise BadWindow("window contains NaN or infinite values")
     return whole
@@ -62,17 +63,6 @@ def _context_rows(window: events_pb2.Window, features: int) -> np.ndarray:
     rows = np.zeros((flat.size // len(carried), features), dtype=np.float32)
     rows[:, carried] = flat.reshape(-1, len(carried))
     return rows
-
-
-def fit_rows(windows: list[np.ndarray], rows: int) -> np.ndarray:
-    """(windows, rows, features): each window's newest `rows` rows, its oldest row repeated in front
-    where it has fewer (a stream's first windows, or an API caller that sent no context), the rule
-    satmon_detection.windows.with_context applies offline."""
-    fitted = []
-    for window in windows:
-        missing = rows - len(window)
-        fitted.append(window[-rows:] if missing <= 0 else np.concatenate([np.repeat(window[:1], missing, axis=0), window]))
-    return np.stack(fitted)
 
 
 def _rows(packed: bytes, listed, packed_name: str, listed_name: str) -> np.ndarray:
