@@ -22,6 +22,11 @@ window's newest record (the benchmark also reads the ACS topic):
     routing    = router's sample - record    (raw topic, router)
     windowing  = dispatch - router's sample  (ACS topic, scheduler's window and Celery publish)
 CPU seconds per component (every process of its session, from /proc) cover the run.
+
+With --warmup S, each N first replays S seconds unmeasured: a stack that has run for a while has its
+series in VictoriaMetrics' index, Kafka's broker compiled by the JVM's JIT (in a cold 100 s run, C2
+compilation was half of the broker's CPU) and every process's caches filled. A cold run measures
+those one-time costs beside the per-record ones.
 """
 
 from __future__ import annotations
@@ -126,6 +131,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--satellites", type=int, nargs="+", default=[50, 100, 200])
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=0, metavar="S",
+                        help="before each measured run, replay the same satellites for S seconds unmeasured "
+                             "(steady state: series indexed, JIT compiled, caches filled; default 0: a cold stack)")
     parser.add_argument("--stagger", type=int, default=0,
                         help="satellite k starts k mod S seconds after the first (default 0: every satellite's "
                              "counter starts in the same second)")
@@ -134,7 +142,13 @@ def main() -> None:
     # The machine's speed before and after, measured by the same process: the figure that lets runs
     # of other days be compared (a loaded or throttled machine shows as a lower or drifting value).
     reference_before = reference_mops()
-    rows = [run(n, args.seconds, settings, args.stagger) for n in args.satellites]
+    rows = []
+    for n in args.satellites:
+        if args.warmup:
+            warm = run(n, args.warmup, settings, args.stagger)
+            print(f"warm-up of {n} satellites: {args.warmup} s, {warm['windows']}/{warm['expected_windows']} windows",
+                  flush=True)
+        rows.append(run(n, args.seconds, settings, args.stagger))
     reference_after = reference_mops()
     print(f"command: python -m benchmarks.bench_pipeline {' '.join(sys.argv[1:])}")
     print(f"machine reference (python -m benchmarks.machine_reference): {reference_before:.3f} M op/s before, "

@@ -297,6 +297,15 @@ def test_a_stream_window_carries_its_samples_features_packed_and_the_worker_read
     np.testing.assert_array_equal(window_array(api_window), expected)  # the APIs' form reads the same
 
 
+def test_a_windows_sample_times_are_its_rows_times_in_order_to_the_nanosecond():
+    times = [1_733_000_000 * 10**9 + 123_456_789 + i * 10**9 for i in range(29)] + [-1_500_000_001]
+    rows = tuple(Row(s, t, packed_floats.pack([0.0] * 25), 0, s) for s, t in enumerate(times))
+    window = build_window("SAT-1", "acs", "A-1", ClosedWindow(rows))
+    assert [ts.ToNanoseconds() for ts in window.sample_times] == times
+    again = build_window("SAT-2", "acs", "A-1", ClosedWindow(rows))  # the encoded times are shared, not moved
+    assert list(again.sample_times) == list(window.sample_times)
+
+
 @pytest.mark.parametrize("damage, message", [
     (lambda w: w.values.extend([0.0] * 750), "both values and packed_values"),
     (lambda w: setattr(w, "packed_values", w.packed_values[:-1]), "packed_values"),
