@@ -21,6 +21,7 @@ def consumer_groups() -> dict[str, list[str]]:
         "satmon-router": [s.raw_topic],
         "satmon-scheduler": [s.subsystem_topic(n) for n in load_mission_database().subsystem_names()],
         "satmon-writer-telemetry": [s.raw_topic],
+        "satmon-writer-limits": [s.raw_topic],
         "satmon-writer-results": [s.results_topic],
         "satmon-writer-jobs": [s.jobs_topic],
         "satmon-writer-groundtruth": [s.ground_truth_topic],

@@ -1,4 +1,4 @@
-"""VictoriaMetrics over HTTP: Prometheus text import for writes, PromQL for reads. Every call has a deadline."""
+"""VictoriaMetrics over HTTP: Prometheus text and JSON-line imports for writes, PromQL for reads. Every call has a deadline."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ UNAVAILABLE = "METRICS_STORE_UNAVAILABLE"
 
 QUERY_DEADLINE_S = 5.0
 WRITE_DEADLINE_S = 15.0
+IMPORT_BODY_BYTES = 8 << 20
 # VictoriaMetrics acknowledges an import before the samples are on disk: it keeps them in memory and
 # flushes every -inmemoryDataFlushInterval (5 s by default; about a second in older releases such
 # as Debian's), and a SIGKILL, an OOM kill or a power cut loses what was not flushed. A write is
@@ -34,10 +35,31 @@ class VictoriaMetrics:
         lines would be refused again. TransientError for everything retrying may fix (5xx,
         connection refused, deadline).
         """
-        if not lines:
-            return
+        self._import("/api/v1/import/prometheus", lines)
+
+    def import_series(self, lines: list[str]) -> None:
+        """Writes VictoriaMetrics' JSON lines (`/api/v1/import`): one series per line with several
+        samples. It takes a series' labels once for all its samples, which costs VictoriaMetrics 44-56 %
+        less CPU per sample than a Prometheus line each (5-10 samples a series; BENCHMARKS.md).
+        Errors as import_lines."""
+        self._import("/api/v1/import", lines)
+
+    def _import(self, path: str, lines: list[str]) -> None:
+        """POSTs the lines in bodies of at most IMPORT_BODY_BYTES (VictoriaMetrics refuses requests over
+        its -maxInsertRequestSize, 32 MB by default; five seconds of 1,000 satellites is about 40 MB)."""
+        body, size = [], 0
+        for line in lines:
+            if size + len(line) > IMPORT_BODY_BYTES and body:
+                self._post(path, body)
+                body, size = [], 0
+            body.append(line)
+            size += len(line) + 1
+        if body:
+            self._post(path, body)
+
+    def _post(self, path: str, lines: list[str]) -> None:
         body = ("\n".join(lines) + "\n").encode()
-        request = urllib.request.Request(f"{self.base_url}/api/v1/import/prometheus", data=body, method="POST")
+        request = urllib.request.Request(f"{self.base_url}{path}", data=body, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=WRITE_DEADLINE_S) as response:
                 if response.status not in (200, 204):

@@ -118,3 +118,28 @@ def test_a_revoked_partition_is_neither_stored_nor_rewound_here_and_the_handler_
     loop.run_once()
     assert heard == [TopicPartition("t", 0)]
     assert consumer.stored == [] and consumer.seeks == []  # its new owner writes those batches again
+
+
+class _GatheringConsumer(_Consumer):
+    """Hands out one message per poll and, on consume, what arrives within the timeout: here, up to
+    `arrive_within_gather` more messages when the loop is willing to wait, none when it is not."""
+
+    def __init__(self, end: int, arrive_within_gather: int) -> None:
+        super().__init__(end)
+        self.arrive_within_gather = arrive_within_gather
+        self.consumes: list[tuple[int, float]] = []
+
+    def consume(self, n, timeout):
+        self.consumes.append((n, timeout))
+        count = min(n, self.arrive_within_gather, self.end - self.position) if timeout > 0 else 0
+        self.position += count
+        return [_Msg(self.position - count + i) for i in range(count)]
+
+
+def test_a_gathering_loop_waits_for_its_batch_to_fill_and_a_plain_one_takes_what_is_there():
+    for gather_s, expected_batches in ((5.0, [[0, 1, 2, 3, 4]]), (0.0, [[0]])):
+        consumer, batches = _GatheringConsumer(5, arrive_within_gather=4), []
+        loop = BatchLoop("test", consumer, lambda msgs: batches.append([m.offset() for m in msgs]) or [], None, "dlq",
+                         batch_size=100, clock=FakeClock(), gather_s=gather_s)
+        loop.run_once()
+        assert consumer.consumes == [(99, gather_s)] and batches == expected_batches

@@ -10,7 +10,9 @@ from satmon_core.validation import decode_record, validate_record
 from satmon_simulator.domain.fleet import FleetData, assign_channels
 from satmon_simulator.domain.housekeeping import HousekeepingModel, Override
 from satmon_simulator.records import build_record
-from satmon_writer.domain.samples import record_lines
+import json
+
+from satmon_writer.domain.samples import telemetry_series
 
 
 def record(sat="SAT-001"):
@@ -64,13 +66,30 @@ def test_undecodable_bytes():
     assert info.value.reason == "undecodable"
 
 
-def test_record_lines_use_the_operators_metric_names():
-    lines = record_lines(record())
+def test_telemetry_series_use_the_operators_metric_names():
+    lines = [json.loads(line) for line in telemetry_series([(record(), None)])]
     assert len(lines) == 7 * 25 + 10
-    assert lines[0].startswith('smap_feature{satellite_id="SAT-001",subsystem="acs",feature_index="0"} ')
-    names = {line.split("{")[0] for line in lines}
+    assert lines[0]["metric"] == {"__name__": "smap_feature", "satellite_id": "SAT-001", "subsystem": "acs",
+                                  "feature_index": "0"}
+    names = {line["metric"]["__name__"] for line in lines}
     assert {"satellite_temperature", "satellite_battery_soc_percent", "satellite_velocity",
-            "satellite_power_consumption"} <= names
+            "satellite_power_consumption", "satellite_thruster_active"} <= names
+
+
+def test_telemetry_series_carry_each_series_once_with_every_sample_of_the_batch():
+    first, second, other = record(), record(), record("SAT-002")
+    second.sample_time.FromMilliseconds(first.sample_time.ToMilliseconds() + 1000)
+    second.frames[0].features[3] = 0.25
+    lines = [json.loads(line) for line in telemetry_series([(first, None), (other, None), (second, None)])]
+    assert len(lines) == 2 * (7 * 25 + 10)  # two satellites' series, each once
+    by_series = {tuple(sorted(line["metric"].items())): line for line in lines}
+    acs3 = by_series[tuple(sorted({"__name__": "smap_feature", "satellite_id": "SAT-001", "subsystem": "acs",
+                                   "feature_index": "3"}.items()))]
+    times = [first.sample_time.ToMilliseconds(), second.sample_time.ToMilliseconds()]
+    assert acs3["timestamps"] == times
+    assert acs3["values"] == [first.frames[0].features[3], 0.25]  # the float32 values exactly, in record order
+    temperature = by_series[(("__name__", "satellite_temperature"), ("satellite_id", "SAT-001"))]
+    assert temperature["values"] == [first.housekeeping.obc_temperature_c, second.housekeeping.obc_temperature_c]
 
 
 def test_labelled_records_follow_the_replay_through_wraps_and_clipping():

@@ -40,13 +40,17 @@ def server():
     httpd.shutdown()
 
 
+def _flat(items: list[list[str]]) -> list[str]:
+    return [line for lines in items for line in lines]
+
+
 def _vm(server) -> VictoriaMetrics:
     return VictoriaMetrics(f"http://127.0.0.1:{server.server_address[1]}")
 
 
 def test_a_4xx_is_rejected_and_only_the_refused_message_is_dead_lettered(server):
     batch = [("m1", ['a{s="1"} 1 1000']), ("m2", ["poison line"]), ("m3", ['a{s="3"} 3 1000'])]
-    rejects = import_isolating_rejects(_vm(server), batch)
+    rejects = import_isolating_rejects(_vm(server).import_lines, batch, _flat)
     assert [(r.message, r.reason) for r in rejects] == [("m2", "victoria_metrics_rejected")]
     assert "400" in rejects[0].detail and "cannot parse line" in rejects[0].detail
     assert b'a{s="1"} 1 1000\n' in _Importer.stored and b'a{s="3"} 3 1000\n' in _Importer.stored
@@ -57,7 +61,27 @@ def test_a_5xx_is_transient_not_poison(server):
     with pytest.raises(TransientError):
         _vm(server).import_lines(["a 1"])
     with pytest.raises(TransientError):
-        import_isolating_rejects(_vm(server), [("m1", ["a 1"])])
+        import_isolating_rejects(_vm(server).import_lines, [("m1", ["a 1"])], _flat)
+
+
+def test_a_batch_is_written_as_one_set_of_lines_and_refused_ones_message_by_message(server):
+    """The lines of a batch are made from all its items at once (one JSON line per series across many
+    messages); after a refusal, each message's own lines are tried alone."""
+    made = []
+
+    def lines(items: list[str]) -> list[str]:
+        made.append(list(items))
+        return ["+".join(items)]
+
+    rejects = import_isolating_rejects(_vm(server).import_series, [("m1", "a"), ("m2", "poison"), ("m3", "c")], lines)
+    assert made == [["a", "poison", "c"], ["a"], ["poison"], ["c"]]
+    assert [r.message for r in rejects] == ["m2"] and _Importer.stored == [b"a\n", b"c\n"]
+
+
+def test_a_large_import_is_sent_in_bodies_under_the_size_limit(server, monkeypatch):
+    monkeypatch.setattr("satmon_core.victoria.IMPORT_BODY_BYTES", 20)
+    _vm(server).import_series(["x" * 8, "y" * 8, "z" * 8])
+    assert _Importer.stored == [b"xxxxxxxx\nyyyyyyyy\n", b"zzzzzzzz\n"]
 
 
 def test_a_4xx_raises_rejected(server):

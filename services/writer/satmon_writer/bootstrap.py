@@ -12,14 +12,21 @@ from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.adapters.jobs import JobRecorder
 from satmon_writer.adapters.limit_alerts import LimitAlertStore
-from satmon_writer.entrypoints.kafka_loops import GroundTruthWriter, JobWriter, ResultWriter, TelemetryWriter
+from satmon_writer.entrypoints.kafka_loops import GroundTruthWriter, JobWriter, LimitChecker, ResultWriter, TelemetryWriter
 
-__all__ = ["build", "TELEMETRY_GROUP", "RESULTS_GROUP", "JOBS_GROUP", "GROUND_TRUTH_GROUP"]
+__all__ = ["build", "TELEMETRY_GROUP", "LIMITS_GROUP", "RESULTS_GROUP", "JOBS_GROUP", "GROUND_TRUTH_GROUP",
+           "TELEMETRY_GATHER_S"]
 
 TELEMETRY_GROUP = "satmon-writer-telemetry"
+LIMITS_GROUP = "satmon-writer-limits"
 RESULTS_GROUP = "satmon-writer-results"
 JOBS_GROUP = "satmon-writer-jobs"
 GROUND_TRUTH_GROUP = "satmon-writer-groundtruth"
+
+# Raw telemetry waits up to this long to reach VictoriaMetrics, so that each series goes with about this
+# many samples at 1 Hz: VictoriaMetrics' CPU per sample falls 44 % at 5 (BENCHMARKS.md). Trends show a
+# record at most this much later; limit alerts do not wait (their own loop).
+TELEMETRY_GATHER_S = 5.0
 
 
 def build(settings: Settings) -> ServiceProcess:
@@ -29,7 +36,8 @@ def build(settings: Settings) -> ServiceProcess:
     jobs = JobRecorder(dsn)
     ground_truth = GroundTruthStore(dsn)
     limit_alerts = LimitAlertStore(dsn)
-    telemetry = TelemetryWriter(vm, FleetRegistry(dsn), limit_alerts)
+    telemetry = TelemetryWriter(vm, FleetRegistry(dsn))
+    limits = LimitChecker(FleetRegistry(dsn), limit_alerts)
     producer = make_producer(settings.kafka_bootstrap)
 
     # Both loops that import into VictoriaMetrics store offsets only once their samples are on its disk.
@@ -37,7 +45,8 @@ def build(settings: Settings) -> ServiceProcess:
 
     liveness = []
 
-    def loop(service: str, group: str, topic: str, handler, batch_size: int, writes_vm: bool = True, on_revoke=None):
+    def loop(service: str, group: str, topic: str, handler, batch_size: int, writes_vm: bool = True, on_revoke=None,
+             gather_s: float = 0.0):
         report = loop_liveness(service, settings.kafka_bootstrap, group, [topic])
         liveness.append(report)
 
@@ -45,14 +54,16 @@ def build(settings: Settings) -> ServiceProcess:
             batch_loop = BatchLoop(service, make_consumer(settings.kafka_bootstrap, group), handler, producer,
                                    settings.dead_letter_topic, batch_size=batch_size,
                                    durability=durability if writes_vm else None, topics=[topic], on_revoke=on_revoke,
-                                   liveness=report, reconnect=lambda: make_consumer(settings.kafka_bootstrap, group))
+                                   liveness=report, reconnect=lambda: make_consumer(settings.kafka_bootstrap, group),
+                                   gather_s=gather_s)
             batch_loop.stopping = stopping
             batch_loop.run()
         run.__name__ = f"{service}-{group}"
         return run
 
-    loops = [loop("writer", TELEMETRY_GROUP, settings.raw_topic, telemetry, 1000,
-                  on_revoke=lambda _consumer, _partitions: telemetry.forget()),
+    loops = [loop("writer", TELEMETRY_GROUP, settings.raw_topic, telemetry, 10000, gather_s=TELEMETRY_GATHER_S),
+             loop("writer", LIMITS_GROUP, settings.raw_topic, limits, 1000, writes_vm=False,
+                  on_revoke=lambda _consumer, _partitions: limits.forget()),
              # Another writer may take results partitions over: their detector states are reloaded from
              # the checkpoints in PostgreSQL, never trusted from this process's memory.
              loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500,

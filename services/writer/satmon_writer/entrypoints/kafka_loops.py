@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
 from confluent_kafka import Message
 from opentelemetry import trace
 
@@ -12,55 +15,88 @@ from satmon_core.kafka import DeadLetter
 from satmon_core.tracing import SpanBatch, context_from_kafka, tracer
 from satmon_writer.adapters.limit_alerts import LimitAlertStore
 from satmon_writer.domain.limits import LimitMonitor
-from satmon_core.validation import decode, decode_record, registered_record
+from satmon_core.validation import RegisteredRecord, decode, decode_record, registered_record
 from satmon_core.victoria import VictoriaMetrics
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_mdb import load_mission_database
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.adapters.jobs import JobRecorder
-from satmon_writer.domain.samples import record_lines, result_lines
+from satmon_writer.domain.samples import result_lines, telemetry_series
 from satmon_writer.domain.validation import decode_job_update, decode_result
 
-__all__ = ["TelemetryWriter", "ResultWriter", "JobWriter", "GroundTruthWriter", "import_isolating_rejects"]
+T = TypeVar("T")
+
+__all__ = ["TelemetryWriter", "LimitChecker", "ResultWriter", "JobWriter", "GroundTruthWriter", "import_isolating_rejects"]
 
 
-def import_isolating_rejects(vm: VictoriaMetrics, batch: list[tuple[Message, list[str]]]) -> list[DeadLetter]:
-    """Imports every message's lines; if VictoriaMetrics refuses the batch (a 4xx), imports message
-    by message so that only the messages it refuses are dead-lettered, with its answer as the reason.
+def import_isolating_rejects(write: Callable[[list[str]], None], batch: list[tuple[Message, T]],
+                             lines: Callable[[list[T]], list[str]]) -> list[DeadLetter]:
+    """Writes the lines of every message's item (`lines` of them all at once, so that a series spread
+    over many messages is one line); if VictoriaMetrics refuses the batch (a 4xx), writes message by
+    message so that only the messages it refuses are dead-lettered, with its answer as the reason.
     A TransientError propagates: the loop retries the whole batch, and re-imported samples land on
     the same series and timestamps."""
     try:
-        vm.import_lines([line for _, lines in batch for line in lines])
-        metrics.SINK_WRITES.labels("victoria-metrics").inc(sum(len(lines) for _, lines in batch))
+        written = lines([item for _, item in batch])
+        write(written)
+        metrics.SINK_WRITES.labels("victoria-metrics").inc(len(written))
         return []
     except RejectedError:
         pass
     rejects = []
-    for msg, lines in batch:
+    for msg, item in batch:
         try:
-            vm.import_lines(lines)
-            metrics.SINK_WRITES.labels("victoria-metrics").inc(len(lines))
+            written = lines([item])
+            write(written)
+            metrics.SINK_WRITES.labels("victoria-metrics").inc(len(written))
         except RejectedError as exc:
             rejects.append(DeadLetter(msg, "victoria_metrics_rejected", str(exc)))
     return rejects
 
 
+def _concatenated(items: list[list[str]]) -> list[str]:
+    return [line for lines in items for line in lines]
+
+
+def _valid_records(messages: list[Message], registry: FleetRegistry) -> Iterator[tuple[Message, telemetry_events.TelemetryRecord, RegisteredRecord]]:
+    """The raw records that the router routed. Invalid raw records and records of unknown satellites
+    are dead-lettered once, by the router; here they are counted in satmon_invalid_skipped_total and
+    skipped, so nothing the router refuses is stored or checked."""
+    for msg in messages:
+        try:
+            record = decode_record(msg.value())
+            registered = registered_record(record, registry)  # TransientError while PostgreSQL is away
+        except InvalidRecordError as exc:
+            metrics.INVALID_SKIPPED.labels("writer", exc.reason).inc()
+            continue
+        yield msg, record, registered
+
+
 class TelemetryWriter:
-    """Raw records -> smap_feature and satellite_* series, and limit alerts.
+    """Raw records -> smap_feature, telemetry_value and satellite_* series in VictoriaMetrics.
 
-    Invalid raw records and records of unknown satellites are dead-lettered once,
-    by the router; here they are counted in satmon_invalid_skipped_total and
-    skipped, so nothing the router refuses is stored.
+    Its loop gathers several seconds of records per batch (TELEMETRY_GATHER_S in the bootstrap), so
+    each series goes to VictoriaMetrics once with several samples; limit checks, which must not wait
+    for that, read the same records in their own loop (LimitChecker)."""
 
-    Limit transitions are written to PostgreSQL before the samples go to VictoriaMetrics: a batch
-    retried after a VictoriaMetrics failure finds its transitions done (the monitor skips records
-    it has seen), and one retried after a PostgreSQL failure starts from the store's open alerts.
+    def __init__(self, vm: VictoriaMetrics, registry: FleetRegistry) -> None:
+        self.vm = vm
+        self.registry = registry
+
+    def __call__(self, messages: list[Message]) -> list[DeadLetter]:
+        batch = [(msg, (record, registered.subsystems)) for msg, record, registered in _valid_records(messages, self.registry)]
+        return import_isolating_rejects(self.vm.import_series, batch, telemetry_series)
+
+
+class LimitChecker:
+    """Raw records -> limit alerts (the mission database's yellow and red limits), as they arrive.
+
+    Limit transitions are written to PostgreSQL as each batch is checked: a batch retried after a
+    PostgreSQL failure starts from the store's open alerts, and the monitor skips records it has seen.
     """
 
-    def __init__(self, vm: VictoriaMetrics, registry: FleetRegistry, limit_alerts: LimitAlertStore,
-                 on_alerts=lambda ids: None) -> None:
-        self.vm = vm
+    def __init__(self, registry: FleetRegistry, limit_alerts: LimitAlertStore, on_alerts=lambda ids: None) -> None:
         self.registry = registry
         self.limit_alerts = limit_alerts
         self.on_alerts = on_alerts
@@ -75,18 +111,10 @@ class TelemetryWriter:
             monitor = LimitMonitor()
             monitor.seed(self.limit_alerts.open_levels())  # TransientError while PostgreSQL is away
             self.monitor = monitor
-        batch: list[tuple[Message, list[str]]] = []
         events = []
-        for msg in messages:
-            try:
-                record = decode_record(msg.value())
-                registered = registered_record(record, self.registry)  # TransientError while PostgreSQL is away
-            except InvalidRecordError as exc:
-                metrics.INVALID_SKIPPED.labels("writer", exc.reason).inc()
-                continue
+        for _msg, record, registered in _valid_records(messages, self.registry):
             events += self.monitor.check(record.satellite_id, record.sample_time.ToNanoseconds(), record.sequence,
                                          record.frames, registered.subsystems)
-            batch.append((msg, record_lines(record, registered.subsystems)))
         if events:
             try:
                 touched = self.limit_alerts.apply(events)
@@ -94,7 +122,7 @@ class TelemetryWriter:
                 self.monitor = None
                 raise
             self.on_alerts(touched)
-        return import_isolating_rejects(self.vm, batch)
+        return []
 
 
 class ResultWriter:
@@ -119,7 +147,8 @@ class ResultWriter:
                 spans.start("result.write", context=context_from_kafka(msg.headers()), kind=trace.SpanKind.CONSUMER,
                             attributes={"satmon.job_id": result.job_id, "satmon.satellite_id": result.satellite_id})
                 scored.append((msg, result))
-            refused = import_isolating_rejects(self.vm, [(msg, result_lines(result)) for msg, result in scored])
+            refused = import_isolating_rejects(self.vm.import_lines, [(msg, result_lines(result)) for msg, result in scored],
+                                              _concatenated)
             refused_messages = {id(r.message) for r in refused}
             results = [result for msg, result in scored if id(msg) not in refused_messages]
             touched = self.alerts.record(results, publish_flags=self._import_flags)
