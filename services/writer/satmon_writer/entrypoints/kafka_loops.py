@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import TypeVar
 
 from confluent_kafka import Message
@@ -18,7 +19,7 @@ from satmon_writer.domain.limits import LimitMonitor
 from satmon_core.validation import RegisteredRecord, decode, decode_record, registered_record
 from satmon_core.victoria import VictoriaMetrics
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
-from satmon_mdb import load_mission_database
+from satmon_mdb import MissionDatabaseError, load_mission_database
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.adapters.jobs import JobRecorder
@@ -59,10 +60,11 @@ def _concatenated(items: list[list[str]]) -> list[str]:
     return [line for lines in items for line in lines]
 
 
-def _valid_records(messages: list[Message], registry: FleetRegistry) -> Iterator[tuple[Message, telemetry_events.TelemetryRecord, RegisteredRecord]]:
+def _valid_records(messages: list[Message], registry: FleetRegistry
+                   ) -> Iterator[tuple[Message, telemetry_events.TelemetryRecord, RegisteredRecord]]:
     """The raw records that the router routed. Invalid raw records and records of unknown satellites
     are dead-lettered once, by the router; here they are counted in satmon_invalid_skipped_total and
-    skipped, so nothing the router refuses is stored or checked."""
+    skipped, so nothing the router refuses is stored."""
     for msg in messages:
         try:
             record = decode_record(msg.value())
@@ -89,6 +91,14 @@ class TelemetryWriter:
         return import_isolating_rejects(self.vm.import_series, batch, telemetry_series)
 
 
+@lru_cache(maxsize=None)
+def _has_limits(spacecraft_class: str) -> bool:
+    try:
+        return any(view.limited for view in load_mission_database().subsystems(spacecraft_class))
+    except MissionDatabaseError:
+        return True  # an unknown class: the record's validation says what is wrong
+
+
 class LimitChecker:
     """Raw records -> limit alerts (the mission database's yellow and red limits), as they arrive.
 
@@ -106,13 +116,30 @@ class LimitChecker:
         """Partitions moved: another writer may have moved the limit alerts on meanwhile."""
         self.monitor = None
 
+    def _limited(self, messages: list[Message]) -> Iterator[telemetry_events.TelemetryRecord]:
+        """The records of satellites whose class has limits at all: the others cannot raise a limit
+        alert, and validating them for nothing was nearly all of this loop's cost (py-spy) with SMAP's classes,
+        which declare none. Records of satellites not registered go on, to be judged invalid."""
+        for msg in messages:
+            try:
+                record = decode_record(msg.value())
+            except InvalidRecordError:
+                continue
+            entry = self.registry.entry(record.satellite_id)
+            if entry is None or _has_limits(entry.spacecraft_class):
+                yield record
+
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
         if self.monitor is None:
             monitor = LimitMonitor()
             monitor.seed(self.limit_alerts.open_levels())  # TransientError while PostgreSQL is away
             self.monitor = monitor
         events = []
-        for _msg, record, registered in _valid_records(messages, self.registry):
+        for record in self._limited(messages):
+            try:
+                registered = registered_record(record, self.registry)  # TransientError while PostgreSQL is away
+            except InvalidRecordError:
+                continue  # counted by the telemetry loop
             events += self.monitor.check(record.satellite_id, record.sample_time.ToNanoseconds(), record.sequence,
                                          record.frames, registered.subsystems)
         if events:
