@@ -24,7 +24,7 @@ JOBS_GROUP = "satmon-writer-jobs"
 GROUND_TRUTH_GROUP = "satmon-writer-groundtruth"
 
 # Raw telemetry waits up to this long to reach VictoriaMetrics, so that each series goes with about this
-# many samples at 1 Hz: VictoriaMetrics' CPU per sample falls 44 % at 5 (BENCHMARKS.md). Trends show a
+# many samples at 1 Hz: VictoriaMetrics' CPU per sample falls 40 % at 5 (BENCHMARKS.md). Trends show a
 # record at most this much later; limit alerts do not wait (their own loop).
 TELEMETRY_GATHER_S = 5.0
 
