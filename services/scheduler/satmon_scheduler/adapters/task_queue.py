@@ -14,12 +14,9 @@ from satmon_core.tracing import carrier
 
 __all__ = ["TaskQueue", "TASKS_PER_MESSAGE", "model_chunks"]
 
-# Windows grouped per Celery message: fewer, larger messages for throughput. The worker asks Triton
-# once per model of a message, in requests of up to the model's max_batch_size (64). 64 a message
-# split a model's windows between messages more often, and publishing (kombu, a confirm each) was a
-# quarter of the scheduler's CPU at 1,000 satellites (py-spy); 256 sends a 0.5 s batch's windows
-# (about 350) in two messages.
-TASKS_PER_MESSAGE = 256
+# Windows grouped per Celery message: fewer, larger messages for throughput. 64 is the models'
+# max_batch_size, so a message of one model's windows is one inference request.
+TASKS_PER_MESSAGE = 64
 PUBLISHERS = 4
 
 

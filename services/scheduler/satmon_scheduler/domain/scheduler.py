@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -69,6 +70,14 @@ class PendingTrigger:
     create_time: Timestamp
 
 
+@lru_cache(maxsize=8192)
+def _encoded_sample_time(time_ns: int) -> bytes:
+    """One row's `Window.sample_times` entry, serialized. A fleet's records share their seconds, so
+    each time is encoded once for every stream, and a window's 30 times are merged from bytes: building
+    30 Timestamp messages per window was 11 % of the scheduler's CPU at 1,000 satellites (py-spy)."""
+    return events_pb2.Window(sample_times=[Timestamp(seconds=time_ns // NS, nanos=time_ns % NS)]).SerializeToString()
+
+
 def build_window(satellite_id: str, subsystem: str, model_name: str, window: ClosedWindow,
                  spacecraft_class: str = DEFAULT_CLASS, context_columns: tuple[int, ...] = ()) -> events_pb2.Window:
     """The window as a Window with packed values: at 1,000 satellites a fleet's windows close in the
@@ -83,7 +92,7 @@ def build_window(satellite_id: str, subsystem: str, model_name: str, window: Clo
         feature_count=len(rows[0].features) // packed_floats.ITEM_SIZE,
         packed_values=b"".join(row.features for row in rows), context_columns=context_columns)
     # Serialized repeated fields merge by appending (the protobuf encoding's rule), in row order.
-    message.MergeFromString(b"".join(row.encoded_time for row in rows))
+    message.MergeFromString(b"".join(_encoded_sample_time(row.time_ns) for row in rows))
     if window.context:
         slices = [slice(i * packed_floats.ITEM_SIZE, (i + 1) * packed_floats.ITEM_SIZE) for i in context_columns]
         message.packed_context = (b"".join(row.features for row in window.context) if not slices else

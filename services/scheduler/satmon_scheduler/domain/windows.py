@@ -16,11 +16,6 @@ import bisect
 import itertools
 from collections import deque
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-
-from google.protobuf.timestamp_pb2 import Timestamp
-
-from satmon.detection.v1 import events_pb2
 
 __all__ = ["Row", "WindowSpec", "WindowBuffer", "ClosedWindow", "HISTORY_WINDOWS"]
 
@@ -34,20 +29,6 @@ class Row:
     features: bytes  # packed_floats.pack of the sample's features
     partition: int
     offset: int
-
-    @cached_property
-    def encoded_time(self) -> bytes:
-        """The row's entry of a Window's `sample_times`, serialized: a row is in three windows (size
-        30, stride 10), and build_window joins these instead of building 30 Timestamp messages per
-        window (11 % of the scheduler's CPU at 1,000 satellites, py-spy)."""
-        return _encoded_sample_time(self.time_ns)
-
-
-@lru_cache(maxsize=8192)
-def _encoded_sample_time(time_ns: int) -> bytes:
-    # A fleet's records share their seconds: each time is encoded once for every stream.
-    return events_pb2.Window(sample_times=[Timestamp(seconds=time_ns // 1_000_000_000,
-                                                     nanos=time_ns % 1_000_000_000)]).SerializeToString()
 
 
 @dataclass(frozen=True)
