@@ -10,7 +10,7 @@ import pytest
 from satmon_core import packed_floats
 from satmon_detection.windows import fit_rows, window_starts, with_context
 from satmon_scheduler.domain.scheduler import build_window
-from satmon_scheduler.domain.windows import WindowBuffer, WindowSpec, Row
+from satmon_scheduler.domain.windows import WindowBuffer, WindowSpec, packed_row
 from satmon_worker.domain.scoring import window_array
 from satmon_worker.errors import BadWindow
 
@@ -26,7 +26,8 @@ def _live(values: np.ndarray, spec: WindowSpec, phase: int) -> list[np.ndarray]:
     """What the worker reads for each window the scheduler closes over `values`."""
     buffer, read = WindowBuffer(spec, phase), []
     for sequence, value in enumerate(values):
-        closed = buffer.add(Row(sequence, (sequence + 1) * 10**9, packed_floats.pack(value.tolist()), 0, sequence))
+        closed = buffer.add(packed_row(sequence, (sequence + 1) * 10**9, packed_floats.pack(value.tolist()), 0, sequence,
+                                       spec.context_columns))
         buffer.trim(None, 0)
         if closed is not None:
             read.append(window_array(build_window("SAT-1", "acs", "M", closed, context_columns=spec.context_columns)))
@@ -57,7 +58,7 @@ def test_a_buffer_keeps_a_window_and_its_context_and_a_restart_reads_them_again(
     spec = WindowSpec(30, 10, 230)
     buffer = WindowBuffer(spec)
     for sequence in range(1000):
-        buffer.add(Row(sequence, (sequence + 1) * 10**9, packed_floats.pack([0.0] * FEATURES), 0, 5000 + sequence))
+        buffer.add(packed_row(sequence, (sequence + 1) * 10**9, packed_floats.pack([0.0] * FEATURES), 0, 5000 + sequence))
         buffer.trim(None, 0)
     assert len(buffer.rows) == 260
     # The next window needs its 30 rows' oldest 20 (held) and the 230 before them.
@@ -67,7 +68,7 @@ def test_a_buffer_keeps_a_window_and_its_context_and_a_restart_reads_them_again(
 def test_without_context_a_buffer_keeps_three_windows_as_before():
     buffer = WindowBuffer(WindowSpec(30, 10))
     for sequence in range(200):
-        buffer.add(Row(sequence, (sequence + 1) * 10**9, packed_floats.pack([0.0] * FEATURES), 0, sequence))
+        buffer.add(packed_row(sequence, (sequence + 1) * 10**9, packed_floats.pack([0.0] * FEATURES), 0, sequence))
         buffer.trim(None, 0)
     assert len(buffer.rows) == 90
     assert buffer.oldest_offset() == 170
@@ -101,7 +102,7 @@ def _closed(values: np.ndarray):
     buffer = WindowBuffer(WindowSpec(30, 10, len(values) - 30))
     closed = None
     for sequence, value in enumerate(values):
-        closed = buffer.add(Row(sequence, (sequence + 1) * 10**9, packed_floats.pack(value.tolist()), 0, sequence))
+        closed = buffer.add(packed_row(sequence, (sequence + 1) * 10**9, packed_floats.pack(value.tolist()), 0, sequence))
     assert closed is not None and closed.rows[-1].sequence == len(values) - 1
     return closed
 

@@ -14,13 +14,13 @@ from satmon_detection.windows import fresh_rows, sliding_windows, stream_phase, 
 from satmon_scheduler.domain.rules import RuleEngine
 from satmon_scheduler.adapters.task_queue import model_chunks
 from satmon_scheduler.domain.scheduler import RULE_LAG_NS, SUBSYSTEM_NAMES, StreamScheduler, build_window
-from satmon_scheduler.domain.windows import ClosedWindow, Row, WindowBuffer, WindowSpec
+from satmon_scheduler.domain.windows import ClosedWindow, Row, WindowBuffer, WindowSpec, packed_row
 from satmon_worker.domain.scoring import window_array
 from satmon_worker.errors import BadWindow
 
 
 def row(seq: int, t: int | None = None) -> Row:
-    return Row(seq, (t if t is not None else seq) * 10**9, packed_floats.pack([float(seq)] * 25), 0, seq)
+    return packed_row(seq, (t if t is not None else seq) * 10**9, packed_floats.pack([float(seq)] * 25), 0, seq)
 
 
 def test_window_closes_at_30_then_every_stride():
@@ -299,7 +299,7 @@ def test_a_stream_window_carries_its_samples_features_packed_and_the_worker_read
 
 def test_a_windows_sample_times_are_its_rows_times_in_order_to_the_nanosecond():
     times = [1_733_000_000 * 10**9 + 123_456_789 + i * 10**9 for i in range(29)] + [-1_500_000_001]
-    rows = tuple(Row(s, t, packed_floats.pack([0.0] * 25), 0, s) for s, t in enumerate(times))
+    rows = tuple(packed_row(s, t, packed_floats.pack([0.0] * 25), 0, s) for s, t in enumerate(times))
     window = build_window("SAT-1", "acs", "A-1", ClosedWindow(rows))
     assert [ts.ToNanoseconds() for ts in window.sample_times] == times
     again = build_window("SAT-2", "acs", "A-1", ClosedWindow(rows))  # the encoded times are shared, not moved
@@ -325,3 +325,10 @@ def test_tasks_are_sent_each_models_windows_together_in_arrival_order():
              for i, m in enumerate(models)]
     chunks = model_chunks(tasks, 2)
     assert [[t.job_id for t in chunk] for chunk in chunks] == [["1", "3"], ["4", "0"], ["2"]]
+
+
+def test_a_row_cuts_its_context_columns_once():
+    features = packed_floats.pack([0.0, 1.0, 2.0, 3.0])
+    held = packed_row(7, 7 * 10**9, features, 0, 7, context_columns=(1, 3))
+    assert held.context == packed_floats.pack([1.0, 3.0])
+    assert packed_row(7, 7 * 10**9, features, 0, 7).context is features  # every column: no copy

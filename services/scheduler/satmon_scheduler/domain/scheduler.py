@@ -16,7 +16,7 @@ from satmon_mdb import DEFAULT_CLASS, load_mission_database
 from satmon_detection.windows import stream_phase
 from satmon_scheduler.domain.jobs import rule_job_id, stream_job_id
 from satmon_scheduler.domain.rules import RuleEngine, conditions
-from satmon_scheduler.domain.windows import ClosedWindow, Row, WindowBuffer, WindowSpec
+from satmon_scheduler.domain.windows import ClosedWindow, WindowBuffer, WindowSpec, packed_row
 
 __all__ = ["StreamScheduler", "PendingTrigger", "ClassPlan", "class_plans", "build_window", "RULE_SUBSYSTEM",
            "SUBSYSTEM_NAMES"]
@@ -84,7 +84,7 @@ def build_window(satellite_id: str, subsystem: str, model_name: str, window: Clo
     same second, and joining the rows' packed features costs under a microsecond where copying
     750 floats into a repeated field cost 15. The context rows held before the window (the
     subsystem's window.context; fewer at a stream's start) travel in packed_context, only their
-    `context_columns` (all when empty)."""
+    `context_columns` (all when empty), as each row's `context` was cut with them (packed_row)."""
     rows = window.rows
     message = events_pb2.Window(
         satellite_id=satellite_id, subsystem=subsystem, spacecraft_class=spacecraft_class,
@@ -94,9 +94,7 @@ def build_window(satellite_id: str, subsystem: str, model_name: str, window: Clo
     # Serialized repeated fields merge by appending (the protobuf encoding's rule), in row order.
     message.MergeFromString(b"".join(_encoded_sample_time(row.time_ns) for row in rows))
     if window.context:
-        slices = [slice(i * packed_floats.ITEM_SIZE, (i + 1) * packed_floats.ITEM_SIZE) for i in context_columns]
-        message.packed_context = (b"".join(row.features for row in window.context) if not slices else
-                                  b"".join(row.features[part] for row in window.context for part in slices))
+        message.packed_context = b"".join(row.context for row in window.context)
     return message
 
 
@@ -130,7 +128,8 @@ class StreamScheduler:
         self.partitions[key] = partition
         self.consumed[(subsystem, partition)] = offset
         time_ns = sample.sample_time.ToNanoseconds()
-        row = Row(sample.sequence, time_ns, packed_floats.pack(sample.frame.features), partition, offset)
+        row = packed_row(sample.sequence, time_ns, packed_floats.pack(sample.frame.features), partition, offset,
+                         buffer.spec.context_columns)
         tasks = []
         closed = buffer.add(row)
         buffer.trim(self._rule_rows_needed_from(sample.satellite_id, buffer), RULE_LAG_NS)
