@@ -52,8 +52,8 @@ class RouterHandler:
                                                "satmon.sequence": record.sequence}):
                     produced_ns = dict(msg.headers() or []).get("satmon-produced-ns", b"").decode()
                     headers = kafka_headers({"satmon-produced-ns": produced_ns} if produced_ns else None)
-                    outgoing.extend(OutgoingMessage(self.settings.subsystem_topic(subsystem),
-                                                    sample.SerializeToString(), record.satellite_id.encode(), headers)
+                    outgoing.extend(OutgoingMessage(self.settings.subsystem_topic(subsystem), sample,
+                                                    record.satellite_id.encode(), headers)
                                     for subsystem, sample in split_record(record, registered.models,
                                                                           registered.spacecraft_class))
             produce_confirmed(self.producer, outgoing, "router")
