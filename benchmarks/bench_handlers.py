@@ -17,10 +17,12 @@ from __future__ import annotations
 import argparse
 import gc
 import time
+from types import SimpleNamespace
 
 from benchmarks.machine_reference import reference_mops
 from satmon_core.config import Settings, load_settings
 from satmon_core.fleet_registry import SatelliteEntry
+from satmon_core.topics import PARTITIONS
 from satmon_mdb import DEFAULT_CLASS
 from satmon_router.entrypoints.kafka_loop import RouterCounters, RouterHandler
 from satmon_scheduler.domain.scheduler import StreamScheduler
@@ -28,14 +30,15 @@ from satmon_scheduler.entrypoints.kafka_loop import SchedulerHandler
 from satmon_simulator.replay import ReplayPlan, fleet_models, replay
 
 ROUTER_BATCH = 500       # the router's BatchLoop batch
-SCHEDULER_BATCH = 5000   # the scheduler's (BATCH_SAMPLES)
+SCHEDULER_BATCH = 1000   # the scheduler's (BATCH_MESSAGES)
 
 
 class FakeMessage:
     """What a consume loop reads of a confluent_kafka.Message."""
 
-    def __init__(self, topic: str, key: bytes | None, value: bytes, headers, offset: int) -> None:
-        self._topic, self._key, self._value, self._headers, self._offset = topic, key, value, headers, offset
+    def __init__(self, topic: str, key: bytes | None, value: bytes, headers, offset: int, partition: int = 0) -> None:
+        self._topic, self._key, self._value, self._headers = topic, key, value, headers
+        self._offset, self._partition = offset, partition
 
     def topic(self) -> str:
         return self._topic
@@ -50,7 +53,7 @@ class FakeMessage:
         return self._headers
 
     def partition(self) -> int:
-        return 0
+        return self._partition
 
     def offset(self) -> int:
         return self._offset
@@ -65,13 +68,18 @@ class KeepingProducer:
     def __init__(self) -> None:
         self.kept: list[FakeMessage] = []
 
-    def produce(self, topic, value=None, key=None, headers=None, on_delivery=None) -> None:
-        self.kept.append(FakeMessage(topic, key, value, headers, len(self.kept)))
+    def produce(self, topic, value=None, key=None, headers=None, partition=-1, on_delivery=None) -> None:
+        self.kept.append(FakeMessage(topic, key, value, headers, len(self.kept), max(partition, 0)))
         if on_delivery is not None:
             on_delivery(None, None)
 
     def poll(self, _timeout: float = 0) -> int:
         return 0
+
+    def list_topics(self, topic: str, timeout: float = 0) -> SimpleNamespace:
+        """Metadata as the broker answers it: every topic with the stack's partition count."""
+        partitions = {p: SimpleNamespace(id=p) for p in range(PARTITIONS)}
+        return SimpleNamespace(topics={topic: SimpleNamespace(partitions=partitions, error=None)})
 
     def flush(self, _timeout: float = 0) -> int:
         return 0
@@ -133,30 +141,32 @@ def main() -> None:
     replay(ReplayPlan(args.satellites, 1.0, args.seconds, 1e9, 1, base_time_ns=1_700_000_000 * 10**9), raw,
            settings.raw_topic)
     records = raw.kept
-    routed = KeepingProducer()
+    routed, counters = KeepingProducer(), RouterCounters()
 
     def route() -> None:
         routed.kept.clear()
         handler = RouterHandler(settings, routed, StaticRegistry(args.satellites), RouterCounters())
         for i in range(0, len(records), ROUTER_BATCH):
             handler(records[i:i + ROUTER_BATCH])
+        counters.samples_published = handler.counters.samples_published
 
     router_s = _timed(route)
-    samples, queue = list(routed.kept), DiscardingQueue()
+    messages, queue = list(routed.kept), DiscardingQueue()
 
     def schedule() -> None:
+        queue.sent = 0
         handler = SchedulerHandler(settings, StreamScheduler({}), queue)
-        for i in range(0, len(samples), SCHEDULER_BATCH):
-            handler(samples[i:i + SCHEDULER_BATCH])
+        for i in range(0, len(messages), SCHEDULER_BATCH):
+            handler(messages[i:i + SCHEDULER_BATCH])
 
     scheduler_s = _timed(schedule)
+    samples = counters.samples_published
     print(f"command: python -m benchmarks.bench_handlers --satellites {args.satellites} --seconds {args.seconds}")
     print(f"machine reference (python -m benchmarks.machine_reference): {reference_mops():.3f} M op/s")
-    print(f"{len(records)} records, {len(samples)} samples, {queue.sent // 3} tasks")
+    print(f"{len(records)} records routed as {samples} samples in {len(messages)} messages; {queue.sent} tasks")
     print(f"router handler:    {router_s / len(records) * 1e6:6.1f} us CPU per record")
     print(f"scheduler handler: {scheduler_s / len(records) * 1e6:6.1f} us CPU per record "
-          f"({scheduler_s / len(samples) * 1e6:.1f} per sample)")
-
+          f"({scheduler_s / samples * 1e6:.1f} per sample)")
 
 if __name__ == "__main__":
     main()

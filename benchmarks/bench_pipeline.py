@@ -87,8 +87,8 @@ def run(n: int, seconds: int, settings, stagger: int = 0) -> dict:
             if msg.error():
                 continue
             if msg.topic() == acs_topic:
-                sample = telemetry_events.SubsystemSample.FromString(msg.value())
-                routed[(sample.satellite_id, sample.sequence)] = msg.timestamp()[1] * 1_000_000
+                for sample in telemetry_events.SubsystemSampleBatch.FromString(msg.value()).samples:
+                    routed[(sample.satellite_id, sample.sequence)] = msg.timestamp()[1] * 1_000_000
                 continue
             result = events_pb2.InferenceResult.FromString(msg.value())
             if result.source != job_pb2.JOB_SOURCE_STREAM or result.sample_times[0].ToNanoseconds() < base_ns:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from satmon_core import metrics
 from satmon_core.errors import TransientError
 from satmon_core.liveness import GroupView, LoopLiveness
 
-__all__ = ["consumer_config", "make_consumer", "make_producer", "ensure_topics", "OutgoingMessage",
+__all__ = ["key_partition", "consumer_config", "make_consumer", "make_producer", "ensure_topics", "OutgoingMessage",
            "produce_confirmed", "DeadLetter", "DelayedDurability", "BatchLoop", "consumer_lag",
            "group_members", "group_view", "loop_liveness"]
 
@@ -85,6 +86,14 @@ class OutgoingMessage:
     value: bytes
     key: bytes | None = None
     headers: list[tuple[str, bytes]] | None = None
+    partition: int = -1  # -1: the producer's partitioner chooses, from the key
+
+
+def key_partition(key: bytes, partitions: int) -> int:
+    """The partition librdkafka's default partitioner (consistent_random) gives a keyed message: the
+    key's CRC32 modulo the partition count. A producer that picks partitions itself for messages that
+    gather many keys uses it to keep each key where its own messages would go."""
+    return zlib.crc32(key) % partitions
 
 
 def produce_confirmed(producer: Producer, messages: Sequence[OutgoingMessage], service: str,
@@ -109,7 +118,7 @@ def produce_confirmed(producer: Producer, messages: Sequence[OutgoingMessage], s
         while True:
             try:
                 producer.produce(message.topic, value=message.value, key=message.key, headers=message.headers,
-                                 on_delivery=on_delivery)
+                                 partition=message.partition, on_delivery=on_delivery)
                 break
             except BufferError:  # the local queue is full: let deliveries drain it
                 producer.poll(0.05)

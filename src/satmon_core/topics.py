@@ -1,8 +1,10 @@
 """Kafka topic layout.
 
     satmon.telemetry.raw            TelemetryRecord, key = satellite id
-    satmon.telemetry.<subsystem>    SubsystemSample, key = satellite id (one topic per subsystem name of the
-                                    mission database's classes; SMAP's: acs, data, eps, fsw, ps, ss, tcs)
+    satmon.telemetry.<subsystem>    SubsystemSampleBatch, no key: the samples of satellites whose ids pick
+                                    this partition as keys (key_partition), from one router batch (one
+                                    topic per subsystem name of the mission database's classes; SMAP's:
+                                    acs, data, eps, fsw, ps, ss, tcs)
     satmon.inference.results        InferenceResult, key = satellite id
     satmon.inference.jobs           JobUpdate, key = job id (the writer records them in inference_jobs)
     satmon.deadletter               the original bytes, reason in headers

@@ -5,11 +5,16 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+import uuid
 
 import psycopg
 import pytest
+from confluent_kafka import Consumer, TopicPartition
 
+from satmon.telemetry.v1.events_pb2 import SubsystemSampleBatch, TelemetryRecord
 from satmon_core.config import load_settings
+from satmon_core.kafka import consumer_config, key_partition
+from satmon_core.topics import PARTITIONS
 from satmon_simulator.domain.fleet import satellite_id
 from satmon_simulator.domain.housekeeping import HousekeepingModel, Override
 from satmon_simulator.replay import ReplayPlan
@@ -80,6 +85,41 @@ def test_every_full_window_produces_exactly_one_result(replayed):
             "WHERE source = 'stream' AND job_id IN (SELECT job_id FROM subsystem_inferences "
             "WHERE window_start_time >= to_timestamp(%s))", (replayed["base_ns"] / 1e9,)).fetchone()
     assert later == 0 and average > 0.0, (later, average)
+
+
+def test_a_satellites_samples_go_to_the_partition_its_key_picks(replayed):
+    """The router sends a subsystem's samples of many satellites in one message and picks the
+    partition itself: each satellite's samples must land where librdkafka's partitioner puts a
+    message keyed by its id (its raw records), so its streams keep their order and their scheduler."""
+    settings = load_settings()
+    topics = [settings.raw_topic, settings.subsystem_topic("acs")]
+    consumer = Consumer(consumer_config(settings.kafka_bootstrap, f"test-partitions-{uuid.uuid4().hex[:8]}",
+                                        **{"enable.auto.commit": False}))
+    since_ms = int((time.time() - 900) * 1000)  # this module's replay ran within the last minutes
+    wanted = [TopicPartition(topic, p, since_ms) for topic in topics
+              for p in consumer.list_topics(topic, timeout=10).topics[topic].partitions]
+    consumer.assign(consumer.offsets_for_times(wanted, timeout=10))
+    stretch = range(replayed["base_ns"], replayed["base_ns"] + DURATION * 10**9)
+    raw_partition, sample_partitions, samples, idle_since = {}, {}, 0, time.monotonic()
+    while time.monotonic() - idle_since < 5:
+        msg = consumer.poll(0.5)
+        if msg is None or msg.error():
+            continue
+        idle_since = time.monotonic()
+        if msg.topic() == settings.raw_topic:
+            record = TelemetryRecord.FromString(msg.value())
+            if record.sample_time.ToNanoseconds() in stretch:
+                raw_partition[record.satellite_id] = msg.partition()
+            continue
+        for sample in SubsystemSampleBatch.FromString(msg.value()).samples:
+            if sample.sample_time.ToNanoseconds() in stretch:
+                sample_partitions.setdefault(sample.satellite_id, set()).add(msg.partition())
+                samples += 1
+    consumer.close()
+    assert samples == SATELLITES * DURATION, samples
+    assert set(raw_partition) == set(sample_partitions) == {satellite_id(k) for k in range(1, SATELLITES + 1)}
+    for sat, partition in raw_partition.items():
+        assert sample_partitions[sat] == {partition} == {key_partition(sat.encode(), PARTITIONS)}, sat
 
 
 def _rule_jobs(base_ns: int) -> list[tuple]:

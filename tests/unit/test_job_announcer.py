@@ -16,7 +16,7 @@ class _Broker:
         self.refuse = refuse
         self.sent: list[bytes] = []
 
-    def produce(self, topic, value, key, headers, on_delivery):
+    def produce(self, topic, value, key, headers, on_delivery, partition=-1):
         self.sent.append(value)
         on_delivery("refused" if self.refuse else None, None)
 

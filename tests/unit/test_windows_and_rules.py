@@ -245,13 +245,14 @@ def test_incremental_safe_offsets_agree_with_walking_every_window():
 
 
 def test_a_satellite_gone_quiet_stops_pinning_the_offset():
-    from satmon_scheduler.domain.scheduler import STALE_AFTER_MESSAGES
-
-    scheduler = StreamScheduler({})
+    scheduler = StreamScheduler({}, stale_after_samples=50)
     now = Timestamp()
     scheduler.add("eps", _sample("QUIET", "eps", 0), 0, 0, now)
-    scheduler.add("eps", _sample("BUSY", "eps", 0), 0, STALE_AFTER_MESSAGES + 10, now)
-    assert scheduler.safe_offsets()[("eps", 0)] == STALE_AFTER_MESSAGES + 10
+    for seq in range(50):  # the partition's samples come in batches: several share a message's offset
+        scheduler.add("eps", _sample("BUSY", "eps", seq), 0, 1 + seq // 10, now)
+    assert scheduler.safe_offsets()[("eps", 0)] == 0  # 50 samples on: QUIET still counts
+    scheduler.add("eps", _sample("BUSY", "eps", 50), 0, 6, now)
+    assert scheduler.safe_offsets()[("eps", 0)] == 1  # now it has gone quiet: BUSY's oldest row pins it
     assert ("QUIET", "eps") not in scheduler.buffers
 
 

@@ -19,12 +19,15 @@ from satmon_scheduler.domain.rules import RuleEngine, conditions
 from satmon_scheduler.domain.windows import ClosedWindow, WindowBuffer, WindowSpec, packed_row
 
 __all__ = ["StreamScheduler", "PendingTrigger", "ClassPlan", "class_plans", "build_window", "RULE_SUBSYSTEM",
-           "SUBSYSTEM_NAMES"]
+           "SUBSYSTEM_NAMES", "STALE_AFTER_SAMPLES"]
 
 # The default class's subsystems, in the mission database's order.
 SUBSYSTEM_NAMES = tuple(view.name for view in load_mission_database().subsystems(DEFAULT_CLASS))
 RULE_SUBSYSTEM = SUBSYSTEM_NAMES[0]
-STALE_AFTER_MESSAGES = 200_000
+# A satellite whose last sample in a partition is this many of the partition's samples old has gone
+# quiet: its held rows no longer pin the partition's committed offset (a count of samples, not of
+# messages: a message carries a batch of them, as many as the router's consumed batch routed there).
+STALE_AFTER_SAMPLES = 200_000
 NS = 1_000_000_000
 # How far (in stream time) one subsystem topic may be consumed ahead of another and still have
 # its rows joined to a rule job: a replay or an outage's backlog hands the scheduler one topic's
@@ -109,6 +112,10 @@ class StreamScheduler:
     partitions: dict[tuple[str, str], int] = field(default_factory=dict)
     pending: list[PendingTrigger] = field(default_factory=list)
     consumed: dict[tuple[str, int], int] = field(default_factory=dict)
+    # Samples added per (subsystem, partition), and that count at each stream's newest sample.
+    counted: dict[tuple[str, int], int] = field(default_factory=dict)
+    last_counted: dict[tuple[str, str], int] = field(default_factory=dict)
+    stale_after_samples: int = STALE_AFTER_SAMPLES
     # The offset each held window's oldest needed row sits at, and per (subsystem, partition) a heap
     # of those offsets: its top is where a restart must read from. Entries that a buffer has moved
     # past stay in the heap until they surface, so each row costs one push instead of a walk over
@@ -127,6 +134,7 @@ class StreamScheduler:
         self.models[key] = sample.model_name
         self.partitions[key] = partition
         self.consumed[(subsystem, partition)] = offset
+        self.last_counted[key] = self.counted[(subsystem, partition)] = self.counted.get((subsystem, partition), 0) + 1
         time_ns = sample.sample_time.ToNanoseconds()
         row = packed_row(sample.sequence, time_ns, packed_floats.pack(sample.frame.features), partition, offset,
                          buffer.spec.context_columns)
@@ -230,7 +238,7 @@ class StreamScheduler:
                 key = (sat, tp[0])
                 if self.needs.get(key) != offset:
                     heapq.heappop(heap)  # that buffer has moved on since
-                elif self.buffers[key].rows[-1].offset < consumed - STALE_AFTER_MESSAGES:
+                elif self.last_counted[key] < self.counted[tp] - self.stale_after_samples:
                     heapq.heappop(heap)  # a satellite gone quiet must not pin the offset
                     self._drop(key)
                 else:
@@ -247,6 +255,7 @@ class StreamScheduler:
             self._drop(key)
         for tp in gone:
             self.consumed.pop(tp, None)
+            self.counted.pop(tp, None)
             self.needs_heap.pop(tp, None)
         left = {sat for sat, ss in self.buffers if ss == self._plan_of(sat).rule_subsystem}
         self.pending = [t for t in self.pending if t.satellite_id in left]
@@ -256,7 +265,7 @@ class StreamScheduler:
             del self.class_of[sat]
 
     def _drop(self, key: tuple[str, str]) -> None:
-        for held in (self.buffers, self.models, self.partitions, self.needs):
+        for held in (self.buffers, self.models, self.partitions, self.needs, self.last_counted):
             held.pop(key, None)
 
     def open_windows(self) -> int:

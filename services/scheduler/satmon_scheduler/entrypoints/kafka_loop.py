@@ -1,4 +1,4 @@
-"""The scheduler's consume loop: samples -> windows and rule jobs -> Celery, then safe offsets."""
+"""The scheduler's consume loop: batches of samples -> windows and rule jobs -> Celery, then safe offsets."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from satmon_core import metrics
 from satmon_core.config import Settings
 from satmon_core.kafka import DeadLetter
 from satmon_mdb import load_mission_database
-from satmon_core.tracing import SpanBatch, carrier, context_from_kafka, tracer
+from satmon_core.tracing import SpanBatch, carrier, context_from_carrier, tracer
 from satmon_scheduler.adapters.task_queue import TaskQueue
 from satmon_scheduler.domain.scheduler import StreamScheduler
 
@@ -42,18 +42,19 @@ class SchedulerHandler:
         with SpanBatch(self.tracer) as spans:  # a closing record's span lasts until its tasks are confirmed
             with self.lock:
                 for msg in messages:
-                    sample = events_pb2.SubsystemSample()
+                    batch = events_pb2.SubsystemSampleBatch()
                     try:
-                        sample.ParseFromString(msg.value() or b"")
+                        batch.ParseFromString(msg.value() or b"")
                     except DecodeError as exc:
                         rejects.append(DeadLetter(msg, "undecodable", str(exc)))
                         continue
-                    subsystem = self.topic_subsystem[msg.topic()]
-                    started_ns = time.time_ns()
-                    new = self.scheduler.add(subsystem, sample, msg.partition(), msg.offset(), now)
-                    if new:
-                        self._trace(spans, msg, sample, subsystem, started_ns, new)
-                        tasks.extend(new)
+                    subsystem, partition, offset = self.topic_subsystem[msg.topic()], msg.partition(), msg.offset()
+                    for sample in batch.samples:
+                        started_ns = time.time_ns()
+                        new = self.scheduler.add(subsystem, sample, partition, offset, now)
+                        if new:
+                            self._trace(spans, sample, subsystem, started_ns, new)
+                            tasks.extend(new)
                 metrics.OPEN_WINDOWS.set(self.scheduler.open_windows())
             # One send per consumed batch: grouping adds at most one poll interval of latency. A failed send
             # raises TransientError before offsets are stored; the loop retries the batch and the unsent
@@ -62,12 +63,12 @@ class SchedulerHandler:
             self.queue.send(self.unsent)
         return rejects
 
-    def _trace(self, spans: SpanBatch, msg: Message, sample: events_pb2.SubsystemSample, subsystem: str,
+    def _trace(self, spans: SpanBatch, sample: events_pb2.SubsystemSample, subsystem: str,
                started_ns: int, tasks: list) -> None:
         """A span for a record that closed a window or released a rule job, in the record's trace,
         and its context in those tasks. Most records only join a window: a span for each of them was
         40 % of the consume thread at 1,000 satellites (py-spy), for spans that said nothing."""
-        with spans.current("telemetry.schedule", context=context_from_kafka(msg.headers()),
+        with spans.current("telemetry.schedule", context=context_from_carrier(dict(sample.trace_context)),
                            kind=trace.SpanKind.CONSUMER, start_time=started_ns,
                            attributes={"satmon.satellite_id": sample.satellite_id, "satmon.subsystem": subsystem,
                                        "satmon.sequence": sample.sequence, "satmon.tasks": len(tasks)}):

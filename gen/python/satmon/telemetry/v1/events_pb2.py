@@ -27,7 +27,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from satmon.telemetry.v1 import telemetry_pb2 as satmon_dot_telemetry_dot_v1_dot_telemetry__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n satmon/telemetry/v1/events.proto\x12\x13satmon.telemetry.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#satmon/telemetry/v1/telemetry.proto\"\xaf\x02\n\x0fTelemetryRecord\x12\x41\n\x0csatellite_id\x18\x01 \x01(\tB+\xbaH(r#2!^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$\xc8\x01\x01\x12/\n\x0bsample_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nloop_index\x18\x03 \x01(\r\x12\x14\n\x0crecord_index\x18\x04 \x01(\x04\x12\x10\n\x08sequence\x18\x05 \x01(\x04\x12\x33\n\x06\x66rames\x18\x06 \x03(\x0b\x32#.satmon.telemetry.v1.SubsystemFrame\x12\x37\n\x0chousekeeping\x18\x07 \x01(\x0b\x32!.satmon.telemetry.v1.Housekeeping\"\x9b\x02\n\x0fSubsystemSample\x12\x14\n\x0csatellite_id\x18\x01 \x01(\t\x12/\n\x0bsample_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08sequence\x18\x03 \x01(\x04\x12\x14\n\x0crecord_index\x18\x04 \x01(\x04\x12\x32\n\x05\x66rame\x18\x05 \x01(\x0b\x32#.satmon.telemetry.v1.SubsystemFrame\x12\x37\n\x0chousekeeping\x18\x06 \x01(\x0b\x32!.satmon.telemetry.v1.Housekeeping\x12\x12\n\nmodel_name\x18\x07 \x01(\t\x12\x18\n\x10spacecraft_class\x18\x08 \x01(\t\"\xcf\x01\n\x0bGroundTruth\x12\x14\n\x0csatellite_id\x18\x01 \x01(\t\x12\x11\n\tsubsystem\x18\x07 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x35\n\x11stream_start_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07records\x18\x05 \x01(\x04\x12\x38\n\tsequences\x18\x06 \x03(\x0b\x32%.satmon.telemetry.v1.LabelledSequenceJ\x04\x08\x02\x10\x03\"@\n\x10LabelledSequence\x12\x16\n\x0estart_sequence\x18\x01 \x01(\x04\x12\x14\n\x0c\x65nd_sequence\x18\x02 \x01(\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n satmon/telemetry/v1/events.proto\x12\x13satmon.telemetry.v1\x1a\x1b\x62uf/validate/validate.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a#satmon/telemetry/v1/telemetry.proto\"\xaf\x02\n\x0fTelemetryRecord\x12\x41\n\x0csatellite_id\x18\x01 \x01(\tB+\xbaH(r#2!^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$\xc8\x01\x01\x12/\n\x0bsample_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nloop_index\x18\x03 \x01(\r\x12\x14\n\x0crecord_index\x18\x04 \x01(\x04\x12\x10\n\x08sequence\x18\x05 \x01(\x04\x12\x33\n\x06\x66rames\x18\x06 \x03(\x0b\x32#.satmon.telemetry.v1.SubsystemFrame\x12\x37\n\x0chousekeeping\x18\x07 \x01(\x0b\x32!.satmon.telemetry.v1.Housekeeping\"\x9f\x03\n\x0fSubsystemSample\x12\x14\n\x0csatellite_id\x18\x01 \x01(\t\x12/\n\x0bsample_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08sequence\x18\x03 \x01(\x04\x12\x14\n\x0crecord_index\x18\x04 \x01(\x04\x12\x32\n\x05\x66rame\x18\x05 \x01(\x0b\x32#.satmon.telemetry.v1.SubsystemFrame\x12\x37\n\x0chousekeeping\x18\x06 \x01(\x0b\x32!.satmon.telemetry.v1.Housekeeping\x12\x12\n\nmodel_name\x18\x07 \x01(\t\x12\x18\n\x10spacecraft_class\x18\x08 \x01(\t\x12M\n\rtrace_context\x18\t \x03(\x0b\x32\x36.satmon.telemetry.v1.SubsystemSample.TraceContextEntry\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"M\n\x14SubsystemSampleBatch\x12\x35\n\x07samples\x18\x01 \x03(\x0b\x32$.satmon.telemetry.v1.SubsystemSample\"\xcf\x01\n\x0bGroundTruth\x12\x14\n\x0csatellite_id\x18\x01 \x01(\t\x12\x11\n\tsubsystem\x18\x07 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x35\n\x11stream_start_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07records\x18\x05 \x01(\x04\x12\x38\n\tsequences\x18\x06 \x03(\x0b\x32%.satmon.telemetry.v1.LabelledSequenceJ\x04\x08\x02\x10\x03\"@\n\x10LabelledSequence\x12\x16\n\x0estart_sequence\x18\x01 \x01(\x04\x12\x14\n\x0c\x65nd_sequence\x18\x02 \x01(\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,12 +36,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_TELEMETRYRECORD'].fields_by_name['satellite_id']._loaded_options = None
   _globals['_TELEMETRYRECORD'].fields_by_name['satellite_id']._serialized_options = b'\272H(r#2!^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$\310\001\001'
+  _globals['_SUBSYSTEMSAMPLE_TRACECONTEXTENTRY']._loaded_options = None
+  _globals['_SUBSYSTEMSAMPLE_TRACECONTEXTENTRY']._serialized_options = b'8\001'
   _globals['_TELEMETRYRECORD']._serialized_start=157
   _globals['_TELEMETRYRECORD']._serialized_end=460
   _globals['_SUBSYSTEMSAMPLE']._serialized_start=463
-  _globals['_SUBSYSTEMSAMPLE']._serialized_end=746
-  _globals['_GROUNDTRUTH']._serialized_start=749
-  _globals['_GROUNDTRUTH']._serialized_end=956
-  _globals['_LABELLEDSEQUENCE']._serialized_start=958
-  _globals['_LABELLEDSEQUENCE']._serialized_end=1022
+  _globals['_SUBSYSTEMSAMPLE']._serialized_end=878
+  _globals['_SUBSYSTEMSAMPLE_TRACECONTEXTENTRY']._serialized_start=827
+  _globals['_SUBSYSTEMSAMPLE_TRACECONTEXTENTRY']._serialized_end=878
+  _globals['_SUBSYSTEMSAMPLEBATCH']._serialized_start=880
+  _globals['_SUBSYSTEMSAMPLEBATCH']._serialized_end=957
+  _globals['_GROUNDTRUTH']._serialized_start=960
+  _globals['_GROUNDTRUTH']._serialized_end=1167
+  _globals['_LABELLEDSEQUENCE']._serialized_start=1169
+  _globals['_LABELLEDSEQUENCE']._serialized_end=1233
 # @@protoc_insertion_point(module_scope)

@@ -30,7 +30,14 @@ class TelemetryRecord(_message.Message):
     def __init__(self, satellite_id: _Optional[str] = ..., sample_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., loop_index: _Optional[int] = ..., record_index: _Optional[int] = ..., sequence: _Optional[int] = ..., frames: _Optional[_Iterable[_Union[_telemetry_pb2.SubsystemFrame, _Mapping]]] = ..., housekeeping: _Optional[_Union[_telemetry_pb2.Housekeeping, _Mapping]] = ...) -> None: ...
 
 class SubsystemSample(_message.Message):
-    __slots__ = ("satellite_id", "sample_time", "sequence", "record_index", "frame", "housekeeping", "model_name", "spacecraft_class")
+    __slots__ = ("satellite_id", "sample_time", "sequence", "record_index", "frame", "housekeeping", "model_name", "spacecraft_class", "trace_context")
+    class TraceContextEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SAMPLE_TIME_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
@@ -39,6 +46,7 @@ class SubsystemSample(_message.Message):
     HOUSEKEEPING_FIELD_NUMBER: _ClassVar[int]
     MODEL_NAME_FIELD_NUMBER: _ClassVar[int]
     SPACECRAFT_CLASS_FIELD_NUMBER: _ClassVar[int]
+    TRACE_CONTEXT_FIELD_NUMBER: _ClassVar[int]
     satellite_id: str
     sample_time: _timestamp_pb2.Timestamp
     sequence: int
@@ -47,7 +55,14 @@ class SubsystemSample(_message.Message):
     housekeeping: _telemetry_pb2.Housekeeping
     model_name: str
     spacecraft_class: str
-    def __init__(self, satellite_id: _Optional[str] = ..., sample_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sequence: _Optional[int] = ..., record_index: _Optional[int] = ..., frame: _Optional[_Union[_telemetry_pb2.SubsystemFrame, _Mapping]] = ..., housekeeping: _Optional[_Union[_telemetry_pb2.Housekeeping, _Mapping]] = ..., model_name: _Optional[str] = ..., spacecraft_class: _Optional[str] = ...) -> None: ...
+    trace_context: _containers.ScalarMap[str, str]
+    def __init__(self, satellite_id: _Optional[str] = ..., sample_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., sequence: _Optional[int] = ..., record_index: _Optional[int] = ..., frame: _Optional[_Union[_telemetry_pb2.SubsystemFrame, _Mapping]] = ..., housekeeping: _Optional[_Union[_telemetry_pb2.Housekeeping, _Mapping]] = ..., model_name: _Optional[str] = ..., spacecraft_class: _Optional[str] = ..., trace_context: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class SubsystemSampleBatch(_message.Message):
+    __slots__ = ("samples",)
+    SAMPLES_FIELD_NUMBER: _ClassVar[int]
+    samples: _containers.RepeatedCompositeFieldContainer[SubsystemSample]
+    def __init__(self, samples: _Optional[_Iterable[_Union[SubsystemSample, _Mapping]]] = ...) -> None: ...
 
 class GroundTruth(_message.Message):
     __slots__ = ("satellite_id", "subsystem", "channel", "stream_start_time", "records", "sequences")

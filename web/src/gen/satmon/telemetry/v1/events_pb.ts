@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file satmon/telemetry/v1/events.proto.
  */
 export const file_satmon_telemetry_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiBzYXRtb24vdGVsZW1ldHJ5L3YxL2V2ZW50cy5wcm90bxITc2F0bW9uLnRlbGVtZXRyeS52MSKvAgoPVGVsZW1ldHJ5UmVjb3JkEkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbG9vcF9pbmRleBgDIAEoDRIUCgxyZWNvcmRfaW5kZXgYBCABKAQSEAoIc2VxdWVuY2UYBSABKAQSMwoGZnJhbWVzGAYgAygLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYByABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZyKbAgoPU3Vic3lzdGVtU2FtcGxlEhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYAyABKAQSFAoMcmVjb3JkX2luZGV4GAQgASgEEjIKBWZyYW1lGAUgASgLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYBiABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZxISCgptb2RlbF9uYW1lGAcgASgJEhgKEHNwYWNlY3JhZnRfY2xhc3MYCCABKAkizwEKC0dyb3VuZFRydXRoEhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIRCglzdWJzeXN0ZW0YByABKAkSDwoHY2hhbm5lbBgDIAEoCRI1ChFzdHJlYW1fc3RhcnRfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHcmVjb3JkcxgFIAEoBBI4CglzZXF1ZW5jZXMYBiADKAsyJS5zYXRtb24udGVsZW1ldHJ5LnYxLkxhYmVsbGVkU2VxdWVuY2VKBAgCEAMiQAoQTGFiZWxsZWRTZXF1ZW5jZRIWCg5zdGFydF9zZXF1ZW5jZRgBIAEoBBIUCgxlbmRfc2VxdWVuY2UYAiABKARiBnByb3RvMw", [file_buf_validate_validate, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
+  fileDesc("CiBzYXRtb24vdGVsZW1ldHJ5L3YxL2V2ZW50cy5wcm90bxITc2F0bW9uLnRlbGVtZXRyeS52MSKvAgoPVGVsZW1ldHJ5UmVjb3JkEkEKDHNhdGVsbGl0ZV9pZBgBIAEoCUIrukgociMyIV5bQS1aYS16MC05XVtBLVphLXowLTlfLi1dezAsNjN9JMgBARIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbG9vcF9pbmRleBgDIAEoDRIUCgxyZWNvcmRfaW5kZXgYBCABKAQSEAoIc2VxdWVuY2UYBSABKAQSMwoGZnJhbWVzGAYgAygLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYByABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZyKfAwoPU3Vic3lzdGVtU2FtcGxlEhQKDHNhdGVsbGl0ZV9pZBgBIAEoCRIvCgtzYW1wbGVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIc2VxdWVuY2UYAyABKAQSFAoMcmVjb3JkX2luZGV4GAQgASgEEjIKBWZyYW1lGAUgASgLMiMuc2F0bW9uLnRlbGVtZXRyeS52MS5TdWJzeXN0ZW1GcmFtZRI3Cgxob3VzZWtlZXBpbmcYBiABKAsyIS5zYXRtb24udGVsZW1ldHJ5LnYxLkhvdXNla2VlcGluZxISCgptb2RlbF9uYW1lGAcgASgJEhgKEHNwYWNlY3JhZnRfY2xhc3MYCCABKAkSTQoNdHJhY2VfY29udGV4dBgJIAMoCzI2LnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtU2FtcGxlLlRyYWNlQ29udGV4dEVudHJ5GjMKEVRyYWNlQ29udGV4dEVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiTQoUU3Vic3lzdGVtU2FtcGxlQmF0Y2gSNQoHc2FtcGxlcxgBIAMoCzIkLnNhdG1vbi50ZWxlbWV0cnkudjEuU3Vic3lzdGVtU2FtcGxlIs8BCgtHcm91bmRUcnV0aBIUCgxzYXRlbGxpdGVfaWQYASABKAkSEQoJc3Vic3lzdGVtGAcgASgJEg8KB2NoYW5uZWwYAyABKAkSNQoRc3RyZWFtX3N0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3JlY29yZHMYBSABKAQSOAoJc2VxdWVuY2VzGAYgAygLMiUuc2F0bW9uLnRlbGVtZXRyeS52MS5MYWJlbGxlZFNlcXVlbmNlSgQIAhADIkAKEExhYmVsbGVkU2VxdWVuY2USFgoOc3RhcnRfc2VxdWVuY2UYASABKAQSFAoMZW5kX3NlcXVlbmNlGAIgASgEYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_timestamp, file_satmon_telemetry_v1_telemetry]);
 
 /**
  * TelemetryRecord is the payload of the raw telemetry topic: one record per
@@ -82,8 +82,8 @@ export const TelemetryRecordSchema: GenMessage<TelemetryRecord> = /*@__PURE__*/
   messageDesc(file_satmon_telemetry_v1_events, 0);
 
 /**
- * SubsystemSample is the payload of the per-subsystem topics written by the
- * router: one subsystem's slice of a TelemetryRecord.
+ * SubsystemSample is one subsystem's slice of a TelemetryRecord, as the router
+ * routes it (in a SubsystemSampleBatch on the subsystem's topic).
  *
  * @generated from message satmon.telemetry.v1.SubsystemSample
  */
@@ -145,6 +145,14 @@ export type SubsystemSample = Message<"satmon.telemetry.v1.SubsystemSample"> & {
    * @generated from field: string spacecraft_class = 8;
    */
   spacecraftClass: string;
+
+  /**
+   * W3C trace context (traceparent, tracestate) of the router's span for the record: a batch
+   * carries many records, each in its own trace.
+   *
+   * @generated from field: map<string, string> trace_context = 9;
+   */
+  traceContext: { [key: string]: string };
 };
 
 /**
@@ -153,6 +161,31 @@ export type SubsystemSample = Message<"satmon.telemetry.v1.SubsystemSample"> & {
  */
 export const SubsystemSampleSchema: GenMessage<SubsystemSample> = /*@__PURE__*/
   messageDesc(file_satmon_telemetry_v1_events, 1);
+
+/**
+ * SubsystemSampleBatch is the payload of the per-subsystem topics written by the
+ * router: the samples of one subsystem that one consumed batch of records routed
+ * to one partition, in record order. Every sample of a satellite goes to the
+ * partition its id's key would (CRC32 of the id, modulo the partitions), so a
+ * satellite's samples stay in order in one partition, as with one message each.
+ *
+ * @generated from message satmon.telemetry.v1.SubsystemSampleBatch
+ */
+export type SubsystemSampleBatch = Message<"satmon.telemetry.v1.SubsystemSampleBatch"> & {
+  /**
+   * The samples, oldest record first.
+   *
+   * @generated from field: repeated satmon.telemetry.v1.SubsystemSample samples = 1;
+   */
+  samples: SubsystemSample[];
+};
+
+/**
+ * Describes the message satmon.telemetry.v1.SubsystemSampleBatch.
+ * Use `create(SubsystemSampleBatchSchema)` to create a new message.
+ */
+export const SubsystemSampleBatchSchema: GenMessage<SubsystemSampleBatch> = /*@__PURE__*/
+  messageDesc(file_satmon_telemetry_v1_events, 2);
 
 /**
  * GroundTruth is the payload of the ground-truth topic: the labelled anomaly
@@ -211,7 +244,7 @@ export type GroundTruth = Message<"satmon.telemetry.v1.GroundTruth"> & {
  * Use `create(GroundTruthSchema)` to create a new message.
  */
 export const GroundTruthSchema: GenMessage<GroundTruth> = /*@__PURE__*/
-  messageDesc(file_satmon_telemetry_v1_events, 2);
+  messageDesc(file_satmon_telemetry_v1_events, 3);
 
 /**
  * LabelledSequence is one labelled anomaly, in the stream's record numbers (inclusive).
@@ -239,5 +272,5 @@ export type LabelledSequence = Message<"satmon.telemetry.v1.LabelledSequence"> &
  * Use `create(LabelledSequenceSchema)` to create a new message.
  */
 export const LabelledSequenceSchema: GenMessage<LabelledSequence> = /*@__PURE__*/
-  messageDesc(file_satmon_telemetry_v1_events, 3);
+  messageDesc(file_satmon_telemetry_v1_events, 4);
 
