@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["pack", "unpack", "ITEM_SIZE"]
+__all__ = ["pack", "pack_array", "unpack", "ITEM_SIZE"]
 
 ITEM_SIZE = 4
 _DTYPE = np.dtype("<f4")
@@ -21,6 +21,11 @@ def pack(values: Sequence[float]) -> bytes:
     # struct caches the compiled format per length; about 1 us for 25 values, less than tuple() + a
     # later repeated-field copy.
     return struct.pack(f"<{len(values)}f", *values)
+
+
+def pack_array(values: np.ndarray) -> bytes:
+    """An array's values, row-major, as the same bytes: one copy, no Python floats."""
+    return np.ascontiguousarray(values, dtype=_DTYPE).tobytes()
 
 
 def unpack(data: bytes) -> np.ndarray:

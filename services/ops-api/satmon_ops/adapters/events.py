@@ -20,6 +20,7 @@ from confluent_kafka import Message
 
 from satmon.detection.v1 import events_pb2
 from satmon.ops.v1 import ops_service_pb2 as pb
+from satmon_core.inference_results import with_listed_reconstruction
 from satmon_core.kafka import BatchLoop, DeadLetter, loop_liveness, make_consumer
 from satmon_ops.adapters.alert_notifications import AlertNotifications
 from satmon_ops.adapters.ops_store import ChangeCursor
@@ -94,7 +95,7 @@ class EventHub:
                 result.ParseFromString(msg.value())
             except Exception:  # noqa: BLE001 - the writer dead-letters these
                 continue
-            self.publish(pb.StreamEventsResponse(result=result))
+            self.publish(pb.StreamEventsResponse(result=with_listed_reconstruction(result)))
         return []
 
     def run_alerts(self, stopping: threading.Event) -> None:

@@ -117,7 +117,7 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
                 job_id=task.job_id, satellite_id=window.satellite_id, subsystem=window.subsystem,
                 model_name=window.model_name, model_version=version, start_sequence=window.start_sequence,
                 sample_times=window.sample_times, timestep_scores=scores.tolist(),
-                reconstruction=reconstruction.ravel().tolist(), feature_count=window.feature_count,
+                packed_reconstruction=packed_floats.pack_array(reconstruction), feature_count=window.feature_count,
                 mean_score=mean, max_score=peak, threshold=threshold,
                 is_anomaly=bool(window_is_anomalous(scores, threshold)), inference_time_ms=elapsed,
                 source=task.source, trigger_reason=task.trigger_reason, spacecraft_class=window.spacecraft_class)

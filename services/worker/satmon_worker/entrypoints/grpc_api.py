@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from satmon.detection.v1 import events_pb2, inference_service_pb2, inference_service_pb2_grpc, job_pb2
 from satmon_core.errors import InvalidArgument, NotFound
+from satmon_core.inference_results import with_listed_reconstruction
 from satmon_detection.windows import WINDOW_SIZE
 from satmon_worker.domain.scoring import score_tasks
 from satmon_worker.errors import ModelUnavailable
@@ -33,4 +34,4 @@ class InferenceServicer(inference_service_pb2_grpc.InferenceServiceServicer):
             raise NotFound("MODEL_NOT_FOUND", str(error), model_name=window.model_name)
         if error is not None:
             raise InvalidArgument("window.values", str(error))
-        return inference_service_pb2.ScoreWindowResponse(result=scored.outputs[0][1][0])
+        return inference_service_pb2.ScoreWindowResponse(result=with_listed_reconstruction(scored.outputs[0][1][0]))

@@ -1,5 +1,5 @@
-"""Turning records and results into VictoriaMetrics samples: raw telemetry as JSON lines (a series with
-all its samples of a batch), results as Prometheus text lines.
+"""Turning records and results into VictoriaMetrics samples: raw telemetry and results as JSON lines (a
+series with all its samples of a batch), the detector's flags and thresholds as Prometheus text lines.
 
 Metric names and labels are the ones operators already query; no unbounded
 labels (no job id, no sequence). Each class's values are stored under the names
@@ -15,14 +15,17 @@ from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core.identifiers import label_value
+from satmon_core.inference_results import reconstruction_of
 from satmon_core.series_names import series_names
 from satmon_detection.windows import fresh_rows
 from satmon_mdb import DEFAULT_CLASS, SubsystemView, load_mission_database
 
-__all__ = ["telemetry_series", "result_lines", "anomaly_flag_line", "detector_threshold_line", "epoch_ms", "HOUSEKEEPING_METRICS"]
+__all__ = ["telemetry_series", "result_series", "anomaly_flag_line", "detector_threshold_line", "epoch_ms", "HOUSEKEEPING_METRICS"]
 
 _EPOCH = datetime.fromtimestamp(0, timezone.utc)
 
@@ -115,33 +118,68 @@ def _housekeeping_heads(satellite_id: str) -> tuple[str, ...]:
                  for name in (*HOUSEKEEPING_METRICS, "satellite_thruster_active"))
 
 
-def result_lines(result: events_pb2.InferenceResult) -> list[str]:
-    """Prediction and per-timestep score for the window's newest rows (one stride), so every record
-    time gets one predicted value; window summaries at the window's last record time."""
-    sat, model = label_value(result.satellite_id), label_value(result.model_name)
-    subsystem = result.subsystem
-    rows = len(result.sample_times)
-    features = result.feature_count
-    lines = []
-    base = f'satellite_id="{sat}",subsystem="{subsystem}"'
-    # Rule and manual jobs re-score rows the stream already covered: summaries only.
-    if result.source != job_pb2.JOB_SOURCE_STREAM:
-        first = rows
-    else:
-        first = fresh_rows(result.start_sequence, rows)
-    series = _series(result.spacecraft_class, subsystem)
-    prefix = f'{series.prediction}{{{base},{series.label}="'
-    for row in range(first, rows):
-        ts = result.sample_times[row].ToMilliseconds()
-        recon = result.reconstruction[row * features:(row + 1) * features]
-        lines.extend(f'{prefix}{series.label_values[i]}"}} {recon[i]!r} {ts}' for i in series.predicted)
-        lines.append(f'inference_anomaly_score{{{base},model="{model}"}} {result.timestep_scores[row]!r} {ts}')
-    end = result.sample_times[-1].ToMilliseconds()
-    labels = f'{{{base},model="{model}"}}'
-    lines += [f"inference_anomaly_score_mean{labels} {result.mean_score!r} {end}",
-              f"inference_anomaly_score_max{labels} {result.max_score!r} {end}",
-              f"inference_time_ms{labels} {result.inference_time_ms!r} {end}"]
-    return lines
+def result_series(results: Iterable[events_pb2.InferenceResult]) -> list[str]:
+    """The results' samples as VictoriaMetrics JSON lines (VictoriaMetrics.import_series), each series
+    once per batch with all its samples: the prediction of each telemetry parameter and the
+    per-timestep score for a window's newest rows (one stride), so every record time gets one
+    predicted value; the window summaries at the window's last record time.
+
+    A prediction that is not finite is left out (JSON has no NaN, and there is nothing to plot); the
+    scores were checked finite on arrival."""
+    series: dict[str, tuple[list[int], list[float]]] = {}
+
+    def extend(head: str, times: list[int], values: list[float]) -> None:
+        stamps, kept = series.setdefault(head, ([], []))
+        stamps += times
+        kept += values
+
+    for result in results:
+        heads = _result_heads(result.satellite_id, result.spacecraft_class, result.subsystem, result.model_name)
+        rows = len(result.sample_times)
+        # Rule and manual jobs re-score rows the stream already covered: summaries only.
+        first = fresh_rows(result.start_sequence, rows) if result.source == job_pb2.JOB_SOURCE_STREAM else rows
+        if first < rows:
+            times = [t.ToMilliseconds() for t in result.sample_times[first:]]
+            predicted = reconstruction_of(result)[first:, heads.predicted]
+            for head, column, finite in zip(heads.predictions, predicted.T.tolist(), np.isfinite(predicted).T):
+                if finite.all():
+                    extend(head, times, column)
+                else:
+                    extend(head, [t for t, ok in zip(times, finite) if ok], [v for v, ok in zip(column, finite) if ok])
+            extend(heads.score, times, list(result.timestep_scores[first:]))
+        end = [result.sample_times[-1].ToMilliseconds()]
+        extend(heads.mean, end, [result.mean_score])
+        extend(heads.max, end, [result.max_score])
+        extend(heads.inference_time, end, [result.inference_time_ms])
+    return [f'{head}{",".join(map(repr, values))}],"timestamps":[{",".join(map(str, times))}]}}'
+            for head, (times, values) in series.items()]
+
+
+@dataclass(frozen=True)
+class _ResultHeads:
+    """The JSON line heads of one stream's result series (see _json_head)."""
+
+    predicted: list[int]           # columns of the reconstruction with a stored prediction
+    predictions: tuple[str, ...]   # one per predicted column
+    score: str
+    mean: str
+    max: str
+    inference_time: str
+
+
+@lru_cache(maxsize=65536)
+def _result_heads(satellite_id: str, spacecraft_class: str, subsystem: str, model: str) -> _ResultHeads:
+    series = _series(spacecraft_class, subsystem)
+    stream = {"satellite_id": satellite_id, "subsystem": subsystem}
+    scored = {**stream, "model": model}
+    return _ResultHeads(
+        list(series.predicted),
+        tuple(_json_head(__name__=series.prediction, **stream, **{series.label: series.label_values[i]})
+              for i in series.predicted),
+        _json_head(__name__="inference_anomaly_score", **scored),
+        _json_head(__name__="inference_anomaly_score_mean", **scored),
+        _json_head(__name__="inference_anomaly_score_max", **scored),
+        _json_head(__name__="inference_time_ms", **scored))
 
 
 def epoch_ms(moment: datetime) -> int:

@@ -6,6 +6,7 @@ import math
 
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.errors import InvalidRecordError
+from satmon_core.inference_results import reconstruction_of
 from satmon_mdb import load_mission_database
 from satmon_core.validation import decode
 
@@ -19,8 +20,10 @@ def decode_result(payload: bytes | None) -> events_pb2.InferenceResult:
         raise InvalidRecordError("missing_identity", "job_id, satellite_id and subsystem are required")
     if rows == 0 or len(result.timestep_scores) != rows:
         raise InvalidRecordError("shape_mismatch", f"{len(result.timestep_scores)} scores for {rows} rows")
-    if len(result.reconstruction) != rows * result.feature_count:
-        raise InvalidRecordError("shape_mismatch", "reconstruction size does not match rows x features")
+    try:
+        reconstruction_of(result)
+    except ValueError as exc:
+        raise InvalidRecordError("shape_mismatch", str(exc)) from None
     if not all(math.isfinite(v) for v in result.timestep_scores) or not math.isfinite(result.max_score):
         raise InvalidRecordError("non_finite_value", "scores contain NaN or infinity")
     return result

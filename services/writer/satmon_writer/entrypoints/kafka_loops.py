@@ -23,7 +23,7 @@ from satmon_mdb import MissionDatabaseError, load_mission_database
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.adapters.jobs import JobRecorder
-from satmon_writer.domain.samples import result_lines, telemetry_series
+from satmon_writer.domain.samples import result_series, telemetry_series
 from satmon_writer.domain.validation import decode_job_update, decode_result
 
 T = TypeVar("T")
@@ -54,10 +54,6 @@ def import_isolating_rejects(write: Callable[[list[str]], None], batch: list[tup
         except RejectedError as exc:
             rejects.append(DeadLetter(msg, "victoria_metrics_rejected", str(exc)))
     return rejects
-
-
-def _concatenated(items: list[list[str]]) -> list[str]:
-    return [line for lines in items for line in lines]
 
 
 def _valid_records(messages: list[Message], registry: FleetRegistry
@@ -174,8 +170,7 @@ class ResultWriter:
                 spans.start("result.write", context=context_from_kafka(msg.headers()), kind=trace.SpanKind.CONSUMER,
                             attributes={"satmon.job_id": result.job_id, "satmon.satellite_id": result.satellite_id})
                 scored.append((msg, result))
-            refused = import_isolating_rejects(self.vm.import_lines, [(msg, result_lines(result)) for msg, result in scored],
-                                              _concatenated)
+            refused = import_isolating_rejects(self.vm.import_series, scored, result_series)
             refused_messages = {id(r.message) for r in refused}
             results = [result for msg, result in scored if id(msg) not in refused_messages]
             touched = self.alerts.record(results, publish_flags=self._import_flags)

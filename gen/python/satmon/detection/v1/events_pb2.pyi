@@ -69,7 +69,7 @@ class InferenceTaskBatch(_message.Message):
     def __init__(self, tasks: _Optional[_Iterable[_Union[InferenceTask, _Mapping]]] = ...) -> None: ...
 
 class InferenceResult(_message.Message):
-    __slots__ = ("job_id", "satellite_id", "subsystem", "model_name", "model_version", "start_sequence", "sample_times", "timestep_scores", "reconstruction", "feature_count", "mean_score", "max_score", "threshold", "is_anomaly", "inference_time_ms", "source", "trigger_reason", "create_time", "dispatch_time", "spacecraft_class")
+    __slots__ = ("job_id", "satellite_id", "subsystem", "model_name", "model_version", "start_sequence", "sample_times", "timestep_scores", "reconstruction", "feature_count", "mean_score", "max_score", "threshold", "is_anomaly", "inference_time_ms", "source", "trigger_reason", "create_time", "dispatch_time", "spacecraft_class", "packed_reconstruction")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
@@ -90,6 +90,7 @@ class InferenceResult(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     DISPATCH_TIME_FIELD_NUMBER: _ClassVar[int]
     SPACECRAFT_CLASS_FIELD_NUMBER: _ClassVar[int]
+    PACKED_RECONSTRUCTION_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     satellite_id: str
     subsystem: str
@@ -110,7 +111,8 @@ class InferenceResult(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     dispatch_time: _timestamp_pb2.Timestamp
     spacecraft_class: str
-    def __init__(self, job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., model_version: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., timestep_scores: _Optional[_Iterable[float]] = ..., reconstruction: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., mean_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., is_anomaly: _Optional[bool] = ..., inference_time_ms: _Optional[float] = ..., source: _Optional[_Union[_job_pb2.JobSource, str]] = ..., trigger_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dispatch_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., spacecraft_class: _Optional[str] = ...) -> None: ...
+    packed_reconstruction: bytes
+    def __init__(self, job_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., model_version: _Optional[str] = ..., start_sequence: _Optional[int] = ..., sample_times: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., timestep_scores: _Optional[_Iterable[float]] = ..., reconstruction: _Optional[_Iterable[float]] = ..., feature_count: _Optional[int] = ..., mean_score: _Optional[float] = ..., max_score: _Optional[float] = ..., threshold: _Optional[float] = ..., is_anomaly: _Optional[bool] = ..., inference_time_ms: _Optional[float] = ..., source: _Optional[_Union[_job_pb2.JobSource, str]] = ..., trigger_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dispatch_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., spacecraft_class: _Optional[str] = ..., packed_reconstruction: _Optional[bytes] = ...) -> None: ...
 
 class JobUpdate(_message.Message):
     __slots__ = ("job", "metadata", "windows")
