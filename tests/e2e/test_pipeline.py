@@ -18,7 +18,7 @@ from satmon_core.topics import PARTITIONS
 from satmon_simulator.domain.fleet import satellite_id
 from satmon_simulator.domain.housekeeping import HousekeepingModel, Override
 from satmon_simulator.replay import ReplayPlan
-from tests.support.counting import expected_stream_windows, stream_rows, vm_feature_samples
+from tests.support.counting import expected_scored_records, expected_stream_windows, stream_rows, vm_feature_samples
 from tests.support.pipeline import run_replay, wait_for
 
 pytestmark = pytest.mark.stack
@@ -85,6 +85,28 @@ def test_every_full_window_produces_exactly_one_result(replayed):
             "WHERE source = 'stream' AND job_id IN (SELECT job_id FROM subsystem_inferences "
             "WHERE window_start_time >= to_timestamp(%s))", (replayed["base_ns"] / 1e9,)).fetchone()
     assert later == 0 and average > 0.0, (later, average)
+
+
+def test_every_scored_record_gets_one_prediction_and_one_score_and_every_window_its_summary(replayed):
+    base_s = replayed["base_ns"] / 1e9
+    count = lambda metric: vm_feature_samples(SATELLITES, replayed["base_ns"], DURATION, metric)  # noqa: E731
+    records = expected_scored_records(SATELLITES, DURATION)
+
+    def expected() -> dict[str, int]:
+        # Summaries: one per scored window end of a stream (stream windows, and rule jobs' windows
+        # that end elsewhere), as the jobs recorded so far say.
+        with psycopg.connect(load_settings().pg_dsn) as conn:
+            windows = conn.execute(
+                "SELECT count(DISTINCT (j.satellite_id, si.subsystem, si.window_end_time)) FROM inference_jobs j "
+                "JOIN subsystem_inferences si USING (job_id) WHERE si.window_start_time >= to_timestamp(%s) "
+                "AND si.window_start_time < to_timestamp(%s)", (base_s - 0.001, base_s + DURATION)).fetchone()[0]
+        return {"smap_prediction": records, "inference_anomaly_score": records,  # SMAP: one telemetry parameter
+                "inference_anomaly_score_mean": windows, "inference_anomaly_score_max": windows,
+                "inference_time_ms": windows}
+
+    counted = lambda: {metric: count(metric) for metric in expected()}  # noqa: E731
+    assert wait_for(lambda: counted() == expected(), 120), (counted(), expected())
+    assert expected()["inference_time_ms"] > expected_stream_windows(SATELLITES, DURATION)  # the rule jobs' too
 
 
 def test_a_satellites_samples_go_to_the_partition_its_key_picks(replayed):

@@ -31,6 +31,12 @@ def expected_detector_positions(satellites: int, duration_s: int) -> list[tuple[
     return sorted(ends.items())
 
 
+def expected_scored_records(satellites: int, duration_s: int) -> int:
+    """Records that get exactly one prediction and one score: in each stream, every record from its
+    first window's start to its last window's end (windows overlap; each scores its newest stride)."""
+    return sum(int(starts[-1]) + WINDOW_SIZE - int(starts[0]) for starts in _stream_window_starts(satellites, duration_s))
+
+
 def vm_feature_samples(satellites: int, base_ns: int, duration_s: int, metric: str = "smap_feature") -> int:
     vm = VictoriaMetrics(load_settings().vm_url)
     sats = "|".join(satellite_id(k) for k in range(1, satellites + 1))
