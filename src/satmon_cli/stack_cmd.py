@@ -17,10 +17,11 @@ def consumer_groups() -> dict[str, list[str]]:
     from satmon_mdb import load_mission_database
 
     s = load_settings(service_env())
+    subsystem_topics = [s.subsystem_topic(n) for n in load_mission_database().subsystem_names()]
     return {
         "satmon-router": [s.raw_topic],
-        "satmon-scheduler": [s.subsystem_topic(n) for n in load_mission_database().subsystem_names()],
-        "satmon-writer-telemetry": [s.raw_topic],
+        "satmon-scheduler": subsystem_topics,
+        "satmon-writer-telemetry": subsystem_topics,
         "satmon-writer-limits": [s.raw_topic],
         "satmon-writer-results": [s.results_topic],
         "satmon-writer-jobs": [s.jobs_topic],

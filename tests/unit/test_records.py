@@ -12,6 +12,9 @@ from satmon_simulator.domain.housekeeping import HousekeepingModel, Override
 from satmon_simulator.records import build_record
 import json
 
+from satmon.telemetry.v1.events_pb2 import SubsystemSample
+from satmon_mdb import DEFAULT_CLASS
+from satmon_router.domain.routing import split_record
 from satmon_writer.domain.samples import telemetry_series
 
 
@@ -66,8 +69,14 @@ def test_undecodable_bytes():
     assert info.value.reason == "undecodable"
 
 
+def samples(*records) -> list[list[SubsystemSample]]:
+    """The records as the router routes them: one SubsystemSample per frame (what the writer stores)."""
+    models = {frame.subsystem: f"SMAP_{frame.subsystem}" for frame in records[0].frames}
+    return [[SubsystemSample.FromString(b) for _, b in split_record(r, models, DEFAULT_CLASS)] for r in records]
+
+
 def test_telemetry_series_use_the_operators_metric_names():
-    lines = [json.loads(line) for line in telemetry_series([(record(), None)])]
+    lines = [json.loads(line) for line in telemetry_series(samples(record()))]
     assert len(lines) == 7 * 25 + 10
     assert lines[0]["metric"] == {"__name__": "smap_feature", "satellite_id": "SAT-001", "subsystem": "acs",
                                   "feature_index": "0"}
@@ -80,7 +89,7 @@ def test_telemetry_series_carry_each_series_once_with_every_sample_of_the_batch(
     first, second, other = record(), record(), record("SAT-002")
     second.sample_time.FromMilliseconds(first.sample_time.ToMilliseconds() + 1000)
     second.frames[0].features[3] = 0.25
-    lines = [json.loads(line) for line in telemetry_series([(first, None), (other, None), (second, None)])]
+    lines = [json.loads(line) for line in telemetry_series(samples(first, other, second))]
     assert len(lines) == 2 * (7 * 25 + 10)  # two satellites' series, each once
     by_series = {tuple(sorted(line["metric"].items())): line for line in lines}
     acs3 = by_series[tuple(sorted({"__name__": "smap_feature", "satellite_id": "SAT-001", "subsystem": "acs",
@@ -89,7 +98,20 @@ def test_telemetry_series_carry_each_series_once_with_every_sample_of_the_batch(
     assert acs3["timestamps"] == times
     assert acs3["values"] == [first.frames[0].features[3], 0.25]  # the float32 values exactly, in record order
     temperature = by_series[(("__name__", "satellite_temperature"), ("satellite_id", "SAT-001"))]
+    # Each of a record's seven samples carries its housekeeping; it is stored once.
     assert temperature["values"] == [first.housekeeping.obc_temperature_c, second.housekeeping.obc_temperature_c]
+    assert temperature["timestamps"] == times
+
+
+def test_housekeeping_is_stored_once_per_record_whichever_samples_a_batch_holds():
+    first, second = record(), record()
+    second.sample_time.FromMilliseconds(first.sample_time.ToMilliseconds() + 1000)
+    routed = samples(first, second)
+    # The batch holds the first record's last six samples and the second's first: each record's
+    # housekeeping rides on its first subsystem's sample, so only the second record's is here.
+    lines = [json.loads(line) for line in telemetry_series([routed[0][1:], routed[1][:1]])]
+    [temperature] = [line for line in lines if line["metric"]["__name__"] == "satellite_temperature"]
+    assert temperature["timestamps"] == [second.sample_time.ToMilliseconds()]
 
 
 def test_labelled_records_follow_the_replay_through_wraps_and_clipping():

@@ -8,6 +8,7 @@ from satmon_core.grpc_server import ServiceProcess
 from satmon_core.postgres import ServiceRole, dsn_as
 from satmon_core.kafka import BatchLoop, DelayedDurability, loop_liveness, make_consumer, make_producer
 from satmon_core.victoria import DURABLE_AFTER_S, VictoriaMetrics
+from satmon_mdb import load_mission_database
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.adapters.jobs import JobRecorder
@@ -17,7 +18,7 @@ from satmon_writer.entrypoints.kafka_loops import GroundTruthWriter, JobWriter, 
 __all__ = ["build", "TELEMETRY_GROUP", "LIMITS_GROUP", "RESULTS_GROUP", "JOBS_GROUP", "GROUND_TRUTH_GROUP",
            "TELEMETRY_GATHER_S"]
 
-TELEMETRY_GROUP = "satmon-writer-telemetry"
+TELEMETRY_GROUP = "satmon-writer-telemetry"  # reads the subsystem topics (the raw topic before 2026-12-06)
 LIMITS_GROUP = "satmon-writer-limits"
 RESULTS_GROUP = "satmon-writer-results"
 JOBS_GROUP = "satmon-writer-jobs"
@@ -36,7 +37,7 @@ def build(settings: Settings) -> ServiceProcess:
     jobs = JobRecorder(dsn)
     ground_truth = GroundTruthStore(dsn)
     limit_alerts = LimitAlertStore(dsn)
-    telemetry = TelemetryWriter(vm, FleetRegistry(dsn))
+    telemetry = TelemetryWriter(vm)
     limits = LimitChecker(FleetRegistry(dsn), limit_alerts)
     producer = make_producer(settings.kafka_bootstrap)
 
@@ -45,15 +46,15 @@ def build(settings: Settings) -> ServiceProcess:
 
     liveness = []
 
-    def loop(service: str, group: str, topic: str, handler, batch_size: int, writes_vm: bool = True, on_revoke=None,
-             gather_s: float = 0.0):
-        report = loop_liveness(service, settings.kafka_bootstrap, group, [topic])
+    def loop(service: str, group: str, topics: list[str], handler, batch_size: int, writes_vm: bool = True,
+             on_revoke=None, gather_s: float = 0.0):
+        report = loop_liveness(service, settings.kafka_bootstrap, group, topics)
         liveness.append(report)
 
         def run(stopping) -> None:
             batch_loop = BatchLoop(service, make_consumer(settings.kafka_bootstrap, group), handler, producer,
                                    settings.dead_letter_topic, batch_size=batch_size,
-                                   durability=durability if writes_vm else None, topics=[topic], on_revoke=on_revoke,
+                                   durability=durability if writes_vm else None, topics=topics, on_revoke=on_revoke,
                                    liveness=report, reconnect=lambda: make_consumer(settings.kafka_bootstrap, group),
                                    gather_s=gather_s)
             batch_loop.stopping = stopping
@@ -61,15 +62,19 @@ def build(settings: Settings) -> ServiceProcess:
         run.__name__ = f"{service}-{group}"
         return run
 
-    loops = [loop("writer", TELEMETRY_GROUP, settings.raw_topic, telemetry, 10000, gather_s=TELEMETRY_GATHER_S),
-             loop("writer", LIMITS_GROUP, settings.raw_topic, limits, 1000, writes_vm=False,
+    # Telemetry is stored as the router routed it (its samples on the subsystem topics): each record is
+    # decoded and checked once, by the router, and only what it accepted is stored. Limits read the raw
+    # records, which they need whole and at once.
+    subsystem_topics = [settings.subsystem_topic(n) for n in load_mission_database().subsystem_names()]
+    loops = [loop("writer", TELEMETRY_GROUP, subsystem_topics, telemetry, 10000, gather_s=TELEMETRY_GATHER_S),
+             loop("writer", LIMITS_GROUP, [settings.raw_topic], limits, 1000, writes_vm=False,
                   on_revoke=lambda _consumer, _partitions: limits.forget()),
              # Another writer may take results partitions over: their detector states are reloaded from
              # the checkpoints in PostgreSQL, never trusted from this process's memory.
-             loop("writer", RESULTS_GROUP, settings.results_topic, ResultWriter(vm, alerts), 500,
+             loop("writer", RESULTS_GROUP, [settings.results_topic], ResultWriter(vm, alerts), 500,
                   on_revoke=lambda _consumer, _partitions: alerts.forget()),
-             loop("writer", JOBS_GROUP, settings.jobs_topic, JobWriter(jobs), 500, writes_vm=False),
-             loop("writer", GROUND_TRUTH_GROUP, settings.ground_truth_topic, GroundTruthWriter(ground_truth), 100,
+             loop("writer", JOBS_GROUP, [settings.jobs_topic], JobWriter(jobs), 500, writes_vm=False),
+             loop("writer", GROUND_TRUTH_GROUP, [settings.ground_truth_topic], GroundTruthWriter(ground_truth), 100,
                   writes_vm=False)]
 
     return ServiceProcess(

@@ -23,7 +23,7 @@ from satmon_core.identifiers import label_value
 from satmon_core.inference_results import reconstruction_of
 from satmon_core.series_names import series_names
 from satmon_detection.windows import fresh_rows
-from satmon_mdb import DEFAULT_CLASS, SubsystemView, load_mission_database
+from satmon_mdb import DEFAULT_CLASS, load_mission_database
 
 __all__ = ["telemetry_series", "result_series", "anomaly_flag_line", "detector_threshold_line", "epoch_ms", "HOUSEKEEPING_METRICS"]
 
@@ -66,31 +66,37 @@ def _series(spacecraft_class: str, subsystem: str) -> _Series:
                    tuple(names.label_value(view, i) for i in range(view.width)), predicted)
 
 
-def telemetry_series(records: Iterable[tuple[telemetry_events.TelemetryRecord, Sequence[SubsystemView] | None]]
-                     ) -> list[str]:
-    """The records' values as VictoriaMetrics JSON lines (VictoriaMetrics.import_series): each series a
-    satellite's parameter or housekeeping metric, once per batch with all its samples in record order.
-    `SubsystemView`s: the record's class's (the default class's when None)."""
+def telemetry_series(batches: Iterable[Sequence[telemetry_events.SubsystemSample]]) -> list[str]:
+    """The samples' values as VictoriaMetrics JSON lines (VictoriaMetrics.import_series): each series a
+    satellite's parameter or housekeeping metric, once per batch with all its samples in the order
+    given. Every sample of a record carries its housekeeping; it is stored from the sample of the
+    class's first subsystem, once per record."""
     frames: dict[tuple[str, str, str], tuple[list[int], list[Sequence[float]]]] = {}
     housekeeping: dict[str, tuple[list[int], list[tuple[float, ...]]]] = {}
-    for record, subsystems in records:
-        ts = record.sample_time.ToMilliseconds()
-        spacecraft_class = subsystems[0].spacecraft_class if subsystems else DEFAULT_CLASS
-        for frame in record.frames:
-            times, rows = frames.setdefault((record.satellite_id, spacecraft_class, frame.subsystem), ([], []))
+    for samples in batches:
+        for sample in samples:
+            ts = sample.sample_time.ToMilliseconds()
+            spacecraft_class = sample.spacecraft_class or DEFAULT_CLASS
+            subsystem = sample.frame.subsystem
+            times, rows = frames.setdefault((sample.satellite_id, spacecraft_class, subsystem), ([], []))
             times.append(ts)
-            rows.append(frame.features)
-        if record.HasField("housekeeping"):
-            hk = record.housekeeping
-            times, rows = housekeeping.setdefault(record.satellite_id, ([], []))
-            times.append(ts)
-            rows.append((*(getter(hk) for getter in HOUSEKEEPING_METRICS.values()), int(hk.thruster_active)))
+            rows.append(sample.frame.features)
+            if subsystem == _first_subsystem(spacecraft_class) and sample.HasField("housekeeping"):
+                hk = sample.housekeeping
+                times, rows = housekeeping.setdefault(sample.satellite_id, ([], []))
+                times.append(ts)
+                rows.append((*(getter(hk) for getter in HOUSEKEEPING_METRICS.values()), int(hk.thruster_active)))
     lines = []
     for key, (times, rows) in frames.items():
         lines += _series_lines(_frame_heads(*key), times, rows)
     for satellite_id, (times, rows) in housekeeping.items():
         lines += _series_lines(_housekeeping_heads(satellite_id), times, rows)
     return lines
+
+
+@lru_cache(maxsize=None)
+def _first_subsystem(spacecraft_class: str) -> str:
+    return load_mission_database().subsystems(spacecraft_class)[0].name
 
 
 def _series_lines(heads: tuple[str, ...], times: list[int], rows: list[Sequence[float]]) -> list[str]:
