@@ -85,6 +85,26 @@ def test_pending_and_outcome_in_one_batch_end_finished(recorder, queries):
     assert queries.get_job("j").state == COMPLETED
 
 
+def test_a_batch_applies_a_jobs_updates_in_their_order(db, recorder, queries):
+    """One statement per table: the rows a job starts with come from its first update (a manual job's
+    metadata rides on its PENDING), its state from its first outcome, or its last progress."""
+    recorder.record([job_update("m", PENDING, source=MANUAL, metadata={"requested_by": "ops"}),
+                     job_update("m", COMPLETED, source=MANUAL, completed_s=7, inferences=[inference(0)]),
+                     job_update("m", FAILED, source=MANUAL, completed_s=9, error="late"),
+                     job_update("p", PENDING), job_update("p", PROCESSING), job_update("p", COMPLETED, completed_s=4),
+                     job_update("q", PROCESSING), job_update("q", PENDING),
+                     job_update("s", COMPLETED, completed_s=3, inferences=[inference(10)]),
+                     job_update("s", COMPLETED, completed_s=5, inferences=[inference(10)])])  # redelivered
+    m = queries.get_job("m")
+    assert (m.state, m.error_message, m.complete_time, len(m.subsystem_inferences)) == (COMPLETED, "", at(7), 1)
+    with psycopg.connect(db.dsn) as conn:
+        assert conn.execute("SELECT metadata FROM inference_jobs WHERE job_id = 'm'").fetchone()[0] == {"requested_by": "ops"}
+    assert (queries.get_job("p").state, queries.get_job("p").complete_time) == (COMPLETED, at(4))
+    assert queries.get_job("q").state == PROCESSING
+    s = queries.get_job("s")
+    assert (s.state, s.complete_time, len(s.subsystem_inferences)) == (COMPLETED, at(3), 1)
+
+
 def test_a_pending_update_records_no_subsystem_rows(db, recorder):
     recorder.record([job_update("j", PENDING, inferences=[inference(0)], windows=[window_score(0)])])
     assert (_count(db, "subsystem_inferences"), _count(db, "job_window_scores")) == (0, 0)

@@ -11,12 +11,15 @@ import psycopg
 
 from satmon_writer.domain.window_truth import AlertSpan, stream_lock_keys
 
-__all__ = ["COVERED", "lock_streams", "mark_covered_windows", "stored_spans"]
+__all__ = ["covered", "lock_streams", "mark_covered_windows", "stored_spans"]
 
-# Parameters: job_id, subsystem, window_end_time, fresh_start_time.
-COVERED = ("EXISTS (SELECT 1 FROM detector_alerts a JOIN inference_jobs j ON j.job_id = %s "
-           "WHERE a.kind = 'model' AND a.satellite_id = j.satellite_id AND a.subsystem = %s "
-           "AND a.start_time <= %s AND a.end_time >= %s)")
+
+def covered(job_id: str, subsystem: str, window_end: str, fresh_start: str) -> str:
+    """SQL that is true when a model alert of the job's satellite and this subsystem covers a window
+    from fresh_start to window_end: the arguments are SQL expressions (columns of the rows inserted)."""
+    return (f"EXISTS (SELECT 1 FROM detector_alerts a JOIN inference_jobs j ON j.job_id = {job_id} "
+            f"WHERE a.kind = 'model' AND a.satellite_id = j.satellite_id AND a.subsystem = {subsystem} "
+            f"AND a.start_time <= {window_end} AND a.end_time >= {fresh_start})")
 
 
 def lock_streams(cur: psycopg.Cursor, pairs: Iterable[tuple[str, str]]) -> None:
