@@ -98,6 +98,31 @@ def test_a_restarted_writer_resumes_from_the_checkpoint_and_raises_nothing_twice
     assert continued == _recorded_uninterrupted(db, batches)
 
 
+def test_windows_held_for_a_gap_are_checkpointed_and_fed_by_a_restarted_writer(db):
+    """Windows that arrive ahead of a missing one wait in the checkpoint (the held column): a writer
+    that restarts before the gap fills feeds them once it does, and ends as one that never stopped."""
+    results = _results(_scores())
+    batches = _batches(results)
+    late = results[300]  # a window the worker published late, around the anomaly (records 3000..3049)
+    early = [[r for r in batch if r is not late] for batch in batches[:62]]
+    first = AlertStore(db.as_role(ServiceRole.WRITER))
+    try:
+        for batch in early:
+            first.record(batch)
+    finally:
+        first.close()
+    with psycopg.connect(db.dsn) as conn:
+        next_sequence, held = conn.execute("SELECT next_sequence, cardinality(held) FROM detector_states").fetchone()
+    assert next_sequence == late.start_sequence + 20 and held == 62 * BATCH - 301  # the rest wait for it
+    restarted = AlertStore(db.as_role(ServiceRole.WRITER))
+    try:
+        for batch in [[late], *batches[62:]]:
+            restarted.record(batch)
+    finally:
+        restarted.close()
+    assert _snapshot(db) == _recorded_uninterrupted(db, batches)
+
+
 def test_a_new_replay_of_the_same_subsystem_closes_the_old_streams_open_alert(db, alert_store):
     old = _batches(_results(_scores()))[:MID_ANOMALY]
     for batch in old:
