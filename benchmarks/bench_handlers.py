@@ -119,7 +119,7 @@ def _settings() -> Settings:
         return load_settings()
 
 
-def _timed(run) -> float:
+def best_cpu_seconds(run) -> float:
     """Best CPU seconds of three runs, each after a full collection (the runs' garbage is not theirs)."""
     best = float("inf")
     for _ in range(3):
@@ -150,7 +150,7 @@ def main() -> None:
             handler(records[i:i + ROUTER_BATCH])
         counters.samples_published = handler.counters.samples_published
 
-    router_s = _timed(route)
+    router_s = best_cpu_seconds(route)
     messages, queue = list(routed.kept), DiscardingQueue()
 
     def schedule() -> None:
@@ -159,7 +159,7 @@ def main() -> None:
         for i in range(0, len(messages), SCHEDULER_BATCH):
             handler(messages[i:i + SCHEDULER_BATCH])
 
-    scheduler_s = _timed(schedule)
+    scheduler_s = best_cpu_seconds(schedule)
     samples = counters.samples_published
     print(f"command: python -m benchmarks.bench_handlers --satellites {args.satellites} --seconds {args.seconds}")
     print(f"machine reference (python -m benchmarks.machine_reference): {reference_mops():.3f} M op/s")

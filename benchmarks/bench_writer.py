@@ -22,7 +22,6 @@ what a change to one of these paths does without the pipeline's run-to-run sprea
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.bench_handlers import best_cpu_seconds
 from benchmarks.machine_reference import reference_mops
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
@@ -104,16 +104,6 @@ def _samples(satellites: int, seconds: int) -> list[list[telemetry_events.Subsys
     return batches
 
 
-def _best_cpu_s(run, repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        gc.collect()
-        began = time.process_time()
-        run()
-        best = min(best, time.process_time() - began)
-    return best
-
-
 def _postgres_cpu_s() -> float:
     """CPU seconds of every process named postgres (utime + stime, /proc)."""
     total = 0
@@ -149,11 +139,11 @@ def main() -> None:
     windows = [_results(args.satellites, w, rng) for w in range(max(args.batches, 6))]
     per_batch = len(windows[0])
     payloads = [r.SerializeToString() for r in windows[1]]
-    decode_us = _best_cpu_s(lambda: [decode_result(p) for p in payloads]) / per_batch * 1e6
-    series_us = _best_cpu_s(lambda: result_series(windows[1])) / per_batch * 1e6
+    decode_us = best_cpu_seconds(lambda: [decode_result(p) for p in payloads]) / per_batch * 1e6
+    series_us = best_cpu_seconds(lambda: result_series(windows[1])) / per_batch * 1e6
     samples = _samples(min(args.satellites, 200), 5)
     records = sum(len(b) for b in samples) / 7
-    telemetry_us = _best_cpu_s(lambda: telemetry_series(samples)) / records * 1e6
+    telemetry_us = best_cpu_seconds(lambda: telemetry_series(samples)) / records * 1e6
 
     from tests.support.postgres_server import throwaway_postgres
 

@@ -24,16 +24,21 @@ def _batches(results):
     return [results[i:i + BATCH] for i in range(0, len(results), BATCH)]
 
 
-def _recorded_uninterrupted(db, batches) -> tuple[list, list]:
-    """From empty tables, every batch recorded by one writer that never stopped: what an interrupted
-    run must end equal to."""
-    db.empty_tables()
+def _record(db, batches) -> None:
+    """The batches recorded by one writer, started before the first and stopped after the last."""
     store = AlertStore(db.as_role(ServiceRole.WRITER))
     try:
         for batch in batches:
             store.record(batch)
     finally:
         store.close()
+
+
+def _recorded_uninterrupted(db, batches) -> tuple[list, list]:
+    """From empty tables, every batch recorded by one writer that never stopped: what an interrupted
+    run must end equal to."""
+    db.empty_tables()
+    _record(db, batches)
     return _snapshot(db)
 
 
@@ -79,20 +84,10 @@ def test_a_redelivered_batch_changes_nothing(db, alert_store):
 
 def test_a_restarted_writer_resumes_from_the_checkpoint_and_raises_nothing_twice(db):
     batches = _batches(_results(_scores()))
-    first = AlertStore(db.as_role(ServiceRole.WRITER))
-    try:
-        for batch in batches[:MID_ANOMALY]:  # stops mid-anomaly, the alert open
-            first.record(batch)
-    finally:
-        first.close()
+    _record(db, batches[:MID_ANOMALY])  # stops mid-anomaly, the alert open
     midway = _snapshot(db)
     assert len(midway[0]) == 1 and midway[1][0][4] == midway[0][0][0], "the checkpoint holds the open alert"
-    restarted = AlertStore(db.as_role(ServiceRole.WRITER))
-    try:
-        for batch in batches[MID_ANOMALY - 6:]:  # the uncommitted offsets are redelivered, then the rest
-            restarted.record(batch)
-    finally:
-        restarted.close()
+    _record(db, batches[MID_ANOMALY - 6:])  # restarted: the uncommitted offsets are redelivered, then the rest
     continued = _snapshot(db)
 
     assert continued == _recorded_uninterrupted(db, batches)
@@ -105,21 +100,11 @@ def test_windows_held_for_a_gap_are_checkpointed_and_fed_by_a_restarted_writer(d
     batches = _batches(results)
     late = results[300]  # a window the worker published late, around the anomaly (records 3000..3049)
     early = [[r for r in batch if r is not late] for batch in batches[:62]]
-    first = AlertStore(db.as_role(ServiceRole.WRITER))
-    try:
-        for batch in early:
-            first.record(batch)
-    finally:
-        first.close()
+    _record(db, early)
     with psycopg.connect(db.dsn) as conn:
         next_sequence, held = conn.execute("SELECT next_sequence, cardinality(held) FROM detector_states").fetchone()
     assert next_sequence == late.start_sequence + 20 and held == 62 * BATCH - 301  # the rest wait for it
-    restarted = AlertStore(db.as_role(ServiceRole.WRITER))
-    try:
-        for batch in [[late], *batches[62:]]:
-            restarted.record(batch)
-    finally:
-        restarted.close()
+    _record(db, [[late], *batches[62:]])  # a restarted writer
     assert _snapshot(db) == _recorded_uninterrupted(db, batches)
 
 
