@@ -101,8 +101,13 @@ def _first_subsystem(spacecraft_class: str) -> str:
 
 def _series_lines(heads: tuple[str, ...], times: list[int], rows: list[Sequence[float]]) -> list[str]:
     """One line per column of `rows`: the values of one series, with the rows' times."""
-    stamps = f'],"timestamps":[{",".join(map(str, times))}]}}'
+    stamps = _timestamps_tail(times)
     return [f'{head}{",".join(map(repr, column))}{stamps}' for head, column in zip(heads, zip(*rows))]
+
+
+def _timestamps_tail(times: list[int]) -> str:
+    """A JSON line from the end of its values on: what follows a _json_head and the values."""
+    return f'],"timestamps":[{",".join(map(str, times))}]}}'
 
 
 def _json_head(**labels: str) -> str:
@@ -157,8 +162,7 @@ def result_series(results: Iterable[events_pb2.InferenceResult]) -> list[str]:
         extend(heads.mean, end, [result.mean_score])
         extend(heads.max, end, [result.max_score])
         extend(heads.inference_time, end, [result.inference_time_ms])
-    return [f'{head}{",".join(map(repr, values))}],"timestamps":[{",".join(map(str, times))}]}}'
-            for head, (times, values) in series.items()]
+    return [f'{head}{",".join(map(repr, values))}{_timestamps_tail(times)}' for head, (times, values) in series.items()]
 
 
 @dataclass(frozen=True)
