@@ -17,7 +17,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from satmon_core.errors import TransientError
 
-__all__ = ["ServiceRole", "dsn_as", "make_pool", "postgres_outage_is_transient"]
+__all__ = ["ServiceRole", "dsn_as", "make_pool", "postgres_outage_is_transient", "as_columns"]
 
 # How long a caller waits for a pooled connection before the outage counts as transient.
 POOL_TIMEOUT_S = 5.0
@@ -61,3 +61,9 @@ def postgres_outage_is_transient() -> Iterator[None]:
         yield
     except (psycopg.OperationalError, PoolTimeout) as exc:
         raise TransientError(f"PostgreSQL: {exc}", reason="DATABASE_UNAVAILABLE") from exc
+
+
+def as_columns(rows: list[tuple], width: int) -> list[list]:
+    """Rows as columns: the arrays one `INSERT ... SELECT FROM unnest(...)` statement takes for a batch
+    (one statement for the batch instead of one a row; every row `width` values long)."""
+    return [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]

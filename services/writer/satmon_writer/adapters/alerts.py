@@ -24,7 +24,7 @@ from datetime import timezone
 import psycopg
 
 from satmon.detection.v1 import events_pb2
-from satmon_core.postgres import make_pool, postgres_outage_is_transient
+from satmon_core.postgres import as_columns, make_pool, postgres_outage_is_transient
 from satmon_detection.detector import DetectorConfig, StreamDetector
 from satmon_writer.adapters.window_truth import lock_streams, mark_covered_windows, stored_spans
 from satmon_writer.domain.detection import (AlertChange, StreamKey, StreamState, apply_results, closing_changes,
@@ -33,6 +33,11 @@ from satmon_writer.domain.samples import anomaly_flag_line, detector_threshold_l
 from satmon_writer.domain.window_truth import window_flags
 
 __all__ = ["AlertStore"]
+
+# A stream's checkpoint replaces the one stored before it (both ways of writing them below).
+_CHECKPOINT_CONFLICT = ("ON CONFLICT (satellite_id, subsystem, stream_start) DO UPDATE SET "
+                        "next_sequence = excluded.next_sequence, alert_id = excluded.alert_id, "
+                        "state = excluded.state, held = excluded.held, updated_at = now()")
 
 
 
@@ -127,19 +132,12 @@ class AlertStore:
                 cur.execute(
                     "INSERT INTO detector_states (satellite_id, subsystem, stream_start, next_sequence, alert_id, "
                     "state, held) SELECT *, '{}'::bytea[] FROM unnest(%b::text[], %b::text[], %b::timestamptz[], "
-                    "%b::int8[], %b::int8[], %b::bytea[]) "
-                    "ON CONFLICT (satellite_id, subsystem, stream_start) DO UPDATE SET "
-                    "next_sequence = excluded.next_sequence, alert_id = excluded.alert_id, state = excluded.state, "
-                    "held = excluded.held, updated_at = now()",
-                    [list(column) for column in zip(*plain)])
+                    f"%b::int8[], %b::int8[], %b::bytea[]) {_CHECKPOINT_CONFLICT}", as_columns(plain, 6))
             holding = [row for row in rows if row[6]]
             if holding:
                 cur.executemany(
                     "INSERT INTO detector_states (satellite_id, subsystem, stream_start, next_sequence, alert_id, "
-                    "state, held) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                    "ON CONFLICT (satellite_id, subsystem, stream_start) DO UPDATE SET "
-                    "next_sequence = excluded.next_sequence, alert_id = excluded.alert_id, state = excluded.state, "
-                    "held = excluded.held, updated_at = now()", holding)
+                    f"state, held) VALUES (%s, %s, %s, %s, %s, %s, %s) {_CHECKPOINT_CONFLICT}", holding)
         checkpoints.clear()
 
     def _load(self, conn: psycopg.Connection, key: StreamKey) -> StreamState | None:

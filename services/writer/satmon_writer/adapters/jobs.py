@@ -15,7 +15,7 @@ from datetime import timezone
 
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.job_queries import SOURCE_NAMES, STATE_NAMES
-from satmon_core.postgres import make_pool, postgres_outage_is_transient
+from satmon_core.postgres import as_columns, make_pool, postgres_outage_is_transient
 from satmon_writer.adapters.window_truth import covered, lock_streams
 from satmon_writer.domain.window_truth import fresh_start_time
 
@@ -63,7 +63,7 @@ class JobRecorder:
                 "%b::text[], %b::text[], %b::timestamptz[], %b::timestamptz[], %b::text[], %b::text[]) "
                 "AS u(job_id, satellite_id, source, trigger_reason, status, created_at, completed_at, error_message, "
                 "metadata) ON CONFLICT (job_id) DO NOTHING",
-                _columns([(j.job_id, j.satellite_id, SOURCE_NAMES[j.source], j.trigger_reason or None,
+                as_columns([(j.job_id, j.satellite_id, SOURCE_NAMES[j.source], j.trigger_reason or None,
                            STATE_NAMES[j.state], _dt(j.create_time), _dt(j.complete_time), j.error_message or None,
                            json.dumps(dict(u.metadata))) for u in first.values() for j in [u.job]], 9))
             # A finished job is never set back or overwritten; a pending update changes no stored job.
@@ -73,7 +73,7 @@ class JobRecorder:
                     "error_message = u.error_message FROM unnest(%b::text[], %b::text[], %b::timestamptz[], "
                     "%b::text[]) AS u(job_id, status, completed_at, error_message) "
                     "WHERE inference_jobs.job_id = u.job_id AND inference_jobs.status NOT IN ('completed', 'failed')",
-                    _columns([(j.job_id, STATE_NAMES[j.state], _dt(j.complete_time), j.error_message or None)
+                    as_columns([(j.job_id, STATE_NAMES[j.state], _dt(j.complete_time), j.error_message or None)
                               for u in outcome.values() for j in [u.job]], 4))
             # Whether a window is anomalous is the detector's word, not the worker's (domain.window_truth):
             # under the lock the alerts transaction takes too, a window is stored as anomalous when a
@@ -95,7 +95,7 @@ class JobRecorder:
                     "%b::timestamptz[]) AS u(job_id, subsystem, model_name, model_version, anomaly_score, max_score, "
                     "threshold, inference_time_ms, window_start_time, window_end_time, start_sequence, "
                     "fresh_start_time) ON CONFLICT (job_id, subsystem) DO NOTHING",
-                    _columns([(job_id, s.subsystem, s.model_name, s.model_version, s.anomaly_score, s.max_score,
+                    as_columns([(job_id, s.subsystem, s.model_name, s.model_version, s.anomaly_score, s.max_score,
                                s.threshold, s.inference_time_ms, start, end, s.start_sequence,
                                _fresh(start, end, s.start_sequence)) for job_id, s, start, end in inferences], 12))
             windows = [(u.job.job_id, w, _dt(w.window_start_time), _dt(w.window_end_time)) for u in finished for w in u.windows]
@@ -110,13 +110,9 @@ class JobRecorder:
                     "%b::timestamptz[], %b::float8[], %b::float8[], %b::float8[]) AS u(job_id, subsystem, "
                     "start_sequence, model_name, window_start_time, window_end_time, anomaly_score, max_score, "
                     "threshold) ON CONFLICT DO NOTHING",
-                    _columns([(job_id, w.subsystem, w.start_sequence, w.model_name, start, end, w.anomaly_score,
+                    as_columns([(job_id, w.subsystem, w.start_sequence, w.model_name, start, end, w.anomaly_score,
                                w.max_score, w.threshold) for job_id, w, start, end in windows], 9))
 
     def close(self) -> None:
         self.pool.close()
 
-
-def _columns(rows: list[tuple], width: int) -> list[list]:
-    """Rows as columns: the arrays one unnest() statement takes."""
-    return [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]
