@@ -25,9 +25,10 @@ JOBS_GROUP = "satmon-writer-jobs"
 GROUND_TRUTH_GROUP = "satmon-writer-groundtruth"
 
 # Raw telemetry waits up to this long to reach VictoriaMetrics, so that each series goes with about this
-# many samples at 1 Hz: VictoriaMetrics' CPU per sample falls 40 % at 5 (BENCHMARKS.md). Trends show a
-# record at most this much later; limit alerts do not wait (their own loop).
-TELEMETRY_GATHER_S = 5.0
+# many samples at 1 Hz: VictoriaMetrics' CPU per sample against a line per sample is 0.68 at 5, 0.48 at
+# 10 and 0.52 at 20 (`bench_victoria_import`, BENCHMARKS.md), so 10 is where it stops paying. Trends
+# show a record at most this much later; limit alerts and detection do not wait (their own loops).
+TELEMETRY_GATHER_S = 10.0
 
 
 def build(settings: Settings) -> ServiceProcess:
