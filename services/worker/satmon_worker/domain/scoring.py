@@ -6,13 +6,14 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core import packed_floats
-from satmon_detection.scoring import summarise, window_is_anomalous
+from satmon_detection.scoring import summarise_windows, window_is_anomalous
 from satmon_worker.errors import BadWindow, WorkerError
 
 __all__ = ["Scorer", "ModelScores", "ScoredTasks", "score_tasks", "window_array"]
@@ -74,6 +75,18 @@ def _rows(packed: bytes, listed, packed_name: str, listed_name: str) -> np.ndarr
         raise BadWindow(f"{packed_name}: {exc}") from exc
 
 
+class _Scored(NamedTuple):
+    """One window's outputs and their summary, as its InferenceResult carries them."""
+    reconstruction: np.ndarray  # (T, F)
+    scores: np.ndarray          # (T,)
+    mean: float
+    peak: float
+    anomalous: bool
+    threshold: float
+    version: str
+    elapsed_ms: float
+
+
 @dataclass(frozen=True)
 class ScoredTasks:
     outputs: list[tuple[events_pb2.InferenceTask, list[events_pb2.InferenceResult]]]  # results per task
@@ -91,7 +104,7 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
                 by_model[window.model_name].append((t_index, w_index, window_array(window)))
             except BadWindow as exc:
                 errors[t_index] = exc
-    scored: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, float, str, float]] = {}
+    scored: dict[tuple[int, int], _Scored] = {}
     scored_models = scorer.score_many({model: [a for _, _, a in items] for model, items in by_model.items()})
     for model, items in by_model.items():
         result = scored_models[model]
@@ -100,10 +113,14 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
                 errors[t_index] = result
             continue
         per_window_ms = result.elapsed_ms / len(items)
+        means, peaks = summarise_windows(result.scores)
+        anomalous = window_is_anomalous(result.scores, result.threshold)
         for i, (t_index, w_index, _) in enumerate(items):
-            scored[(t_index, w_index)] = (result.reconstruction[i], result.scores[i], result.threshold,
-                                          result.version, per_window_ms)
-    now = time.time_ns()
+            scored[(t_index, w_index)] = _Scored(result.reconstruction[i], result.scores[i], float(means[i]),
+                                                 float(peaks[i]), bool(anomalous[i]), result.threshold,
+                                                 result.version, per_window_ms)
+    now = Timestamp()
+    now.FromNanoseconds(time.time_ns())
     outputs, jobs = [], []
     for t_index, task in enumerate(tasks):
         results, by_subsystem = [], {}
@@ -111,17 +128,14 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
             hit = scored.get((t_index, w_index))
             if hit is None:
                 continue
-            reconstruction, scores, threshold, version, elapsed = hit
-            mean, peak = summarise(scores)
             result = events_pb2.InferenceResult(
                 job_id=task.job_id, satellite_id=window.satellite_id, subsystem=window.subsystem,
-                model_name=window.model_name, model_version=version, start_sequence=window.start_sequence,
-                sample_times=window.sample_times, timestep_scores=scores.tolist(),
-                packed_reconstruction=packed_floats.pack_array(reconstruction), feature_count=window.feature_count,
-                mean_score=mean, max_score=peak, threshold=threshold,
-                is_anomaly=bool(window_is_anomalous(scores, threshold)), inference_time_ms=elapsed,
-                source=task.source, trigger_reason=task.trigger_reason, spacecraft_class=window.spacecraft_class)
-            result.create_time.FromNanoseconds(now)
+                model_name=window.model_name, model_version=hit.version, start_sequence=window.start_sequence,
+                sample_times=window.sample_times, timestep_scores=hit.scores.tolist(),
+                packed_reconstruction=packed_floats.pack_array(hit.reconstruction), feature_count=window.feature_count,
+                mean_score=hit.mean, max_score=hit.peak, threshold=hit.threshold, is_anomaly=hit.anomalous,
+                inference_time_ms=hit.elapsed_ms, source=task.source, trigger_reason=task.trigger_reason,
+                spacecraft_class=window.spacecraft_class, create_time=now)
             if task.HasField("create_time"):
                 result.dispatch_time.CopyFrom(task.create_time)
             results.append(result)
@@ -137,7 +151,7 @@ def score_tasks(tasks: Sequence[events_pb2.InferenceTask], scorer: Scorer) -> Sc
             update.windows.extend(_window_score(r) for _, rs in sorted(by_subsystem.items()) for r in rs)
         if task.HasField("create_time"):  # dispatch time: a stream job is first recorded now
             update.job.create_time.CopyFrom(task.create_time)
-        update.job.complete_time.FromNanoseconds(now)
+        update.job.complete_time.CopyFrom(now)
         jobs.append(update)
     return ScoredTasks(outputs, jobs, {tasks[i].job_id: error for i, error in errors.items()})
 
@@ -148,7 +162,7 @@ def _summary(results: list[events_pb2.InferenceResult]) -> job_pb2.SubsystemInfe
     return job_pb2.SubsystemInference(
         subsystem=first.subsystem, model_name=first.model_name, model_version=first.model_version,
         state=job_pb2.JOB_STATE_COMPLETED, anomaly_detected=any(r.is_anomaly for r in results),
-        anomaly_score=float(np.mean([r.mean_score for r in results])),
+        anomaly_score=results[0].mean_score if len(results) == 1 else float(np.mean([r.mean_score for r in results])),
         max_score=max(r.max_score for r in results), threshold=first.threshold,
         inference_time_ms=float(sum(r.inference_time_ms for r in results)),
         window_start_time=first.sample_times[0], window_end_time=last.sample_times[-1],
