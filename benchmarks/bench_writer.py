@@ -10,7 +10,11 @@ against a PostgreSQL of their own (the writer's CPU and the server's).
 - jobs: `JobRecorder.record` of a batch of stream jobs (one per window, as the worker publishes
   them), per job;
 - alerts: `AlertStore.record` of a batch of stream windows (the online detector, the checkpoints,
-  the window flags), per window.
+  the window flags), per window;
+- detector: one threshold fit (`fit_threshold`, once a window per stream) on a young stream's history
+  and on a full one. A stream's history grows ten records a window up to DetectorConfig.history, so
+  the alerts figure above and `bench_pipeline` (streams minutes old) show young streams; a stack that
+  has run for an hour fits full histories.
 
 The stores run against a throwaway PostgreSQL (`satmon up postgres` in a folder of its own, as the
 integration tests start it); its CPU is read from /proc for every `postgres` process (this
@@ -36,6 +40,7 @@ from satmon.detection.v1 import events_pb2, job_pb2
 from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core import packed_floats
 from satmon_core.postgres import ServiceRole
+from satmon_detection.detector import DetectorConfig, fit_threshold
 from satmon_mdb import DEFAULT_CLASS, load_mission_database
 from satmon_router.domain.routing import split_record
 from satmon_simulator.domain.fleet import FleetData, assign_channels, satellite_id
@@ -104,6 +109,13 @@ def _samples(satellites: int, seconds: int) -> list[list[telemetry_events.Subsys
     return batches
 
 
+def _history(records: int, rng: np.random.Generator) -> np.ndarray:
+    """Smoothed errors as a stream's detector keeps them: positive, float32, a few spikes."""
+    errors = np.abs(rng.normal(0.01, 0.003, records))
+    errors[rng.integers(0, records, 5)] *= 4
+    return errors.astype(np.float32).astype(np.float64)
+
+
 def _postgres_cpu_s() -> float:
     """CPU seconds of every process named postgres (utime + stime, /proc)."""
     total = 0
@@ -145,6 +157,10 @@ def main() -> None:
     records = sum(len(b) for b in samples) / 7
     telemetry_us = best_cpu_seconds(lambda: telemetry_series(samples)) / records * 1e6
 
+    config = DetectorConfig()
+    fit_us = {n: best_cpu_seconds(lambda h=_history(n, rng): [fit_threshold(h, config) for _ in range(200)]) / 200 * 1e6
+              for n in (100, config.history)}
+
     from tests.support.postgres_server import throwaway_postgres
 
     with throwaway_postgres(Path(tempfile.mkdtemp(prefix="bench-writer-"))) as server:
@@ -166,6 +182,8 @@ def main() -> None:
     print(f"telemetry: telemetry_series {telemetry_us:6.1f} us per record (7 samples)")
     print(f"jobs:      JobRecorder.record  writer {jobs_us[0]:6.1f} us, PostgreSQL {jobs_us[1]:6.1f} us per job")
     print(f"alerts:    AlertStore.record   writer {alerts_us[0]:6.1f} us, PostgreSQL {alerts_us[1]:6.1f} us per window")
+    print("detector:  fit_threshold " + ", ".join(f"{us:6.1f} us at a history of {n:,}" for n, us in fit_us.items())
+          + " (one fit per stream window)")
 
 
 if __name__ == "__main__":
