@@ -109,3 +109,20 @@ def test_the_worker_publishes_the_reconstruction_packed_and_exactly():
     assert all(r.packed_reconstruction and not r.reconstruction for r in results)
     # The fake scorer reconstructs each window as itself: window w holds w everywhere.
     assert [reconstruction_of(r).tolist() for r in results] == [np.full((30, 25), float(w)).tolist() for w in range(2)]
+
+
+def test_a_result_for_a_subsystem_its_class_does_not_declare_is_refused_by_name():
+    result = _result(10)
+    result.subsystem = "power"  # a leo_demo subsystem, not a SMAP one: the writer has no series for it
+    with pytest.raises(InvalidRecordError) as info:
+        decode_result(result.SerializeToString())
+    assert info.value.reason == "missing_identity" and "power" in info.value.detail
+
+
+def test_a_result_narrower_than_its_subsystem_is_refused_by_name():
+    result = _result(10)
+    result.feature_count = 1  # 30 values: whole rows, but not of acs's 25 parameters
+    result.packed_reconstruction = result.packed_reconstruction[:30 * 4]
+    with pytest.raises(InvalidRecordError) as info:
+        decode_result(result.SerializeToString())
+    assert info.value.reason == "shape_mismatch" and "feature_count 1, the subsystem has 25" in info.value.detail

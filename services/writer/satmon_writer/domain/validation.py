@@ -7,7 +7,7 @@ import math
 from satmon.detection.v1 import events_pb2, job_pb2
 from satmon_core.errors import InvalidRecordError
 from satmon_core.inference_results import reconstruction_of
-from satmon_mdb import load_mission_database
+from satmon_mdb import DEFAULT_CLASS, MissionDatabaseError, load_mission_database
 from satmon_core.validation import decode
 
 __all__ = ["decode_result", "decode_job_update"]
@@ -18,8 +18,14 @@ def decode_result(payload: bytes | None) -> events_pb2.InferenceResult:
     rows = len(result.sample_times)
     if not result.job_id or not result.satellite_id or result.subsystem not in load_mission_database().subsystem_names():
         raise InvalidRecordError("missing_identity", "job_id, satellite_id and subsystem are required")
+    try:
+        view = load_mission_database().subsystem(result.spacecraft_class or DEFAULT_CLASS, result.subsystem)
+    except MissionDatabaseError as exc:
+        raise InvalidRecordError("missing_identity", str(exc)) from None
     if rows == 0 or len(result.timestep_scores) != rows:
         raise InvalidRecordError("shape_mismatch", f"{len(result.timestep_scores)} scores for {rows} rows")
+    if result.feature_count != view.width:
+        raise InvalidRecordError("shape_mismatch", f"feature_count {result.feature_count}, the subsystem has {view.width}")
     try:
         reconstruction_of(result)
     except ValueError as exc:
