@@ -111,12 +111,17 @@ def test_the_worker_publishes_the_reconstruction_packed_and_exactly():
     assert [reconstruction_of(r).tolist() for r in results] == [np.full((30, 25), float(w)).tolist() for w in range(2)]
 
 
-def test_a_result_for_a_subsystem_its_class_does_not_declare_is_refused_by_name():
+@pytest.mark.parametrize("spacecraft_class,subsystem,detail", [
+    ("smap", "power", "has no subsystem 'power'"),  # a leo_demo subsystem: the writer has no SMAP series for it
+    ("smap", "", "has no subsystem ''"),
+    ("nope", "acs", "unknown spacecraft class 'nope'"),
+])
+def test_a_result_for_a_subsystem_its_class_does_not_declare_is_refused_by_name(spacecraft_class, subsystem, detail):
     result = _result(10)
-    result.subsystem = "power"  # a leo_demo subsystem, not a SMAP one: the writer has no series for it
+    result.spacecraft_class, result.subsystem = spacecraft_class, subsystem
     with pytest.raises(InvalidRecordError) as info:
         decode_result(result.SerializeToString())
-    assert info.value.reason == "missing_identity" and "power" in info.value.detail
+    assert info.value.reason == "missing_identity" and detail in info.value.detail
 
 
 def test_a_result_narrower_than_its_subsystem_is_refused_by_name():
