@@ -49,9 +49,20 @@ def seeded(stack, tokens):
     starts 290 rows early: the detector decides only after 250 records of its stream. Each replay is
     a new stream, which closes the alert of the one before: two end `closed`, the last stays `open`."""
     base_ns = (int(time.time()) - 400) * 1_000_000_000
-    for minutes_back in (40, 20, 0):
-        run_replay(ReplayPlan(2, 1.0, 400, 100.0, 1, start_row=4400,
-                              base_time_ns=base_ns - minutes_back * 60 * 1_000_000_000))
+    replay_starts_s = [base_ns / 1e9 - minutes_back * 60 for minutes_back in (40, 20, 0)]
+    for start_s in replay_starts_s:
+        run_replay(ReplayPlan(2, 1.0, 400, 100.0, 1, start_row=4400, base_time_ns=int(start_s * 1e9)))
+    # The tests read the replays' stored telemetry, and the alerts below are raised mid-replay, before
+    # the writer has necessarily stored the last rows: wait for every accepted record to be stored.
+    vm = VictoriaMetrics(load_settings().vm_url)
+
+    def stored_rows(start_s: float) -> int:
+        series = vm.export('smap_feature{satellite_id="SAT-001",subsystem="acs",feature_index="0"}',
+                           start_s, start_s + 399.999)
+        return len(series[0]["timestamps"]) if series else 0
+
+    for start_s in replay_starts_s:
+        assert wait_for(lambda s=start_s: stored_rows(s) >= 400, 90), f"replay from {start_s} not stored"
     assert wait_for(lambda: scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' "
                                    "AND subsystem = 'acs'") >= 3, 90), "alerts not raised"
     assert scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' AND subsystem = 'acs' "
