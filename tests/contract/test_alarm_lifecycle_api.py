@@ -18,6 +18,7 @@ from grpc_status import rpc_status
 from satmon.ops.v1 import alert_pb2, ops_service_pb2 as ops, ops_service_pb2_grpc
 from satmon_cli.stack.layout import port
 from satmon_simulator.replay import ReplayPlan
+from tests.support.counting import detector_positions, expected_detector_positions
 from tests.support.pipeline import run_replay, scalar, wait_for
 
 pytestmark = pytest.mark.stack
@@ -32,11 +33,16 @@ def alerts(stack, tokens):
     before this module raises nothing here (the suite's order runs this module first)."""
     before = scalar("SELECT coalesce(max(alert_id), 0) FROM alerts")  # other tests' alerts are theirs
     base_ns = (int(time.time()) - 3 * 3600) * 1_000_000_000
-    for minutes_back in (20, 0):
-        run_replay(ReplayPlan(2, 1.0, 400, 100.0, 1, start_row=4400,
-                              base_time_ns=base_ns - minutes_back * 60 * 1_000_000_000))
-    assert wait_for(lambda: scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' AND alert_id > %s",
-                                   (before,)) >= 2, 120), "alerts not raised"
+    replay_starts_ns = [base_ns - minutes_back * 60 * 1_000_000_000 for minutes_back in (20, 0)]
+    for start_ns in replay_starts_ns:
+        run_replay(ReplayPlan(2, 1.0, 400, 100.0, 1, start_row=4400, base_time_ns=start_ns))
+    # Every window of both replays decided (alerts of every subsystem raised and grown, as P-1's anomaly
+    # in ps is replayed too), so that no alert changes under the tests' comparisons.
+    expected = expected_detector_positions(2, 400)
+    for start_ns in replay_starts_ns:
+        assert wait_for(lambda s=start_ns: detector_positions(s) == expected, 120), (detector_positions(start_ns), expected)
+    assert scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' AND alert_id > %s", (before,)) >= 2, \
+        "alerts not raised"
     ids = [str(scalar("SELECT alert_id FROM alerts WHERE satellite_id = 'SAT-001' AND alert_id > %s ORDER BY alert_id "
                       "OFFSET %s LIMIT 1", (before, i))) for i in range(2)]
     return {"ids": ids, "tokens": tokens, "envoy": f"http://127.0.0.1:{port('envoy')}"}

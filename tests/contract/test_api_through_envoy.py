@@ -36,6 +36,7 @@ from satmon_simulator.domain.housekeeping import HousekeepingModel
 from satmon_simulator.records import build_record
 from satmon_simulator.replay import ReplayPlan
 from tests.support import grpcweb
+from tests.support.counting import detector_positions, expected_detector_positions
 from tests.support.pipeline import rows, run_replay, scalar, wait_for
 
 pytestmark = pytest.mark.stack
@@ -48,25 +49,28 @@ def seeded(stack, tokens):
     apart, so three separate alerts exist (each acknowledge/resolve way needs its own). Each replay
     starts 290 rows early: the detector decides only after 250 records of its stream. Each replay is
     a new stream, which closes the alert of the one before: two end `closed`, the last stays `open`."""
+    before = scalar("SELECT coalesce(max(alert_id), 0) FROM alerts")  # earlier modules' alerts are theirs
     base_ns = (int(time.time()) - 400) * 1_000_000_000
-    replay_starts_s = [base_ns / 1e9 - minutes_back * 60 for minutes_back in (40, 20, 0)]
-    for start_s in replay_starts_s:
-        run_replay(ReplayPlan(2, 1.0, 400, 100.0, 1, start_row=4400, base_time_ns=int(start_s * 1e9)))
-    # The tests read the replays' stored telemetry, and the alerts below are raised mid-replay, before
-    # the writer has necessarily stored the last rows: wait for every accepted record to be stored.
+    replay_starts_ns = [base_ns - minutes_back * 60 * 1_000_000_000 for minutes_back in (40, 20, 0)]
+    for start_ns in replay_starts_ns:
+        run_replay(ReplayPlan(2, 1.0, 400, 100.0, 1, start_row=4400, base_time_ns=start_ns))
+    # The tests read the replays' stored telemetry and their alerts. Alerts are raised mid-replay, and
+    # the writer gathers telemetry 10 s before storing it: wait until every accepted record is stored
+    # and every window decided.
     vm = VictoriaMetrics(load_settings().vm_url)
 
-    def stored_rows(start_s: float) -> int:
+    def stored_rows(start_ns: int) -> int:
         series = vm.export('smap_feature{satellite_id="SAT-001",subsystem="acs",feature_index="0"}',
-                           start_s, start_s + 399.999)
+                           start_ns / 1e9, start_ns / 1e9 + 399.999)
         return len(series[0]["timestamps"]) if series else 0
 
-    for start_s in replay_starts_s:
-        assert wait_for(lambda s=start_s: stored_rows(s) >= 400, 90), f"replay from {start_s} not stored"
-    assert wait_for(lambda: scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' "
-                                   "AND subsystem = 'acs'") >= 3, 90), "alerts not raised"
-    assert scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' AND subsystem = 'acs' "
-                  "AND state = 'closed'") >= 2
+    expected = expected_detector_positions(2, 400)
+    for start_ns in replay_starts_ns:
+        assert wait_for(lambda s=start_ns: stored_rows(s) >= 400, 90), f"replay from {start_ns} not stored"
+        assert wait_for(lambda s=start_ns: detector_positions(s) == expected, 90), (detector_positions(start_ns), expected)
+    own = "FROM alerts WHERE satellite_id = 'SAT-001' AND subsystem = 'acs' AND alert_id > %s"
+    assert scalar(f"SELECT count(*) {own}", (before,)) >= 3, "alerts not raised"
+    assert scalar(f"SELECT count(*) {own} AND state = 'closed'", (before,)) >= 2
     assert wait_for(lambda: scalar("SELECT count(*) FROM inference_jobs WHERE satellite_id = 'SAT-001'") > 0, 30)
     return {"base_s": base_ns / 1e9, "tokens": tokens, "envoy": f"http://127.0.0.1:{port('envoy')}"}
 

@@ -95,10 +95,13 @@ def test_bad_input_gets_triton_status_codes_and_the_server_keeps_serving(client)
 def test_concurrent_requests_are_batched(client):
     from concurrent.futures import ThreadPoolExecutor
 
-    before = client.get_inference_statistics(MODEL).model_stats[0]
+    # A model no stream of the suite uses (the fleet's SMAP subsystems replay families A, D, E, F, P, S
+    # and T): windows a replay of an earlier module still has in flight would count in A-1's figures.
+    quiet = "SMAP_B-1"
+    before = client.get_inference_statistics(quiet).model_stats[0]
     with ThreadPoolExecutor(16) as pool:
-        list(pool.map(lambda _: _infer(client, _window(1)), range(64)))
-    after = client.get_inference_statistics(MODEL).model_stats[0]
+        list(pool.map(lambda _: _infer(client, _window(1), model=quiet), range(64)))
+    after = client.get_inference_statistics(quiet).model_stats[0]
     requests = after.inference_count - before.inference_count
     executions = after.execution_count - before.execution_count
     assert requests == 64 and executions < requests, (requests, executions)

@@ -16,8 +16,8 @@ from satmon_cli.stack import procs
 from satmon_cli.stack.keeper import read_restarts
 from satmon_cli.stack.layout import run_dir
 from satmon_simulator.replay import ReplayPlan
-from tests.support.counting import (expected_detector_positions, expected_stream_windows, overlapping_alerts,
-                                    stream_rows, vm_feature_samples)
+from tests.support.counting import (detector_positions, expected_detector_positions, expected_stream_windows,
+                                    overlapping_alerts, stream_rows, vm_feature_samples)
 from tests.support.pipeline import active_group_members, rows, run_replay, wait_for
 
 pytestmark = pytest.mark.stack
@@ -187,11 +187,8 @@ def test_two_schedulers_and_two_detectors_hand_windows_over_when_one_of_each_is_
     assert all(active_group_members(g) == 1 for g in GROUPS)
 
     # Every stream's detector saw each record of its windows exactly once, across both owners.
-    def detectors_done() -> list:
-        return [tuple(row) for row in rows("SELECT next_sequence, count(*) FROM detector_states WHERE stream_start "
-                                           "= to_timestamp(%s) GROUP BY 1 ORDER BY 1", (base_ns / 1e9,))]
     expected = expected_detector_positions(SATELLITES, 1500)
-    assert wait_for(lambda: detectors_done() == expected, 60), (detectors_done(), expected)
+    assert wait_for(lambda: detector_positions(base_ns) == expected, 60), (detector_positions(base_ns), expected)
 
 
 def test_a_submission_rabbitmq_refuses_is_unavailable_and_its_job_failed_not_pending(stack, tokens):

@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from satmon_cli.stack.layout import HOST, METRICS_OFFSET, port
 from satmon_core.config import notifications_file
-from satmon_detection.windows import stream_phase, window_starts
+from satmon_detection.windows import WINDOW_SIZE, stream_phase, window_starts
 from satmon_mdb import load_mission_database
 from satmon_simulator.domain.bus_archive import Fault
 from tests.support.contact_points import SmtpInbox, WebhookInbox, alert_events
@@ -76,15 +76,27 @@ def _replay(tmp_path: Path, satellites: tuple[str, ...], first_index: int) -> in
     write_archive(tmp_path / "live", satellites, LIVE_ROWS, time.time_ns(), FAULTS, seed=3, first_index=first_index)
     result = satmon("simulate", "--class", CLASS, "--archive", str(tmp_path / "live"), "--speedup", "50")
     assert result.returncode == 0, result.stderr
-    expected = sum(len(window_starts(LIVE_ROWS, phase=stream_phase(sat, view.name)))
-                   for sat in satellites for view in load_mission_database().subsystems(CLASS))
+    starts = {(sat, view.name): window_starts(LIVE_ROWS, phase=stream_phase(sat, view.name))
+              for sat in satellites for view in load_mission_database().subsystems(CLASS)}
+    expected = sum(map(len, starts.values()))
 
     def scored() -> int:
         return scalar("SELECT count(*) FROM subsystem_inferences si JOIN inference_jobs j USING (job_id) "
                       "WHERE j.source = 'stream' AND j.status = 'completed' AND j.satellite_id = ANY(%s)",
                       (list(satellites),))
 
+    def decided() -> dict[tuple[str, str], int]:
+        return {(sat, subsystem): position for sat, subsystem, position in rows(
+            "SELECT satellite_id, subsystem, max(next_sequence) FROM detector_states WHERE satellite_id = ANY(%s) "
+            "GROUP BY 1, 2", (list(satellites),))}
+
+    # The jobs loop stores the scores (`scored`); the results loop, which raises and escalates the alerts
+    # and so queues their notification events, runs beside it and may lag: wait until every stream's
+    # detector has decided every record up to its last window's end.
     assert wait_for(lambda: scored() >= expected, 180), f"{scored()} of {expected} windows scored"
+    last_ends = {stream: int(s[-1]) + WINDOW_SIZE for stream, s in starts.items()}
+    assert wait_for(lambda: all(decided().get(stream, 0) >= end for stream, end in last_ends.items()), 60), \
+        (decided(), last_ends)
     time.sleep(5)  # anything beyond the expected count would be a double
     assert scored() == expected
     return expected

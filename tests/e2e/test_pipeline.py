@@ -158,7 +158,7 @@ def _rule_jobs(base_ns: int) -> list[tuple]:
              "GROUP BY j.job_id")
     with psycopg.connect(load_settings().pg_dsn) as conn:
         fetch = lambda: conn.execute(query, (base, base + DURATION)).fetchall()  # noqa: E731
-        wait_for(lambda: len(fetch()) >= len(TRIGGERS), 60)
+        assert wait_for(lambda: len(fetch()) >= len(TRIGGERS), 120), fetch()
         time.sleep(2)
         return fetch()
 

@@ -31,6 +31,16 @@ def expected_detector_positions(satellites: int, duration_s: int) -> list[tuple[
     return sorted(ends.items())
 
 
+def detector_positions(base_ns: int) -> list[tuple[int, int]]:
+    """Sorted (next_sequence, streams) of the detectors of the streams that started at base_ns, to
+    compare with expected_detector_positions: equal once the writer's results loop has decided every
+    window of the replay (alerts raised or grown included), which the jobs loop's rows do not say."""
+    with psycopg.connect(load_settings().pg_dsn) as conn:
+        return [tuple(row) for row in conn.execute(
+            "SELECT next_sequence, count(*) FROM detector_states WHERE stream_start = to_timestamp(%s) "
+            "GROUP BY 1 ORDER BY 1", (base_ns / 1e9,)).fetchall()]
+
+
 def expected_scored_records(satellites: int, duration_s: int) -> int:
     """Records that get exactly one prediction and one score: in each stream, every record from its
     first window's start to its last window's end (windows overlap; each scores its newest stride)."""
