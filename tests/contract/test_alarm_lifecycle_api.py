@@ -18,8 +18,8 @@ from grpc_status import rpc_status
 from satmon.ops.v1 import alert_pb2, ops_service_pb2 as ops, ops_service_pb2_grpc
 from satmon_cli.stack.layout import port
 from satmon_simulator.replay import ReplayPlan
-from tests.support.counting import detector_positions, expected_detector_positions
-from tests.support.pipeline import run_replay, scalar, wait_for
+from tests.support.counting import wait_until_decided
+from tests.support.pipeline import run_replay, scalar
 
 pytestmark = pytest.mark.stack
 
@@ -38,9 +38,8 @@ def alerts(stack, tokens):
         run_replay(ReplayPlan(2, 1.0, 400, 100.0, 1, start_row=4400, base_time_ns=start_ns))
     # Every window of both replays decided (alerts of every subsystem raised and grown, as P-1's anomaly
     # in ps is replayed too), so that no alert changes under the tests' comparisons.
-    expected = expected_detector_positions(2, 400)
     for start_ns in replay_starts_ns:
-        assert wait_for(lambda s=start_ns: detector_positions(s) == expected, 120), (detector_positions(start_ns), expected)
+        wait_until_decided(2, 400, start_ns, 120)
     assert scalar("SELECT count(*) FROM alerts WHERE satellite_id = 'SAT-001' AND alert_id > %s", (before,)) >= 2, \
         "alerts not raised"
     ids = [str(scalar("SELECT alert_id FROM alerts WHERE satellite_id = 'SAT-001' AND alert_id > %s ORDER BY alert_id "

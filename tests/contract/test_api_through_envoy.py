@@ -36,7 +36,7 @@ from satmon_simulator.domain.housekeeping import HousekeepingModel
 from satmon_simulator.records import build_record
 from satmon_simulator.replay import ReplayPlan
 from tests.support import grpcweb
-from tests.support.counting import detector_positions, expected_detector_positions
+from tests.support.counting import wait_until_decided
 from tests.support.pipeline import rows, run_replay, scalar, wait_for
 
 pytestmark = pytest.mark.stack
@@ -64,10 +64,9 @@ def seeded(stack, tokens):
                            start_ns / 1e9, start_ns / 1e9 + 399.999)
         return len(series[0]["timestamps"]) if series else 0
 
-    expected = expected_detector_positions(2, 400)
     for start_ns in replay_starts_ns:
         assert wait_for(lambda s=start_ns: stored_rows(s) >= 400, 90), f"replay from {start_ns} not stored"
-        assert wait_for(lambda s=start_ns: detector_positions(s) == expected, 90), (detector_positions(start_ns), expected)
+        wait_until_decided(2, 400, start_ns, 90)
     own = "FROM alerts WHERE satellite_id = 'SAT-001' AND subsystem = 'acs' AND alert_id > %s"
     assert scalar(f"SELECT count(*) {own}", (before,)) >= 3, "alerts not raised"
     assert scalar(f"SELECT count(*) {own} AND state = 'closed'", (before,)) >= 2

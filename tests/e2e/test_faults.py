@@ -16,8 +16,8 @@ from satmon_cli.stack import procs
 from satmon_cli.stack.keeper import read_restarts
 from satmon_cli.stack.layout import run_dir
 from satmon_simulator.replay import ReplayPlan
-from tests.support.counting import (detector_positions, expected_detector_positions, expected_stream_windows,
-                                    overlapping_alerts, stream_rows, vm_feature_samples)
+from tests.support.counting import (expected_stream_windows, overlapping_alerts, stream_rows, vm_feature_samples,
+                                    wait_until_decided)
 from tests.support.pipeline import active_group_members, rows, run_replay, wait_for
 
 pytestmark = pytest.mark.stack
@@ -187,8 +187,7 @@ def test_two_schedulers_and_two_detectors_hand_windows_over_when_one_of_each_is_
     assert all(active_group_members(g) == 1 for g in GROUPS)
 
     # Every stream's detector saw each record of its windows exactly once, across both owners.
-    expected = expected_detector_positions(SATELLITES, 1500)
-    assert wait_for(lambda: detector_positions(base_ns) == expected, 60), (detector_positions(base_ns), expected)
+    wait_until_decided(SATELLITES, 1500, base_ns, 60)
 
 
 def test_a_submission_rabbitmq_refuses_is_unavailable_and_its_job_failed_not_pending(stack, tokens):

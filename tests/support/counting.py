@@ -11,6 +11,7 @@ from satmon_scheduler.domain.scheduler import SUBSYSTEM_NAMES
 from satmon_core.victoria import VictoriaMetrics
 from satmon_detection.windows import WINDOW_SIZE, stream_phase, window_starts
 from satmon_simulator.domain.fleet import satellite_id
+from tests.support.pipeline import wait_for
 
 
 def _stream_window_starts(satellites: int, duration_s: int) -> list:
@@ -39,6 +40,15 @@ def detector_positions(base_ns: int) -> list[tuple[int, int]]:
         return [tuple(row) for row in conn.execute(
             "SELECT next_sequence, count(*) FROM detector_states WHERE stream_start = to_timestamp(%s) "
             "GROUP BY 1 ORDER BY 1", (base_ns / 1e9,)).fetchall()]
+
+
+def wait_until_decided(satellites: int, duration_s: int, base_ns: int, timeout_s: float) -> None:
+    """Waits until every window of the replay of satellites 1..N for duration_s records from base_ns
+    is decided (detector_positions equals expected_detector_positions), and fails with both otherwise.
+    A test that reads alerts or notification events after a replay waits here: the jobs loop's rows
+    and the first alerts come earlier than the last decisions."""
+    expected = expected_detector_positions(satellites, duration_s)
+    assert wait_for(lambda: detector_positions(base_ns) == expected, timeout_s), (detector_positions(base_ns), expected)
 
 
 def expected_scored_records(satellites: int, duration_s: int) -> int:
