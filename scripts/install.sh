@@ -57,7 +57,7 @@ fi
 # Apache Kafka's broker jars, resolved once by Maven into .cache/ (pinned in deploy/kafka/pom.xml).
 if ! ls .cache/kafka-*/lib/.resolved >/dev/null 2>&1; then
   say "Apache Kafka broker jars (Maven Central)"
-  .venv/bin/python -c "from satmon_cli.stack.components import resolve_kafka_jars; print(resolve_kafka_jars())"
+  .venv/bin/python -c "from satmon_cli.stack.components.kafka import resolve_kafka_jars; print(resolve_kafka_jars())"
 fi
 
 # protoc-gen-openapiv2 (grpc-gateway), built by Go from the module proxy: `satmon gen` writes the

@@ -62,7 +62,7 @@ def down(args: argparse.Namespace) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
-    from satmon_cli.stack.components import rabbitmqctl
+    from satmon_cli.stack.components.rabbitmq import rabbitmqctl
     from satmon_cli.stack.supervisor import component_states
 
     states = component_states()

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from satmon_cli.stack.components import _pg_admin_dsn, _pg_bin
+from satmon_cli.stack.components.postgres import admin_dsn, pg_bin
 from satmon_cli.stack.layout import HOST, Credentials, load_or_create_credentials, port
 from satmon_core.migrations import apply_migrations
 from satmon_core.postgres import ServiceRole, dsn_as
@@ -26,16 +26,16 @@ def test_the_services_role_may_write_rows_but_not_change_the_schema(stack):
     suffix = uuid.uuid4().hex[:8]
     database, role, password = f"satmon_roles_{suffix}", f"satmon_app_{suffix}", uuid.uuid4().hex
     admin = load_or_create_credentials()
-    with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
     try:
-        env = {**os.environ, "PATH": f"{Path(_pg_bin('psql')).parent}:{os.environ['PATH']}", "PGHOST": HOST,
+        env = {**os.environ, "PATH": f"{Path(pg_bin('psql')).parent}:{os.environ['PATH']}", "PGHOST": HOST,
                "PGPORT": str(port("postgres")), "PGPASSWORD": admin.pg_admin_password,
                "POSTGRES_USER": Credentials.PG_ADMIN, "POSTGRES_DB": database,
                "SATMON_DB_USER": role, "SATMON_DB_PASSWORD": password}
         result = subprocess.run(["sh", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
-        apply_migrations(_pg_admin_dsn(database))  # as the schema owner, as compose's init job does
+        apply_migrations(admin_dsn(database))  # as the schema owner, as compose's init job does
         dsn = f"postgresql://{role}:{password}@{HOST}:{port('postgres')}/{database}"
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("INSERT INTO satellites (satellite_id) VALUES ('SAT-ROLE')")
@@ -51,7 +51,7 @@ def test_the_services_role_may_write_rows_but_not_change_the_schema(stack):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
                     conn.execute(statement)
     finally:
-        with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+        with psycopg.connect(admin_dsn(), autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
@@ -107,10 +107,10 @@ def test_splitting_alerts_from_operators_actions_keeps_what_operators_saw(stack)
     from satmon_core.migrations import migration_files
 
     database = f"satmon_upgrade_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
     try:
-        with psycopg.connect(_pg_admin_dsn(database)) as conn:
+        with psycopg.connect(admin_dsn(database)) as conn:
             before_split = [f for f in migration_files() if f.stem < "0006"]
             for path in before_split:
                 conn.execute(path.read_text())
@@ -135,5 +135,5 @@ def test_splitting_alerts_from_operators_actions_keeps_what_operators_saw(stack)
         assert after == before
         assert {row[0] for row in before.values()} == {"open", "acknowledged", "closed", "resolved"}
     finally:
-        with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
+        with psycopg.connect(admin_dsn(), autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))

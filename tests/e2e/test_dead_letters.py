@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from satmon_cli.stack.components import rabbitmqctl
+from satmon_cli.stack.components.rabbitmq import rabbitmqctl
 from satmon_core.celery_app import DEAD_LETTER_QUEUE, SCORE_TASK, make_celery
 from satmon_core.config import load_settings
 from satmon_core.victoria import VictoriaMetrics
