@@ -19,7 +19,7 @@ from satmon_simulator.records import build_record
 from satmon_simulator.replay import ReplayPlan
 from tests.support.counting import expected_stream_windows, stream_rows
 from tests.support.dead_letters import dead_letters as _dead_letters
-from tests.support.pipeline import run_replay, wait_for
+from tests.support.pipeline import register_fleet, run_replay, wait_for
 
 pytestmark = pytest.mark.stack
 
@@ -31,6 +31,7 @@ def _valid_record(sat: str = "SAT-001"):
 
 def test_malformed_records_are_dead_lettered_and_the_pipeline_continues(stack):
     settings = load_settings()
+    register_fleet(1)  # SAT-001's records must fail for their own fault, not as unknown_satellite
     marker = uuid.uuid4().hex
     wrong_length = _valid_record()
     del wrong_length.frames[2].features[-1]

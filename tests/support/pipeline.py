@@ -13,10 +13,16 @@ from satmon_core.kafka import group_members, make_producer
 from satmon_simulator.replay import ReplayPlan, fleet_models, replay
 
 
+def register_fleet(satellites: int) -> None:
+    """Registers SAT-001..SAT-N (the simulator's fleet) in the fleet registry: the router dead-letters
+    a record of an unregistered satellite as unknown_satellite."""
+    with psycopg.connect(load_settings().pg_dsn) as conn:
+        register_satellites(conn, fleet_models(satellites))
+
+
 def run_replay(plan: ReplayPlan) -> int:
     settings = load_settings()
-    with psycopg.connect(settings.pg_dsn) as conn:
-        register_satellites(conn, fleet_models(plan.satellites))
+    register_fleet(plan.satellites)
     return replay(plan, make_producer(settings.kafka_bootstrap), settings.raw_topic,
                   ground_truth_topic=settings.ground_truth_topic)
 
