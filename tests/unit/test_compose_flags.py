@@ -35,6 +35,7 @@ def test_compose_victoria_metrics_sets_every_shared_flag(compose):
 
 def test_the_local_stack_builds_its_servers_from_the_same_settings(monkeypatch, tmp_path):
     monkeypatch.setenv("SATMON_HOME", str(tmp_path))
+    monkeypatch.setattr(postgres, "_dir", lambda: tmp_path / "postgres")  # as root it would be made outside
     properties = kafka._properties().splitlines()
     assert all(f"{name}={value}" in properties for name, value in KAFKA_PROPERTIES.items())
     argv = postgres.POSTGRES.argv()
