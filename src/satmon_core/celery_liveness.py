@@ -18,10 +18,9 @@ from collections.abc import Callable
 from celery import bootsteps
 from kombu import Connection
 
-from satmon_core.liveness import GroupView, LoopLiveness, Watchdog
+from satmon_core.liveness import GroupView, LoopLiveness
 
-__all__ = ["TICK_S", "QueueProbe", "queue_view", "queue_liveness", "QueueConsumerWatch", "liveness_step", "report_queue_lag",
-           "watch_in_background"]
+__all__ = ["TICK_S", "QueueProbe", "queue_view", "queue_liveness", "QueueConsumerWatch", "liveness_step", "report_queue_lag"]
 
 log = logging.getLogger(__name__)
 
@@ -183,13 +182,3 @@ def report_queue_lag(watch: QueueConsumerWatch, view: Callable[[], GroupView | N
             watch.broker_unreachable()
         else:
             watch.liveness.lag = seen.lag
-
-
-def watch_in_background(watch: QueueConsumerWatch, on_health: Callable[[bool], None],
-                        on_give_up: Callable[[str], None], stopping: threading.Event) -> None:
-    """Starts the two daemon threads beside Celery's main thread: the Watchdog judging the consumer,
-    and the reporter of the queue's lag (and of RabbitMQ being out of reach)."""
-    watchdog = Watchdog([watch.liveness], on_health, on_give_up)
-    threading.Thread(target=watchdog.run, args=(stopping,), name="watchdog", daemon=True).start()
-    threading.Thread(target=report_queue_lag, args=(watch, watch.liveness.group_view, stopping), name="queue-lag",
-                     daemon=True).start()

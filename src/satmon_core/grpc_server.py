@@ -1,10 +1,13 @@
 """One way to run a satmon process: gRPC server with health and reflection,
-Prometheus metrics, background loops, and a graceful stop on SIGTERM."""
+Prometheus metrics, background loops, and a graceful stop on SIGTERM (or, for a
+process whose main thread a framework owns, when that framework returns)."""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent import futures
@@ -52,10 +55,14 @@ class ServiceProcess:
     authenticate: bool = True
     also_reflect: Sequence[str] = ()  # services described (not served) here: Envoy sends reflection to ops-api
     liveness: Sequence[LoopLiveness] = ()  # the consume loops' reports: health follows them (satmon_core.liveness)
+    # What runs in the main thread instead of the wait for SIGTERM: a framework that owns it and handles
+    # the signals itself (the worker's Celery). The process stops when it returns.
+    foreground: Callable[[], None] | None = None
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
-        """Serves until SIGTERM/SIGINT or until a background loop dies (then exits non-zero)."""
+        """Serves until SIGTERM/SIGINT (or the foreground returns), or until a background loop dies or
+        a watched loop cannot be repaired (then exits non-zero)."""
         settings = self.settings
         setup_logging(self.name, settings)
         serve_metrics(settings.metrics_port, settings.bind_host)
@@ -63,30 +70,50 @@ class ServiceProcess:
                                                     self.max_workers, self.authenticate, self.also_reflect)
         names = [reg.full_name for reg in self.registrations]
 
+        set_health = health_setter(health_servicer, names)
         failed = threading.Event()
+
+        def fail(why: str) -> None:
+            log.error("%s: exiting so the keeper restarts the process", why)
+            failed.set()
+            if self.foreground is not None:
+                # The foreground owns the main thread and may never return (a wedged Celery event loop
+                # never finishes a warm shutdown): exit at once. Work in flight was not acknowledged,
+                # so its broker hands it out again.
+                set_health(False)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(1)
+
         threads = []
         for loop in self.loops:
-            thread = threading.Thread(target=self._guard, args=(loop, failed), name=getattr(loop, "__name__", "loop"),
+            thread = threading.Thread(target=self._guard, args=(loop, fail), name=getattr(loop, "__name__", "loop"),
                                       daemon=True)
             thread.start()
             threads.append(thread)
-        set_health = health_setter(health_servicer, names)
-
-        def give_up(why: str) -> None:
-            log.error("a consume loop could not be repaired (%s): exiting so the keeper restarts the process", why)
-            failed.set()
-
         set_health(True)
         if self.liveness:
-            watchdog = Watchdog(self.liveness, set_health, give_up)
+            watchdog = Watchdog(self.liveness, set_health, lambda why: fail(f"a watched loop could not be repaired ({why})"))
             threading.Thread(target=watchdog.run, args=(self.stopping,), name="watchdog", daemon=True).start()
         log.info("serving on %s:%d", settings.bind_host, settings.grpc_port)
 
+        if self.foreground is not None:
+            try:
+                self.foreground()
+            finally:
+                self._drain(health_servicer, server, threads)
+            return
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: self.stopping.set())
         while not self.stopping.wait(0.5):
             if failed.is_set():
                 break
+        self._drain(health_servicer, server, threads)
+        if failed.is_set():
+            raise SystemExit(1)
+
+    def _drain(self, health_servicer: health.HealthServicer, server: grpc.Server, threads: list[threading.Thread]) -> None:
+        """NOT_SERVING, then the loops and hooks finish and the server stops taking calls."""
         health_servicer.enter_graceful_shutdown()
         self.stopping.set()
         for thread in threads:
@@ -94,15 +121,14 @@ class ServiceProcess:
         for hook in self.on_stop:
             hook()
         server.stop(grace=5).wait()
-        if failed.is_set():
-            raise SystemExit(1)
 
-    def _guard(self, loop: Callable[[threading.Event], None], failed: threading.Event) -> None:
+    def _guard(self, loop: Callable[[threading.Event], None], fail: Callable[[str], None]) -> None:
         try:
             loop(self.stopping)
         except Exception:
-            log.exception("background loop %s died", getattr(loop, "__name__", loop))
-            failed.set()
+            name = getattr(loop, "__name__", loop)
+            log.exception("background loop %s died", name)
+            fail(f"background loop {name} died")
 
 
 def health_setter(health_servicer: health.HealthServicer, names: Sequence[str]) -> Callable[[bool], None]:

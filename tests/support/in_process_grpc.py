@@ -19,7 +19,7 @@ from satmon_core.auth import TokenVerifier
 from satmon_core.config import Settings
 from satmon_core.grpc_server import Registration, start_grpc_server
 
-__all__ = ["serve", "error_info", "bad_request_fields"]
+__all__ = ["serve", "settings_on_free_port", "error_info", "bad_request_fields"]
 
 UNUSED = "unused:0"  # the servicers under test get their dependencies as fakes, not from settings
 
@@ -30,12 +30,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def settings_on_free_port() -> Settings:
+    """Settings for a server on a free port, with no metrics server and no real dependencies."""
+    return Settings(kafka_bootstrap=UNUSED, amqp_url=UNUSED, pg_dsn=UNUSED, vm_url=UNUSED, triton_url=UNUSED,
+                    data_dir=Path("/nonexistent"), grpc_port=_free_port(), metrics_port=0, topic_prefix="test.")
+
+
 @contextmanager
 def serve(registration: Registration, token_store_dsn: str | None = None) -> Iterator[grpc.Channel]:
     """A channel to the servicer, served until the block ends; with `token_store_dsn`, every RPC
     needs a bearer token from that database's api_tokens."""
-    settings = Settings(kafka_bootstrap=UNUSED, amqp_url=UNUSED, pg_dsn=UNUSED, vm_url=UNUSED, triton_url=UNUSED,
-                        data_dir=Path("/nonexistent"), grpc_port=_free_port(), metrics_port=0, topic_prefix="test.")
+    settings = settings_on_free_port()
     verifier = TokenVerifier(token_store_dsn) if token_store_dsn else None
     server, _ = start_grpc_server(settings, [registration], max_workers=4, authenticate=verifier is not None,
                                   verifier=verifier)
