@@ -87,6 +87,19 @@ def test_the_history_names_the_tokens_holder_not_the_name_the_request_gives(ops,
         (alert_pb2.ALERT_ACTION_ACKNOWLEDGE, "operator-ana", "on it")]
 
 
+def test_every_change_moves_the_alerts_update_time_forward_so_a_late_older_copy_can_be_told(ops, tokens, alert_id):
+    operator = _bearer(tokens["operator"])
+    read = lambda: ops.ListAlerts(pb.ListAlertsRequest(), metadata=operator, timeout=10).alerts[0]  # noqa: E731
+    created = read()
+    first = ops.AcknowledgeAlert(pb.AcknowledgeAlertRequest(alert_id=alert_id, comment="one"), metadata=operator,
+                                 timeout=10).alert
+    second = ops.AcknowledgeAlert(pb.AcknowledgeAlertRequest(alert_id=alert_id, comment="two"), metadata=operator,
+                                  timeout=10).alert
+    times = [a.update_time.ToNanoseconds() for a in (created, first, second)]
+    assert times[0] > 0 and times[0] < times[1] < times[2]
+    assert read().update_time == second.update_time  # a later read of the same state: the same time
+
+
 def test_a_missing_alert_is_not_found_through_the_real_store(ops, tokens):
     error = _refused(ops.ResolveAlert, pb.ResolveAlertRequest(alert_id="424242"), _bearer(tokens["operator"]))
     assert error.code() == grpc.StatusCode.NOT_FOUND and error_info(error).reason == "ALERT_NOT_FOUND"

@@ -12,6 +12,14 @@ const STATE = { [AlertState.OPEN]: "open", [AlertState.ACKNOWLEDGED]: "acknowled
                 [AlertState.SHELVED]: "shelved" } as Record<number, string>;
 const PAGE_SIZE = 25;
 
+// The copy of an alert to show: the one that arrived, unless it is older than the one held. A live
+// event read before an operator's acknowledgement can arrive after the acknowledgement's answer, and
+// must not take the acknowledgement back off the page.
+function newer(held: Alert, arrived: Alert): Alert {
+  const time = (a: Alert) => (a.updateTime ? Number(a.updateTime.seconds) * 1e9 + a.updateTime.nanos : 0);
+  return time(arrived) < time(held) ? held : arrived;
+}
+
 // Alerts with filters (state, severity, disposition, satellite, subsystem) and pages, all in the URL. New and changed
 // alerts arrive live over the event stream. Each row has its own comment box; the server records
 // who acknowledged from the bearer token and keeps every acknowledgement (the history row).
@@ -75,7 +83,7 @@ export function Alerts({ params }: { params: URLSearchParams }) {
       const alert = event.event.value;
       setAlerts((prev) => {
         if (prev.some((a) => a.alertId === alert.alertId)) {
-          return prev.map((a) => (a.alertId === alert.alertId ? alert : a)).filter(matches);
+          return prev.map((a) => (a.alertId === alert.alertId ? newer(a, alert) : a)).filter(matches);
         }
         // A new alert belongs on the first page; later pages keep their place.
         return page === 0 && matches(alert) ? [alert, ...prev].slice(0, PAGE_SIZE) : prev;
@@ -87,7 +95,7 @@ export function Alerts({ params }: { params: URLSearchParams }) {
     try {
       const request = { alertId: alert.alertId, comment: comments[alert.alertId] ?? "" };
       const updated = verb === "acknowledge" ? (await ops.acknowledgeAlert(request)).alert : (await ops.resolveAlert(request)).alert;
-      if (updated) setAlerts((prev) => prev.map((a) => (a.alertId === updated.alertId ? updated : a)));
+      if (updated) setAlerts((prev) => prev.map((a) => (a.alertId === updated.alertId ? newer(a, updated) : a)));
       setComments((prev) => ({ ...prev, [alert.alertId]: "" }));
       setError("");
     } catch (e) {
@@ -178,7 +186,7 @@ export function Alerts({ params }: { params: URLSearchParams }) {
                 </tr>
                 {detail[a.alertId] && (
                   <tr className="detail"><td /><td colSpan={10}>
-                    <AlertLifecycle alert={a} onChange={(updated) => setAlerts((prev) => prev.map((x) => (x.alertId === updated.alertId ? updated : x)))} />
+                    <AlertLifecycle alert={a} onChange={(updated) => setAlerts((prev) => prev.map((x) => (x.alertId === updated.alertId ? newer(x, updated) : x)))} />
                   </td></tr>)}
                 {open[a.alertId] && a.acknowledgements.map((k, i) => (
                   <tr key={`${a.alertId}-${i}`} className="history" data-history={a.alertId}>

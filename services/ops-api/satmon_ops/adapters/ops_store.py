@@ -68,7 +68,8 @@ def alert_to_proto(row: dict) -> alert_pb2.Alert:
         acknowledged_by=row["acknowledged_by"] or "", comment=row["comment"] or "",
         kind=ALERT_KINDS.get(row.get("kind"), alert_pb2.ALERT_KIND_MODEL),
         severity=ALERT_SEVERITIES.get(row.get("severity"), alert_pb2.ALERT_SEVERITY_WARNING),
-        parameter=row.get("parameter") or "", limit=row.get("limit_value") or 0.0, value=row.get("offending_value") or 0.0)
+        parameter=row.get("parameter") or "", limit=row.get("limit_value") or 0.0, value=row.get("offending_value") or 0.0,
+        update_time=_ts(row["updated_at"]))
     if row["acknowledged_at"]:
         alert.acknowledge_time.CopyFrom(_ts(row["acknowledged_at"]))
     if row["resolved_at"]:

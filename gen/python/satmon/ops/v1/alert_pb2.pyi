@@ -111,7 +111,7 @@ class AlertAcknowledgement(_message.Message):
     def __init__(self, operator_name: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("alert_id", "satellite_id", "subsystem", "model_name", "start_time", "end_time", "peak_score", "window_count", "state", "acknowledged_by", "comment", "acknowledge_time", "resolve_time", "close_time", "acknowledgements", "kind", "severity", "parameter", "limit", "value", "shelve_end_time", "assignee", "disposition", "tags", "history")
+    __slots__ = ("alert_id", "satellite_id", "subsystem", "model_name", "start_time", "end_time", "peak_score", "window_count", "state", "acknowledged_by", "comment", "acknowledge_time", "resolve_time", "close_time", "acknowledgements", "kind", "severity", "parameter", "limit", "value", "shelve_end_time", "assignee", "disposition", "tags", "history", "update_time")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     SATELLITE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBSYSTEM_FIELD_NUMBER: _ClassVar[int]
@@ -137,6 +137,7 @@ class Alert(_message.Message):
     DISPOSITION_FIELD_NUMBER: _ClassVar[int]
     TAGS_FIELD_NUMBER: _ClassVar[int]
     HISTORY_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
     satellite_id: str
     subsystem: str
@@ -162,4 +163,5 @@ class Alert(_message.Message):
     disposition: AlertDisposition
     tags: _containers.RepeatedScalarFieldContainer[str]
     history: _containers.RepeatedCompositeFieldContainer[AlertChange]
-    def __init__(self, alert_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., peak_score: _Optional[float] = ..., window_count: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., acknowledged_by: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledgements: _Optional[_Iterable[_Union[AlertAcknowledgement, _Mapping]]] = ..., kind: _Optional[_Union[AlertKind, str]] = ..., severity: _Optional[_Union[AlertSeverity, str]] = ..., parameter: _Optional[str] = ..., limit: _Optional[float] = ..., value: _Optional[float] = ..., shelve_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., assignee: _Optional[str] = ..., disposition: _Optional[_Union[AlertDisposition, str]] = ..., tags: _Optional[_Iterable[str]] = ..., history: _Optional[_Iterable[_Union[AlertChange, _Mapping]]] = ...) -> None: ...
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, alert_id: _Optional[str] = ..., satellite_id: _Optional[str] = ..., subsystem: _Optional[str] = ..., model_name: _Optional[str] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., peak_score: _Optional[float] = ..., window_count: _Optional[int] = ..., state: _Optional[_Union[AlertState, str]] = ..., acknowledged_by: _Optional[str] = ..., comment: _Optional[str] = ..., acknowledge_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolve_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., close_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., acknowledgements: _Optional[_Iterable[_Union[AlertAcknowledgement, _Mapping]]] = ..., kind: _Optional[_Union[AlertKind, str]] = ..., severity: _Optional[_Union[AlertSeverity, str]] = ..., parameter: _Optional[str] = ..., limit: _Optional[float] = ..., value: _Optional[float] = ..., shelve_end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., assignee: _Optional[str] = ..., disposition: _Optional[_Union[AlertDisposition, str]] = ..., tags: _Optional[_Iterable[str]] = ..., history: _Optional[_Iterable[_Union[AlertChange, _Mapping]]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
