@@ -91,21 +91,25 @@ def _job_updates(results: list[events_pb2.InferenceResult]) -> list[events_pb2.J
     return updates
 
 
-def _samples(satellites: int, seconds: int) -> list[list[telemetry_events.SubsystemSample]]:
-    """The router's samples of `seconds` records of each satellite, one batch per second (needs
-    SATMON_DATA_DIR: the records replay SMAP's arrays)."""
+def _samples(satellites: int, seconds: int) -> list[bytes]:
+    """The router's samples of `seconds` records of each satellite, as it publishes them: one
+    serialized SubsystemSampleBatch per subsystem per second (needs SATMON_DATA_DIR: the records
+    replay SMAP's arrays)."""
     fleet = FleetData(assign_channels(satellites))
     housekeeping = {k: HousekeepingModel(k) for k in range(1, satellites + 1)}
     batches = []
     for second in range(seconds):
-        batch = []
+        per_subsystem: dict[str, list[bytes]] = {}
         for k in range(1, satellites + 1):
             sat = satellite_id(k)
             record = build_record(sat, (BASE_S + second) * 10**9, second, second, second, fleet.rows(sat, second),
                                   housekeeping[k].step(second))
             models = {frame.subsystem: "SMAP_A-1" for frame in record.frames}
-            batch += [telemetry_events.SubsystemSample.FromString(b) for _, b in split_record(record, models, DEFAULT_CLASS)]
-        batches.append(batch)
+            for subsystem, sample in split_record(record, models, DEFAULT_CLASS):
+                per_subsystem.setdefault(subsystem, []).append(sample)
+        batches += [telemetry_events.SubsystemSampleBatch(samples=[telemetry_events.SubsystemSample.FromString(b)
+                                                                   for b in samples]).SerializeToString()
+                    for samples in per_subsystem.values()]
     return batches
 
 
@@ -154,7 +158,7 @@ def main() -> None:
     decode_us = best_cpu_seconds(lambda: [decode_result(p) for p in payloads]) / per_batch * 1e6
     series_us = best_cpu_seconds(lambda: result_series(windows[1])) / per_batch * 1e6
     samples = _samples(min(args.satellites, 200), 5)
-    records = sum(len(b) for b in samples) / 7
+    records = min(args.satellites, 200) * 5
     telemetry_us = best_cpu_seconds(lambda: telemetry_series(samples)) / records * 1e6
 
     config = DetectorConfig()

@@ -37,6 +37,16 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.satmon-lock-*; touch "$stamp"
 fi
 
+# satmon_native: the per-sample hot paths in Rust (native/, PyO3), built by maturin with the crates
+# pinned in native/Cargo.lock. Rebuilt when its sources change.
+nstamp=.venv/.satmon-native-$(cat native/Cargo.toml native/Cargo.lock native/pyproject.toml native/src/*.rs | sha256sum | cut -c1-16)
+if [ ! -f "$nstamp" ]; then
+  command -v cargo >/dev/null || { say "satmon_native needs Rust's cargo (1.75 or later): install it (rustup.rs) and run again"; exit 1; }
+  say "satmon_native (Rust, compiled once)"
+  .venv/bin/pip install -q --disable-pip-version-check ./native 2>&1 | sed '/is ignored: it is neither/d'
+  rm -f .venv/.satmon-native-*; touch "$nstamp"
+fi
+
 # NVIDIA Triton (the nvidia-pytriton wheel's tritonserver) and its Python stub's environment.
 tstamp=.venv-triton/.satmon-$(sha256sum deploy/triton/requirements.txt | cut -c1-16)
 if [ ! -f "$tstamp" ]; then

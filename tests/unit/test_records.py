@@ -12,7 +12,7 @@ from satmon_simulator.domain.housekeeping import HousekeepingModel, Override
 from satmon_simulator.records import build_record
 import json
 
-from satmon.telemetry.v1.events_pb2 import SubsystemSample
+from satmon.telemetry.v1.events_pb2 import SubsystemSample, SubsystemSampleBatch
 from satmon_mdb import DEFAULT_CLASS
 from satmon_router.domain.routing import split_record
 from satmon_writer.domain.samples import telemetry_series
@@ -75,8 +75,13 @@ def samples(*records) -> list[list[SubsystemSample]]:
     return [[SubsystemSample.FromString(b) for _, b in split_record(r, models, DEFAULT_CLASS)] for r in records]
 
 
+def batches(groups: list[list[SubsystemSample]]) -> list[bytes]:
+    """Each group of samples as one serialized SubsystemSampleBatch (a message on a subsystem topic)."""
+    return [SubsystemSampleBatch(samples=group).SerializeToString() for group in groups]
+
+
 def test_telemetry_series_use_the_operators_metric_names():
-    lines = [json.loads(line) for line in telemetry_series(samples(record()))]
+    lines = [json.loads(line) for line in telemetry_series(batches(samples(record())))]
     assert len(lines) == 7 * 25 + 10
     assert lines[0]["metric"] == {"__name__": "smap_feature", "satellite_id": "SAT-001", "subsystem": "acs",
                                   "feature_index": "0"}
@@ -89,7 +94,7 @@ def test_telemetry_series_carry_each_series_once_with_every_sample_of_the_batch(
     first, second, other = record(), record(), record("SAT-002")
     second.sample_time.FromMilliseconds(first.sample_time.ToMilliseconds() + 1000)
     second.frames[0].features[3] = 0.25
-    lines = [json.loads(line) for line in telemetry_series(samples(first, other, second))]
+    lines = [json.loads(line) for line in telemetry_series(batches(samples(first, other, second)))]
     assert len(lines) == 2 * (7 * 25 + 10)  # two satellites' series, each once
     by_series = {tuple(sorted(line["metric"].items())): line for line in lines}
     acs3 = by_series[tuple(sorted({"__name__": "smap_feature", "satellite_id": "SAT-001", "subsystem": "acs",
@@ -109,7 +114,7 @@ def test_housekeeping_is_stored_once_per_record_whichever_samples_a_batch_holds(
     routed = samples(first, second)
     # The batch holds the first record's last six samples and the second's first: each record's
     # housekeeping rides on its first subsystem's sample, so only the second record's is here.
-    lines = [json.loads(line) for line in telemetry_series([routed[0][1:], routed[1][:1]])]
+    lines = [json.loads(line) for line in telemetry_series(batches([routed[0][1:], routed[1][:1]]))]
     [temperature] = [line for line in lines if line["metric"]["__name__"] == "satellite_temperature"]
     assert temperature["timestamps"] == [second.sample_time.ToMilliseconds()]
 

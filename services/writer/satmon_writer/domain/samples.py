@@ -16,29 +16,32 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import satmon_native
 
 from satmon.detection.v1 import events_pb2, job_pb2
-from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core.identifiers import label_value
 from satmon_core.inference_results import reconstruction_of
 from satmon_core.series_names import series_names
 from satmon_detection.windows import fresh_rows
 from satmon_mdb import DEFAULT_CLASS, load_mission_database
 
-__all__ = ["telemetry_series", "result_series", "anomaly_flag_line", "detector_threshold_line", "epoch_ms", "HOUSEKEEPING_METRICS"]
+__all__ = ["telemetry_series", "batch_error", "result_series", "anomaly_flag_line", "detector_threshold_line", "epoch_ms", "HOUSEKEEPING_METRICS"]
 
 _EPOCH = datetime.fromtimestamp(0, timezone.utc)
 
+# Each housekeeping metric and the Housekeeping field it stores (a path into the message; a flag is
+# stored as 0 or 1). One line per metric per record, from the sample of the class's first subsystem.
 HOUSEKEEPING_METRICS = {
-    "satellite_temperature": lambda hk: hk.obc_temperature_c,
-    "satellite_battery_voltage": lambda hk: hk.battery_voltage_v,
-    "satellite_battery_soc_percent": lambda hk: hk.battery_soc_percent,
-    "satellite_solar_power": lambda hk: hk.solar_power_w,
-    "satellite_altitude": lambda hk: hk.position.altitude_km,
-    "satellite_velocity": lambda hk: hk.position.velocity_km_s,
-    "satellite_latitude": lambda hk: hk.position.latitude_deg,
-    "satellite_longitude": lambda hk: hk.position.longitude_deg,
-    "satellite_power_consumption": lambda hk: hk.power_consumption_w,
+    "satellite_temperature": "obc_temperature_c",
+    "satellite_battery_voltage": "battery_voltage_v",
+    "satellite_battery_soc_percent": "battery_soc_percent",
+    "satellite_solar_power": "solar_power_w",
+    "satellite_altitude": "position.altitude_km",
+    "satellite_velocity": "position.velocity_km_s",
+    "satellite_latitude": "position.latitude_deg",
+    "satellite_longitude": "position.longitude_deg",
+    "satellite_power_consumption": "power_consumption_w",
+    "satellite_thruster_active": "thruster_active",
 }
 
 
@@ -66,43 +69,28 @@ def _series(spacecraft_class: str, subsystem: str) -> _Series:
                    tuple(names.label_value(view, i) for i in range(view.width)), predicted)
 
 
-def telemetry_series(batches: Iterable[Sequence[telemetry_events.SubsystemSample]]) -> list[str]:
-    """The samples' values as VictoriaMetrics JSON lines (VictoriaMetrics.import_series): each series a
-    satellite's parameter or housekeeping metric, once per batch with all its samples in the order
-    given. Every sample of a record carries its housekeeping; it is stored from the sample of the
-    class's first subsystem, once per record."""
-    frames: dict[tuple[str, str, str], tuple[list[int], list[Sequence[float]]]] = {}
-    housekeeping: dict[str, tuple[list[int], list[tuple[float, ...]]]] = {}
-    for samples in batches:
-        for sample in samples:
-            ts = sample.sample_time.ToMilliseconds()
-            spacecraft_class = sample.spacecraft_class or DEFAULT_CLASS
-            subsystem = sample.frame.subsystem
-            times, rows = frames.setdefault((sample.satellite_id, spacecraft_class, subsystem), ([], []))
-            times.append(ts)
-            rows.append(sample.frame.features)
-            if subsystem == _first_subsystem(spacecraft_class) and sample.HasField("housekeeping"):
-                hk = sample.housekeeping
-                times, rows = housekeeping.setdefault(sample.satellite_id, ([], []))
-                times.append(ts)
-                rows.append((*(getter(hk) for getter in HOUSEKEEPING_METRICS.values()), int(hk.thruster_active)))
-    lines = []
-    for key, (times, rows) in frames.items():
-        lines += _series_lines(_frame_heads(*key), times, rows)
-    for satellite_id, (times, rows) in housekeeping.items():
-        lines += _series_lines(_housekeeping_heads(satellite_id), times, rows)
-    return lines
+def telemetry_series(batches: Sequence[bytes]) -> list[str]:
+    """The samples of serialized SubsystemSampleBatch messages as VictoriaMetrics JSON lines
+    (VictoriaMetrics.import_series): each series a satellite's parameter or housekeeping metric,
+    once per batch with all its samples in the order given. Every sample of a record carries its
+    housekeeping; it is stored from the sample of the class's first subsystem, once per record.
+
+    The values are read and formatted by satmon_native (compiled): in Python that was about 60 us
+    of CPU a record at 1,000 satellites, the writer's largest single cost (BENCHMARKS.md). What the
+    lines are called (the heads below) is decided here. Raises ValueError for a message that does
+    not decode (batch_error says which)."""
+    return satmon_native.telemetry_lines(list(batches), DEFAULT_CLASS, _frame_heads, _housekeeping_heads,
+                                         _first_subsystem, tuple(HOUSEKEEPING_METRICS.values()))
+
+
+def batch_error(payload: bytes) -> str | None:
+    """Why `payload` is not a SubsystemSampleBatch, or None when it is one."""
+    return satmon_native.sample_batch_error(payload)
 
 
 @lru_cache(maxsize=None)
 def _first_subsystem(spacecraft_class: str) -> str:
     return load_mission_database().subsystems(spacecraft_class)[0].name
-
-
-def _series_lines(heads: tuple[str, ...], times: list[int], rows: list[Sequence[float]]) -> list[str]:
-    """One line per column of `rows`: the values of one series, with the rows' times."""
-    stamps = _timestamps_tail(times)
-    return [f'{head}{",".join(map(repr, column))}{stamps}' for head, column in zip(heads, zip(*rows))]
 
 
 def _timestamps_tail(times: list[int]) -> str:
@@ -126,7 +114,7 @@ def _frame_heads(satellite_id: str, spacecraft_class: str, subsystem: str) -> tu
 @lru_cache(maxsize=16384)
 def _housekeeping_heads(satellite_id: str) -> tuple[str, ...]:
     return tuple(_json_head(__name__=name, satellite_id=satellite_id)
-                 for name in (*HOUSEKEEPING_METRICS, "satellite_thruster_active"))
+                 for name in HOUSEKEEPING_METRICS)
 
 
 def result_series(results: Iterable[events_pb2.InferenceResult]) -> list[str]:

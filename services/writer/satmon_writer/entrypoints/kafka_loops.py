@@ -23,7 +23,7 @@ from satmon_mdb import MissionDatabaseError, load_mission_database
 from satmon_writer.adapters.alerts import AlertStore
 from satmon_writer.adapters.ground_truth import GroundTruthStore
 from satmon_writer.adapters.jobs import JobRecorder
-from satmon_writer.domain.samples import result_series, telemetry_series
+from satmon_writer.domain.samples import batch_error, result_series, telemetry_series
 from satmon_writer.domain.validation import decode_job_update, decode_result
 
 T = TypeVar("T")
@@ -74,10 +74,11 @@ class TelemetryWriter:
     def __call__(self, messages: list[Message]) -> list[DeadLetter]:
         rejects, batch = [], []
         for msg in messages:
-            try:
-                batch.append((msg, decode(telemetry_events.SubsystemSampleBatch, msg.value()).samples))
-            except InvalidRecordError as exc:  # nothing the router writes; dead-lettered, not stuck on
-                rejects.append(DeadLetter(msg, exc.reason, exc.detail))
+            payload = msg.value() or b""
+            if (error := batch_error(payload)) is None:
+                batch.append((msg, payload))
+            else:  # nothing the router writes; dead-lettered, not stuck on
+                rejects.append(DeadLetter(msg, "undecodable", error))
         return rejects + import_isolating_rejects(self.vm.import_series, batch, telemetry_series)
 
 
