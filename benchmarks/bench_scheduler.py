@@ -16,6 +16,7 @@ import time
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from satmon.telemetry.v1 import events_pb2, telemetry_pb2
+from satmon_scheduler.domain.samples import Sample
 from satmon_scheduler.domain.scheduler import RULE_SUBSYSTEM, SUBSYSTEM_NAMES, StreamScheduler
 
 
@@ -48,7 +49,7 @@ def main() -> None:
         scheduler, now = StreamScheduler({}), Timestamp()
         began = time.perf_counter()
         for offset, (name, sample) in enumerate(feed):
-            scheduler.add(name, sample, 0, offset, now)
+            scheduler.add(name, Sample.of(sample), 0, offset, now)
         best = min(best, time.perf_counter() - began)
     held = sorted(len(b.rows) for b in scheduler.buffers.values())
     print(f"command: python -m benchmarks.bench_scheduler --satellites {args.satellites} --seconds {args.seconds} "

@@ -57,10 +57,14 @@ pub struct SubsystemSample {
     pub satellite_id: String,
     #[prost(message, optional, tag = "2")]
     pub sample_time: Option<Timestamp>,
+    #[prost(uint64, tag = "3")]
+    pub sequence: u64,
     #[prost(message, optional, tag = "5")]
     pub frame: Option<SubsystemFrame>,
     #[prost(message, optional, tag = "6")]
     pub housekeeping: Option<Housekeeping>,
+    #[prost(string, tag = "7")]
+    pub model_name: String,
     #[prost(string, tag = "8")]
     pub spacecraft_class: String,
 }

@@ -127,6 +127,7 @@ def test_the_context_carries_only_the_columns_named_and_the_worker_puts_them_bac
 def test_smaps_windows_carry_the_telemetry_value_of_their_context_rows():
     from google.protobuf.timestamp_pb2 import Timestamp
     from satmon.telemetry.v1 import events_pb2, telemetry_pb2
+    from satmon_scheduler.domain.samples import Sample
     from satmon_scheduler.domain.scheduler import StreamScheduler
 
     scheduler, tasks = StreamScheduler({}), []
@@ -135,7 +136,7 @@ def test_smaps_windows_carry_the_telemetry_value_of_their_context_rows():
                                             frame=telemetry_pb2.SubsystemFrame(subsystem="acs",
                                                                                features=[float(sequence)] * 25))
         sample.sample_time.FromSeconds(1_700_000_000 + sequence)
-        tasks += scheduler.add("acs", sample, 0, sequence, Timestamp())
+        tasks += scheduler.add("acs", Sample.of(sample), 0, sequence, Timestamp())
     window = tasks[-1].windows[0]
     assert list(window.context_columns) == [0]
     assert len(window.packed_context) == 230 * 4  # one float a row instead of 25

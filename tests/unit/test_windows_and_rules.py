@@ -13,6 +13,7 @@ from satmon_core import packed_floats
 from satmon_detection.windows import fresh_rows, sliding_windows, stream_phase, window_starts
 from satmon_scheduler.domain.rules import RuleEngine
 from satmon_scheduler.adapters.task_queue import model_chunks
+from satmon_scheduler.domain.samples import Sample
 from satmon_scheduler.domain.scheduler import RULE_LAG_NS, SUBSYSTEM_NAMES, StreamScheduler, build_window
 from satmon_scheduler.domain.windows import ClosedWindow, Row, WindowBuffer, WindowSpec, packed_row
 from satmon_worker.domain.scoring import window_array
@@ -109,7 +110,7 @@ def test_rule_job_waits_for_all_subsystems_and_scores_all_seven():
     for seq in range(40):
         soc = 20.0 if seq == 35 else 80.0
         for number, name in enumerate(names, start=1):
-            tasks += scheduler.add(name, _sample("SAT-1", name, seq, soc), 0, seq * 7 + number, now)
+            tasks += scheduler.add(name, Sample.of(_sample("SAT-1", name, seq, soc)), 0, seq * 7 + number, now)
     rule = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE]
     stream = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_STREAM]
     assert len(stream) == sum(len(window_starts(40, phase=stream_phase("SAT-1", name))) for name in names)
@@ -132,12 +133,12 @@ def test_a_rule_job_scores_all_seven_subsystems_when_one_topic_is_consumed_far_a
     for name in order:
         number = names.index(name) + 1
         for seq in range(240):
-            tasks += scheduler.add(name, _sample("SAT-1", name, seq, 20.0 if seq == 50 else 80.0), 0, seq, now)
+            tasks += scheduler.add(name, Sample.of(_sample("SAT-1", name, seq, 20.0 if seq == 50 else 80.0)), 0, seq, now)
     rule = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE]
     assert len(rule) == 1 and len(rule[0].windows) == 7
     assert all(w.start_sequence == 21 and len(w.sample_times) == 30 for w in rule[0].windows)
     for name in names:
-        scheduler.add(name, _sample("SAT-1", name, 240), 0, 240, now)
+        scheduler.add(name, Sample.of(_sample("SAT-1", name, 240)), 0, 240, now)
     held = {(len(b.rows), b.spec.rows_kept) for b in scheduler.buffers.values()}
     # The usual history: three windows, or a window and the context its model reads (SMAP's: 260 rows).
     assert held == {(min(241, kept), kept) for _, kept in held}, \
@@ -159,12 +160,12 @@ def test_a_rule_job_is_not_fooled_by_an_older_stream_still_held_in_a_topic_not_y
 
     for seq in range(100):  # the later stream, in every topic
         for number, name in enumerate(names, start=1):
-            scheduler.add(name, sample(number, seq, day=1), 0, seq, now)
+            scheduler.add(name, Sample.of(sample(number, seq, day=1)), 0, seq, now)
     tasks = []
     for name in ["acs", "data"] + names[2:]:  # the replay: acs and data read through first
         number = names.index(name) + 1
         for seq in range(120):
-            tasks += scheduler.add(name, sample(number, seq, day=0, soc=20.0 if seq == 50 else 80.0), 0, 100 + seq, now)
+            tasks += scheduler.add(name, Sample.of(sample(number, seq, day=0, soc=20.0 if seq == 50 else 80.0)), 0, 100 + seq, now)
     rule = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE]
     assert len(rule) == 1 and len(rule[0].windows) == 7
     assert all(w.start_sequence == 21 and w.sample_times[-1].seconds == 1_700_000_050 for w in rule[0].windows)
@@ -174,7 +175,7 @@ def test_a_topic_far_ahead_of_the_rule_subsystem_holds_at_most_the_rule_lag():
     scheduler = StreamScheduler({})
     now = Timestamp()
     for seq in range(2000):
-        scheduler.add("eps", _sample("SAT-1", "eps", seq), 0, seq, now)  # acs has not arrived at all
+        scheduler.add("eps", Sample.of(_sample("SAT-1", "eps", seq)), 0, seq, now)  # acs has not arrived at all
     held = scheduler.buffers[("SAT-1", "eps")].rows
     assert held[-1].time_ns - held[0].time_ns <= RULE_LAG_NS
     assert len(held) < 2000
@@ -184,7 +185,7 @@ def test_safe_offsets_hold_back_to_the_oldest_needed_row():
     scheduler = StreamScheduler({"acs": WindowSpec(30, 10)})  # a model without context
     now = Timestamp()
     for seq in range(35):
-        scheduler.add("acs", _sample("SAT-1", "acs", seq), 0, 1000 + seq, now)
+        scheduler.add("acs", Sample.of(_sample("SAT-1", "acs", seq)), 0, 1000 + seq, now)
     assert scheduler.safe_offsets()[("acs", 0)] == 1000 + 5  # the newest 30 rows start at sequence 5
 
 
@@ -192,7 +193,7 @@ def test_safe_offsets_hold_back_to_the_oldest_row_of_the_next_windows_context():
     scheduler = StreamScheduler({})  # SMAP's models read 230 rows before each window
     now = Timestamp()
     for seq in range(400):
-        scheduler.add("acs", _sample("SAT-1", "acs", seq), 0, 1000 + seq, now)
+        scheduler.add("acs", Sample.of(_sample("SAT-1", "acs", seq)), 0, 1000 + seq, now)
     assert scheduler.safe_offsets()[("acs", 0)] == 1000 + 400 - 260
 
 
@@ -211,7 +212,7 @@ def test_rule_trigger_in_a_stream_younger_than_a_window_leaves_short_subsystems_
     tasks = []
     for seq in range(12):
         for number, name in enumerate(names, start=1):
-            tasks += scheduler.add(name, _sample("SAT-2", name, seq, 20.0 if seq == 5 else 80.0), 0, seq, now)
+            tasks += scheduler.add(name, Sample.of(_sample("SAT-2", name, seq, 20.0 if seq == 5 else 80.0)), 0, seq, now)
     assert [t for t in tasks if t.source == job_pb2.JOB_SOURCE_RULE] == []  # no subsystem had 30 rows yet
     assert scheduler.pending == []
 
@@ -236,7 +237,7 @@ def test_incremental_safe_offsets_agree_with_walking_every_window():
         partition = int(sat[-1]) % 2
         if rng.random() < 0.01:
             sequences[sat] = 0  # the satellite restarted its stream
-        scheduler.add("eps", _sample(sat, "eps", sequences[sat]), partition, offsets[partition], now)
+        scheduler.add("eps", Sample.of(_sample(sat, "eps", sequences[sat])), partition, offsets[partition], now)
         sequences[sat] += 1
         offsets[partition] += 1
         if step % 37 == 0:
@@ -247,11 +248,11 @@ def test_incremental_safe_offsets_agree_with_walking_every_window():
 def test_a_satellite_gone_quiet_stops_pinning_the_offset():
     scheduler = StreamScheduler({}, stale_after_samples=50)
     now = Timestamp()
-    scheduler.add("eps", _sample("QUIET", "eps", 0), 0, 0, now)
+    scheduler.add("eps", Sample.of(_sample("QUIET", "eps", 0)), 0, 0, now)
     for seq in range(50):  # the partition's samples come in batches: several share a message's offset
-        scheduler.add("eps", _sample("BUSY", "eps", seq), 0, 1 + seq // 10, now)
+        scheduler.add("eps", Sample.of(_sample("BUSY", "eps", seq)), 0, 1 + seq // 10, now)
     assert scheduler.safe_offsets()[("eps", 0)] == 0  # 50 samples on: QUIET still counts
-    scheduler.add("eps", _sample("BUSY", "eps", 50), 0, 6, now)
+    scheduler.add("eps", Sample.of(_sample("BUSY", "eps", 50)), 0, 6, now)
     assert scheduler.safe_offsets()[("eps", 0)] == 1  # now it has gone quiet: BUSY's oldest row pins it
     assert ("QUIET", "eps") not in scheduler.buffers
 
@@ -262,8 +263,8 @@ def test_forgetting_a_moved_partition_drops_its_windows_and_rules_and_cuts_no_wi
     names = list(SUBSYSTEM_NAMES)  # acs, the rule subsystem, first
     for seq in range(25):
         for number, name in enumerate(names, start=1):
-            scheduler.add(name, _sample("MOVED", name, seq), 3, seq, now)
-            scheduler.add(name, _sample("KEPT", name, seq), 4, seq, now)
+            scheduler.add(name, Sample.of(_sample("MOVED", name, seq)), 3, seq, now)
+            scheduler.add(name, Sample.of(_sample("KEPT", name, seq)), 4, seq, now)
     scheduler.forget((name, 3) for name in names)
     assert {sat for sat, _ in scheduler.buffers} == {"KEPT"}
     assert set(scheduler.plans["smap"].rules.state) == {"KEPT"} and set(scheduler.class_of) == {"KEPT"}
@@ -272,7 +273,7 @@ def test_forgetting_a_moved_partition_drops_its_windows_and_rules_and_cuts_no_wi
     # only once 30 new rows are held, never from the rows held before it moved away.
     tasks = []
     for seq in range(100, 140):
-        tasks += scheduler.add("eps", _sample("MOVED", "eps", seq), 3, seq, now)
+        tasks += scheduler.add("eps", Sample.of(_sample("MOVED", "eps", seq)), 3, seq, now)
     stream = [t for t in tasks if t.source == job_pb2.JOB_SOURCE_STREAM]
     first_on_grid = next(s for s in range(100, 110) if (s - stream_phase("MOVED", "eps")) % 10 == 0)
     assert [t.windows[0].start_sequence for t in stream] == [first_on_grid]
@@ -285,7 +286,7 @@ def test_a_stream_window_carries_its_samples_features_packed_and_the_worker_read
     for seq in range(40):
         sample = _sample("SAT-1", "acs", seq)
         sample.frame.features[:] = [seq + i / 100 for i in range(25)]
-        tasks += scheduler.add("acs", sample, 0, seq, now)
+        tasks += scheduler.add("acs", Sample.of(sample), 0, seq, now)
     (window,) = tasks[0].windows
     first = stream_phase("SAT-1", "acs")
     assert window.start_sequence == first

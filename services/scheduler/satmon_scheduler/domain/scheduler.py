@@ -10,12 +10,12 @@ from functools import lru_cache
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from satmon.detection.v1 import events_pb2, job_pb2
-from satmon.telemetry.v1 import events_pb2 as telemetry_events
 from satmon_core import packed_floats
 from satmon_mdb import DEFAULT_CLASS, load_mission_database
 from satmon_detection.windows import stream_phase
 from satmon_scheduler.domain.jobs import rule_job_id, stream_job_id
 from satmon_scheduler.domain.rules import RuleEngine, conditions
+from satmon_scheduler.domain.samples import Sample
 from satmon_scheduler.domain.windows import ClosedWindow, WindowBuffer, WindowSpec, packed_row
 
 __all__ = ["StreamScheduler", "PendingTrigger", "ClassPlan", "class_plans", "build_window", "RULE_SUBSYSTEM",
@@ -123,42 +123,42 @@ class StreamScheduler:
     needs: dict[tuple[str, str], int] = field(default_factory=dict)
     needs_heap: dict[tuple[str, int], list[tuple[int, str]]] = field(default_factory=dict)
 
-    def add(self, subsystem: str, sample: telemetry_events.SubsystemSample, partition: int, offset: int,
+    def add(self, subsystem: str, sample: Sample, partition: int, offset: int,
             now: Timestamp) -> list[events_pb2.InferenceTask]:
-        key = (sample.satellite_id, subsystem)
+        satellite_id = sample.satellite_id
+        key = (satellite_id, subsystem)
         buffer = self.buffers.get(key)
-        plan = self._plan(sample)
+        plan = self._plan(satellite_id, sample.spacecraft_class)
         if buffer is None:
             spec = self.specs.get(subsystem) or plan.windows.get(subsystem, WindowSpec())
-            buffer = self.buffers[key] = WindowBuffer(spec, stream_phase(sample.satellite_id, subsystem, spec.stride))
+            buffer = self.buffers[key] = WindowBuffer(spec, stream_phase(satellite_id, subsystem, spec.stride))
         self.models[key] = sample.model_name
         self.partitions[key] = partition
         self.consumed[(subsystem, partition)] = offset
         self.last_counted[key] = self.counted[(subsystem, partition)] = self.counted.get((subsystem, partition), 0) + 1
-        time_ns = sample.sample_time.ToNanoseconds()
-        row = packed_row(sample.sequence, time_ns, packed_floats.pack(sample.frame.features), partition, offset,
-                         buffer.spec.context_columns)
+        time_ns = sample.time_ns
+        row = packed_row(sample.sequence, time_ns, sample.features, partition, offset, buffer.spec.context_columns)
         tasks = []
         closed = buffer.add(row)
-        buffer.trim(self._rule_rows_needed_from(sample.satellite_id, buffer), RULE_LAG_NS)
+        buffer.trim(self._rule_rows_needed_from(satellite_id, buffer), RULE_LAG_NS)
         oldest = buffer.oldest_offset()
         if oldest is not None and self.needs.get(key) != oldest:
             self.needs[key] = oldest
-            heapq.heappush(self.needs_heap.setdefault((subsystem, partition), []), (oldest, sample.satellite_id))
+            heapq.heappush(self.needs_heap.setdefault((subsystem, partition), []), (oldest, satellite_id))
         if closed is not None:
-            tasks.append(self._stream_task(sample.satellite_id, subsystem, closed, now))
+            tasks.append(self._stream_task(satellite_id, subsystem, closed, now))
         if subsystem == plan.rule_subsystem and plan.rules.rules:
-            for rule in plan.rules.evaluate(sample.satellite_id, time_ns, sample.housekeeping):
-                self.pending.append(PendingTrigger(sample.satellite_id, rule, sample.sequence, time_ns, now))
+            for rule in plan.rules.evaluate(satellite_id, time_ns, sample.message().housekeeping):
+                self.pending.append(PendingTrigger(satellite_id, rule, sample.sequence, time_ns, now))
         if self.pending:
-            tasks.extend(self._ready_rule_tasks(sample.satellite_id))
+            tasks.extend(self._ready_rule_tasks(satellite_id))
         return tasks
 
-    def _plan(self, sample: telemetry_events.SubsystemSample) -> ClassPlan:
+    def _plan(self, satellite_id: str, spacecraft_class: str) -> ClassPlan:
         """The plan of the sample's class (a sample without one is of the default class)."""
-        spacecraft_class = sample.spacecraft_class or DEFAULT_CLASS
-        if self.class_of.get(sample.satellite_id) != spacecraft_class:
-            self.class_of[sample.satellite_id] = spacecraft_class
+        spacecraft_class = spacecraft_class or DEFAULT_CLASS
+        if self.class_of.get(satellite_id) != spacecraft_class:
+            self.class_of[satellite_id] = spacecraft_class
         return self.plans[spacecraft_class]
 
     def _plan_of(self, satellite_id: str) -> ClassPlan:

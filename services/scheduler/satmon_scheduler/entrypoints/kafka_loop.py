@@ -6,17 +6,16 @@ import threading
 import time
 
 from confluent_kafka import Consumer, Message, TopicPartition
-from google.protobuf.message import DecodeError
 from google.protobuf.timestamp_pb2 import Timestamp
 from opentelemetry import trace
 
-from satmon.telemetry.v1 import events_pb2
 from satmon_core import metrics
 from satmon_core.config import Settings
 from satmon_core.kafka import DeadLetter
 from satmon_mdb import load_mission_database
 from satmon_core.tracing import SpanBatch, carrier, context_from_carrier, tracer
 from satmon_scheduler.adapters.task_queue import TaskQueue
+from satmon_scheduler.domain.samples import Sample, samples_of
 from satmon_scheduler.domain.scheduler import StreamScheduler
 
 __all__ = ["SchedulerHandler"]
@@ -42,14 +41,13 @@ class SchedulerHandler:
         with SpanBatch(self.tracer) as spans:  # a closing record's span lasts until its tasks are confirmed
             with self.lock:
                 for msg in messages:
-                    batch = events_pb2.SubsystemSampleBatch()
                     try:
-                        batch.ParseFromString(msg.value() or b"")
-                    except DecodeError as exc:
+                        samples = samples_of(msg.value() or b"")
+                    except ValueError as exc:
                         rejects.append(DeadLetter(msg, "undecodable", str(exc)))
                         continue
                     subsystem, partition, offset = self.topic_subsystem[msg.topic()], msg.partition(), msg.offset()
-                    for sample in batch.samples:
+                    for sample in samples:
                         started_ns = time.time_ns()
                         new = self.scheduler.add(subsystem, sample, partition, offset, now)
                         if new:
@@ -63,12 +61,11 @@ class SchedulerHandler:
             self.queue.send(self.unsent)
         return rejects
 
-    def _trace(self, spans: SpanBatch, sample: events_pb2.SubsystemSample, subsystem: str,
-               started_ns: int, tasks: list) -> None:
+    def _trace(self, spans: SpanBatch, sample: Sample, subsystem: str, started_ns: int, tasks: list) -> None:
         """A span for a record that closed a window or released a rule job, in the record's trace,
         and its context in those tasks. Most records only join a window: a span for each of them was
         40 % of the consume thread at 1,000 satellites (py-spy), for spans that said nothing."""
-        with spans.current("telemetry.schedule", context=context_from_carrier(dict(sample.trace_context)),
+        with spans.current("telemetry.schedule", context=context_from_carrier(dict(sample.message().trace_context)),
                            kind=trace.SpanKind.CONSUMER, start_time=started_ns,
                            attributes={"satmon.satellite_id": sample.satellite_id, "satmon.subsystem": subsystem,
                                        "satmon.sequence": sample.sequence, "satmon.tasks": len(tasks)}):
