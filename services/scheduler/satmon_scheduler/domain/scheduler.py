@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from operator import itemgetter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +17,7 @@ from satmon_detection.windows import stream_phase
 from satmon_scheduler.domain.jobs import rule_job_id, stream_job_id
 from satmon_scheduler.domain.rules import RuleEngine, conditions
 from satmon_scheduler.domain.samples import Sample
-from satmon_scheduler.domain.windows import ClosedWindow, WindowBuffer, WindowSpec, packed_row
+from satmon_scheduler.domain.windows import ClosedWindow, Row, WindowBuffer, WindowSpec, packed_row
 
 __all__ = ["StreamScheduler", "PendingTrigger", "ClassPlan", "class_plans", "build_window", "RULE_SUBSYSTEM",
            "SUBSYSTEM_NAMES", "STALE_AFTER_SAMPLES"]
@@ -93,12 +94,17 @@ def build_window(satellite_id: str, subsystem: str, model_name: str, window: Clo
         satellite_id=satellite_id, subsystem=subsystem, spacecraft_class=spacecraft_class,
         model_name=model_name, start_sequence=rows[0].sequence,
         feature_count=len(rows[0].features) // packed_floats.ITEM_SIZE,
-        packed_values=b"".join(row.features for row in rows), context_columns=context_columns)
+        packed_values=b"".join(map(_FEATURES, rows)), context_columns=context_columns)
     # Serialized repeated fields merge by appending (the protobuf encoding's rule), in row order.
-    message.MergeFromString(b"".join(_encoded_sample_time(row.time_ns) for row in rows))
+    message.MergeFromString(b"".join(map(_encoded_sample_time, map(_TIME_NS, rows))))
     if window.context:
-        message.packed_context = b"".join(row.context for row in window.context)
+        message.packed_context = b"".join(map(_CONTEXT, window.context))
     return message
+
+
+# A Row's fields as C-level getters: a window joins 30 rows' features and 230 rows' context, and a
+# generator's frame per row was 15 % of the scheduler's consume thread (cProfile, 1,000 satellites).
+_FEATURES, _TIME_NS, _CONTEXT = (itemgetter(Row._fields.index(name)) for name in ("features", "time_ns", "context"))
 
 
 @dataclass
@@ -140,7 +146,8 @@ class StreamScheduler:
         row = packed_row(sample.sequence, time_ns, sample.features, partition, offset, buffer.spec.context_columns)
         tasks = []
         closed = buffer.add(row)
-        buffer.trim(self._rule_rows_needed_from(satellite_id, buffer), RULE_LAG_NS)
+        if buffer.trim_due():
+            buffer.trim(self._rule_rows_needed_from(satellite_id, buffer), RULE_LAG_NS)
         oldest = buffer.oldest_offset()
         if oldest is not None and self.needs.get(key) != oldest:
             self.needs[key] = oldest
