@@ -39,6 +39,15 @@ def test_every_built_service_exists_in_the_repository():
         assert (REPO / path).is_dir(), path
 
 
+def test_the_services_image_builds_and_installs_satmon_native():
+    """The services import satmon_native (the compiled hot paths): the image must build the crate
+    the install builds, from its lock file."""
+    dockerfile = (REPO / "services" / "Dockerfile").read_text()
+    assert "COPY native /native" in dockerfile and "--locked" in dockerfile
+    assert "pip install --no-cache-dir /wheels/*.whl" in dockerfile
+    assert (REPO / "native" / "Cargo.lock").is_file() and (REPO / "native" / "pyproject.toml").is_file()
+
+
 def test_every_satmon_service_runs_as_several_replicas():
     services = _compose()["services"]
     for name in ("router", "scheduler", "worker", "writer", "ops-api"):
