@@ -24,6 +24,9 @@ use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 
 use messages::{Housekeeping, SubsystemSample, SubsystemSampleBatch};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A Housekeeping field by its path in the message (the writer's HOUSEKEEPING_METRICS names them);
 /// a flag as 0 or 1, an absent position as zeros (proto3's defaults).
 fn housekeeping_value(hk: &Housekeeping, field: &str) -> Option<f64> {
