@@ -30,7 +30,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// A Housekeeping field by its path in the message (the writer's HOUSEKEEPING_METRICS names them);
 /// a flag as 0 or 1, an absent position as zeros (proto3's defaults).
 fn housekeeping_value(hk: &Housekeeping, field: &str) -> Option<f64> {
-    let position = hk.position.clone().unwrap_or_default();
+    let position = hk.position.unwrap_or_default();
     Some(match field {
         "battery_voltage_v" => hk.battery_voltage_v,
         "battery_soc_percent" => hk.battery_soc_percent,
@@ -47,9 +47,14 @@ fn housekeeping_value(hk: &Housekeeping, field: &str) -> Option<f64> {
     })
 }
 
-/// Milliseconds since the epoch, as protobuf's Timestamp.ToMilliseconds() gives them (absent: 0).
+/// Nanoseconds since the epoch, as protobuf's Timestamp.ToNanoseconds() gives them (absent: 0).
+fn sample_ns(sample: &SubsystemSample) -> i64 {
+    sample.sample_time.as_ref().map_or(0, |t| t.seconds * 1_000_000_000 + i64::from(t.nanos))
+}
+
+/// Milliseconds since the epoch, as Timestamp.ToMilliseconds() gives them.
 fn sample_ms(sample: &SubsystemSample) -> i64 {
-    sample.sample_time.as_ref().map_or(0, |t| t.seconds * 1000 + i64::from(t.nanos).div_euclid(1_000_000))
+    sample_ns(sample).div_euclid(1_000_000)
 }
 
 /// One series' samples gathered from a batch: the times, and each time's row of values, stored
@@ -191,7 +196,7 @@ fn scheduled_samples<'py>(py: Python<'py>, payload: &[u8], parsed: Bound<'py, Py
         if let Some(frame) = &sample.frame {
             packed.extend(frame.features.iter().flat_map(|v| v.to_le_bytes()));
         }
-        let time_ns = sample.sample_time.as_ref().map_or(0, |t| t.seconds * 1_000_000_000 + i64::from(t.nanos));
+        let time_ns = sample_ns(sample);
         out.append((
             sample.satellite_id.as_str(),
             sample.spacecraft_class.as_str(),

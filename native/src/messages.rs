@@ -11,7 +11,7 @@ pub struct Timestamp {
     pub nanos: i32,
 }
 
-#[derive(Clone, PartialEq, prost::Message)]
+#[derive(Clone, Copy, PartialEq, prost::Message)]
 pub struct Position {
     #[prost(double, tag = "1")]
     pub latitude_deg: f64,

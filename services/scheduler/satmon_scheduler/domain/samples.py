@@ -38,36 +38,23 @@ class Sample(NamedTuple):
         """A sample built in Python (tests, benchmarks)."""
         return cls(sample.satellite_id, sample.spacecraft_class, sample.model_name, sample.sequence,
                    sample.sample_time.ToNanoseconds(), packed_floats.pack(sample.frame.features),
-                   _Held([sample]), 0)
+                   _Messages(b"", events_pb2.SubsystemSampleBatch(samples=[sample])), 0)
 
 
 class _Messages:
     """A SubsystemSampleBatch's bytes, parsed by the protobuf bindings the first time one of its
-    samples' whole message is asked for."""
+    samples' whole message is asked for (or a batch already parsed)."""
 
     __slots__ = ("payload", "batch")
 
-    def __init__(self, payload: bytes) -> None:
+    def __init__(self, payload: bytes, batch: events_pb2.SubsystemSampleBatch | None = None) -> None:
         self.payload = payload
-        self.batch: events_pb2.SubsystemSampleBatch | None = None
+        self.batch = batch
 
     def sample(self, index: int) -> events_pb2.SubsystemSample:
         if self.batch is None:
             self.batch = events_pb2.SubsystemSampleBatch.FromString(self.payload)
         return self.batch.samples[index]
-
-
-class _Held(_Messages):
-    """Messages already parsed."""
-
-    __slots__ = ("samples",)
-
-    def __init__(self, samples: list[events_pb2.SubsystemSample]) -> None:
-        super().__init__(b"")
-        self.samples = samples
-
-    def sample(self, index: int) -> events_pb2.SubsystemSample:
-        return self.samples[index]
 
 
 def samples_of(payload: bytes) -> list[Sample]:

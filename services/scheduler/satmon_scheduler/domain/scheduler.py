@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import heapq
-from operator import itemgetter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
